@@ -1,0 +1,57 @@
+# The only commands a newcomer needs: `make demo` and `make test`. Both start from a bare clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+BIN     := $(VENV)/bin
+# A strict editable install (a link tree) lets mypy follow the mapped folders; a new module
+# needs a re-install, so the stamp depends on the folders' listings as well as on pyproject.toml.
+SOURCES := $(shell find constructs stacks blueprints cli -type d -not -name __pycache__ 2>/dev/null)
+STAMP   := $(VENV)/.installed
+NODE    := node_modules/.installed
+EXAMPLES := $(sort $(wildcard blueprints/examples/*.yaml))
+
+# jsii warns on every start that Node 20 is end-of-life; the machines ship Node 20.
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: help install demo test lint typecheck unit bench clean
+
+help:
+	@echo "make demo   - set up, validate and synthesize the example blueprints"
+	@echo "make test   - set up, lint, type-check and run the test suite"
+	@echo "make bench  - run the benchmarks under bench/"
+
+$(STAMP): pyproject.toml $(SOURCES)
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check 'pip==25.3'
+	$(PY) -m pip install --quiet --disable-pip-version-check \
+		--config-settings editable_mode=strict -e '.[dev]'
+	touch $@
+
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NODE)
+
+demo: install
+	$(BIN)/edastack validate --summary $(EXAMPLES)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy -p edastack.blueprints -p edastack.constructs -p edastack.stacks -p edastack.cli
+
+unit: install
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(PY) bench/validate_bench.py
+
+clean:
+	rm -rf $(VENV) node_modules build cdk.out .pytest_cache .mypy_cache .ruff_cache

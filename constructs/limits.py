@@ -1,0 +1,49 @@
+"""AWS quotas and fixed behaviours edastack relies on, each with where it comes from.
+
+Pure data: importable without ``aws_cdk`` so the blueprint language (``edastack validate``)
+and the constructs share one set of numbers. Re-check a figure against its source before
+building a feature on it (collected 2026-11).
+"""
+
+# --- EventBridge -------------------------------------------------------------------------
+# Targets per rule, hard quota (EventBridge quotas page: "Targets per rule: 5").
+RULE_TARGETS_MAX = 5
+# Rules per event bus, default quota (EventBridge quotas page, adjustable).
+RULES_PER_BUS_MAX = 300
+# Target retry policy bounds (AWS::Events::Rule RetryPolicy; eb-rule-retry-policy).
+RETRY_ATTEMPTS_MIN = 0
+RETRY_ATTEMPTS_MAX = 185
+RETRY_MAX_AGE_MIN_S = 60
+RETRY_MAX_AGE_MAX_S = 86_400
+# Input transformer variables (EventBridge quotas page).
+INPUT_TRANSFORMER_VARIABLES_MAX = 100
+# PutEvents entry size: 1 MB since 2026-01-29 (was 256 KB); billed per 64 KB chunk.
+PUT_EVENTS_ENTRY_MAX_BYTES = 1_048_576
+PUT_EVENTS_ENTRIES_MAX = 10
+# TestEventPattern limits a pattern to 4,096 characters (EventBridge API reference).
+EVENT_PATTERN_MAX_CHARS = 4_096
+
+# --- SQS ---------------------------------------------------------------------------------
+# Message retention maximum: 14 days (SQS quotas).
+SQS_RETENTION_MAX_S = 1_209_600
+SQS_RETENTION_MIN_S = 60
+
+# --- MSK ---------------------------------------------------------------------------------
+# Express brokers: m7g only, 3 AZs, replication factor fixed at 3, min.insync.replicas 2
+# (MSK developer guide, "Express brokers").
+EXPRESS_REPLICATION_FACTOR = 3
+EXPRESS_MIN_INSYNC_REPLICAS = 2
+# Storage autoscaling: target utilization 10-80 %, at most 16 TiB per broker
+# (MSK developer guide, "Automatic scaling").
+STORAGE_AUTOSCALING_TARGET_MIN = 10
+STORAGE_AUTOSCALING_TARGET_MAX = 80
+BROKER_STORAGE_MAX_GIB = 16_384
+BROKER_STORAGE_MIN_GIB = 1
+# AWS::MSK::Topic works on provisioned clusters running Kafka 3.6 or later.
+MSK_TOPIC_MIN_KAFKA_VERSION = (3, 6)
+# Client ports by authentication (MSK developer guide, "Port information").
+KAFKA_PORTS = {"iam": 9098, "scram": 9096, "mtls": 9094}
+
+# --- CloudFormation ----------------------------------------------------------------------
+STACK_RESOURCES_MAX = 500
+STACK_OUTPUTS_MAX = 200
