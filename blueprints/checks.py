@@ -1,0 +1,509 @@
+"""Semantic checks: what the JSON schema cannot say, each with its own code.
+
+They run on the typed model of one environment. Errors make ``validate`` fail; warnings are
+deliberate-risk notices that an entity can acknowledge with a reason
+(``acknowledge: {<code>: <reason>}``), which keeps the decision visible in review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from jsonschema import validators
+from jsonschema.exceptions import SchemaError
+
+from edastack.blueprints import model as m
+from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of, warning
+from edastack.blueprints.patterns import check_pattern, matches
+from edastack.blueprints.units import human_seconds
+from edastack.constructs import limits
+
+# Warning codes an entity may acknowledge, with what each means.
+WARNINGS = {
+    "low-replication": "a topic on a cluster of 3 or more brokers has replication below 3",
+    "pipe-no-dlq": "a Kafka-sourced EventBridge Pipe has no dead-letter queue",
+    "bridge-feeds-nothing": "no rule on the bus matches the events a bridge puts there",
+}
+
+
+def check(blueprint: m.Blueprint, broken: set[tuple[str, str]]) -> list[Finding]:
+    """Every semantic finding of ``blueprint``; references to ``broken`` entities are skipped."""
+    return list(_Checks(blueprint, broken).run())
+
+
+class _Checks:
+    def __init__(self, bp: m.Blueprint, broken: set[tuple[str, str]]) -> None:
+        self.bp = bp
+        self.broken = broken
+
+    def run(self) -> Iterator[Finding]:
+        yield from self.names()
+        yield from self.clusters()
+        yield from self.topics()
+        yield from self.buses()
+        yield from self.rules()
+        yield from self.bridges()
+        yield from self.contracts()
+        yield from self.acknowledgements()
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def ref(
+        self, path: Path, kind: str, noun: str, name: str, names: Iterable[str]
+    ) -> Iterator[Finding]:
+        """A dangling-reference error when ``name`` is not among ``names`` (nor broken)."""
+        known = set(names)
+        if name in known or (kind, name) in self.broken:
+            return
+        yield error(
+            "dangling-reference",
+            path,
+            f"no {noun} named '{name}' ({kind}: {one_of(known)})" + did_you_mean(name, known),
+        )
+
+    def retry(self, retry: m.RetryPolicy, path: Path) -> Iterator[Finding]:
+        if not limits.RETRY_ATTEMPTS_MIN <= retry.attempts <= limits.RETRY_ATTEMPTS_MAX:
+            yield error(
+                "retry-attempts",
+                (*path, "retry", "attempts"),
+                f"{retry.attempts} retry attempts is outside what EventBridge allows "
+                f"({limits.RETRY_ATTEMPTS_MIN}-{limits.RETRY_ATTEMPTS_MAX})",
+            )
+        if not limits.RETRY_MAX_AGE_MIN_S <= retry.max_age_s <= limits.RETRY_MAX_AGE_MAX_S:
+            yield error(
+                "retry-max-age",
+                (*path, "retry", "max_age"),
+                f"a maximum event age of {human_seconds(retry.max_age_s)} is outside what "
+                "EventBridge allows (60s-24h)",
+            )
+
+    def dead_letter(self, dl: m.DeadLetter, path: Path) -> Iterator[Finding]:
+        if dl.scope != "queue" or dl.queue is None:
+            return
+        where = (*path, "dlq", "queue")
+        yield from self.ref(where, "queues", "queue", dl.queue, self.bp.queues)
+        queue = self.bp.queues.get(dl.queue)
+        if queue is not None and queue.fifo:
+            yield error(
+                "fifo-dlq",
+                where,
+                f"queue '{dl.queue}' is FIFO; EventBridge dead-letter queues must be standard "
+                "SQS queues",
+            )
+
+    def acknowledged(self, acknowledged: Mapping[str, str], code: str) -> bool:
+        return code in acknowledged
+
+    # --- checks ------------------------------------------------------------------------------
+
+    def names(self) -> Iterator[Finding]:
+        """Names that differ only in case or '-' vs '_' would collide as construct ids."""
+        sections: dict[str, Mapping[str, Any]] = {
+            "kafka.clusters": self.bp.clusters,
+            "kafka.topics": self.bp.topics,
+            "eventbridge.buses": self.bp.buses,
+            "eventbridge.rules": self.bp.rules,
+            "queues": self.bp.queues,
+            "bridges": self.bp.bridges,
+            "contracts": self.bp.contracts,
+        }
+        for entities in sections.values():
+            seen: dict[str, str] = {}
+            for name, entity in entities.items():
+                folded = re.sub(r"[-_.]", "-", name.lower())
+                if folded in seen:
+                    yield error(
+                        "duplicate-name",
+                        entity.path,
+                        f"'{name}' and '{seen[folded]}' differ only in case or separators; "
+                        "they would name the same resources",
+                    )
+                else:
+                    seen[folded] = name
+        topic_names: dict[tuple[str, str], str] = {}
+        for topic in self.bp.topics.values():
+            key = (topic.cluster, topic.topic_name)
+            if key in topic_names:
+                yield error(
+                    "duplicate-name",
+                    topic.path,
+                    f"topics '{topic_names[key]}' and '{topic.name}' are both named "
+                    f"'{topic.topic_name}' on cluster '{topic.cluster}'",
+                )
+            else:
+                topic_names[key] = topic.name
+        events: dict[tuple[str, str, int], str] = {}
+        for contract in self.bp.contracts.values():
+            ckey = (contract.source, contract.detail_type, contract.version)
+            if ckey in events:
+                yield error(
+                    "duplicate-name",
+                    contract.path,
+                    f"contracts '{events[ckey]}' and '{contract.name}' both describe version "
+                    f"{contract.version} of {contract.source} / {contract.detail_type}",
+                )
+            else:
+                events[ckey] = contract.name
+
+    def azs(self) -> int:
+        vpc = self.bp.network.vpc
+        return len(vpc.availability_zones) if isinstance(vpc, m.ImportVpc) else vpc.azs
+
+    def clusters(self) -> Iterator[Finding]:
+        for c in self.bp.clusters.values():
+            p = c.path
+            provisioned = c.type in ("standard", "express")
+            if c.type == "serverless" and c.auth != ("iam",):
+                yield error(
+                    "serverless-auth",
+                    (*p, "auth"),
+                    f"MSK Serverless supports only IAM authentication, found {', '.join(c.auth)}",
+                )
+            if "mtls" in c.auth and not c.certificate_authorities and c.type != "external":
+                yield error(
+                    "cluster-option",
+                    (*p, "auth"),
+                    "mtls needs certificate_authorities: the ACM Private CA ARNs that sign "
+                    "client certificates",
+                )
+            if not provisioned and (
+                c.broker_type or c.broker_count or c.storage_gib or c.autoscaling
+            ):
+                yield error(
+                    "cluster-option",
+                    (*p, "brokers"),
+                    f"{c.type} clusters have no brokers to configure; remove brokers",
+                )
+            if c.type == "external" and not c.bootstrap_servers:
+                yield error(
+                    "cluster-option",
+                    p,
+                    "an external cluster needs bootstrap_servers (host:port, ...)",
+                )
+            if c.type != "external" and (c.bootstrap_servers or c.secret_arn):
+                key = "bootstrap_servers" if c.bootstrap_servers else "secret"
+                yield error(
+                    "cluster-option",
+                    (*p, key),
+                    f"'{key}' applies to external clusters; MSK provides its own",
+                )
+            if not provisioned:
+                continue
+            broker_type = c.broker_type or ""
+            if c.type == "express" and not broker_type.startswith("express."):
+                yield error(
+                    "broker-type",
+                    (*p, "brokers", "type"),
+                    f"express clusters use express.* broker types (e.g. express.m7g.large), "
+                    f"found {broker_type}",
+                )
+            if c.type == "standard" and not broker_type.startswith("kafka."):
+                yield error(
+                    "broker-type",
+                    (*p, "brokers", "type"),
+                    f"standard clusters use kafka.* broker types (e.g. kafka.m7g.large), "
+                    f"found {broker_type}",
+                )
+            if c.type == "express" and self.azs() != 3:
+                yield error(
+                    "broker-count",
+                    p,
+                    f"express clusters span exactly 3 availability zones; the network has "
+                    f"{self.azs()}",
+                )
+            if c.type == "express" and c.storage_gib is not None:
+                yield error(
+                    "cluster-option",
+                    (*p, "brokers", "storage"),
+                    "express brokers manage their own storage; remove storage",
+                )
+            count = c.broker_count or 0
+            if count % self.azs():
+                yield error(
+                    "broker-count",
+                    (*p, "brokers", "count"),
+                    f"{count} brokers cannot spread evenly over {self.azs()} availability "
+                    f"zones; use a multiple of {self.azs()}",
+                )
+            if c.autoscaling is not None:
+                if c.type == "express":
+                    yield error(
+                        "cluster-option",
+                        (*p, "brokers", "autoscale"),
+                        "express brokers scale storage themselves; remove autoscale",
+                    )
+                elif c.autoscaling.max_gib > limits.BROKER_STORAGE_MAX_GIB:
+                    yield error(
+                        "storage",
+                        (*p, "brokers", "autoscale"),
+                        f"{c.autoscaling.max_gib} GiB is more than MSK's "
+                        f"{limits.BROKER_STORAGE_MAX_GIB} GiB per broker",
+                    )
+                elif c.storage_gib is not None and c.autoscaling.max_gib <= c.storage_gib:
+                    yield error(
+                        "storage",
+                        (*p, "brokers", "autoscale"),
+                        f"autoscale max ({c.autoscaling.max_gib} GiB) must be above the "
+                        f"initial storage ({c.storage_gib} GiB)",
+                    )
+            if c.storage_gib is not None and not (
+                limits.BROKER_STORAGE_MIN_GIB <= c.storage_gib <= limits.BROKER_STORAGE_MAX_GIB
+            ):
+                yield error(
+                    "storage",
+                    (*p, "brokers", "storage"),
+                    f"{c.storage_gib} GiB per broker is outside "
+                    f"1-{limits.BROKER_STORAGE_MAX_GIB} GiB",
+                )
+
+    def topics(self) -> Iterator[Finding]:
+        for t in self.bp.topics.values():
+            p = t.path
+            yield from self.ref((*p, "cluster"), "clusters", "cluster", t.cluster, self.bp.clusters)
+            if t.partitions < 1:
+                yield error(
+                    "partitions",
+                    (*p, "partitions"),
+                    f"a topic needs at least 1 partition, found {t.partitions}",
+                )
+            if t.replication < 1:
+                yield error(
+                    "replication",
+                    (*p, "replication"),
+                    f"replication must be at least 1, found {t.replication}",
+                )
+            if t.min_insync < 1:
+                yield error(
+                    "min-insync",
+                    (*p, "min_insync"),
+                    f"min_insync must be at least 1, found {t.min_insync}",
+                )
+            elif t.min_insync >= t.replication >= 1:
+                yield error(
+                    "min-insync",
+                    (*p, "min_insync"),
+                    f"min_insync ({t.min_insync}) must be below replication ({t.replication}): "
+                    "otherwise one broker down stops every write",
+                )
+            cluster = self.bp.clusters.get(t.cluster)
+            if cluster is None:
+                continue
+            if cluster.type == "express" and t.replication != limits.EXPRESS_REPLICATION_FACTOR:
+                yield error(
+                    "replication",
+                    (*p, "replication"),
+                    f"express clusters fix replication at {limits.EXPRESS_REPLICATION_FACTOR}, "
+                    f"found {t.replication}",
+                )
+            brokers = cluster.broker_count
+            if brokers is not None and t.replication > brokers:
+                yield error(
+                    "replication",
+                    (*p, "replication"),
+                    f"replication {t.replication} needs {t.replication} brokers; cluster "
+                    f"'{cluster.name}' has {brokers}",
+                )
+            elif (
+                brokers is not None
+                and brokers >= 3
+                and 1 <= t.replication < 3
+                and not self.acknowledged(t.acknowledged, "low-replication")
+            ):
+                yield warning(
+                    "low-replication",
+                    (*p, "replication"),
+                    f"replication {t.replication} on a {brokers}-broker cluster loses data when "
+                    f"{t.replication} broker{'s' if t.replication > 1 else ''} fail; use 3, or "
+                    "acknowledge: {low-replication: <reason>}",
+                )
+
+    def buses(self) -> Iterator[Finding]:
+        for b in self.bp.buses.values():
+            if b.archive is not None and b.archive.pattern is not None:
+                yield from check_pattern(b.archive.pattern, (*b.path, "archive", "pattern"))
+
+    def rules(self) -> Iterator[Finding]:
+        per_bus: dict[str, list[Path]] = defaultdict(list)
+        for r in self.bp.rules.values():
+            p = r.path
+            per_bus[r.bus].append(p)
+            yield from self.ref((*p, "bus"), "buses", "bus", r.bus, self.bp.buses)
+            yield from check_pattern(r.pattern, (*p, "pattern"))
+            yield from self.dead_letter(r.dead_letter, p)
+            bus = self.bp.buses.get(r.bus)
+            if r.dead_letter.scope == "bus" and bus is not None and bus.import_arn:
+                yield error(
+                    "dlq-scope",
+                    (*p, "dlq"),
+                    f"bus '{r.bus}' is imported, so it has no shared DLQ here; use dlq: rule",
+                )
+            if len(r.targets) > limits.RULE_TARGETS_MAX:
+                yield error(
+                    "too-many-targets",
+                    (*p, "targets"),
+                    f"{len(r.targets)} targets; EventBridge allows at most "
+                    f"{limits.RULE_TARGETS_MAX} per rule (split the rule)",
+                )
+            yield from self.retry(r.retry, p)
+            for t in r.targets:
+                yield from self.target(t, r.retry)
+        for b in self.bp.bridges.values():
+            if isinstance(b, m.BusToKafka):
+                per_bus[b.bus].append(b.path)
+        for bus_name, paths in per_bus.items():
+            if len(paths) > limits.RULES_PER_BUS_MAX:
+                yield error(
+                    "too-many-rules",
+                    paths[limits.RULES_PER_BUS_MAX],
+                    f"bus '{bus_name}' has {len(paths)} rules (bus -> topic bridges count); "
+                    f"EventBridge allows {limits.RULES_PER_BUS_MAX} per bus by default",
+                )
+
+    def target(self, t: m.Target, inherited: m.RetryPolicy) -> Iterator[Finding]:
+        if t.retry != inherited:
+            yield from self.retry(t.retry, t.path)
+        where = (*t.path, t.kind)
+        if t.kind == "sqs" and not t.is_arn:
+            yield from self.ref(where, "queues", "queue", t.ref, self.bp.queues)
+            queue = self.bp.queues.get(t.ref)
+            if queue is not None and queue.fifo and not t.message_group:
+                yield error(
+                    "target-option",
+                    t.path,
+                    f"queue '{t.ref}' is FIFO: the target needs message_group",
+                )
+        if t.kind == "bus" and not t.is_arn:
+            yield from self.ref(where, "buses", "bus", t.ref, self.bp.buses)
+        if t.input is not None and len(t.input.paths) > limits.INPUT_TRANSFORMER_VARIABLES_MAX:
+            yield error(
+                "input",
+                (*t.path, "input", "paths"),
+                f"{len(t.input.paths)} input variables; EventBridge allows "
+                f"{limits.INPUT_TRANSFORMER_VARIABLES_MAX}",
+            )
+        if t.input is not None and t.input.paths:
+            used = set(re.findall(r"<([A-Za-z0-9_-]+)>", t.input.template or ""))
+            for name in sorted(
+                used
+                - set(t.input.paths)
+                - {
+                    "aws.events.rule-arn",
+                    "aws.events.rule-name",
+                    "aws.events.event",
+                    "aws.events.event.json",
+                    "aws.events.event.ingestion-time",
+                }
+            ):
+                yield error(
+                    "input",
+                    (*t.path, "input", "template"),
+                    f"the template uses <{name}>, which paths does not define "
+                    f"(paths: {one_of(t.input.paths)})",
+                )
+
+    def bridges(self) -> Iterator[Finding]:
+        for b in self.bp.bridges.values():
+            p = b.path
+            if isinstance(b, m.KafkaToBus):
+                yield from self.ref(
+                    (*p, "from", "topic"), "topics", "topic", b.topic, self.bp.topics
+                )
+                yield from self.ref((*p, "to", "bus"), "buses", "bus", b.bus, self.bp.buses)
+                if b.lambda_.on_failure_topic:
+                    yield from self.ref(
+                        (*p, "lambda", "on_failure", "topic"),
+                        "topics",
+                        "topic",
+                        b.lambda_.on_failure_topic,
+                        self.bp.topics,
+                    )
+                if b.pipe is not None and b.pipe.filter is not None:
+                    yield from check_pattern(b.pipe.filter, (*p, "pipe", "filter"))
+                topic = self.bp.topics.get(b.topic)
+                if topic is not None:
+                    size = topic.kafka_configs().get("max.message.bytes")
+                    if size is not None and int(size) > limits.PUT_EVENTS_ENTRY_MAX_BYTES:
+                        field = "max_message_size" if topic.max_message_bytes else "configs"
+                        yield error(
+                            "message-size",
+                            (*topic.path, field),
+                            f"topic '{b.topic}' allows {int(size):,}-byte records but is bridged "
+                            f"to EventBridge by '{b.name}', which takes at most "
+                            f"{limits.PUT_EVENTS_ENTRY_MAX_BYTES:,} bytes per event; lower "
+                            "max_message_size",
+                        )
+                if b.via == "pipe" and not self.acknowledged(b.acknowledged, "pipe-no-dlq"):
+                    yield warning(
+                        "pipe-no-dlq",
+                        (*p, "via"),
+                        "a pipe with a Kafka source has no dead-letter queue: a record that keeps "
+                        "failing is retried until it expires and stalls its partition; use via: "
+                        "lambda, or acknowledge: {pipe-no-dlq: <reason>}",
+                    )
+                yield from self.feeds(b)
+            else:
+                yield from self.ref((*p, "from", "bus"), "buses", "bus", b.bus, self.bp.buses)
+                yield from self.ref((*p, "to", "topic"), "topics", "topic", b.topic, self.bp.topics)
+                yield from check_pattern(b.pattern, (*p, "from", "pattern"))
+                yield from self.retry(b.retry, p)
+                yield from self.dead_letter(b.dead_letter, p)
+
+    def feeds(self, b: m.KafkaToBus) -> Iterator[Finding]:
+        if b.bus not in self.bp.buses or self.acknowledged(b.acknowledged, "bridge-feeds-nothing"):
+            return
+        event = {"source": b.source, "detail-type": b.detail_type}
+        patterns = [r.pattern for r in self.bp.rules.values() if r.bus == b.bus]
+        patterns += [
+            x.pattern
+            for x in self.bp.bridges.values()
+            if isinstance(x, m.BusToKafka) and x.bus == b.bus
+        ]
+        if not any(matches(pattern, event) for pattern in patterns):
+            yield warning(
+                "bridge-feeds-nothing",
+                (*b.path, "to"),
+                f"no rule on bus '{b.bus}' matches source '{b.source}' and detail-type "
+                f"'{b.detail_type}': the bridged events reach no target",
+            )
+
+    def contracts(self) -> Iterator[Finding]:
+        for c in self.bp.contracts.values():
+            where = (*c.path, "schema")
+            cls = validators.validator_for(c.schema, default=validators.Draft202012Validator)
+            try:
+                cls.check_schema(dict(c.schema))
+            except SchemaError as exc:
+                yield error("contract-schema", where, f"not a valid JSON Schema: {exc.message}")
+                continue
+            validator = cls(dict(c.schema))
+            for i, example in enumerate(c.examples):
+                problems = sorted(validator.iter_errors(example), key=lambda e: list(e.path))
+                if problems:
+                    first = problems[0]
+                    at = "".join(f"[{x!r}]" if isinstance(x, int) else f".{x}" for x in first.path)
+                    yield error(
+                        "contract-example",
+                        (*c.path, "examples", i),
+                        f"example does not match the schema: detail{at}: {first.message}",
+                    )
+
+    def acknowledgements(self) -> Iterator[Finding]:
+        entities: list[Any] = [
+            *self.bp.clusters.values(),
+            *self.bp.topics.values(),
+            *self.bp.buses.values(),
+            *self.bp.queues.values(),
+            *self.bp.bridges.values(),
+        ]
+        for entity in entities:
+            for code in entity.acknowledged:
+                if code not in WARNINGS:
+                    yield error(
+                        "acknowledge",
+                        (*entity.path, "acknowledge", code),
+                        f"'{code}' is not a warning edastack gives (warnings: "
+                        f"{one_of(WARNINGS)})" + did_you_mean(code, WARNINGS),
+                    )

@@ -1,0 +1,340 @@
+"""The typed model of one blueprint in one environment: the single input to everything downstream.
+
+Frozen dataclasses, built only by ``edastack.blueprints.build`` from data that passed the JSON
+schema, with every default and shorthand already applied: consumers never see raw YAML, never
+parse a duration and never guess a default. Each entity keeps ``path``, its JSON path in the
+blueprint, so later stages can point at the line that declared it.
+
+Units are in the field names: ``*_s`` seconds, ``*_bytes`` bytes, ``*_gib`` GiB, ``*_days`` days.
+Name-to-value maps are read-only proxies; JSON documents the blueprint carries (event patterns,
+contract schemas and examples) are plain data that nothing downstream may modify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from edastack.blueprints.findings import Path
+
+ClusterType = Literal["standard", "express", "serverless", "external"]
+AuthMode = Literal["iam", "scram", "mtls"]
+TargetKind = Literal["lambda", "sqs", "sns", "stepfunctions", "kinesis", "api", "bus"]
+BridgeMechanism = Literal["lambda", "connector", "pipe"]
+StartingPosition = Literal["latest", "trim_horizon"]
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _empty() -> Mapping[str, Any]:
+    return EMPTY
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    name: str
+    account: str | None
+    region: str | None
+    production: bool = False
+    tags: Mapping[str, str] = field(default_factory=_empty)
+
+    @property
+    def partition(self) -> str:
+        region = self.region or ""
+        if region.startswith("cn-"):
+            return "aws-cn"
+        if region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+
+@dataclass(frozen=True, slots=True)
+class CreateVpc:
+    azs: int = 3
+    cidr: str = "10.0.0.0/16"
+    flow_logs_retention_days: int | None = 90
+
+
+@dataclass(frozen=True, slots=True)
+class ImportVpc:
+    vpc_id: str
+    private_subnet_ids: tuple[str, ...]
+    availability_zones: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    vpc: CreateVpc | ImportVpc = field(default_factory=CreateVpc)
+    endpoints: tuple[str, ...] = ()
+    declared: bool = False  # False when the blueprint has no network section (defaults apply)
+
+
+@dataclass(frozen=True, slots=True)
+class Alarms:
+    emails: tuple[str, ...] = ()
+    sns_topic_arn: str | None = None
+
+    @property
+    def notifies(self) -> bool:
+        return bool(self.emails or self.sns_topic_arn)
+
+
+@dataclass(frozen=True, slots=True)
+class StorageAutoscaling:
+    max_gib: int
+    target_percent: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaCluster:
+    name: str
+    path: Path
+    type: ClusterType = "standard"
+    version: str = "3.9.x"
+    broker_type: str | None = None
+    broker_count: int | None = None
+    storage_gib: int | None = None
+    autoscaling: StorageAutoscaling | None = None
+    auth: tuple[AuthMode, ...] = ("iam",)
+    certificate_authorities: tuple[str, ...] = ()
+    encryption_key_arn: str | None = None
+    log_retention_days: int | None = 30
+    monitoring: str = "per-broker"
+    configuration: Mapping[str, str] = field(default_factory=_empty)
+    bootstrap_servers: tuple[str, ...] = ()
+    secret_arn: str | None = None
+    acknowledged: Mapping[str, str] = field(default_factory=_empty)
+
+    @property
+    def version_tuple(self) -> tuple[int, int]:
+        major, minor = self.version.split(".")[:2]
+        return int(major), int(minor)
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaTopic:
+    name: str  # the blueprint key
+    path: Path
+    cluster: str
+    topic_name: str  # the name in Kafka
+    partitions: int = 6
+    replication: int = 3
+    min_insync: int = 2
+    retention_ms: int | None = 7 * 86_400_000  # None: forever
+    cleanup: tuple[str, ...] = ("delete",)
+    max_message_bytes: int | None = None
+    configs: Mapping[str, str] = field(default_factory=_empty)
+    acknowledged: Mapping[str, str] = field(default_factory=_empty)
+
+    def kafka_configs(self) -> dict[str, str]:
+        """The topic's Kafka properties, as ``kafka-topics --config`` takes them."""
+        configs = {
+            "cleanup.policy": ",".join(self.cleanup),
+            "min.insync.replicas": str(self.min_insync),
+            "retention.ms": "-1" if self.retention_ms is None else str(self.retention_ms),
+        }
+        if self.max_message_bytes is not None:
+            configs["max.message.bytes"] = str(self.max_message_bytes)
+        configs.update(self.configs)
+        return configs
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    retention_days: int | None = None  # None: forever
+    pattern: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventBus:
+    name: str
+    path: Path
+    import_arn: str | None = None
+    kms_key: str | None = None  # None: AWS-owned key; "create"; or a key ARN
+    allow_accounts: tuple[str, ...] = ()
+    allow_organizations: tuple[str, ...] = ()
+    archive: Archive | None = None
+    schema_discovery: bool = False
+    acknowledged: Mapping[str, str] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 185
+    max_age_s: int = 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """Where failed deliveries of a rule (or bridge) go."""
+
+    scope: Literal["rule", "bus", "queue"] = "rule"
+    queue: str | None = None  # a declared queue, with scope "queue"
+
+
+@dataclass(frozen=True, slots=True)
+class InputTransform:
+    path: str | None = None
+    constant: Any = None
+    paths: Mapping[str, str] = field(default_factory=_empty)
+    template: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDestination:
+    url: str
+    method: str
+    auth: Literal["api_key", "basic", "oauth"]
+    secret_arn: str
+    header: str | None = None  # api_key
+    username: str | None = None  # basic
+    token_url: str | None = None  # oauth
+    client_id: str | None = None  # oauth
+    rate_limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    name: str
+    path: Path
+    kind: TargetKind
+    ref: str  # an ARN, or the name of a declared queue or bus
+    retry: RetryPolicy
+    api: ApiDestination | None = None
+    partition_key: str | None = None
+    message_group: str | None = None
+    input: InputTransform | None = None
+
+    @property
+    def is_arn(self) -> bool:
+        return self.ref.startswith("arn:")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    path: Path
+    bus: str
+    pattern: Mapping[str, Any]
+    targets: tuple[Target, ...]
+    retry: RetryPolicy = field(default_factory=RetryPolicy)  # targets inherit it
+    dead_letter: DeadLetter = field(default_factory=DeadLetter)
+    description: str | None = None
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    name: str
+    path: Path
+    fifo: bool = False
+    retention_s: int = 4 * 86_400
+    visibility_timeout_s: int = 30
+    max_receives: int = 5
+    acknowledged: Mapping[str, str] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorOptions:
+    plugin: str
+    workers: int = 1
+    mcu: int = 1
+    max_workers: int | None = None  # autoscaling when set
+    dlq_topic: str | None = None
+    offload_bucket: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PipeOptions:
+    batch_size: int = 100
+    batch_window_s: int | None = None
+    starting_position: StartingPosition = "latest"
+    consumer_group: str | None = None
+    filter: Mapping[str, Any] | None = None
+    enrichment_arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaOptions:
+    batch_size: int = 100
+    batch_window_s: int | None = None
+    starting_position: StartingPosition = "latest"
+    consumer_group: str | None = None
+    retries: int = 3
+    on_failure_topic: str | None = None  # None: an SQS dead-letter queue
+
+
+@dataclass(frozen=True, slots=True)
+class KafkaToBus:
+    """Records of a topic become events on a bus."""
+
+    name: str
+    path: Path
+    topic: str
+    bus: str
+    detail_type: str
+    source: str
+    via: BridgeMechanism = "lambda"
+    connector: ConnectorOptions | None = None
+    pipe: PipeOptions | None = None
+    lambda_: LambdaOptions = field(default_factory=LambdaOptions)
+    acknowledged: Mapping[str, str] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True, slots=True)
+class BusToKafka:
+    """Events matching a pattern on a bus are produced to a topic by a producer function."""
+
+    name: str
+    path: Path
+    bus: str
+    pattern: Mapping[str, Any]
+    topic: str
+    key: str | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    dead_letter: DeadLetter = field(default_factory=DeadLetter)
+    acknowledged: Mapping[str, str] = field(default_factory=_empty)
+
+
+Bridge = KafkaToBus | BusToKafka
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    name: str
+    path: Path
+    source: str
+    detail_type: str
+    schema: Mapping[str, Any]
+    version: int = 1
+    description: str | None = None
+    schema_file: str | None = None
+    examples: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Blueprint:
+    """One blueprint resolved for one environment."""
+
+    name: str
+    source: str  # the file it was loaded from, as shown in messages
+    environment: Environment
+    description: str | None = None
+    owner: str | None = None
+    tags: Mapping[str, str] = field(default_factory=_empty)
+    network: Network = field(default_factory=Network)
+    alarms: Alarms = field(default_factory=Alarms)
+    clusters: Mapping[str, KafkaCluster] = field(default_factory=_empty)
+    topics: Mapping[str, KafkaTopic] = field(default_factory=_empty)
+    buses: Mapping[str, EventBus] = field(default_factory=_empty)
+    rules: Mapping[str, Rule] = field(default_factory=_empty)
+    queues: Mapping[str, Queue] = field(default_factory=_empty)
+    bridges: Mapping[str, Bridge] = field(default_factory=_empty)
+    contracts: Mapping[str, Contract] = field(default_factory=_empty)
+    environments: tuple[str, ...] = ()  # every environment the blueprint declares
+
+    @property
+    def needs_vpc(self) -> bool:
+        return any(c.type != "external" for c in self.clusters.values())

@@ -1,0 +1,293 @@
+"""EventBridge event patterns, checked the way EventBridge (aws/event-ruler) reads them.
+
+A pattern is an object whose leaves are arrays of matchers. A matcher is a value (string,
+number, boolean, null) or an object with exactly one operator: ``prefix``, ``suffix``,
+``equals-ignore-case``, ``wildcard``, ``anything-but``, ``numeric``, ``exists``, ``cidr``.
+``$or`` holds a list of sub-patterns at any level.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of
+from edastack.constructs.limits import EVENT_PATTERN_MAX_CHARS
+
+OPERATORS = (
+    "prefix",
+    "suffix",
+    "equals-ignore-case",
+    "wildcard",
+    "anything-but",
+    "numeric",
+    "exists",
+    "cidr",
+)
+NUMERIC_OPS = ("<", "<=", "=", ">", ">=")
+NUMERIC_LIMIT = 5.0e9  # event-ruler: numbers are matched between -5e9 and 5e9
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    return "object"
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, separators=(", ", ": "), default=dict)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_pattern(pattern: Mapping[str, Any], path: Path) -> list[Finding]:
+    """Every problem of ``pattern``, each at its own path."""
+    findings = list(_object(pattern, path))
+    size = len(json.dumps(pattern, separators=(",", ":"), default=dict))
+    if size > EVENT_PATTERN_MAX_CHARS:
+        findings.append(
+            error(
+                "pattern-size",
+                path,
+                f"the pattern is {size:,} characters; EventBridge allows at most "
+                f"{EVENT_PATTERN_MAX_CHARS:,}",
+            )
+        )
+    return findings
+
+
+def _object(pattern: Mapping[str, Any], path: Path) -> Iterator[Finding]:
+    if not pattern:
+        yield error("pattern", path, "an empty pattern matches nothing; give at least one field")
+    for field, value in pattern.items():
+        where = (*path, field)
+        if field == "$or":
+            yield from _or(value, where)
+        elif isinstance(value, dict):
+            yield from _object(value, where)
+        elif isinstance(value, list):
+            if not value:
+                yield error("pattern", where, "an empty list matches nothing; give a value")
+            for i, matcher in enumerate(value):
+                yield from _matcher(matcher, (*where, i))
+        else:
+            yield error(
+                "pattern",
+                where,
+                f"expected a list of values or a nested object, found {_kind(value)} "
+                f"{_show(value)} (write [{_show(value)}])",
+            )
+
+
+def _or(value: Any, path: Path) -> Iterator[Finding]:
+    if not isinstance(value, list) or len(value) < 2:
+        yield error(
+            "pattern", path, f"$or takes a list of at least 2 patterns, found {_show(value)}"
+        )
+        return
+    for i, sub in enumerate(value):
+        if isinstance(sub, dict):
+            yield from _object(sub, (*path, i))
+        else:
+            yield error(
+                "pattern", (*path, i), f"$or items are patterns (objects), found {_show(sub)}"
+            )
+
+
+def _matcher(matcher: Any, path: Path) -> Iterator[Finding]:
+    if not isinstance(matcher, dict):
+        if isinstance(matcher, list):
+            yield error("pattern", path, "lists cannot be nested inside a pattern's value list")
+        return
+    if len(matcher) != 1:
+        yield error(
+            "pattern",
+            path,
+            f"a matcher object has exactly one operator, found {len(matcher)}: "
+            f"{', '.join(matcher) or '(none)'}",
+        )
+        return
+    ((op, operand),) = matcher.items()
+    where = (*path, op)
+    if op not in OPERATORS:
+        yield error(
+            "pattern-operator",
+            where,
+            f"unknown operator '{op}' (operators: {one_of(OPERATORS)})"
+            + did_you_mean(op, OPERATORS),
+        )
+        return
+    yield from _OPERAND_CHECKS[op](operand, where)
+
+
+def _expect(ok: bool, path: Path, op: str, wanted: str, operand: Any) -> Iterator[Finding]:
+    if not ok:
+        yield error(
+            "pattern-operand",
+            path,
+            f"{op} takes {wanted}, found {_kind(operand)} {_show(operand)}",
+        )
+
+
+def _string_or_ignore_case(op: str) -> Any:
+    def check(operand: Any, path: Path) -> Iterator[Finding]:
+        ok = isinstance(operand, str) or (
+            isinstance(operand, dict)
+            and list(operand) == ["equals-ignore-case"]
+            and isinstance(operand["equals-ignore-case"], str)
+        )
+        yield from _expect(ok, path, op, "a string or {equals-ignore-case: string}", operand)
+
+    return check
+
+
+def _string(op: str) -> Any:
+    def check(operand: Any, path: Path) -> Iterator[Finding]:
+        yield from _expect(isinstance(operand, str), path, op, "a string", operand)
+
+    return check
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+    )
+
+
+def _anything_but(operand: Any, path: Path) -> Iterator[Finding]:
+    wanted = (
+        "a value, a non-empty list of strings or of numbers, or one of {prefix: string}, "
+        "{suffix: string}, {wildcard: string or strings}, {equals-ignore-case: string or strings}"
+    )
+    if isinstance(operand, str) or _is_number(operand):
+        return
+    if isinstance(operand, list):
+        ok = bool(operand) and (
+            all(isinstance(v, str) for v in operand) or all(_is_number(v) for v in operand)
+        )
+        yield from _expect(ok, path, "anything-but", wanted, operand)
+        return
+    if isinstance(operand, dict) and len(operand) == 1:
+        ((op, value),) = operand.items()
+        if op in ("prefix", "suffix"):
+            yield from _expect(
+                isinstance(value, str), (*path, op), f"anything-but {op}", "a string", value
+            )
+            return
+        if op in ("wildcard", "equals-ignore-case"):
+            yield from _expect(
+                _strings(value), (*path, op), f"anything-but {op}", "a string or strings", value
+            )
+            return
+    yield from _expect(False, path, "anything-but", wanted, operand)
+
+
+def _numeric(operand: Any, path: Path) -> Iterator[Finding]:
+    wanted = "[op, number] or [>/>=, number, </<=, number] with op one of <, <=, =, >, >="
+    if not isinstance(operand, list) or len(operand) not in (2, 4):
+        yield from _expect(False, path, "numeric", wanted, operand)
+        return
+    ops, numbers = operand[0::2], operand[1::2]
+    if not all(isinstance(o, str) and o in NUMERIC_OPS for o in ops) or not all(
+        _is_number(n) for n in numbers
+    ):
+        yield from _expect(False, path, "numeric", wanted, operand)
+        return
+    if len(operand) == 4 and not (ops[0] in (">", ">=") and ops[1] in ("<", "<=")):
+        yield error(
+            "pattern-operand",
+            path,
+            f"a numeric range is a lower bound (> or >=) then an upper bound (< or <=), found "
+            f"{_show(operand)}",
+        )
+    elif len(operand) == 4 and numbers[0] >= numbers[1]:
+        yield error(
+            "pattern-operand",
+            path,
+            f"the numeric range {_show(operand)} is empty: {numbers[0]} is not below {numbers[1]}",
+        )
+    for n in numbers:
+        if abs(n) > NUMERIC_LIMIT:
+            yield error(
+                "pattern-operand",
+                path,
+                f"numeric matching works between -5e9 and 5e9, found {n}",
+            )
+
+
+def _exists(operand: Any, path: Path) -> Iterator[Finding]:
+    yield from _expect(isinstance(operand, bool), path, "exists", "true or false", operand)
+
+
+def _cidr(operand: Any, path: Path) -> Iterator[Finding]:
+    ok = False
+    if isinstance(operand, str) and "/" in operand:
+        try:
+            ipaddress.ip_network(operand, strict=False)
+            ok = True
+        except ValueError:
+            ok = False
+    yield from _expect(ok, path, "cidr", "an IPv4 or IPv6 CIDR such as 10.0.0.0/24", operand)
+
+
+_OPERAND_CHECKS = {
+    "prefix": _string_or_ignore_case("prefix"),
+    "suffix": _string_or_ignore_case("suffix"),
+    "equals-ignore-case": _string("equals-ignore-case"),
+    "wildcard": _string("wildcard"),
+    "anything-but": _anything_but,
+    "numeric": _numeric,
+    "exists": _exists,
+    "cidr": _cidr,
+}
+
+
+def matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
+    """Whether ``event`` could match ``pattern`` on the fields both name, with exact values.
+
+    Used for cross-checks (does any rule take what a bridge sends?): only exact-value, prefix
+    and exists matchers on ``source`` and ``detail-type`` are decided; anything else counts as
+    a possible match.
+    """
+    for field, expected in pattern.items():
+        if field == "$or":
+            if not any(matches(sub, event) for sub in expected):
+                return False
+            continue
+        if field not in event or not isinstance(expected, list):
+            continue
+        actual = event[field]
+        if not any(_could_match(m, actual) for m in expected):
+            return False
+    return True
+
+
+def _could_match(matcher: Any, actual: Any) -> bool:
+    if not isinstance(matcher, dict):
+        return bool(matcher == actual)
+    ((op, operand),) = matcher.items()
+    if op == "prefix" and isinstance(operand, str):
+        return isinstance(actual, str) and actual.startswith(operand)
+    if op == "suffix" and isinstance(operand, str):
+        return isinstance(actual, str) and actual.endswith(operand)
+    if op == "equals-ignore-case":
+        return isinstance(actual, str) and actual.lower() == str(operand).lower()
+    if op == "anything-but" and isinstance(operand, str | list):
+        values = operand if isinstance(operand, list) else [operand]
+        return actual not in values
+    if op == "exists":
+        return bool(operand)
+    return True

@@ -1,0 +1,227 @@
+"""The blueprint JSON Schema (2020-12) and its errors, rewritten for people.
+
+jsonschema's own messages print whole instances and schema fragments; these say what was found,
+what is allowed, and suggest the closest allowed key or value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path as FsPath
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of
+
+SCHEMA_FILE = FsPath(__file__).parent / "schema" / "blueprint.schema.json"
+SCHEMA_URL = "https://edastack.dev/schema/v1/blueprint.schema.json"
+
+_JSON_TYPES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping",
+    "array": "a list",
+    "null": "null",
+}
+
+
+@cache
+def schema() -> Mapping[str, Any]:
+    loaded: Mapping[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "list"
+    return "mapping"
+
+
+def show(value: Any) -> str:
+    """A short rendering of a value for messages."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return show(value)
+    return f"{_kind(value)} {show(value)}"
+
+
+def validate(data: Any) -> Iterator[tuple[Finding, bool]]:
+    """Schema findings for ``data``, each with whether its position is the key's."""
+    for err in _validator().iter_errors(data):
+        yield from _explain(err)
+
+
+def _explain(err: ValidationError) -> Iterator[tuple[Finding, bool]]:
+    path: Path = tuple(err.absolute_path)
+    value: Any = err.instance
+    vv: Any = err.validator_value
+    v = err.validator
+    sub_schema = err.schema if isinstance(err.schema, dict) else {}
+    if "propertyNames" in err.absolute_schema_path:
+        # the instance is the offending key itself
+        where = (*path, str(value))
+        if v == "enum":
+            allowed = [str(a) for a in vv]
+            message = f"'{value}' cannot be set here (allowed: {one_of(allowed)})"
+            message += did_you_mean(str(value), allowed)
+        else:
+            expected = sub_schema.get("x-expected", f"a name matching {vv}")
+            message = f"invalid name '{value}': expected {expected}"
+        yield error("schema", where, message), True
+        return
+    if v in ("oneOf", "anyOf") and err.context:
+        # Explain the branch written in the same shape as the value (a shorthand string vs the
+        # long form mapping); when no branch has that shape, list what the shapes are.
+        shaped = _same_shape_branches(err)
+        if len(shaped) == 1:
+            for sub in err.context:
+                if sub.relative_schema_path[0] == shaped[0]:
+                    yield from _explain(sub)
+            return
+        shapes = _alternatives(err)
+        if shapes:
+            yield error("schema", path, f"expected {shapes}, found {_found(value)}"), False
+            return
+        best = best_match(err.context)
+        if best is not None:
+            yield from _explain(best)
+            return
+    if v == "additionalProperties" and isinstance(value, dict):
+        allowed = list(sub_schema.get("properties", {}))
+        for key in value:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or f" (allowed: {one_of(allowed)})"
+                yield error("schema", (*path, key), f"unknown key '{key}'{hint}"), True
+        return
+    if v == "required" and isinstance(value, dict):
+        for key in vv:
+            if key not in value:
+                yield error("schema", path, f"missing required key '{key}'"), False
+        return
+    if v == "type":
+        types: list[str] = vv if isinstance(vv, list) else [vv]
+        expected = " or ".join(_JSON_TYPES.get(t, t) for t in types)
+        message = f"expected {expected}, found {_found(value)}"
+        if "string" in types and isinstance(value, int | float) and not isinstance(value, bool):
+            message += f' (quote it: "{value}")'
+        yield error("schema", path, message), False
+        return
+    if v == "enum":
+        choices = [str(a) for a in vv]
+        message = f"{show(value)} is not one of: {', '.join(choices)}"
+        if isinstance(value, str):
+            message += did_you_mean(value, choices)
+        yield error("schema", path, message), False
+        return
+    if v == "const":
+        yield (
+            error("schema", path, f"expected {show(vv)}, found {show(value)}"),
+            False,
+        )
+        return
+    if v == "pattern":
+        expected = sub_schema.get("x-expected", f"a string matching {vv}")
+        yield error("schema", path, f"expected {expected}, found {show(value)}"), False
+        return
+    if v in ("minLength", "maxLength") and isinstance(value, str):
+        bound = "at least" if v == "minLength" else "at most"
+        yield (
+            error(
+                "schema",
+                path,
+                f"expected {bound} {vv} characters, found {len(value)}",
+            ),
+            False,
+        )
+        return
+    if v in ("minItems", "maxItems", "minProperties", "maxProperties"):
+        bound = "at least" if v.startswith("min") else "at most"
+        noun = "items" if v.endswith("Items") else "entries"
+        yield (
+            error("schema", path, f"expected {bound} {vv} {noun}, found {len(value)}"),
+            False,
+        )
+        return
+    if v == "uniqueItems":
+        yield error("schema", path, "the list has duplicate items"), False
+        return
+    # minimum, maximum and the rest: jsonschema's message is already short and specific
+    yield error("schema", path, err.message), False
+
+
+def _same_shape_branches(err: ValidationError) -> list[int]:
+    """Indexes of the branches whose failure is not about the value's type."""
+
+    def shape_failure(sub: ValidationError) -> bool:
+        if sub.relative_path:
+            return False
+        if sub.validator == "type":
+            return True
+        if sub.validator in ("enum", "const"):
+            given: Any = sub.validator_value
+            values = given if sub.validator == "enum" else [given]
+            return all(_kind(a) != _kind(sub.instance) for a in values)
+        return False
+
+    failed_on_type = {
+        sub.relative_schema_path[0] for sub in err.context or () if shape_failure(sub)
+    }
+    branches: Any = err.validator_value
+    return [i for i in range(len(branches)) if i not in failed_on_type]
+
+
+def _alternatives(err: ValidationError) -> str:
+    """What a shorthand-or-longhand (oneOf) value may be, from its branches."""
+    parts: list[str] = []
+    branches: Any = err.validator_value
+    for branch in branches:
+        resolved = branch
+        if "$ref" in branch:
+            resolved = _resolve(branch["$ref"])
+        if "x-expected" in resolved:
+            parts.append(resolved["x-expected"])
+        elif "enum" in resolved:
+            parts.append("one of " + ", ".join(str(x) for x in resolved["enum"]))
+        elif "const" in resolved:
+            parts.append(show(resolved["const"]))
+        elif "type" in resolved:
+            parts.append(_JSON_TYPES.get(resolved["type"], resolved["type"]))
+        else:
+            return ""
+    return " or ".join(dict.fromkeys(parts))
+
+
+def _resolve(ref: str) -> Mapping[str, Any]:
+    node: Any = schema()
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return node  # type: ignore[no-any-return]

@@ -1,0 +1,155 @@
+"""The ``edastack`` command.
+
+Exit codes: 0 valid, 1 a blueprint has errors, 2 usage errors (bad flags, missing paths),
+3 an internal error (a bug: reported in one line, never as a traceback).
+
+``validate`` must stay fast and light: nothing here imports ``aws_cdk`` at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from edastack.blueprints.model import Blueprint
+from edastack.blueprints.validate import FileReport, validate_file
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="edastack",
+        description="Validate and synthesize hybrid Kafka + EventBridge blueprints.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    validate = commands.add_parser(
+        "validate",
+        help="check blueprints without AWS credentials or CDK",
+        description="Check blueprint files: syntax, schema, references and AWS limits.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="blueprint files or folders")
+    validate.add_argument(
+        "--env",
+        action="append",
+        metavar="NAME",
+        help="validate only this environment (repeatable; default: every declared one)",
+    )
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.add_argument(
+        "--summary", action="store_true", help="also print what each valid blueprint declares"
+    )
+    return parser
+
+
+def _expand(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
+    files: list[Path] = []
+    missing: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")]))
+        elif p.exists():
+            files.append(p)
+        else:
+            missing.append(raw)
+    return files, missing
+
+
+def summarize(bp: Blueprint) -> dict[str, int]:
+    """How many of each thing a blueprint declares."""
+    return {
+        "clusters": len(bp.clusters),
+        "topics": len(bp.topics),
+        "buses": len(bp.buses),
+        "rules": len(bp.rules),
+        "targets": sum(len(r.targets) for r in bp.rules.values()),
+        "queues": len(bp.queues),
+        "bridges": len(bp.bridges),
+        "contracts": len(bp.contracts),
+    }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _print_text(reports: list[FileReport], summary: bool) -> None:
+    for report in reports:
+        for finding in report.findings:
+            print(finding.format())
+    if summary:
+        for report in reports:
+            if report.ok:
+                envs = ", ".join(report.blueprints)
+                counts = summarize(next(iter(report.blueprints.values())))
+                parts = " · ".join(f"{n} {k}" for k, n in counts.items())
+                print(f"{report.file}: ok [{envs}] {parts}")
+    errors = sum(len(r.errors) for r in reports)
+    warnings = sum(len(r.warnings) for r in reports)
+    failed = sum(1 for r in reports if not r.ok)
+    line = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if failed:
+        line += f" in {failed} of {_plural(len(reports), 'file')}"
+    else:
+        line += f"; {_plural(len(reports), 'file')} valid"
+    print(line)
+
+
+def _print_json(reports: list[FileReport]) -> None:
+    out = {
+        "files": [
+            {
+                "file": r.file,
+                "ok": r.ok,
+                "environments": list(r.blueprints),
+                "summary": summarize(next(iter(r.blueprints.values()))) if r.ok else None,
+                "findings": [f.as_dict() for f in r.findings],
+            }
+            for r in reports
+        ],
+        "errors": sum(len(r.errors) for r in reports),
+        "warnings": sum(len(r.warnings) for r in reports),
+    }
+    print(json.dumps(out, indent=2))
+
+
+def _validate(args: argparse.Namespace) -> int:
+    files, missing = _expand(args.paths)
+    if missing:
+        for raw in missing:
+            print(f"edastack validate: no such file or folder: {raw}", file=sys.stderr)
+        return EXIT_USAGE
+    if not files:
+        print("edastack validate: no blueprint files (*.yaml, *.yml) found", file=sys.stderr)
+        return EXIT_USAGE
+    reports = [validate_file(f, args.env) for f in files]
+    if args.format == "json":
+        _print_json(reports)
+    else:
+        _print_text(reports, args.summary)
+    return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so in one line, never a traceback
+        print(
+            f"edastack: internal error: {type(exc).__name__}: {exc} (this is a bug in edastack; "
+            "please report it with the blueprint that caused it)",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
