@@ -47,3 +47,13 @@ KAFKA_PORTS = {"iam": 9098, "scram": 9096, "mtls": 9094}
 # --- CloudFormation ----------------------------------------------------------------------
 STACK_RESOURCES_MAX = 500
 STACK_OUTPUTS_MAX = 200
+
+# --- MSK client networking (added for constructs/kafka_cluster.py) -----------------------
+# Provisioned clusters take 2 or 3 client subnets, one per AZ (MSK API reference,
+# BrokerNodeGroupInfo.ClientSubnets); Serverless takes 2 to 5 (MSK API reference,
+# VpcConfig.SubnetIds). Express brokers need 3 AZs (MSK developer guide, "Express brokers").
+MSK_PROVISIONED_SUBNETS_MIN = 2
+MSK_PROVISIONED_SUBNETS_MAX = 3
+MSK_SERVERLESS_SUBNETS_MIN = 2
+MSK_SERVERLESS_SUBNETS_MAX = 5
+EXPRESS_AZ_COUNT = 3

@@ -1,0 +1,203 @@
+"""Kafka topics declared in CloudFormation (``AWS::MSK::Topic``) on MSK provisioned clusters.
+
+``AWS::MSK::Topic`` exists only for provisioned clusters running Kafka 3.6 or later; topics on
+MSK Serverless or on a cluster edastack does not run are created with the Kafka admin API
+(``kafka-topics.sh --create`` or an AdminClient), and this construct says so eagerly.
+
+Changing ``topic_name`` or ``replication_factor`` replaces the topic, which deletes its data
+(CloudFormation ``createOnlyProperties``); ``partition_count`` and the configs update in place,
+and Kafka can only ever add partitions. Topics are retained when removed from the stack.
+"""
+
+from __future__ import annotations
+
+import base64
+import enum
+from collections.abc import Mapping
+from typing import Literal
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_msk as msk
+
+from constructs import Construct
+from edastack.constructs import limits
+from edastack.constructs.kafka_cluster import (
+    ExternalKafkaCluster,
+    IKafkaCluster,
+    KafkaCluster,
+    ServerlessKafkaCluster,
+    cluster_child_arn,
+)
+
+# A topic's retention.ms that keeps records forever (Apache Kafka topic configuration).
+RETENTION_FOREVER_MS = -1
+
+
+class CleanupPolicy(enum.Enum):
+    """What Kafka does with old records: delete them, keep the latest per key, or both."""
+
+    DELETE = "delete"
+    COMPACT = "compact"
+    COMPACT_AND_DELETE = "compact,delete"
+
+
+# Typed props own these keys; ``configs`` may not set them a second time.
+_TYPED_KEYS = {
+    "retention.ms": "retention",
+    "cleanup.policy": "cleanup_policy",
+    "min.insync.replicas": "min_insync_replicas",
+    "max.message.bytes": "max_message_bytes",
+}
+
+
+class KafkaTopic(Construct):
+    """A topic on an MSK provisioned cluster, with its partitions, replication and configs.
+
+    Unset configs inherit the cluster's broker defaults (``KafkaCluster.server_properties``).
+    CloudFormation reports the topic created about a minute before every broker serves it.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster: IKafkaCluster,
+        topic_name: str,
+        partition_count: int,
+        replication_factor: int | None = None,
+        retention: Duration | Literal["forever"] | None = None,
+        cleanup_policy: CleanupPolicy | None = None,
+        min_insync_replicas: int | None = None,
+        max_message_bytes: int | None = None,
+        configs: Mapping[str, str | int | bool] | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        """
+        :param cluster: the provisioned ``KafkaCluster`` (Kafka 3.6 or later) the topic lives on
+        :param topic_name: 1 to 249 letters, digits, '.', '_' or '-'; renaming replaces the topic
+        :param partition_count: number of partitions, at least 1; can only grow
+        :param replication_factor: copies of each partition, at most the broker count (Express:
+            exactly 3). Default: - the cluster's default.replication.factor (3)
+        :param retention: how long records are kept, or ``"forever"``. Default: - the cluster's
+            log.retention (Kafka: 7 days)
+        :param cleanup_policy: delete, compact or both. Default: - the cluster's (Kafka: delete)
+        :param min_insync_replicas: replicas that must acknowledge an acks=all write, lower than
+            the replication factor. Default: - the cluster's min.insync.replicas (2)
+        :param max_message_bytes: largest record batch the topic accepts. Default: - the
+            cluster's message.max.bytes (Kafka: about 1 MB)
+        :param configs: any other topic configs, e.g. ``{"compression.type": "zstd"}``.
+            Default: - none
+        :param removal_policy: for the topic. Default: - RETAIN (deleting a topic deletes data)
+        """
+        super().__init__(scope, construct_id)
+        errors: list[str] = []
+        if isinstance(cluster, ServerlessKafkaCluster):
+            raise ValueError(
+                f"KafkaTopic {topic_name!r} cannot be declared on serverless cluster "
+                f"{cluster.node.path}: AWS::MSK::Topic supports provisioned clusters only; "
+                "create the topic with the Kafka admin API instead"
+            )
+        if isinstance(cluster, ExternalKafkaCluster) or not isinstance(cluster, KafkaCluster):
+            raise ValueError(
+                f"KafkaTopic {topic_name!r} cannot be declared on {cluster.node.path}: it is not "
+                "an MSK provisioned cluster created by edastack; create the topic with the "
+                "Kafka admin API instead"
+            )
+        minimum = limits.MSK_TOPIC_MIN_KAFKA_VERSION
+        if cluster.kafka_version_tuple < minimum:
+            errors.append(
+                f"KafkaTopic needs Kafka {minimum[0]}.{minimum[1]} or later (AWS::MSK::Topic), "
+                f"cluster {cluster.node.path} runs {cluster.kafka_version}; upgrade the "
+                "cluster's kafka_version or create the topic with the Kafka admin API"
+            )
+        if not _valid_topic_name(topic_name):
+            errors.append(
+                f"topic_name must be 1 to 249 letters, digits, '.', '_' or '-', got {topic_name!r}"
+            )
+        if partition_count < 1:
+            errors.append(f"partition_count must be at least 1, got {partition_count}")
+
+        replication = (
+            replication_factor
+            if replication_factor is not None
+            else cluster.default_replication_factor
+        )
+        if replication < 1:
+            errors.append(f"replication_factor must be at least 1, got {replication}")
+        elif replication > cluster.broker_count:
+            errors.append(
+                f"replication_factor {replication} is greater than the {cluster.broker_count} "
+                f"brokers of {cluster.node.path}"
+            )
+        if cluster.is_express and replication != limits.EXPRESS_REPLICATION_FACTOR:
+            errors.append(
+                f"replication_factor must be {limits.EXPRESS_REPLICATION_FACTOR} on express "
+                f"brokers, got {replication}"
+            )
+
+        insync = (
+            min_insync_replicas if min_insync_replicas is not None else cluster.min_insync_replicas
+        )
+        inherited = " (inherited from the cluster)" if min_insync_replicas is None else ""
+        if insync < 1:
+            errors.append(f"min_insync_replicas must be at least 1, got {insync}")
+        elif insync >= replication:
+            errors.append(
+                f"min_insync_replicas {insync}{inherited} must be lower than replication_factor "
+                f"{replication}, or one broker down stops every acks=all producer"
+            )
+        if max_message_bytes is not None and max_message_bytes < 1:
+            errors.append(f"max_message_bytes must be at least 1, got {max_message_bytes}")
+        if isinstance(retention, str) and retention != "forever":
+            errors.append(f"retention must be a Duration or 'forever', got {retention!r}")
+
+        extra = {key: _render(value) for key, value in (configs or {}).items()}
+        for key in sorted(extra):
+            if key in _TYPED_KEYS:
+                errors.append(f"configs sets {key}; use the {_TYPED_KEYS[key]} prop instead")
+        if errors:
+            raise ValueError("; ".join(errors))
+
+        properties: dict[str, str] = dict(extra)
+        if retention == "forever":
+            properties["retention.ms"] = str(RETENTION_FOREVER_MS)
+        elif isinstance(retention, Duration):
+            properties["retention.ms"] = str(int(retention.to_milliseconds()))
+        if cleanup_policy is not None:
+            properties["cleanup.policy"] = cleanup_policy.value
+        if min_insync_replicas is not None:
+            properties["min.insync.replicas"] = str(min_insync_replicas)
+        if max_message_bytes is not None:
+            properties["max.message.bytes"] = str(max_message_bytes)
+
+        self.cluster = cluster
+        self.topic_name = topic_name
+        self.partition_count = partition_count
+        self.replication_factor = replication
+        self.configs: Mapping[str, str] = properties
+        self.resource = msk.CfnTopic(
+            self,
+            "Resource",
+            cluster_arn=cluster.cluster_arn,
+            topic_name=topic_name,
+            partition_count=partition_count,
+            replication_factor=replication,
+            configs=encode_configs(properties) if properties else None,
+        )
+        self.resource.apply_removal_policy(removal_policy)
+        self.topic_arn = cluster_child_arn(cluster.cluster_arn, "topic", topic_name)
+
+
+def encode_configs(properties: Mapping[str, str]) -> str:
+    """Topic configs as ``AWS::MSK::Topic`` wants them: Base64 of ``key=value`` lines, sorted."""
+    text = "".join(f"{key}={value}\n" for key, value in sorted(properties.items()))
+    return base64.b64encode(text.encode()).decode()
+
+
+def _render(value: str | int | bool) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _valid_topic_name(name: str) -> bool:
+    return 1 <= len(name) <= 249 and all(c.isascii() and (c.isalnum() or c in "._-") for c in name)
