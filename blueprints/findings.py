@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 PathPart = str | int
@@ -19,9 +19,11 @@ Path = tuple[PathPart, ...]
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """A position in a source file; line and column count from 1."""
+class Mark(NamedTuple):
+    """A position in a source file; line and column count from 1.
+
+    A named tuple rather than a dataclass: the loader makes one per YAML node.
+    """
 
     file: str
     line: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -141,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: say so in one line, never a traceback
         print(
             f"edastack: internal error: {type(exc).__name__}: {exc} (this is a bug in edastack; "
