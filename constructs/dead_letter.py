@@ -61,12 +61,14 @@ class DeadLetterQueue(Construct):
                 "queue_name must name a standard queue (EventBridge cannot deliver to a FIFO "
                 f"dead-letter queue), got '{queue_name}'"
             )
-        if retention is not None and not Token.is_unresolved(retention.to_seconds()):
-            seconds = retention.to_seconds()
-            if not limits.SQS_RETENTION_MIN_S <= seconds <= limits.SQS_RETENTION_MAX_S:
+        if retention is not None and not Token.is_unresolved(retention.to_seconds(integral=False)):
+            seconds = retention.to_seconds(integral=False)
+            in_range = limits.SQS_RETENTION_MIN_S <= seconds <= limits.SQS_RETENTION_MAX_S
+            if not in_range or seconds != int(seconds):
                 errors.append(
-                    f"retention must be between {limits.SQS_RETENTION_MIN_S} and "
-                    f"{limits.SQS_RETENTION_MAX_S} seconds, got {seconds:g}"
+                    "retention must be a whole number of seconds between "
+                    f"{limits.SQS_RETENTION_MIN_S} and "
+                    f"{limits.SQS_RETENTION_MAX_S}, got {seconds:.15g}"
                 )
         if errors:
             raise ValueError("; ".join(errors))

@@ -82,7 +82,7 @@ class EventBus(Construct):
                 )
         retention_days: int | None = None
         if archive_retention is not None:
-            days = archive_retention.to_days()
+            days = archive_retention.to_days(integral=False)
             if days < 0 or days != int(days):
                 errors.append(
                     "archive_retention must be a whole number of days, 0 for forever, "

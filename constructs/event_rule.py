@@ -229,7 +229,7 @@ class EventRule(Construct):
                 "Id": target.target_id,
                 "RetryPolicy": {
                     "MaximumRetryAttempts": rule_attempts if attempts is None else attempts,
-                    "MaximumEventAgeInSeconds": int(age.to_seconds()),
+                    "MaximumEventAgeInSeconds": int(age.to_seconds(integral=False)),
                 },
                 "DeadLetterConfig": {"Arn": self.dead_letter_queue.queue.queue_arn},
             }
@@ -343,15 +343,15 @@ def _check_retry(
             f"{attempts_name} must be between {limits.RETRY_ATTEMPTS_MIN} and "
             f"{limits.RETRY_ATTEMPTS_MAX}, got {attempts}"
         )
-    if age is not None and not Token.is_unresolved(age.to_seconds()):
-        seconds = age.to_seconds()
+    if age is not None and not Token.is_unresolved(age.to_seconds(integral=False)):
+        seconds = age.to_seconds(integral=False)
         if not (
             limits.RETRY_MAX_AGE_MIN_S <= seconds <= limits.RETRY_MAX_AGE_MAX_S
             and seconds == int(seconds)
         ):
             errors.append(
                 f"{age_name} must be a whole number of seconds between "
-                f"{limits.RETRY_MAX_AGE_MIN_S} and {limits.RETRY_MAX_AGE_MAX_S}, got {seconds:g}"
+                f"{limits.RETRY_MAX_AGE_MIN_S} and {limits.RETRY_MAX_AGE_MAX_S}, got {seconds:.15g}"
             )
     return errors
 
