@@ -269,8 +269,10 @@ def _convert(
 
     if "$ref" in out and len(out) > 1:
         # Draft 4 ignores the siblings of $ref; later drafts apply them.
+        # Definitions and id stay outside, where "#/definitions/..." still finds them.
         ref = out.pop("$ref")
-        out = {"allOf": [{"$ref": ref}, out]}
+        outer: dict[str, Any] = {k: out.pop(k) for k in ("id", "definitions") if k in out}
+        out = {**outer, "allOf": [{"$ref": ref}, out]} if out else {**outer, "$ref": ref}
     return out
 
 
