@@ -37,8 +37,8 @@ from aws_cdk import aws_msk as msk
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
-
 from constructs import Construct, Node
+
 from edastack.constructs import limits
 
 DEFAULT_KAFKA_VERSION = "3.8.x"
@@ -415,6 +415,16 @@ def _check_client_auth(
     return modes
 
 
+def _secret_name(secret: secretsmanager.ISecret) -> str | None:
+    """The secret's name when known at synth time (imported by name, or created with a name)."""
+    if not Token.is_unresolved(secret.secret_name):
+        return secret.secret_name
+    child = secret.node.default_child
+    if isinstance(child, secretsmanager.CfnSecret) and child.name is not None:
+        return None if Token.is_unresolved(child.name) else child.name
+    return None
+
+
 def _render(value: str | int | bool) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
@@ -557,10 +567,8 @@ class KafkaCluster(_KafkaClusterBase):
             if not scram_secrets:
                 errors.append("scram_secrets must hold at least one secret, got none")
             for secret in scram_secrets:
-                secret_name = secret.secret_name
-                if not Token.is_unresolved(secret_name) and not secret_name.startswith(
-                    "AmazonMSK_"
-                ):
+                secret_name = _secret_name(secret)
+                if secret_name is not None and not secret_name.startswith("AmazonMSK_"):
                     errors.append(
                         f"scram secret names must start with AmazonMSK_, got {secret_name!r}"
                     )
@@ -799,7 +807,7 @@ class KafkaCluster(_KafkaClusterBase):
         if not is_express:
             replication = _as_int(merged["default.replication.factor"])
             insync = _as_int(merged["min.insync.replicas"])
-            if replication is not None and replication > broker_count:
+            if replication is not None and broker_count >= 1 and replication > broker_count:
                 errors.append(
                     f"default.replication.factor {replication} is greater than the "
                     f"{broker_count} brokers; add brokers or lower it"
