@@ -13,7 +13,7 @@ NODE    := node_modules/.installed
 EXAMPLES := $(sort $(wildcard blueprints/examples/*.yaml))
 
 # jsii warns on every start that Node 20 is end-of-life; the machines ship Node 20.
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: help install demo test lint typecheck unit bench clean
 

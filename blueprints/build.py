@@ -359,7 +359,7 @@ class _Builder:
             api=api,
             partition_key=spec.get("partition_key"),
             message_group=spec.get("message_group"),
-            input=self.input(spec.get("input"), (*path, "input")),
+            input=self.input(spec.get("input")),
         )
 
     def api_destination(self, spec: Mapping[str, Any]) -> m.ApiDestination:
@@ -371,31 +371,13 @@ class _Builder:
             secret_arn=auth["secret"],
             header=auth.get("header"),
             username=auth.get("username"),
-            token_url=auth.get("token_url"),
-            client_id=auth.get("client_id"),
             rate_limit=spec.get("rate_limit"),
         )
 
-    def input(self, spec: Mapping[str, Any] | None, path: Path) -> m.InputTransform | None:
+    def input(self, spec: Mapping[str, Any] | None) -> m.InputTransform | None:
         if spec is None:
             return None
-        styles = [s for s in ("path", "constant", "template") if s in spec]
-        if len(styles) != 1 or ("paths" in spec and styles != ["template"]):
-            self.findings.append(
-                error(
-                    "input",
-                    path,
-                    "give exactly one of path, constant, or paths with template; found "
-                    + (", ".join(sorted(spec)) or "none"),
-                )
-            )
-            return None
-        return m.InputTransform(
-            path=spec.get("path"),
-            constant=spec.get("constant"),
-            paths=_strings(spec.get("paths")),
-            template=spec.get("template"),
-        )
+        return m.InputTransform(paths=_strings(spec.get("paths")), template=spec["template"])
 
     def queue(self, name: str, spec: Mapping[str, Any], path: Path) -> m.Queue:
         return m.Queue(

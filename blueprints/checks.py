@@ -385,7 +385,7 @@ class _Checks:
                 f"{limits.INPUT_TRANSFORMER_VARIABLES_MAX}",
             )
         if t.input is not None and t.input.paths:
-            used = set(re.findall(r"<([A-Za-z0-9_-]+)>", t.input.template or ""))
+            used = set(re.findall(r"<([A-Za-z0-9_.-]+)>", t.input.template))
             for name in sorted(
                 used
                 - set(t.input.paths)

@@ -176,22 +176,20 @@ class DeadLetter:
 
 @dataclass(frozen=True, slots=True)
 class InputTransform:
-    path: str | None = None
-    constant: Any = None
+    """An EventBridge input transformer: ``<name>`` in the template takes ``paths[name]``."""
+
+    template: str
     paths: Mapping[str, str] = field(default_factory=_empty)
-    template: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ApiDestination:
     url: str
     method: str
-    auth: Literal["api_key", "basic", "oauth"]
+    auth: Literal["api_key", "basic"]
     secret_arn: str
     header: str | None = None  # api_key
     username: str | None = None  # basic
-    token_url: str | None = None  # oauth
-    client_id: str | None = None  # oauth
     rate_limit: int | None = None
 
 

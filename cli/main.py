@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from edastack.blueprints.model import Blueprint
-from edastack.blueprints.validate import FileReport, validate_file
+from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -42,6 +42,21 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument(
         "--summary", action="store_true", help="also print what each valid blueprint declares"
+    )
+    synth = commands.add_parser(
+        "synth",
+        help="write the CloudFormation templates of a blueprint (a CDK cloud assembly)",
+        description="Synthesize a blueprint into a cloud assembly, as `cdk synth` would.",
+    )
+    synth.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
+    synth.add_argument(
+        "--env",
+        action="append",
+        metavar="NAME",
+        help="synthesize only this environment (repeatable; default: every declared one)",
+    )
+    synth.add_argument(
+        "--out", default="cdk.out", metavar="DIR", help="where to write it (default: cdk.out)"
     )
     return parser
 
@@ -135,11 +150,35 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS
 
 
+def _synth(args: argparse.Namespace) -> int:
+    blueprint = Path(args.blueprint)
+    if not blueprint.is_file():
+        print(f"edastack synth: no such file: {args.blueprint}", file=sys.stderr)
+        return EXIT_USAGE
+    from edastack.cli.synth import synth  # loads aws_cdk: only here
+
+    try:
+        stacks = synth(blueprint, args.env, Path(args.out))
+    except BlueprintError as exc:
+        for finding in exc.findings:
+            print(finding.format())
+        return EXIT_FINDINGS
+    for stack in stacks:
+        total = sum(stack.resources.values())
+        print(f"{stack.name} ({stack.environment}): {_plural(total, 'resource')}")
+        for kind, count in sorted(stack.resources.items()):
+            print(f"  {count:4d}  {kind}")
+    print(f"wrote {_plural(len(stacks), 'stack')} to {args.out}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "synth":
+            return _synth(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly

@@ -27,6 +27,8 @@ EVENT_PATTERN_MAX_CHARS = 4_096
 # Message retention maximum: 14 days (SQS quotas).
 SQS_RETENTION_MAX_S = 1_209_600
 SQS_RETENTION_MIN_S = 60
+# Redrive policy maxReceiveCount: 1-1,000 (SQS developer guide, "Dead-letter queues").
+SQS_MAX_RECEIVES_MAX = 1_000
 
 # --- MSK ---------------------------------------------------------------------------------
 # Express brokers: m7g only, 3 AZs, replication factor fixed at 3, min.insync.replicas 2

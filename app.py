@@ -1,0 +1,35 @@
+"""The CDK app: ``npx cdk synth -c blueprint=blueprints/examples/commerce.yaml [-c env=dev]``.
+
+Without ``-c env`` every environment the blueprint declares is synthesized. A blueprint with
+errors prints them (``file:line:col: $.path: message``) and exits 1, before CDK runs.
+"""
+
+import os
+import sys
+
+# jsii warns on every start that Node 20 is end-of-life; the machines here ship Node 20.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from aws_cdk import App
+
+from edastack.blueprints.validate import BlueprintError
+from edastack.stacks.app import build_app
+
+
+def main() -> None:
+    app = App()
+    path = app.node.try_get_context("blueprint")
+    if not path:
+        sys.exit("app.py: say which blueprint: cdk synth -c blueprint=PATH [-c env=NAME]")
+    env = app.node.try_get_context("env")
+    try:
+        build_app(str(path), None if not env else str(env).split(","), app=app)
+    except BlueprintError as exc:
+        for finding in exc.findings:
+            print(finding.format(), file=sys.stderr)
+        sys.exit(1)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""A blueprint → the stacks of a CDK app, for ``app.py`` (``cdk synth``) and ``edastack synth``.
+
+Stacks per environment (names from ``edastack.stacks.naming``):
+
+- ``<blueprint>-<env>-kafka``: network, MSK clusters and topics (stateful, slow to create);
+- ``<blueprint>-<env>-events``: buses, archives, queues, rules, DLQs and the schema registry.
+
+Splitting stateful Kafka from the EventBridge routing keeps the frequent change (a rule, a
+target) away from the slow, data-holding one, and each stack well below CloudFormation's 500
+resources for blueprints of ordinary size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from aws_cdk import App, Environment, Stack, Tags
+
+from edastack.blueprints import model as m
+from edastack.blueprints.validate import BlueprintError, validate_file
+from edastack.stacks.eventbridge import EventBridgeStack
+from edastack.stacks.naming import stack_name
+
+
+def _environment(env: m.Environment) -> Environment | None:
+    if env.account is None and env.region is None:
+        return None  # environment-agnostic: the CLI's profile decides at deploy time
+    return Environment(account=env.account, region=env.region)
+
+
+def _tag(stack: Stack, blueprint: m.Blueprint) -> None:
+    tags = Tags.of(stack)
+    tags.add("edastack:blueprint", blueprint.name)
+    tags.add("edastack:environment", blueprint.environment.name)
+    if blueprint.owner:
+        tags.add("owner", blueprint.owner)
+    for key, value in blueprint.tags.items():
+        tags.add(key, value)
+
+
+def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
+    """Add the stacks of one blueprint in one environment to ``app``."""
+    common = {
+        "env": _environment(blueprint.environment),
+        "termination_protection": blueprint.environment.production,
+    }
+    stacks: list[Stack] = []
+    events_name = stack_name(blueprint, "events")
+    stacks.append(
+        EventBridgeStack(
+            app,
+            events_name,
+            stack_name=events_name,
+            description=f"edastack {blueprint.name} ({blueprint.environment.name}): EventBridge",
+            blueprint=blueprint,
+            **common,
+        )
+    )
+    for stack in stacks:
+        _tag(stack, blueprint)
+    return stacks
+
+
+def blueprints_for(path: Path | str, environments: Iterable[str] | None) -> list[m.Blueprint]:
+    """The valid blueprint in each wanted environment (default: all); ``BlueprintError`` if not."""
+    report = validate_file(path, None if environments is None else list(environments))
+    if not report.ok:
+        raise BlueprintError(report.findings)
+    return list(report.blueprints.values())
+
+
+def build_app(
+    path: Path | str, environments: Iterable[str] | None = None, *, app: App | None = None
+) -> App:
+    """A CDK app holding the stacks of ``path`` in each wanted environment."""
+    app = app or App()
+    for blueprint in blueprints_for(path, environments):
+        add_blueprint(app, blueprint)
+    return app
