@@ -264,7 +264,9 @@ def matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
     """
     for field, expected in pattern.items():
         if field == "$or":
-            if not any(matches(sub, event) for sub in expected):
+            subs = expected if isinstance(expected, list) else []
+            valid = bool(subs) and all(isinstance(sub, dict) for sub in subs)
+            if valid and not any(matches(sub, event) for sub in subs):
                 return False
             continue
         if field not in event or not isinstance(expected, list):
@@ -278,6 +280,8 @@ def matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
 def _could_match(matcher: Any, actual: Any) -> bool:
     if not isinstance(matcher, dict):
         return bool(matcher == actual)
+    if len(matcher) != 1:
+        return True  # an invalid matcher, reported by check_pattern
     ((op, operand),) = matcher.items()
     if op == "prefix" and isinstance(operand, str):
         return isinstance(actual, str) and actual.startswith(operand)

@@ -9,8 +9,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
-
 from constructs import Construct
+
 from edastack.constructs import limits
 
 _EVENTS_PRINCIPAL = "events.amazonaws.com"

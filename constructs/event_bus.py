@@ -11,8 +11,8 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_eventschemas as eventschemas
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-
 from constructs import Construct
+
 from edastack.constructs.dead_letter import DeadLetterQueue
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")

@@ -16,8 +16,8 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
-
 from constructs import Construct
+
 from edastack.constructs import limits
 from edastack.constructs.dead_letter import DeadLetterQueue
 

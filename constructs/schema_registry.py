@@ -35,7 +35,6 @@ from typing import Any
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_eventschemas as eventschemas
-
 from constructs import Construct
 
 DRAFT4 = "http://json-schema.org/draft-04/schema#"
