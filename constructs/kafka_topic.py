@@ -18,8 +18,8 @@ from typing import Literal
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_msk as msk
-
 from constructs import Construct
+
 from edastack.constructs import limits
 from edastack.constructs.kafka_cluster import (
     ExternalKafkaCluster,
@@ -142,7 +142,7 @@ class KafkaTopic(Construct):
         inherited = " (inherited from the cluster)" if min_insync_replicas is None else ""
         if insync < 1:
             errors.append(f"min_insync_replicas must be at least 1, got {insync}")
-        elif insync >= replication:
+        elif replication >= 1 and insync >= replication:
             errors.append(
                 f"min_insync_replicas {insync}{inherited} must be lower than replication_factor "
                 f"{replication}, or one broker down stops every acks=all producer"
