@@ -35,8 +35,16 @@ $(NODE): package.json package-lock.json
 
 install: $(STAMP) $(NODE)
 
+# Validate every example, then synthesize each through the real CDK CLI (cdk.json → app.py).
 demo: install
 	$(BIN)/edastack validate --summary $(EXAMPLES)
+	@for f in $(EXAMPLES); do \
+		name=$$(basename $$f .yaml); \
+		echo "== cdk synth -c blueprint=$$f"; \
+		npx --no-install cdk synth --quiet --no-notices -c blueprint=$$f -o cdk.out/$$name \
+			|| exit 1; \
+		$(BIN)/edastack stacks cdk.out/$$name || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

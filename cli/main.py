@@ -17,6 +17,7 @@ from pathlib import Path
 
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
+from edastack.cli.assembly import StackSummary, read_assembly
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -58,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument(
         "--out", default="cdk.out", metavar="DIR", help="where to write it (default: cdk.out)"
     )
+    stacks = commands.add_parser(
+        "stacks",
+        help="list the stacks of a cloud assembly with their resources by type",
+        description="Summarize a cloud assembly (from `cdk synth` or `edastack synth`).",
+    )
+    stacks.add_argument("assembly", metavar="DIR", help="the assembly folder, e.g. cdk.out")
     return parser
 
 
@@ -163,12 +170,25 @@ def _synth(args: argparse.Namespace) -> int:
         for finding in exc.findings:
             print(finding.format())
         return EXIT_FINDINGS
+    _print_stacks(stacks)
+    print(f"wrote {_plural(len(stacks), 'stack')} to {args.out}")
+    return EXIT_OK
+
+
+def _print_stacks(stacks: Sequence[StackSummary]) -> None:
     for stack in stacks:
-        total = sum(stack.resources.values())
-        print(f"{stack.name} ({stack.environment}): {_plural(total, 'resource')}")
+        print(f"{stack.name} ({stack.environment}): {_plural(stack.total, 'resource')}")
         for kind, count in sorted(stack.resources.items()):
             print(f"  {count:4d}  {kind}")
-    print(f"wrote {_plural(len(stacks), 'stack')} to {args.out}")
+
+
+def _stacks(args: argparse.Namespace) -> int:
+    try:
+        stacks = read_assembly(Path(args.assembly))
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"edastack stacks: {args.assembly} is not a cloud assembly ({exc})", file=sys.stderr)
+        return EXIT_USAGE
+    _print_stacks(stacks)
     return EXIT_OK
 
 
@@ -179,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "synth":
             return _synth(args)
+        if args.command == "stacks":
+            return _stacks(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly

@@ -1,6 +1,7 @@
 """``edastack synth``: the cloud assembly ``cdk synth`` would write, without the CDK CLI.
 
 Imported only when asked for: it loads ``aws_cdk`` (about a second), which ``validate`` must not.
+It reads the feature flags of ``./cdk.json`` like the CLI does, so both write the same templates.
 """
 
 from __future__ import annotations
@@ -8,9 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 # jsii warns on every start that Node 20 is end-of-life; the machines here ship Node 20.
@@ -18,17 +17,11 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk import App
 
-from edastack.stacks.app import build_app
+from edastack.cli.assembly import StackSummary, read_assembly
+from edastack.stacks.app import build_app, project_context
 
 
-@dataclass(frozen=True)
-class SynthesizedStack:
-    name: str
-    environment: str
-    resources: Counter[str]
-
-
-def synth(blueprint: Path, environments: Sequence[str] | None, out: Path) -> list[SynthesizedStack]:
+def synth(blueprint: Path, environments: Sequence[str] | None, out: Path) -> list[StackSummary]:
     """Synthesize into ``out``, replacing it only once the whole assembly is written.
 
     A blueprint with errors raises ``BlueprintError`` and leaves ``out`` as it was.
@@ -36,16 +29,9 @@ def synth(blueprint: Path, environments: Sequence[str] | None, out: Path) -> lis
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".edastack-synth-", dir=out.parent))
     try:
-        app = build_app(blueprint, environments, app=App(outdir=str(staging)))
-        assembly = app.synth()
-        stacks = [
-            SynthesizedStack(
-                name=s.stack_name,
-                environment=s.environment.name,
-                resources=Counter(r["Type"] for r in s.template.get("Resources", {}).values()),
-            )
-            for s in assembly.stacks
-        ]
+        app = App(outdir=str(staging), context=project_context())
+        build_app(blueprint, environments, app=app).synth()
+        stacks = read_assembly(staging)
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)

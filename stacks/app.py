@@ -12,8 +12,10 @@ resources for blueprints of ordinary size.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import App, Environment, Stack, Tags
 
@@ -21,6 +23,19 @@ from edastack.blueprints import model as m
 from edastack.blueprints.validate import BlueprintError, validate_file
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.naming import stack_name
+
+
+def project_context(directory: Path | str = ".") -> dict[str, Any]:
+    """The ``context`` of ``cdk.json`` in ``directory`` (feature flags), as the CDK CLI passes it.
+
+    ``edastack synth`` and the test kit use it so that they synthesize exactly what
+    ``cdk synth`` does in the same project; no ``cdk.json`` means CDK's defaults.
+    """
+    path = Path(directory) / "cdk.json"
+    if not path.is_file():
+        return {}
+    context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
+    return dict(context) if isinstance(context, dict) else {}
 
 
 def _environment(env: m.Environment) -> Environment | None:
