@@ -209,6 +209,7 @@ class _Builder:
             configuration=_strings(spec.get("configuration")),
             bootstrap_servers=tuple(spec.get("bootstrap_servers", ())),
             secret_arn=spec.get("secret"),
+            arn=spec.get("arn"),
             acknowledged=_strings(spec.get("acknowledge")),
         )
 

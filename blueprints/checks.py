@@ -21,6 +21,14 @@ from edastack.blueprints.patterns import check_pattern, matches
 from edastack.blueprints.units import human_seconds
 from edastack.constructs import limits
 
+# Topic properties with a typed blueprint key of their own.
+TYPED_TOPIC_CONFIGS = {
+    "cleanup.policy": "cleanup",
+    "min.insync.replicas": "min_insync",
+    "retention.ms": "retention",
+    "max.message.bytes": "max_message_size",
+}
+
 # Warning codes an entity may acknowledge, with what each means.
 WARNINGS = {
     "low-replication": "a topic on a cluster of 3 or more brokers has replication below 3",
@@ -41,6 +49,7 @@ class _Checks:
 
     def run(self) -> Iterator[Finding]:
         yield from self.names()
+        yield from self.network()
         yield from self.clusters()
         yield from self.topics()
         yield from self.buses()
@@ -148,6 +157,13 @@ class _Checks:
             else:
                 events[ckey] = contract.name
 
+    def network(self) -> Iterator[Finding]:
+        vpc = self.bp.network.vpc
+        if isinstance(vpc, m.CreateVpc):
+            yield from self.log_retention(
+                vpc.flow_logs_retention_days, ("network", "vpc", "create", "flow_logs")
+            )
+
     def azs(self) -> int:
         vpc = self.bp.network.vpc
         return len(vpc.availability_zones) if isinstance(vpc, m.ImportVpc) else vpc.azs
@@ -183,13 +199,50 @@ class _Checks:
                     p,
                     "an external cluster needs bootstrap_servers (host:port, ...)",
                 )
-            if c.type != "external" and (c.bootstrap_servers or c.secret_arn):
-                key = "bootstrap_servers" if c.bootstrap_servers else "secret"
+            if c.type != "external" and (c.bootstrap_servers or c.secret_arn or c.arn):
+                key = next(
+                    k
+                    for k, v in (
+                        ("bootstrap_servers", c.bootstrap_servers),
+                        ("secret", c.secret_arn),
+                        ("arn", c.arn),
+                    )
+                    if v
+                )
                 yield error(
                     "cluster-option",
                     (*p, key),
                     f"'{key}' applies to external clusters; MSK provides its own",
                 )
+            if c.type == "external":
+                if "iam" in c.auth and not c.arn:
+                    yield error(
+                        "cluster-option",
+                        (*p, "auth"),
+                        "an external cluster with iam auth needs arn: the MSK cluster ARN that "
+                        "client permissions are scoped to",
+                    )
+                if ("scram" in c.auth or "mtls" in c.auth) and not c.secret_arn:
+                    yield error(
+                        "cluster-option",
+                        (*p, "auth"),
+                        "an external cluster with scram or mtls auth needs secret: the Secrets "
+                        "Manager secret holding the client credentials",
+                    )
+            else:
+                yield from self.log_retention(c.log_retention_days, (*p, "logging", "retention"))
+                low, high = (
+                    (limits.MSK_SERVERLESS_SUBNETS_MIN, limits.MSK_SERVERLESS_SUBNETS_MAX)
+                    if c.type == "serverless"
+                    else (limits.MSK_PROVISIONED_SUBNETS_MIN, limits.MSK_PROVISIONED_SUBNETS_MAX)
+                )
+                if not low <= self.azs() <= high:
+                    yield error(
+                        "cluster-network",
+                        p,
+                        f"{c.type} MSK clusters use {low} to {high} availability zones; the "
+                        f"network has {self.azs()}",
+                    )
             if not provisioned:
                 continue
             broker_type = c.broker_type or ""
@@ -259,10 +312,25 @@ class _Checks:
                     f"1-{limits.BROKER_STORAGE_MAX_GIB} GiB",
                 )
 
+    def log_retention(self, days: int | None, path: Path) -> Iterator[Finding]:
+        if days is not None and days not in limits.LOG_RETENTION_DAYS:
+            allowed = ", ".join(f"{d}d" for d in limits.LOG_RETENTION_DAYS)
+            yield error(
+                "log-retention",
+                path,
+                f"CloudWatch Logs cannot keep logs for {days} days (allowed: {allowed}, forever)",
+            )
+
     def topics(self) -> Iterator[Finding]:
         for t in self.bp.topics.values():
             p = t.path
             yield from self.ref((*p, "cluster"), "clusters", "cluster", t.cluster, self.bp.clusters)
+            for key in sorted(set(t.configs) & set(TYPED_TOPIC_CONFIGS)):
+                yield error(
+                    "topic-config",
+                    (*p, "configs", key),
+                    f"set {key} with {TYPED_TOPIC_CONFIGS[key]}, not in configs",
+                )
             if t.partitions < 1:
                 yield error(
                     "partitions",
@@ -291,6 +359,25 @@ class _Checks:
             cluster = self.bp.clusters.get(t.cluster)
             if cluster is None:
                 continue
+            if cluster.type == "serverless":
+                yield error(
+                    "topic-support",
+                    (*p, "cluster"),
+                    f"cluster '{cluster.name}' is serverless: CloudFormation cannot create its "
+                    "topics (AWS::MSK::Topic supports provisioned clusters only); create them "
+                    "with the Kafka admin API, or use a standard or express cluster",
+                )
+            elif (
+                cluster.type in ("standard", "express")
+                and cluster.version_tuple < limits.MSK_TOPIC_MIN_KAFKA_VERSION
+            ):
+                yield error(
+                    "topic-support",
+                    (*p, "cluster"),
+                    f"cluster '{cluster.name}' runs Kafka {cluster.version}: CloudFormation "
+                    "creates topics only on Kafka 3.6 or later (AWS::MSK::Topic); upgrade the "
+                    "cluster or create the topic with the Kafka admin API",
+                )
             if cluster.type == "express" and t.replication != limits.EXPRESS_REPLICATION_FACTOR:
                 yield error(
                     "replication",
@@ -322,6 +409,13 @@ class _Checks:
 
     def buses(self) -> Iterator[Finding]:
         for b in self.bp.buses.values():
+            if b.schema_discovery and b.kms_key:
+                yield error(
+                    "bus-option",
+                    (*b.path, "schema_discovery"),
+                    "EventBridge cannot discover schemas on a bus encrypted with a "
+                    "customer-managed key; remove schema_discovery or encryption",
+                )
             if b.archive is not None and b.archive.pattern is not None:
                 yield from check_pattern(b.archive.pattern, (*b.path, "archive", "pattern"))
 
@@ -424,13 +518,12 @@ class _Checks:
                     yield from check_pattern(b.pipe.filter, (*p, "pipe", "filter"))
                 topic = self.bp.topics.get(b.topic)
                 if topic is not None:
-                    size = topic.kafka_configs().get("max.message.bytes")
-                    if size is not None and int(size) > limits.PUT_EVENTS_ENTRY_MAX_BYTES:
-                        field = "max_message_size" if topic.max_message_bytes else "configs"
+                    size = topic.max_message_bytes
+                    if size is not None and size > limits.PUT_EVENTS_ENTRY_MAX_BYTES:
                         yield error(
                             "message-size",
-                            (*topic.path, field),
-                            f"topic '{b.topic}' allows {int(size):,}-byte records but is bridged "
+                            (*topic.path, "max_message_size"),
+                            f"topic '{b.topic}' allows {size:,}-byte records but is bridged "
                             f"to EventBridge by '{b.name}', which takes at most "
                             f"{limits.PUT_EVENTS_ENTRY_MAX_BYTES:,} bytes per event; lower "
                             "max_message_size",

@@ -105,6 +105,7 @@ class KafkaCluster:
     configuration: Mapping[str, str] = field(default_factory=_empty)
     bootstrap_servers: tuple[str, ...] = ()
     secret_arn: str | None = None
+    arn: str | None = None  # external MSK clusters
     acknowledged: Mapping[str, str] = field(default_factory=_empty)
 
     @property
@@ -127,18 +128,6 @@ class KafkaTopic:
     max_message_bytes: int | None = None
     configs: Mapping[str, str] = field(default_factory=_empty)
     acknowledged: Mapping[str, str] = field(default_factory=_empty)
-
-    def kafka_configs(self) -> dict[str, str]:
-        """The topic's Kafka properties, as ``kafka-topics --config`` takes them."""
-        configs = {
-            "cleanup.policy": ",".join(self.cleanup),
-            "min.insync.replicas": str(self.min_insync),
-            "retention.ms": "-1" if self.retention_ms is None else str(self.retention_ms),
-        }
-        if self.max_message_bytes is not None:
-            configs["max.message.bytes"] = str(self.max_message_bytes)
-        configs.update(self.configs)
-        return configs
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,14 @@ MSK_TOPIC_MIN_KAFKA_VERSION = (3, 6)
 # Client ports by authentication (MSK developer guide, "Port information").
 KAFKA_PORTS = {"iam": 9098, "scram": 9096, "mtls": 9094}
 
+# --- CloudWatch Logs ---------------------------------------------------------------------
+# Retention values a log group accepts, in days (AWS::Logs::LogGroup RetentionInDays), as far
+# as aws-cdk-lib's RetentionDays offers them (it lacks 1461). Anything else is refused.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+)  # fmt: skip
+
 # --- CloudFormation ----------------------------------------------------------------------
 STACK_RESOURCES_MAX = 500
 STACK_OUTPUTS_MAX = 200

@@ -22,6 +22,7 @@ from aws_cdk import App, Environment, Stack, Tags
 from edastack.blueprints import model as m
 from edastack.blueprints.validate import BlueprintError, validate_file
 from edastack.stacks.eventbridge import EventBridgeStack
+from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.naming import stack_name
 
 
@@ -61,6 +62,18 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
         "termination_protection": blueprint.environment.production,
     }
     stacks: list[Stack] = []
+    if blueprint.clusters:
+        kafka_name = stack_name(blueprint, "kafka")
+        stacks.append(
+            KafkaStack(
+                app,
+                kafka_name,
+                stack_name=kafka_name,
+                description=f"edastack {blueprint.name} ({blueprint.environment.name}): Kafka",
+                blueprint=blueprint,
+                **common,
+            )
+        )
     events_name = stack_name(blueprint, "events")
     stacks.append(
         EventBridgeStack(

@@ -1,0 +1,185 @@
+"""The Kafka half of a blueprint: the network, MSK clusters and their topics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from edastack.blueprints import model as m
+from edastack.constructs import limits
+from edastack.constructs.kafka_cluster import (
+    ExternalKafkaCluster,
+    IKafkaCluster,
+    KafkaAuth,
+    KafkaCluster,
+    MonitoringLevel,
+    ServerlessKafkaCluster,
+    StorageAutoscaling,
+)
+from edastack.constructs.kafka_topic import CleanupPolicy, KafkaTopic
+from edastack.constructs.network import ExistingVpc, Network
+from edastack.stacks.naming import physical_name
+
+ENDPOINTS = {
+    "events": ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
+    "pipes-data": ec2.InterfaceVpcEndpointAwsService.PIPES_DATA,
+    "sts": ec2.InterfaceVpcEndpointAwsService.STS,
+    "secretsmanager": ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+    "lambda": ec2.InterfaceVpcEndpointAwsService.LAMBDA_,
+    "logs": ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+    "kafka": ec2.InterfaceVpcEndpointAwsService.KAFKA,
+    "s3": ec2.InterfaceVpcEndpointAwsService.S3,
+}
+_MONITORING = {
+    "default": MonitoringLevel.DEFAULT,
+    "per-broker": MonitoringLevel.PER_BROKER,
+    "per-topic-per-broker": MonitoringLevel.PER_TOPIC_PER_BROKER,
+    "per-topic-per-partition": MonitoringLevel.PER_TOPIC_PER_PARTITION,
+}
+# CDK's RetentionDays members, in the order of limits.LOG_RETENTION_DAYS, then INFINITE.
+_RETENTION = dict(zip(limits.LOG_RETENTION_DAYS, list(logs.RetentionDays)[:-1], strict=True))
+_CLEANUP = {
+    ("delete",): CleanupPolicy.DELETE,
+    ("compact",): CleanupPolicy.COMPACT,
+    ("compact", "delete"): CleanupPolicy.COMPACT_AND_DELETE,
+}
+
+
+def retention_days(days: int | None) -> logs.RetentionDays:
+    """A blueprint retention in days (``None``: forever) as CloudWatch Logs takes it."""
+    return logs.RetentionDays.INFINITE if days is None else _RETENTION[days]
+
+
+class KafkaStack(Stack):
+    """The VPC (created or imported), MSK clusters and their topics.
+
+    Stateful and slow to create (an MSK cluster takes 20-40 minutes), so it is its own stack:
+    routing changes in the EventBridge stack never touch it. Construct ids are blueprint names.
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, blueprint: m.Blueprint, **kwargs: Any
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.blueprint = blueprint
+        self.network = self._network(blueprint) if blueprint.needs_vpc else None
+        self.clusters: dict[str, IKafkaCluster] = {}
+        for cluster in blueprint.clusters.values():
+            self.clusters[cluster.name] = self._cluster(cluster)
+        self.topics: dict[str, KafkaTopic] = {}
+        for topic in blueprint.topics.values():
+            owner = blueprint.clusters[topic.cluster]
+            if owner.type in ("standard", "express"):
+                self.topics[topic.name] = self._topic(topic)
+
+    def _network(self, blueprint: m.Blueprint) -> Network:
+        net = blueprint.network
+        endpoints = [ENDPOINTS[name] for name in net.endpoints]
+        if isinstance(net.vpc, m.ImportVpc):
+            return Network(
+                self,
+                "Network",
+                existing_vpc=ExistingVpc(
+                    vpc_id=net.vpc.vpc_id,
+                    private_subnet_ids=net.vpc.private_subnet_ids,
+                    availability_zones=net.vpc.availability_zones,
+                ),
+                interface_endpoints=endpoints,
+            )
+        region = blueprint.environment.region
+        zones = [f"{region}{z}" for z in "abcdef"[: net.vpc.azs]] if region else None
+        return Network(
+            self,
+            "Network",
+            availability_zones=zones,
+            vpc_cidr_block=net.vpc.cidr,
+            flow_log_retention=retention_days(net.vpc.flow_logs_retention_days),
+            interface_endpoints=endpoints,
+        )
+
+    def _cluster(self, c: m.KafkaCluster) -> IKafkaCluster:
+        auth = [KafkaAuth(mode) for mode in c.auth]
+        cid = f"Cluster-{c.name}"
+        name = physical_name(self.blueprint, c.name)
+        if c.type == "external":
+            return ExternalKafkaCluster(
+                self,
+                cid,
+                bootstrap_servers=list(c.bootstrap_servers),
+                auth_mode=auth[0],
+                client_secret=(
+                    secretsmanager.Secret.from_secret_complete_arn(
+                        self, f"{cid}Secret", c.secret_arn
+                    )
+                    if c.secret_arn
+                    else None
+                ),
+                cluster_arn=c.arn,
+            )
+        assert self.network is not None
+        if c.type == "serverless":
+            return ServerlessKafkaCluster(
+                self,
+                cid,
+                vpc=self.network.vpc,
+                vpc_subnets=self.network.private_subnets,
+                cluster_name=name,
+                client_auth=auth,
+            )
+        return KafkaCluster(
+            self,
+            cid,
+            vpc=self.network.vpc,
+            vpc_subnets=self.network.private_subnets,
+            cluster_name=name,
+            kafka_version=c.version,
+            instance_type=c.broker_type or "",
+            broker_count=c.broker_count,
+            ebs_storage_gib=c.storage_gib,
+            storage_autoscaling=(
+                StorageAutoscaling(
+                    max_storage_gib=c.autoscaling.max_gib,
+                    target_utilization_percent=c.autoscaling.target_percent,
+                )
+                if c.autoscaling
+                else None
+            ),
+            client_auth=auth,
+            mtls_certificate_authorities=[
+                acmpca.CertificateAuthority.from_certificate_authority_arn(
+                    self, f"{cid}Authority{i}", arn
+                )
+                for i, arn in enumerate(c.certificate_authorities)
+            ],
+            encryption_key=(
+                kms.Key.from_key_arn(self, f"{cid}Key", c.encryption_key_arn)
+                if c.encryption_key_arn
+                else None
+            ),
+            monitoring_level=_MONITORING[c.monitoring],
+            broker_log_retention=retention_days(c.log_retention_days),
+            server_properties=dict(c.configuration),
+        )
+
+    def _topic(self, t: m.KafkaTopic) -> KafkaTopic:
+        cluster = self.clusters[t.cluster]
+        return KafkaTopic(
+            self,
+            f"Topic-{t.name}",
+            cluster=cluster,
+            topic_name=t.topic_name,
+            partition_count=t.partitions,
+            replication_factor=t.replication,
+            retention=("forever" if t.retention_ms is None else Duration.millis(t.retention_ms)),
+            cleanup_policy=_CLEANUP[tuple(sorted(t.cleanup))],
+            min_insync_replicas=t.min_insync,
+            max_message_bytes=t.max_message_bytes,
+            configs=dict(t.configs),
+        )
