@@ -14,6 +14,8 @@ from typing import Any
 
 from jsonschema import validators
 from jsonschema.exceptions import SchemaError
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource, Unresolvable
 
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of, warning
@@ -40,6 +42,10 @@ WARNINGS = {
 def check(blueprint: m.Blueprint, broken: set[tuple[str, str]]) -> list[Finding]:
     """Every semantic finding of ``blueprint``; references to ``broken`` entities are skipped."""
     return list(_Checks(blueprint, broken).run())
+
+
+def _no_retrieval(uri: str) -> Resource[Any]:
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs-made __init__
 
 
 class _Checks:
@@ -349,7 +355,7 @@ class _Checks:
                     (*p, "min_insync"),
                     f"min_insync must be at least 1, found {t.min_insync}",
                 )
-            elif t.min_insync >= t.replication >= 1:
+            elif t.min_insync > t.replication or t.min_insync == t.replication > 1:
                 yield error(
                     "min-insync",
                     (*p, "min_insync"),
@@ -403,8 +409,8 @@ class _Checks:
                     "low-replication",
                     (*p, "replication"),
                     f"replication {t.replication} on a {brokers}-broker cluster loses data when "
-                    f"{t.replication} broker{'s' if t.replication > 1 else ''} fail; use 3, or "
-                    "acknowledge: {low-replication: <reason>}",
+                    + ("a broker fails" if t.replication == 1 else f"{t.replication} brokers fail")
+                    + "; use 3, or acknowledge: {low-replication: <reason>}",
                 )
 
     def buses(self) -> Iterator[Finding]:
@@ -571,9 +577,19 @@ class _Checks:
             except SchemaError as exc:
                 yield error("contract-schema", where, f"not a valid JSON Schema: {exc.message}")
                 continue
-            validator = cls(dict(c.schema))
+            # Only references inside the contract's schema: validate never goes to the network.
+            validator = cls(dict(c.schema), registry=Registry(retrieve=_no_retrieval))  # type: ignore[call-arg]
             for i, example in enumerate(c.examples):
-                problems = sorted(validator.iter_errors(example), key=lambda e: list(e.path))
+                try:
+                    problems = sorted(validator.iter_errors(example), key=lambda e: list(e.path))
+                except Unresolvable as exc:
+                    yield error(
+                        "contract-schema",
+                        where,
+                        f"cannot resolve $ref '{getattr(exc, 'ref', exc)}': a contract schema "
+                        "may only refer to its own definitions",
+                    )
+                    break
                 if problems:
                     first = problems[0]
                     at = "".join(f"[{x!r}]" if isinstance(x, int) else f".{x}" for x in first.path)
@@ -599,4 +615,5 @@ class _Checks:
                         (*entity.path, "acknowledge", code),
                         f"'{code}' is not a warning edastack gives (warnings: "
                         f"{one_of(WARNINGS)})" + did_you_mean(code, WARNINGS),
+                        at_key=True,
                     )

@@ -42,6 +42,7 @@ class Finding:
     path: Path
     message: str
     mark: Mark | None = None
+    at_key: bool = False  # the problem is the last key of ``path`` itself, not its value
 
     @property
     def json_path(self) -> str:
@@ -67,8 +68,10 @@ class Finding:
         return replace(self, message=self.message + suffix)
 
 
-def error(code: str, path: Path, message: str, mark: Mark | None = None) -> Finding:
-    return Finding("error", code, path, message, mark)
+def error(
+    code: str, path: Path, message: str, mark: Mark | None = None, *, at_key: bool = False
+) -> Finding:
+    return Finding("error", code, path, message, mark, at_key)
 
 
 def warning(code: str, path: Path, message: str, mark: Mark | None = None) -> Finding:

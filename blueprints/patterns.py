@@ -87,8 +87,8 @@ def _object(pattern: Mapping[str, Any], path: Path) -> Iterator[Finding]:
             yield error(
                 "pattern",
                 where,
-                f"expected a list of values or a nested object, found {_kind(value)} "
-                f"{_show(value)} (write [{_show(value)}])",
+                f"expected a list of values or a nested object, found {_found(value)} "
+                f"(write [{_show(value)}])",
             )
 
 
@@ -128,18 +128,21 @@ def _matcher(matcher: Any, path: Path) -> Iterator[Finding]:
             where,
             f"unknown operator '{op}' (operators: {one_of(OPERATORS)})"
             + did_you_mean(op, OPERATORS),
+            at_key=True,
         )
         return
     yield from _OPERAND_CHECKS[op](operand, where)
 
 
+def _found(value: Any) -> str:
+    if value is None or isinstance(value, bool):
+        return _show(value)
+    return f"{_kind(value)} {_show(value)}"
+
+
 def _expect(ok: bool, path: Path, op: str, wanted: str, operand: Any) -> Iterator[Finding]:
     if not ok:
-        yield error(
-            "pattern-operand",
-            path,
-            f"{op} takes {wanted}, found {_kind(operand)} {_show(operand)}",
-        )
+        yield error("pattern-operand", path, f"{op} takes {wanted}, found {_found(operand)}")
 
 
 def _string_or_ignore_case(op: str) -> Any:

@@ -111,8 +111,8 @@ def _fast_check() -> Callable[[Any], Any]:
     return check
 
 
-def validate(data: Any) -> Iterator[tuple[Finding, bool]]:
-    """Schema findings for ``data``, each with whether its position is the key's."""
+def validate(data: Any) -> Iterator[Finding]:
+    """Schema findings for ``data``."""
     try:
         _fast_check()(data)
         return
@@ -122,7 +122,7 @@ def validate(data: Any) -> Iterator[tuple[Finding, bool]]:
         yield from _explain(err)
 
 
-def _explain(err: ValidationError) -> Iterator[tuple[Finding, bool]]:
+def _explain(err: ValidationError) -> Iterator[Finding]:
     path: Path = tuple(err.absolute_path)
     value: Any = err.instance
     vv: Any = err.validator_value
@@ -138,7 +138,7 @@ def _explain(err: ValidationError) -> Iterator[tuple[Finding, bool]]:
         else:
             expected = sub_schema.get("x-expected", f"a name matching {vv}")
             message = f"invalid name '{value}': expected {expected}"
-        yield error("schema", where, message), True
+        yield error("schema", where, message, at_key=True)
         return
     if v in ("oneOf", "anyOf") and err.context:
         # Explain the branch written in the same shape as the value (a shorthand string vs the
@@ -151,7 +151,7 @@ def _explain(err: ValidationError) -> Iterator[tuple[Finding, bool]]:
             return
         shapes = _alternatives(err)
         if shapes:
-            yield error("schema", path, f"expected {shapes}, found {_found(value)}"), False
+            yield error("schema", path, f"expected {shapes}, found {_found(value)}")
             return
         best = best_match(err.context)
         if best is not None:
@@ -162,12 +162,12 @@ def _explain(err: ValidationError) -> Iterator[tuple[Finding, bool]]:
         for key in value:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or f" (allowed: {one_of(allowed)})"
-                yield error("schema", (*path, key), f"unknown key '{key}'{hint}"), True
+                yield error("schema", (*path, key), f"unknown key '{key}'{hint}", at_key=True)
         return
     if v == "required" and isinstance(value, dict):
         for key in vv:
             if key not in value:
-                yield error("schema", path, f"missing required key '{key}'"), False
+                yield error("schema", path, f"missing required key '{key}'")
         return
     if v == "type":
         types: list[str] = vv if isinstance(vv, list) else [vv]
@@ -175,49 +175,40 @@ def _explain(err: ValidationError) -> Iterator[tuple[Finding, bool]]:
         message = f"expected {expected}, found {_found(value)}"
         if "string" in types and isinstance(value, int | float) and not isinstance(value, bool):
             message += f' (quote it: "{value}")'
-        yield error("schema", path, message), False
+        yield error("schema", path, message)
         return
     if v == "enum":
         choices = [str(a) for a in vv]
         message = f"{show(value)} is not one of: {', '.join(choices)}"
         if isinstance(value, str):
             message += did_you_mean(value, choices)
-        yield error("schema", path, message), False
+        yield error("schema", path, message)
         return
     if v == "const":
-        yield (
-            error("schema", path, f"expected {show(vv)}, found {show(value)}"),
-            False,
-        )
+        yield error("schema", path, f"expected {show(vv)}, found {show(value)}")
         return
     if v == "pattern":
         expected = sub_schema.get("x-expected", f"a string matching {vv}")
-        yield error("schema", path, f"expected {expected}, found {show(value)}"), False
+        yield error("schema", path, f"expected {expected}, found {show(value)}")
         return
     if v in ("minLength", "maxLength") and isinstance(value, str):
         bound = "at least" if v == "minLength" else "at most"
-        yield (
-            error(
-                "schema",
-                path,
-                f"expected {bound} {vv} characters, found {len(value)}",
-            ),
-            False,
+        yield error(
+            "schema",
+            path,
+            f"expected {bound} {vv} characters, found {len(value)}",
         )
         return
     if v in ("minItems", "maxItems", "minProperties", "maxProperties"):
         bound = "at least" if v.startswith("min") else "at most"
         noun = "items" if v.endswith("Items") else "entries"
-        yield (
-            error("schema", path, f"expected {bound} {vv} {noun}, found {len(value)}"),
-            False,
-        )
+        yield error("schema", path, f"expected {bound} {vv} {noun}, found {len(value)}")
         return
     if v == "uniqueItems":
-        yield error("schema", path, "the list has duplicate items"), False
+        yield error("schema", path, "the list has duplicate items")
         return
     # minimum, maximum and the rest: jsonschema's message is already short and specific
-    yield error("schema", path, err.message), False
+    yield error("schema", path, err.message)
 
 
 def _same_shape_branches(err: ValidationError) -> list[int]:

@@ -11,7 +11,7 @@ This module, like the whole ``edastack.blueprints`` package, never imports ``aws
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -131,16 +131,10 @@ def _resolve(tree: Node, env: m.Environment, spec: Node | None) -> tuple[Node, l
     return substitute(resolved, values, missing)
 
 
-def _place(finding: Finding, root: Node, key: bool = False) -> Finding:
+def _place(finding: Finding, root: Node) -> Finding:
     if finding.mark is not None:
         return finding
-    return Finding(
-        finding.severity,
-        finding.code,
-        finding.path,
-        finding.message,
-        locate(root, finding.path, key=key),
-    )
+    return replace(finding, mark=locate(root, finding.path, key=finding.at_key))
 
 
 def _validate_environment(
@@ -149,8 +143,8 @@ def _validate_environment(
     resolved, findings = _resolve(tree, env, spec)
     data = to_data(resolved)
     bad_paths = []
-    for finding, at_key in schema_findings(data):
-        findings.append(_place(finding, resolved, key=at_key))
+    for finding in schema_findings(data):
+        findings.append(_place(finding, resolved))
         bad_paths.append(finding.path)
     built = build(data, env, source=source, base_dir=base_dir, bad_paths=bad_paths)
     findings.extend(_place(f, resolved) for f in built.findings)
