@@ -13,8 +13,10 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
+from edastack.blueprints.delivery import delivery_paths, format_table
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
 from edastack.cli.assembly import StackSummary, read_assembly
@@ -43,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument(
         "--summary", action="store_true", help="also print what each valid blueprint declares"
+    )
+    validate.add_argument(
+        "--report",
+        choices=("dlq",),
+        help="dlq: print every delivery path and where its failures go",
     )
     synth = commands.add_parser(
         "synth",
@@ -122,18 +129,30 @@ def _print_text(reports: list[FileReport], summary: bool) -> None:
     print(line)
 
 
-def _print_json(reports: list[FileReport]) -> None:
-    out = {
-        "files": [
-            {
-                "file": r.file,
-                "ok": r.ok,
-                "environments": list(r.blueprints),
-                "summary": summarize(next(iter(r.blueprints.values()))) if r.ok else None,
-                "findings": [f.as_dict() for f in r.findings],
+def _print_delivery(reports: list[FileReport]) -> None:
+    for report in reports:
+        for env, blueprint in report.blueprints.items():
+            print(f"\n{report.file} [{env}]: delivery paths")
+            print(format_table(delivery_paths(blueprint)))
+
+
+def _print_json(reports: list[FileReport], report: str | None) -> None:
+    def entry(r: FileReport) -> dict[str, object]:
+        out: dict[str, object] = {
+            "file": r.file,
+            "ok": r.ok,
+            "environments": list(r.blueprints),
+            "summary": summarize(next(iter(r.blueprints.values()))) if r.ok else None,
+            "findings": [f.as_dict() for f in r.findings],
+        }
+        if report == "dlq":
+            out["delivery"] = {
+                env: [asdict(p) for p in delivery_paths(bp)] for env, bp in r.blueprints.items()
             }
-            for r in reports
-        ],
+        return out
+
+    out = {
+        "files": [entry(r) for r in reports],
         "errors": sum(len(r.errors) for r in reports),
         "warnings": sum(len(r.warnings) for r in reports),
     }
@@ -151,9 +170,11 @@ def _validate(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     reports = [validate_file(f, args.env) for f in files]
     if args.format == "json":
-        _print_json(reports)
+        _print_json(reports, args.report)
     else:
         _print_text(reports, args.summary)
+        if args.report == "dlq":
+            _print_delivery(reports)
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS
 
 

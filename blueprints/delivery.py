@@ -1,0 +1,142 @@
+"""Every delivery path of a blueprint and where its failures go (``validate --report dlq``).
+
+A path is one hop an event can fail on: from a source (a topic, a bus, a queue) through a
+mechanism (a rule target, a bridge, a consumer) to a target. For each, the report says what
+happens when delivery keeps failing: which dead-letter queue (or Kafka topic) receives the
+event, after how many attempts — or, for a Kafka-sourced pipe, that nothing does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from edastack.blueprints import model as m
+from edastack.blueprints.units import human_seconds
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryPath:
+    source: str
+    mechanism: str
+    target: str
+    retries: str
+    failures: str  # where undeliverable events go
+    drops: bool = False  # True when a failure loses or stalls events (no DLQ)
+    acknowledged: str | None = None  # the reason, when the blueprint accepts that risk
+
+
+def _retry(retry: m.RetryPolicy) -> str:
+    return f"{retry.attempts} attempts / {human_seconds(retry.max_age_s)}"
+
+
+def _rule_dlq(dl: m.DeadLetter, rule: str, bus: str) -> str:
+    if dl.scope == "bus":
+        return f"sqs:{bus}-bus-dlq (the bus's shared DLQ)"
+    if dl.scope == "queue":
+        return f"sqs:{dl.queue}"
+    return f"sqs:{rule}-dlq"
+
+
+def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
+    """The delivery paths of ``bp``, in blueprint order."""
+    paths: list[DeliveryPath] = []
+    for rule in bp.rules.values():
+        for t in rule.targets:
+            # a target given by ARN is shown by its blueprint name, a declared one by its own
+            target = f"{t.kind}:{t.name}" if t.is_arn or t.kind == "api" else f"{t.kind}:{t.ref}"
+            paths.append(
+                DeliveryPath(
+                    source=f"bus:{rule.bus}",
+                    mechanism=f"rule:{rule.name}",
+                    target=target,
+                    retries=_retry(t.retry),
+                    failures=_rule_dlq(rule.dead_letter, rule.name, rule.bus),
+                )
+            )
+    for b in bp.bridges.values():
+        if isinstance(b, m.KafkaToBus):
+            paths.append(_kafka_to_bus(b, bp))
+        else:
+            paths.append(
+                DeliveryPath(
+                    source=f"bus:{b.bus}",
+                    mechanism=f"bridge:{b.name} (rule -> producer function)",
+                    target=f"topic:{b.topic}",
+                    retries=_retry(b.retry),
+                    failures=_rule_dlq(b.dead_letter, b.name, b.bus),
+                )
+            )
+    declared_dlqs = {r.dead_letter.queue for r in bp.rules.values() if r.dead_letter.queue}
+    for q in bp.queues.values():
+        if q.name in declared_dlqs:
+            continue
+        paths.append(
+            DeliveryPath(
+                source=f"sqs:{q.name}",
+                mechanism="consumers",
+                target="(the queue's consumers)",
+                retries=f"{q.max_receives} receives",
+                failures=f"sqs:{q.name}-dlq (redrive)",
+            )
+        )
+    return paths
+
+
+def _kafka_to_bus(b: m.KafkaToBus, bp: m.Blueprint) -> DeliveryPath:
+    source, target = f"topic:{b.topic}", f"bus:{b.bus}"
+    if b.via == "connector" and b.connector is not None:
+        dlq_topic = b.connector.dlq_topic or f"{_topic_name(bp, b.topic)}.dlq"
+        return DeliveryPath(
+            source=source,
+            mechanism=f"bridge:{b.name} (MSK Connect EventBridge sink)",
+            target=target,
+            retries="connector retries (aws.eventbridge.retries.max)",
+            failures=f"kafka:{dlq_topic} (errors.deadletterqueue)",
+        )
+    if b.via == "pipe":
+        reason = b.acknowledged.get("pipe-no-dlq")
+        return DeliveryPath(
+            source=source,
+            mechanism=f"bridge:{b.name} (EventBridge Pipe)",
+            target=target,
+            retries="until the record expires",
+            failures="none: a failing record stalls its partition",
+            drops=True,
+            acknowledged=reason,
+        )
+    lam = b.lambda_
+    failures = (
+        f"kafka:{_topic_name(bp, lam.on_failure_topic)}"
+        if lam.on_failure_topic
+        else f"sqs:{b.name}-dlq"
+    )
+    return DeliveryPath(
+        source=source,
+        mechanism=f"bridge:{b.name} (Lambda event source mapping)",
+        target=target,
+        retries=f"{lam.retries} retries, batch bisected",
+        failures=f"{failures} (on-failure destination)",
+    )
+
+
+def _topic_name(bp: m.Blueprint, topic: str) -> str:
+    declared = bp.topics.get(topic)
+    return declared.topic_name if declared else topic
+
+
+def format_table(paths: list[DeliveryPath]) -> str:
+    """The report as an aligned text table, one path a row."""
+    header = ("SOURCE", "MECHANISM", "TARGET", "RETRIES", "FAILURES GO TO")
+    rows = [header]
+    for p in paths:
+        failures = p.failures
+        if p.drops:
+            failures += (
+                f" [acknowledged: {p.acknowledged}]" if p.acknowledged else " [NOT ACKNOWLEDGED]"
+            )
+        rows.append((p.source, p.mechanism, p.target, p.retries, failures))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1]
+        for row in rows
+    )
