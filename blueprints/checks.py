@@ -23,6 +23,8 @@ from edastack.blueprints.patterns import check_pattern, matches
 from edastack.blueprints.units import human_seconds
 from edastack.constructs import limits
 
+_CONNECTOR_ID = re.compile(limits.KAFKA_CONNECTOR_ID_PATTERN)
+
 # Topic properties with a typed blueprint key of their own.
 TYPED_TOPIC_CONFIGS = {
     "cleanup.policy": "cleanup",
@@ -42,6 +44,11 @@ WARNINGS = {
 def check(blueprint: m.Blueprint, broken: set[tuple[str, str]]) -> list[Finding]:
     """Every semantic finding of ``blueprint``; references to ``broken`` entities are skipped."""
     return list(_Checks(blueprint, broken).run())
+
+
+def _ref(exc: Unresolvable) -> str:
+    ref = str(getattr(exc, "ref", exc))
+    return f"#{ref}" if ref.startswith("/") else ref  # a JSON pointer, as the schema wrote it
 
 
 def _no_retrieval(uri: str) -> Resource[Any]:
@@ -543,12 +550,78 @@ class _Checks:
                         "lambda, or acknowledge: {pipe-no-dlq: <reason>}",
                     )
                 yield from self.feeds(b)
+                yield from self.mechanism(b)
             else:
+                yield from self.producer(b)
                 yield from self.ref((*p, "from", "bus"), "buses", "bus", b.bus, self.bp.buses)
                 yield from self.ref((*p, "to", "topic"), "topics", "topic", b.topic, self.bp.topics)
                 yield from check_pattern(b.pattern, (*p, "from", "pattern"))
                 yield from self.retry(b.retry, p)
                 yield from self.dead_letter(b.dead_letter, p)
+
+    def source_cluster(self, topic: str) -> m.KafkaCluster | None:
+        t = self.bp.topics.get(topic)
+        return self.bp.clusters.get(t.cluster) if t is not None else None
+
+    def mechanism(self, b: m.KafkaToBus) -> Iterator[Finding]:
+        """What each Kafka -> bus mechanism requires of the cluster and the event."""
+        cluster = self.source_cluster(b.topic)
+        if cluster is None:
+            return
+        p = b.path
+        if b.via in ("connector", "pipe"):
+            kinds = (
+                ("standard", "express")
+                if b.via == "connector"
+                else ("standard", "express", "serverless")
+            )
+            what = "MSK Connect" if b.via == "connector" else "a pipe"
+            if cluster.type not in kinds or "iam" not in cluster.auth:
+                yield error(
+                    "bridge-mechanism",
+                    (*p, "via"),
+                    f"via: {b.via} needs an MSK cluster ({', '.join(kinds)}) with iam auth, "
+                    f"which {what} authenticates with; topic '{b.topic}' is on {cluster.type} "
+                    f"cluster '{cluster.name}' ({', '.join(cluster.auth)})",
+                )
+        if b.via == "connector":
+            prefix = limits.KAFKA_CONNECT_SOURCE_PREFIX
+            connector_id = b.source.removeprefix(prefix)
+            if not b.source.startswith(prefix) or not _CONNECTOR_ID.match(connector_id):
+                suggestion = re.sub(r"[^A-Za-z0-9-]+", "-", b.name).strip("-") or "bridge"
+                yield error(
+                    "bridge-source",
+                    (*p, "to", "source"),
+                    "the EventBridge sink connector sets every event's source to "
+                    f"kafka-connect.<connector id>, found '{b.source}'; write source: "
+                    f"kafka-connect.{suggestion} (and match it in rules)",
+                )
+        if b.lambda_.on_failure_topic:
+            failure = self.bp.topics.get(b.lambda_.on_failure_topic)
+            where = (*p, "lambda", "on_failure", "topic")
+            if b.lambda_.on_failure_topic == b.topic:
+                yield error(
+                    "bridge-on-failure",
+                    where,
+                    "the on-failure topic cannot be the source topic (Lambda refuses the loop)",
+                )
+            elif failure is not None and failure.cluster != cluster.name:
+                yield error(
+                    "bridge-on-failure",
+                    where,
+                    f"the on-failure topic must be on the source's cluster '{cluster.name}', "
+                    f"found '{failure.cluster}'",
+                )
+
+    def producer(self, b: m.BusToKafka) -> Iterator[Finding]:
+        cluster = self.source_cluster(b.topic)
+        if cluster is not None and "iam" not in cluster.auth:
+            yield error(
+                "bridge-mechanism",
+                (*b.path, "to", "topic"),
+                f"the producer function authenticates with IAM; topic '{b.topic}' is on cluster "
+                f"'{cluster.name}', which allows {', '.join(cluster.auth)} only",
+            )
 
     def feeds(self, b: m.KafkaToBus) -> Iterator[Finding]:
         if b.bus not in self.bp.buses or self.acknowledged(b.acknowledged, "bridge-feeds-nothing"):
@@ -586,7 +659,7 @@ class _Checks:
                     yield error(
                         "contract-schema",
                         where,
-                        f"cannot resolve $ref '{getattr(exc, 'ref', exc)}': a contract schema "
+                        f"cannot resolve $ref '{_ref(exc)}': a contract schema "
                         "may only refer to its own definitions",
                     )
                     break

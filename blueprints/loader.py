@@ -25,12 +25,12 @@ from pathlib import Path as FsPath
 from typing import Any, TypeAlias
 
 import yaml
-from yaml.resolver import BaseResolver
 
-from edastack.blueprints.findings import Finding, Mark, Path, PathPart, did_you_mean, error
+from edastack.blueprints.findings import Finding, Mark, Path, did_you_mean, error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ALIAS_NODES = 10_000
+MAX_DEPTH = 64
 
 Scalar: TypeAlias = str | int | float | bool | None
 
@@ -66,29 +66,6 @@ class LoadError(Exception):
 
 # --- YAML 1.2 core schema --------------------------------------------------------------------
 
-
-class _CoreResolver(BaseResolver):
-    """YAML 1.2 core schema: only true/false are booleans, no sexagesimals, no timestamps."""
-
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        # PyYAML's generic resolver loops over regex lists per scalar; this is the same
-        # decision for the four core types, several times faster on large files.
-        if kind is yaml.ScalarNode:
-            if not implicit[0]:
-                return _TAG + "str"
-            if value in _NULLS:
-                return _TAG + "null"
-            if value in _BOOLS:
-                return _TAG + "bool"
-            if value[0] in _NUMBER_START:
-                if _INT.match(value):
-                    return _TAG + "int"
-                if _FLOAT.match(value):
-                    return _TAG + "float"
-            return _TAG + "str"
-        return _TAG + ("seq" if kind is yaml.SequenceNode else "map")
-
-
 _TAG = "tag:yaml.org,2002:"
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
@@ -98,33 +75,33 @@ _FLOAT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null")}
+
+
+def _core_tag(value: str) -> str:
+    """The YAML 1.2 core schema tag of a plain scalar: only true/false are booleans, and
+    sexagesimals and timestamps stay strings."""
+    if value in _NULLS:
+        return "null"
+    if value in _BOOLS:
+        return "bool"
+    if value[0] in _NUMBER_START:
+        if _INT.match(value):
+            return "int"
+        if _FLOAT.match(value):
+            return "float"
+    return "str"
+
 
 if getattr(yaml, "__with_libyaml__", False):  # the C parser is ~10x faster on large files
-
-    class _Composer(yaml.cyaml.CParser, _CoreResolver):  # type: ignore[misc,name-defined]
-        def __init__(self, stream: str) -> None:
-            yaml.cyaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
-            _CoreResolver.__init__(self)
-
+    _Parser: Any = yaml.cyaml.CParser  # type: ignore[attr-defined]
 else:  # pragma: no cover - depends on how PyYAML was built
 
-    class _Composer(  # type: ignore[no-redef]
-        yaml.reader.Reader,
-        yaml.scanner.Scanner,
-        yaml.parser.Parser,
-        yaml.composer.Composer,
-        _CoreResolver,
-    ):
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
             yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            _CoreResolver.__init__(self)
-
-
-_PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
-_STR = _TAG + "str"
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -191,142 +168,126 @@ def _yaml_problem(exc: yaml.YAMLError, display: str) -> Finding:
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)
     text = str(problem).replace("<stream end>", "end of file")
-    if context and context_mark is not None and context_mark is not mark:
+    if (
+        context
+        and context_mark is not None
+        and (mark is None or (context_mark.line, context_mark.column) != (mark.line, mark.column))
+    ):
         text += f" ({context} at line {context_mark.line + 1}, column {context_mark.column + 1})"
     return error("yaml-syntax", (), f"invalid YAML: {text}", where)
 
 
-# Paths are built only when something is reported: during conversion a node's path is a chain
-# (parent chain, key), a 2-tuple per node instead of a growing copy of the whole path.
-_Chain: TypeAlias = tuple[Any, PathPart] | tuple[()]
+class _Frame:
+    """An open sequence or mapping while its events arrive."""
+
+    __slots__ = (
+        "anchor",
+        "entries",
+        "is_map",
+        "key",
+        "key_mark",
+        "keys",
+        "mark",
+        "path",
+        "refused",
+        "size",
+    )
+
+    def __init__(self, is_map: bool, mark: Mark, path: Path, anchor: str | None) -> None:
+        self.is_map = is_map
+        self.mark = mark
+        self.path = path
+        self.anchor = anchor
+        self.entries: Any = {} if is_map else []
+        self.keys: dict[str, Mark] = {}
+        self.key: str | None = None  # a mapping's key waiting for its value
+        self.key_mark: Mark | None = None
+        self.size = 1  # values below, aliases counted at their full size
+        self.refused = False  # an unsupported tag: reported, stands as null
 
 
-def _path(chain: _Chain) -> Path:
-    parts: list[PathPart] = []
-    while chain:
-        chain, part = chain
-        parts.append(part)
-    return tuple(reversed(parts))
+_SKIP = "\x00skip"  # a key whose value is read and dropped (already reported)
 
 
-class _Converter:
-    """Turns a composed YAML graph into ``Node``s, expanding aliases under a budget."""
+class _Builder:
+    """Builds ``Node``s straight from parser events.
+
+    An alias shares the anchored node instead of copying it, and adds the anchored subtree's
+    size to a budget: a "billion laughs" document is refused after a few events, at the alias
+    that overran, whatever its depth. Nesting is capped so that nothing downstream recurses
+    without bound.
+    """
 
     def __init__(self, display: str) -> None:
         self.display = display
         self.findings: list[Finding] = []
-        self.seen: set[int] = set()
-        self.alias_budget = MAX_ALIAS_NODES
-        self.active: set[int] = set()
-        self.parent_mark = Mark(display, 1, 1)
+        self.anchors: dict[str, tuple[Node, int] | None] = {}  # None: still open
+        self.expanded = 0
+        self.stack: list[_Frame] = []
+        self.root: Node | None = None
 
-    def mark(self, ynode: yaml.Node) -> Mark:
-        start = ynode.start_mark
+    def mark(self, event: Any) -> Mark:
+        start = event.start_mark
         return Mark(self.display, start.line + 1, start.column + 1)
 
-    def convert(self, ynode: yaml.Node, chain: _Chain, alias: Finding | None = None) -> Node:
-        """``alias`` is set below an alias: where it was entered, to report a bomb there."""
-        ident = id(ynode)
-        if ident in self.active:
-            raise LoadError(
-                error(
-                    "yaml-alias",
-                    _path(chain),
-                    "recursive alias: a value contains itself",
-                    self.mark(ynode),
-                )
-            )
-        # A node met a second time is an alias target: its copies are paid from the budget.
-        if ident in self.seen:
-            if alias is None:
-                alias = error(
-                    "yaml-alias",
-                    _path(chain),
-                    f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing what "
-                    "looks like a YAML bomb (write the values out or use include:)",
-                    self.parent_mark,
-                )
+    def child_path(self) -> Path:
+        frame = self.stack[-1]
+        if frame.is_map:
+            return (*frame.path, frame.key or "")
+        return (*frame.path, len(frame.entries))
+
+    def build(self, parser: Any) -> Node | None:
+        documents = 0
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self.scalar(event)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self.open(event, kind is yaml.MappingStartEvent)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                self.close()
+            elif kind is yaml.AliasEvent:
+                self.alias(event)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise LoadError(
+                        error(
+                            "yaml-documents",
+                            (),
+                            "a blueprint is one YAML document; found a second one (---)",
+                            self.mark(event),
+                        )
+                    )
+            elif kind is yaml.StreamEndEvent:
+                return self.root
+
+    def in_key_position(self) -> bool:
+        return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key is None
+
+    def scalar(self, event: Any) -> None:
+        mark = self.mark(event)
+        if self.in_key_position():
+            self.key(event, mark)
+            return
+        tag = event.tag
+        if tag is None or tag == "!":
+            name = _core_tag(event.value) if event.implicit[0] else "str"
+        elif tag in _SCALAR_TAGS:
+            name = tag[len(_TAG) :]
         else:
-            self.seen.add(ident)
-        if alias is not None:
-            self.alias_budget -= 1
-            if self.alias_budget < 0:
-                raise LoadError(alias)
-        mark = self.mark(ynode)
-        if ynode.tag not in _PLAIN_TAGS:
-            self.findings.append(
-                error(
-                    "yaml-tag",
-                    _path(chain),
-                    f"unsupported YAML tag '{ynode.tag.replace(_TAG, '!!')}'; blueprints are "
-                    "plain YAML (allowed: !!str, !!int, !!float, !!bool, !!null, !!map, !!seq)",
-                    mark,
-                )
-            )
-            return Node(None, mark)
-        kind = type(ynode)
-        if kind is yaml.ScalarNode:
-            if ynode.tag == _STR:
-                return Node(ynode.value, mark)
-            return Node(self.scalar(ynode, chain), mark)
-        self.active.add(ident)
-        try:
-            if kind is yaml.SequenceNode:
-                items = []
-                for i, item in enumerate(ynode.value):
-                    self.parent_mark = mark
-                    items.append(self.convert(item, (chain, i), alias))
-                return Node(items, mark)
-            return self.mapping(ynode, chain, alias, mark)
-        finally:
-            self.active.discard(ident)
+            self.refuse_tag(tag, mark)
+            self.attach(Node(None, mark), 1, None)
+            return
+        self.attach(Node(self.value(name, event.value, mark), mark), 1, event.anchor)
 
-    def mapping(self, ynode: yaml.Node, chain: _Chain, alias: Finding | None, mark: Mark) -> Node:
-        entries: dict[str, Node] = {}
-        keys: dict[str, Mark] = {}
-        for key_node, value_node in ynode.value:
-            key_mark = self.mark(key_node)
-            if type(key_node) is not yaml.ScalarNode or key_node.tag == _TAG + "null":
-                self.findings.append(
-                    error("yaml-key", _path(chain), "mapping keys must be plain strings", key_mark)
-                )
-                continue
-            key = str(key_node.value)
-            if key == "<<" and not key_node.style:
-                self.findings.append(
-                    error(
-                        "yaml-merge-key",
-                        _path(chain),
-                        "merge keys (<<) are not supported; use include: or repeat the keys",
-                        key_mark,
-                    )
-                )
-                continue
-            if key in entries:
-                first = keys[key]
-                self.findings.append(
-                    error(
-                        "duplicate-key",
-                        (*_path(chain), key),
-                        f"duplicate key '{key}' (first defined at line {first.line}, "
-                        f"column {first.column})",
-                        key_mark,
-                    )
-                )
-                continue
-            keys[key] = key_mark
-            self.parent_mark = key_mark
-            entries[key] = self.convert(value_node, (chain, key), alias)
-        return Node(entries, mark, keys)
-
-    def scalar(self, ynode: yaml.Node, chain: _Chain) -> Scalar:
-        text = ynode.value
-        tag = ynode.tag[len(_TAG) :]
+    def value(self, tag: str, text: str, mark: Mark) -> Scalar:
         try:
             if tag == "null":
                 return None
             if tag == "bool":
-                return bool(text.lower() == "true")
+                return text.lower() == "true"
             if tag == "int":
                 base = 0 if text.lower().startswith(("0o", "0x")) else 10
                 return int(text, base)
@@ -337,35 +298,153 @@ class _Converter:
                 return float(text)
         except ValueError:
             self.findings.append(
-                error(
-                    "yaml-scalar", _path(chain), f"'{text}' is not a valid {tag}", self.mark(ynode)
-                )
+                error("yaml-scalar", self.child_path(), f"'{text}' is not a valid {tag}", mark)
             )
             return None
-        return str(text)
+        return text
+
+    def key(self, event: Any, mark: Mark) -> None:
+        frame = self.stack[-1]
+        key = str(event.value)
+        if event.implicit[0] and _core_tag(key) == "null":
+            self.findings.append(
+                error("yaml-key", frame.path, "mapping keys must be plain strings", mark)
+            )
+            key = _SKIP
+        elif event.tag not in (None, "!", _TAG + "str"):
+            self.refuse_tag(event.tag, mark, (*frame.path, key))
+            key = _SKIP
+        elif key == "<<" and event.implicit[0]:
+            self.findings.append(
+                error(
+                    "yaml-merge-key",
+                    frame.path,
+                    "merge keys (<<) are not supported; use include: or repeat the keys",
+                    mark,
+                )
+            )
+            key = _SKIP
+        elif key in frame.entries:
+            first = frame.keys[key]
+            self.findings.append(
+                error(
+                    "duplicate-key",
+                    (*frame.path, key),
+                    f"duplicate key '{key}' (first defined at line {first.line}, "
+                    f"column {first.column})",
+                    mark,
+                )
+            )
+            key = _SKIP
+        frame.key, frame.key_mark = key, mark
+
+    def refuse_tag(self, tag: str, mark: Mark, path: Path | None = None) -> None:
+        self.findings.append(
+            error(
+                "yaml-tag",
+                self.child_path() if path is None else path,
+                f"unsupported YAML tag '{tag.replace(_TAG, '!!')}'; blueprints are plain YAML "
+                "(allowed: !!str, !!int, !!float, !!bool, !!null, !!map, !!seq)",
+                mark,
+            )
+        )
+
+    def open(self, event: Any, is_map: bool) -> None:
+        mark = self.mark(event)
+        if self.in_key_position():
+            raise LoadError(
+                error("yaml-key", self.stack[-1].path, "mapping keys must be plain strings", mark)
+            )
+        if len(self.stack) >= MAX_DEPTH:
+            raise LoadError(
+                error(
+                    "yaml-depth",
+                    self.child_path(),
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                    mark,
+                )
+            )
+        path = self.child_path() if self.stack else ()
+        if event.anchor is not None:
+            self.anchors[event.anchor] = None
+        frame = _Frame(is_map, mark, path, event.anchor)
+        if event.tag not in (None, "!", _TAG + ("map" if is_map else "seq")):
+            self.refuse_tag(event.tag, mark, path)
+            frame.refused = True
+        self.stack.append(frame)
+
+    def close(self) -> None:
+        frame = self.stack.pop()
+        if frame.refused:  # reported: stands as null, so nothing else is said of it
+            self.attach(Node(None, frame.mark), 1, None)
+            return
+        node = Node(frame.entries, frame.mark, frame.keys if frame.is_map else None)
+        self.attach(node, frame.size, frame.anchor)
+
+    def alias(self, event: Any) -> None:
+        mark = self.mark(event)
+        if self.in_key_position():
+            raise LoadError(
+                error("yaml-key", self.stack[-1].path, "mapping keys must be plain strings", mark)
+            )
+        path = self.child_path() if self.stack else ()
+        if event.anchor not in self.anchors:
+            raise LoadError(
+                error("yaml-alias", path, f"alias *{event.anchor} names no anchor before it", mark)
+            )
+        target = self.anchors[event.anchor]
+        if target is None:
+            raise LoadError(
+                error("yaml-alias", path, "recursive alias: a value contains itself", mark)
+            )
+        node, size = target
+        self.expanded += size
+        if self.expanded > MAX_ALIAS_NODES:
+            raise LoadError(
+                error(
+                    "yaml-alias",
+                    path,
+                    f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing what "
+                    "looks like a YAML bomb (write the values out or use include:)",
+                    mark,
+                )
+            )
+        self.attach(node, size, None)
+
+    def attach(self, node: Node, size: int, anchor: str | None) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = (node, size)
+        if not self.stack:
+            self.root = node
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        if not frame.is_map:
+            frame.entries.append(node)
+            return
+        key, key_mark = frame.key, frame.key_mark
+        frame.key = None
+        if key is None or key == _SKIP or key_mark is None:
+            return  # a duplicate or merge key, already reported: the entry is left out
+        frame.keys[key] = key_mark
+        frame.entries[key] = node
 
 
 def parse(text: str, display: str) -> tuple[Node | None, list[Finding]]:
-    """Compose one YAML document into a ``Node`` tree; syntax errors stop at the first."""
+    """Build one YAML document into a ``Node`` tree; syntax errors stop at the first."""
+    builder = _Builder(display)
+    parser = _Parser(text)
     try:
-        loader = _Composer(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        root = builder.build(parser)
     except yaml.YAMLError as exc:
-        return None, [_yaml_problem(exc, display)]
+        return None, [*builder.findings, _yaml_problem(exc, display)]
+    except LoadError as exc:
+        return None, [*builder.findings, exc.finding]
+    finally:
+        parser.dispose()
     if root is None:
         return None, [error("empty", (), "the file is empty", Mark(display, 1, 1))]
-    converter = _Converter(display)
-    try:
-        node = converter.convert(root, ())
-    except LoadError as exc:
-        return None, [*converter.findings, exc.finding]
-    return node, converter.findings
-
-
-# --- files and includes ----------------------------------------------------------------------
+    return root, builder.findings
 
 
 def display_name(path: FsPath) -> str:
@@ -419,9 +498,10 @@ def _load(path: FsPath, chain: tuple[FsPath, ...]) -> tuple[Node | None, list[Fi
             cycle = " -> ".join(display_name(p) for p in (*chain, here, target))
             findings.append(error("include-cycle", where, f"include cycle: {cycle}", item.mark))
             continue
-        if not target.exists():
+        if not target.is_file():
+            problem = "is not a file" if target.exists() else "not found"
             findings.append(
-                error("include", where, f"included file '{item.value}' not found", item.mark)
+                error("include", where, f"included file '{item.value}' {problem}", item.mark)
             )
             continue
         included, more = _load(target, (*chain, here))
@@ -450,6 +530,7 @@ def merge(base: Node, over: Node) -> Node:
 
 
 _VARIABLE = re.compile(r"\$(\$?)\{([^}]*)\}")
+_UNCLOSED = re.compile(r"\$\{")
 
 
 def substitute(
@@ -492,7 +573,17 @@ def substitute(
                     )
                 return m.group(0)
 
-            return Node(_VARIABLE.sub(replace, value), n.mark)
+            replaced = _VARIABLE.sub(replace, value)
+            if _UNCLOSED.search(_VARIABLE.sub("", value)):
+                findings.append(
+                    error(
+                        "variable",
+                        p,
+                        "unclosed '${' (write ${name}, or $${ for a literal '${')",
+                        n.mark,
+                    )
+                )
+            return Node(replaced, n.mark)
         if isinstance(value, dict):
             changed = False
             entries: dict[str, Node] = {}

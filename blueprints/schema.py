@@ -90,7 +90,7 @@ def show(value: Any) -> str:
 
 
 def _found(value: Any) -> str:
-    if isinstance(value, dict | list):
+    if value is None or isinstance(value, dict | list | bool):
         return show(value)
     return f"{_kind(value)} {show(value)}"
 
@@ -201,7 +201,11 @@ def _explain(err: ValidationError) -> Iterator[Finding]:
         return
     if v in ("minItems", "maxItems", "minProperties", "maxProperties"):
         bound = "at least" if v.startswith("min") else "at most"
-        noun = "items" if v.endswith("Items") else "entries"
+        noun = (
+            ("item" if v.endswith("Items") else "entry")
+            if vv == 1
+            else ("items" if v.endswith("Items") else "entries")
+        )
         yield error("schema", path, f"expected {bound} {vv} {noun}, found {len(value)}")
         return
     if v == "uniqueItems":

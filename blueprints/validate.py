@@ -18,7 +18,7 @@ from typing import Any
 from edastack.blueprints import model as m
 from edastack.blueprints.build import build
 from edastack.blueprints.checks import check
-from edastack.blueprints.findings import Finding, error, sort_findings
+from edastack.blueprints.findings import Finding, Path, error, sort_findings
 from edastack.blueprints.loader import (
     Node,
     display_name,
@@ -138,18 +138,29 @@ def _place(finding: Finding, root: Node) -> Finding:
 
 
 def _validate_environment(
-    tree: Node, env: m.Environment, spec: Node | None, source: str, base_dir: FsPath
+    tree: Node,
+    env: m.Environment,
+    spec: Node | None,
+    source: str,
+    base_dir: FsPath,
+    reported: Sequence[Path],
 ) -> tuple[list[Finding], m.Blueprint]:
+    """Findings of one environment; nothing more is said at or below ``reported`` paths."""
     resolved, findings = _resolve(tree, env, spec)
     data = to_data(resolved)
-    bad_paths = []
+    bad_paths = list(reported)
     for finding in schema_findings(data):
-        findings.append(_place(finding, resolved))
+        if not _under(finding.path, reported):
+            findings.append(_place(finding, resolved))
         bad_paths.append(finding.path)
     built = build(data, env, source=source, base_dir=base_dir, bad_paths=bad_paths)
     findings.extend(_place(f, resolved) for f in built.findings)
     findings.extend(_place(f, resolved) for f in check(built.blueprint, built.broken))
     return findings, built.blueprint
+
+
+def _under(path: Path, prefixes: Sequence[Path]) -> bool:
+    return any(path[: len(p)] == p for p in prefixes)
 
 
 def _merge_environments(per_env: Mapping[str, list[Finding]]) -> list[Finding]:
@@ -195,7 +206,12 @@ def validate_file(path: FsPath | str, environments: Iterable[str] | None = None)
     for name in wanted:
         spec = declared[name]
         findings, blueprint = _validate_environment(
-            tree, _environment(name, spec), spec, report.file, path.resolve().parent
+            tree,
+            _environment(name, spec),
+            spec,
+            report.file,
+            path.resolve().parent,
+            [f.path for f in load_findings],
         )
         per_env[name] = findings
         report.blueprints[name] = blueprint

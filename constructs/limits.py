@@ -46,6 +46,21 @@ MSK_TOPIC_MIN_KAFKA_VERSION = (3, 6)
 # Client ports by authentication (MSK developer guide, "Port information").
 KAFKA_PORTS = {"iam": 9098, "scram": 9096, "mtls": 9094}
 
+# --- EventBridge Pipes -------------------------------------------------------------------
+# Kafka sources: batch 1-10,000 records, batching window at most 300 s (AWS::Pipes::Pipe
+# PipeSourceManagedStreamingKafkaParameters).
+PIPE_BATCH_SIZE_MAX = 10_000
+PIPE_BATCH_WINDOW_MAX_S = 300
+
+# --- MSK Connect -------------------------------------------------------------------------
+# Workers per connector: 1-10 (MSK Connect developer guide, "Connector capacity").
+KAFKA_CONNECT_WORKERS_MAX = 10
+# The EventBridge sink connector sets every event's source to "kafka-connect.<connector id>"
+# (awslabs/eventbridge-kafka-connector, DefaultEventBridgeMapper); the id also names the
+# connector, so it follows MSK Connect's connector-name rules.
+KAFKA_CONNECT_SOURCE_PREFIX = "kafka-connect."
+KAFKA_CONNECTOR_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$"
+
 # --- CloudWatch Logs ---------------------------------------------------------------------
 # Retention values a log group accepts, in days (AWS::Logs::LogGroup RetentionInDays), as far
 # as aws-cdk-lib's RetentionDays offers them (it lacks 1461). Anything else is refused.

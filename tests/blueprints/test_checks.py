@@ -894,7 +894,6 @@ CONTRACTS = [
             "bp.yaml:21:13: $.contracts.Order.schema: cannot resolve $ref '#/$defs/missing': a "
             "contract schema may only refer to its own definitions"
         ],
-        bug="the message quotes the $ref without its '#' ('/$defs/missing'), not as written",
     ),
     Case(
         "schema_with_a_remote_ref",

@@ -97,11 +97,11 @@ def test_commerce_rules_retry_and_targets(commerce: dict[str, m.Blueprint]) -> N
     )
     assert (analytics.kind, analytics.ref, analytics.is_arn) == ("sqs", "analytics-inbox", False)
     assert billing.input == m.InputTransform(
-        paths={"order": "$.detail.orderId", "total": "$.detail.total"},
+        paths={"order": "$.detail.value.orderId", "total": "$.detail.value.total"},
         template='{"orderId": <order>, "amount": <total>}',
     )
     (stream,) = audit.targets
-    assert (stream.kind, stream.partition_key) == ("kinesis", "$.detail.customerId")
+    assert (stream.kind, stream.partition_key) == ("kinesis", "$.detail.value.customerId")
 
 
 def test_commerce_variables_differ_per_environment(commerce: dict[str, m.Blueprint]) -> None:
@@ -110,8 +110,9 @@ def test_commerce_variables_differ_per_environment(commerce: dict[str, m.Bluepri
 
     assert ref("dev") == "arn:aws:lambda:eu-west-1:111111111111:function:notify-customer"
     assert ref("prod") == "arn:aws:lambda:eu-west-1:222222222222:function:notify-customer"
-    bridge = commerce["dev"].bridges["fulfilled-to-bus"]
+    bridge = commerce["dev"].bridges["payments-to-bus"]
     assert isinstance(bridge, m.KafkaToBus)
+    assert bridge.via == "connector"
     assert bridge.connector == m.ConnectorOptions(
         plugin="s3://commerce-artifacts-111111111111/plugins/eventbridge-kafka-connector-1.4.1.zip",
         workers=2,

@@ -277,11 +277,6 @@ def test_passes_when_fixed(messages: Messages, bad: str, fixed: str, expected: l
         ),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="unclear message: 'expected at least 1 entries' (plural after 1) and "
-    "'found null null' (schema._found prints the kind and the value of None)",
-)
 def test_fails_with_clear_wording(messages: Messages, bad: str, expected: list[str]) -> None:
     assert messages(bad) == expected
 
