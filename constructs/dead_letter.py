@@ -12,6 +12,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from edastack.constructs import limits
+from edastack.constructs.encryption_key import new_key
 
 _EVENTS_PRINCIPAL = "events.amazonaws.com"
 # What a producer needs on the key of an SSE-KMS queue to send (SQS developer guide, "Key
@@ -74,12 +75,8 @@ class DeadLetterQueue(Construct):
             raise ValueError("; ".join(errors))
 
         if encryption_key is None:
-            encryption_key = kms.Key(
-                self,
-                "Key",
-                description=f"Encrypts the dead-letter queue {self.node.path}",
-                enable_key_rotation=True,
-                removal_policy=RemovalPolicy.RETAIN,
+            encryption_key = new_key(
+                self, "Key", description=f"Encrypts the dead-letter queue {self.node.path}"
             )
         self.encryption_key: kms.IKey = encryption_key
         self.queue: sqs.Queue = sqs.Queue(

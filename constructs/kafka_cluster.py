@@ -40,6 +40,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct, Node
 
 from edastack.constructs import limits
+from edastack.constructs.encryption_key import new_key
 
 DEFAULT_KAFKA_VERSION = "3.8.x"
 DEFAULT_INSTANCE_TYPE = "kafka.m7g.large"
@@ -823,11 +824,10 @@ class KafkaCluster(_KafkaClusterBase):
         self, cluster_name: str, removal_policy: RemovalPolicy
     ) -> secretsmanager.ISecret:
         # MSK refuses SCRAM secrets encrypted with the AWS managed Secrets Manager key.
-        key = kms.Key(
+        key = new_key(
             self,
             "ScramSecretKey",
             description=f"Encrypts the SCRAM credentials of MSK cluster {cluster_name}",
-            enable_key_rotation=True,
             removal_policy=removal_policy,
         )
         return secretsmanager.Secret(

@@ -29,6 +29,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from edastack.constructs.encryption_key import new_key
+
 DEFAULT_AZ_COUNT = 3
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
 # A VPC's primary IPv4 block is /16 to /28 (Amazon VPC user guide, "VPC CIDR blocks"); below /24
@@ -287,11 +289,10 @@ class Network(Construct):
         removal_policy: RemovalPolicy,
     ) -> logs.ILogGroup:
         if key is None:
-            created = kms.Key(
+            created = new_key(
                 self,
                 "FlowLogKey",
                 description=f"Encrypts the VPC flow logs of {self.node.path}",
-                enable_key_rotation=True,
                 removal_policy=removal_policy,
             )
             key = created

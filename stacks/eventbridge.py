@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -18,6 +19,7 @@ from constructs import Construct
 
 from edastack.blueprints import model as m
 from edastack.constructs.dead_letter import DeadLetterQueue
+from edastack.constructs.encryption_key import new_key
 from edastack.constructs.event_bus import EventBus
 from edastack.constructs.event_rule import (
     ApiDestinationTarget,
@@ -35,7 +37,7 @@ from edastack.constructs.event_rule import (
 )
 from edastack.constructs.schema_registry import EventContract, SchemaRegistry
 from edastack.constructs.target_queue import TargetQueue
-from edastack.stacks.naming import physical_name
+from edastack.stacks.naming import by_name, physical_name
 
 
 class EventBridgeStack(Stack):
@@ -51,25 +53,24 @@ class EventBridgeStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.blueprint = blueprint
-        self.queue_key = kms.Key(
+        self.queue_key = new_key(
             self,
             "QueueKey",
-            description=f"Encrypts the queues and dead-letter queues of {construct_id}",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            description=f"Encrypts the queues, DLQs and alarm topic of {construct_id}",
         )
         self.alarm_topic = self._alarm_topic(blueprint.alarms)
         self.buses: dict[str, events.IEventBus] = {}
         self.bus_constructs: dict[str, EventBus] = {}
-        for bus in blueprint.buses.values():
+        # Entities are added by name, not in YAML order, so reordering a blueprint changes nothing.
+        for bus in by_name(blueprint.buses):
             self._bus(bus)
         dead_letter_queues = _queues_used_as_dead_letters(blueprint)
         self.dead_letter_queues: dict[str, DeadLetterQueue] = {}
         self.queues: dict[str, sqs.IQueue] = {}
-        for queue in blueprint.queues.values():
+        for queue in by_name(blueprint.queues):
             self._queue(queue, as_dead_letter=queue.name in dead_letter_queues)
         self.rules: dict[str, EventRule] = {}
-        for rule in blueprint.rules.values():
+        for rule in by_name(blueprint.rules):
             self._rule(rule)
         if blueprint.contracts:
             self.schema_registry = SchemaRegistry(
@@ -85,7 +86,7 @@ class EventBridgeStack(Stack):
                         detail_type=c.detail_type,
                         detail_schema=c.schema,
                     )
-                    for c in blueprint.contracts.values()
+                    for c in by_name(blueprint.contracts)
                 ],
             )
 
@@ -102,6 +103,16 @@ class EventBridgeStack(Stack):
             display_name=f"{self.blueprint.name} alarms",
             master_key=self.queue_key,
             enforce_ssl=True,
+        )
+        # CloudWatch publishes alarm notifications to the encrypted topic only if the key lets it.
+        self.queue_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsPublishToTheAlarmTopic",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": self.account}},
+            )
         )
         for email in alarms.emails:
             topic.add_subscription(subscriptions.EmailSubscription(email))
@@ -126,12 +137,8 @@ class EventBridgeStack(Stack):
             return
         key: kms.IKey | None = None
         if bus.kms_key == "create":
-            key = kms.Key(
-                self,
-                f"BusKey-{bus.name}",
-                description=f"Encrypts events on the bus {bus.name}",
-                enable_key_rotation=True,
-                removal_policy=RemovalPolicy.RETAIN,
+            key = new_key(
+                self, f"BusKey-{bus.name}", description=f"Encrypts events on the bus {bus.name}"
             )
         elif bus.kms_key:
             key = kms.Key.from_key_arn(self, f"BusKey-{bus.name}", bus.kms_key)
@@ -189,7 +196,7 @@ class EventBridgeStack(Stack):
             retry_attempts=rule.retry.attempts,
             max_event_age=Duration.seconds(rule.retry.max_age_s),
             dead_letter_queue=dead_letter_queue,
-            targets=[self._target(scope, t) for t in rule.targets],
+            targets=[self._target(scope, t) for t in sorted(rule.targets, key=lambda t: t.name)],
         )
 
     def _target(self, scope: Construct, t: m.Target) -> RuleTarget:

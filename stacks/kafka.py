@@ -25,7 +25,7 @@ from edastack.constructs.kafka_cluster import (
 )
 from edastack.constructs.kafka_topic import CleanupPolicy, KafkaTopic
 from edastack.constructs.network import ExistingVpc, Network
-from edastack.stacks.naming import physical_name
+from edastack.stacks.naming import by_name, physical_name
 
 ENDPOINTS = {
     "events": ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
@@ -71,10 +71,10 @@ class KafkaStack(Stack):
         self.blueprint = blueprint
         self.network = self._network(blueprint) if blueprint.needs_vpc else None
         self.clusters: dict[str, IKafkaCluster] = {}
-        for cluster in blueprint.clusters.values():
+        for cluster in by_name(blueprint.clusters):
             self.clusters[cluster.name] = self._cluster(cluster)
         self.topics: dict[str, KafkaTopic] = {}
-        for topic in blueprint.topics.values():
+        for topic in by_name(blueprint.topics):
             owner = blueprint.clusters[topic.cluster]
             if owner.type in ("standard", "express"):
                 self.topics[topic.name] = self._topic(topic)

@@ -8,9 +8,19 @@ depends on declaration order.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TypeVar
 
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import DEFAULT_ENVIRONMENT
+
+T = TypeVar("T")
+
+
+def by_name(entities: Mapping[str, T]) -> list[T]:
+    """Entities in name order: stacks add constructs this way, so that reordering a
+    blueprint's YAML never reorders (and so never changes) a template."""
+    return [entities[name] for name in sorted(entities)]
 
 
 def prefix(blueprint: Blueprint) -> str:
