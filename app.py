@@ -23,7 +23,12 @@ def main() -> None:
         sys.exit("app.py: say which blueprint: cdk synth -c blueprint=PATH [-c env=NAME]")
     env = app.node.try_get_context("env")
     try:
-        build_app(str(path), None if not env else str(env).split(","), app=app)
+        build_app(
+            str(path),
+            None if not env else str(env).split(","),
+            app=app,
+            on_warning=lambda finding: print(finding.format(), file=sys.stderr),
+        )
     except BlueprintError as exc:
         for finding in exc.findings:
             print(finding.format(), file=sys.stderr)

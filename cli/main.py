@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from edastack.blueprints.delivery import delivery_paths, format_table
+from edastack.blueprints.findings import Finding
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
 from edastack.cli.assembly import StackSummary, read_assembly
@@ -178,6 +179,10 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS
 
 
+def _print_warning(finding: Finding) -> None:
+    print(finding.format(), file=sys.stderr)
+
+
 def _synth(args: argparse.Namespace) -> int:
     blueprint = Path(args.blueprint)
     if not blueprint.is_file():
@@ -186,7 +191,7 @@ def _synth(args: argparse.Namespace) -> int:
     from edastack.cli.synth import synth  # loads aws_cdk: only here
 
     try:
-        stacks = synth(blueprint, args.env, Path(args.out))
+        stacks = synth(blueprint, args.env, Path(args.out), on_warning=_print_warning)
     except BlueprintError as exc:
         for finding in exc.findings:
             print(finding.format())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 # jsii warns on every start that Node 20 is end-of-life; the machines here ship Node 20.
@@ -17,11 +17,17 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk import App
 
+from edastack.blueprints.findings import Finding
 from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.stacks.app import build_app, project_context
 
 
-def synth(blueprint: Path, environments: Sequence[str] | None, out: Path) -> list[StackSummary]:
+def synth(
+    blueprint: Path,
+    environments: Sequence[str] | None,
+    out: Path,
+    on_warning: Callable[[Finding], None] | None = None,
+) -> list[StackSummary]:
     """Synthesize into ``out``, replacing it only once the whole assembly is written.
 
     A blueprint with errors raises ``BlueprintError`` and leaves ``out`` as it was.
@@ -30,7 +36,7 @@ def synth(blueprint: Path, environments: Sequence[str] | None, out: Path) -> lis
     staging = Path(tempfile.mkdtemp(prefix=".edastack-synth-", dir=out.parent))
     try:
         app = App(outdir=str(staging), context=project_context())
-        build_app(blueprint, environments, app=app).synth()
+        build_app(blueprint, environments, app=app, on_warning=on_warning).synth()
         stacks = read_assembly(staging)
         if out.exists():
             shutil.rmtree(out)

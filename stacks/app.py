@@ -13,30 +13,42 @@ resources for blueprints of ordinary size.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from aws_cdk import App, Environment, Stack, Tags
 
 from edastack.blueprints import model as m
+from edastack.blueprints.findings import Finding
 from edastack.blueprints.validate import BlueprintError, validate_file
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.naming import stack_name
 
+# What the CDK CLI adds to every app's context unless told otherwise (path and asset metadata,
+# the AWS::CDK::Metadata resource, bundling of every stack).
+CLI_CONTEXT: dict[str, Any] = {
+    "aws:cdk:enable-path-metadata": True,
+    "aws:cdk:enable-asset-metadata": True,
+    "aws:cdk:version-reporting": True,
+    "aws:cdk:bundling-stacks": ["**"],
+}
+
 
 def project_context(directory: Path | str = ".") -> dict[str, Any]:
-    """The ``context`` of ``cdk.json`` in ``directory`` (feature flags), as the CDK CLI passes it.
+    """The context ``cdk synth`` gives an app in ``directory``: its defaults and ``cdk.json``.
 
     ``edastack synth`` and the test kit use it so that they synthesize exactly what
-    ``cdk synth`` does in the same project; no ``cdk.json`` means CDK's defaults.
+    ``cdk synth`` does in the same project; no ``cdk.json`` means CDK's feature-flag defaults.
     """
     path = Path(directory) / "cdk.json"
-    if not path.is_file():
-        return {}
-    context = json.loads(path.read_text(encoding="utf-8")).get("context", {})
-    return dict(context) if isinstance(context, dict) else {}
+    context = dict(CLI_CONTEXT)
+    if path.is_file():
+        declared = json.loads(path.read_text(encoding="utf-8")).get("context", {})
+        if isinstance(declared, dict):
+            context.update(declared)
+    return context
 
 
 def _environment(env: m.Environment) -> Environment | None:
@@ -90,19 +102,33 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
     return stacks
 
 
-def blueprints_for(path: Path | str, environments: Iterable[str] | None) -> list[m.Blueprint]:
-    """The valid blueprint in each wanted environment (default: all); ``BlueprintError`` if not."""
+def blueprints_for(
+    path: Path | str,
+    environments: Iterable[str] | None,
+    on_warning: Callable[[Finding], None] | None = None,
+) -> list[m.Blueprint]:
+    """The valid blueprint in each wanted environment (default: all); ``BlueprintError`` if not.
+
+    Warnings (deliberate risks not acknowledged) go to ``on_warning``; they do not stop synthesis.
+    """
     report = validate_file(path, None if environments is None else list(environments))
     if not report.ok:
         raise BlueprintError(report.findings)
+    if on_warning is not None:
+        for finding in report.warnings:
+            on_warning(finding)
     return list(report.blueprints.values())
 
 
 def build_app(
-    path: Path | str, environments: Iterable[str] | None = None, *, app: App | None = None
+    path: Path | str,
+    environments: Iterable[str] | None = None,
+    *,
+    app: App | None = None,
+    on_warning: Callable[[Finding], None] | None = None,
 ) -> App:
     """A CDK app holding the stacks of ``path`` in each wanted environment."""
     app = app or App()
-    for blueprint in blueprints_for(path, environments):
+    for blueprint in blueprints_for(path, environments, on_warning):
         add_blueprint(app, blueprint)
     return app
