@@ -441,6 +441,7 @@ class _Checks:
             yield from check_pattern(r.pattern, (*p, "pattern"))
             yield from self.dead_letter(r.dead_letter, p)
             bus = self.bp.buses.get(r.bus)
+            yield from self.foreign_bus(bus, (*p, "bus"), "a rule")
             if r.dead_letter.scope == "bus" and bus is not None and bus.import_arn:
                 yield error(
                     "dlq-scope",
@@ -613,7 +614,24 @@ class _Checks:
                     f"found '{failure.cluster}'",
                 )
 
+    def foreign_bus(self, bus: m.EventBus | None, path: Path, what: str) -> Iterator[Finding]:
+        """Rules live in their bus's account: none can be made on another account's bus."""
+        if bus is None or bus.import_arn is None or self.bp.environment.account is None:
+            return
+        owner = bus.import_arn.split(":")[4]
+        if owner != self.bp.environment.account:
+            yield error(
+                "foreign-bus",
+                path,
+                f"bus '{bus.name}' belongs to account {owner}; {what} can only be created in the "
+                f"bus's own account, not {self.bp.environment.account} (send events there with a "
+                "target bus: <arn> instead)",
+            )
+
     def producer(self, b: m.BusToKafka) -> Iterator[Finding]:
+        yield from self.foreign_bus(
+            self.bp.buses.get(b.bus), (*b.path, "from", "bus"), "a bridge rule"
+        )
         cluster = self.source_cluster(b.topic)
         if cluster is not None and "iam" not in cluster.auth:
             yield error(
