@@ -52,6 +52,9 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy -p edastack.blueprints -p edastack.constructs -p edastack.stacks -p edastack.cli
+	@for handler in constructs/runtime/*/handler.py; do \
+		MYPYPATH=constructs/runtime/shared $(BIN)/mypy --strict --no-incremental $$handler || exit 1; \
+	done
 
 unit: install
 	$(BIN)/pytest
