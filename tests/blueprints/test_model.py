@@ -97,11 +97,11 @@ def test_commerce_rules_retry_and_targets(commerce: dict[str, m.Blueprint]) -> N
     )
     assert (analytics.kind, analytics.ref, analytics.is_arn) == ("sqs", "analytics-inbox", False)
     assert billing.input == m.InputTransform(
-        paths={"order": "$.detail.value.orderId", "total": "$.detail.value.total"},
+        paths={"order": "$.detail.orderId", "total": "$.detail.total"},
         template='{"orderId": <order>, "amount": <total>}',
     )
     (stream,) = audit.targets
-    assert (stream.kind, stream.partition_key) == ("kinesis", "$.detail.value.customerId")
+    assert (stream.kind, stream.partition_key) == ("kinesis", "$.detail.customerId")
 
 
 def test_commerce_variables_differ_per_environment(commerce: dict[str, m.Blueprint]) -> None:
