@@ -1,0 +1,269 @@
+"""Kafka → EventBridge through an EventBridge Pipe (``AWS::Pipes::Pipe``, L1).
+
+The alpha Pipes L2 has no Kafka source (aws/aws-cdk#29380, #29381), hence the L1. Its nested
+properties are built from the typed ``CfnPipe.*Property`` classes: a plain ``dict`` with
+snake_case keys reaches jsii as an opaque map and CloudFormation receives ``{}``.
+
+**What happens to a poison record.** A pipe with a Kafka source has no dead-letter queue and
+no retry limit: a batch that fails (the bus rejects an event, the enrichment throws) is retried
+until its records leave the topic by retention, and the partition makes no progress meanwhile.
+Use it when the records are known to be well-formed and a stalled partition is visible (the
+pipe's ``ExecutionFailed`` metric is alarmed here); otherwise prefer the Lambda event source
+mapping (``KafkaToBusFunction``), which bounds retries and sends failures to a DLQ.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_pipes as pipes
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from edastack.constructs import limits
+from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
+
+StartingPosition = Literal["latest", "trim_horizon"]
+_STARTING_POSITIONS = ("latest", "trim_horizon")
+DEFAULT_BATCH_SIZE = 100
+
+# AWS::Pipes::Pipe PipeSourceManagedStreamingKafkaParameters: TopicName and ConsumerGroupID
+# patterns (the group pattern also allows '/' and '*', which IAM group ARNs cannot scope).
+_TOPIC_NAME = re.compile(r"^[^.][A-Za-z0-9._-]{1,248}$")
+_CONSUMER_GROUP = re.compile(r"^[A-Za-z0-9:_+=.@-]{1,200}$")
+# AWS::Pipes::Pipe PipeTargetEventBridgeEventBusParameters: DetailType 1-128 characters,
+# Source 1-256 characters and never in the reserved ``aws.`` namespace.
+_DETAIL_TYPE_MAX_CHARS = 128
+_SOURCE_MAX_CHARS = 256
+
+# What a pipe needs to run in the cluster's VPC (EventBridge user guide, "Amazon MSK execution
+# role permissions"). EC2 network-interface actions do not support resource-level permissions.
+_VPC_ACTIONS = (
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+)
+
+
+class KafkaToBusPipe(Construct):
+    """Records of one Kafka topic become events on a bus, through an EventBridge Pipe.
+
+    The event's ``detail`` is the record as Pipes presents it (topic, partition, offset,
+    timestamp, key and ``value`` base64-encoded); ``source`` and ``detail-type`` are fixed.
+    Creates an execution role allowed exactly: reading the topic as its consumer group, the
+    MSK control-plane reads and VPC network interfaces a Kafka source needs, ``events:PutEvents``
+    on the bus, invoking the enrichment when there is one and writing its own log group. Lets
+    the cluster's security group into itself on the IAM port only (the pipe's network
+    interfaces carry the cluster's security groups). Costs $0.40 per million requests
+    (us-east-1, 2026-11) plus the bus's PutEvents.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster: IKafkaCluster,
+        topic_name: str,
+        event_bus: events.IEventBus,
+        detail_type: str,
+        source: str,
+        consumer_group: str | None = None,
+        starting_position: StartingPosition = "latest",
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        batch_window: Duration | None = None,
+        filter_pattern: Mapping[str, Any] | None = None,
+        enrichment: lambda_.IFunction | None = None,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        alarm_topic: sns.ITopic | None = None,
+    ) -> None:
+        """
+        :param cluster: the MSK cluster (IAM auth) the topic lives on
+        :param topic_name: the Kafka topic read; changing it replaces the pipe
+        :param event_bus: where the events go
+        :param detail_type: every event's ``detail-type``, 1-128 characters
+        :param source: every event's ``source``, 1-256 characters, not starting with ``aws.``
+        :param consumer_group: changing it replaces the pipe.
+            Default: - ``edastack-`` and a hash of the construct path
+        :param starting_position: where a new pipe starts reading; changing it replaces the
+            pipe. Default: - latest
+        :param batch_size: records per batch, 1-10,000. Default: - 100
+        :param batch_window: how long to gather a batch, at most 300 s. Default: - no wait
+        :param filter_pattern: an EventBridge pattern records must match. Default: - every record
+        :param enrichment: a function that transforms each batch. Default: - none
+        :param log_retention: how long the pipe's error logs are kept. Default: - one month
+        :param alarm_topic: where the failure alarm notifies. Default: - nowhere (it still exists)
+        """
+        super().__init__(scope, construct_id)
+        errors: list[str] = []
+        if cluster.cluster_arn is None:
+            errors.append(
+                f"cluster must be an MSK cluster (a pipe's Kafka source is its ARN), got "
+                f"{cluster.node.path} with no cluster_arn"
+            )
+        elif cluster.auth_mode is not KafkaAuth.IAM:
+            errors.append(
+                "cluster must use IAM auth (a pipe authenticates with its role), got "
+                f"{cluster.node.path} with {cluster.auth_mode.value} auth"
+            )
+        if not _TOPIC_NAME.match(topic_name):
+            errors.append(
+                "topic_name must be 2 to 249 letters, digits, '.', '_' or '-', not starting "
+                f"with '.', got {topic_name!r}"
+            )
+        if not 1 <= len(detail_type) <= _DETAIL_TYPE_MAX_CHARS:
+            errors.append(
+                f"detail_type must be 1 to {_DETAIL_TYPE_MAX_CHARS} characters, got "
+                f"{len(detail_type)}"
+            )
+        if not 1 <= len(source) <= _SOURCE_MAX_CHARS:
+            errors.append(f"source must be 1 to {_SOURCE_MAX_CHARS} characters, got {len(source)}")
+        elif source.startswith("aws."):
+            errors.append(f"source must not start with 'aws.' (reserved for AWS), got {source!r}")
+        if consumer_group is not None and not _CONSUMER_GROUP.match(consumer_group):
+            errors.append(
+                "consumer_group must be 1 to 200 letters, digits or ':_+=.@-', "
+                f"got {consumer_group!r}"
+            )
+        if starting_position not in _STARTING_POSITIONS:
+            errors.append(
+                f"starting_position must be 'latest' or 'trim_horizon', got {starting_position!r}"
+            )
+        if not 1 <= batch_size <= limits.PIPE_BATCH_SIZE_MAX:
+            errors.append(
+                f"batch_size must be between 1 and {limits.PIPE_BATCH_SIZE_MAX}, got {batch_size}"
+            )
+        window_s = int(batch_window.to_seconds()) if batch_window is not None else None
+        if window_s is not None and not 0 <= window_s <= limits.PIPE_BATCH_WINDOW_MAX_S:
+            errors.append(
+                f"batch_window must be at most {limits.PIPE_BATCH_WINDOW_MAX_S} s, got {window_s} s"
+            )
+        if errors:
+            raise ValueError("; ".join(errors))
+        cluster_arn = cluster.cluster_arn
+        assert cluster_arn is not None  # narrowed: a missing ARN is an error above
+        group = consumer_group or f"edastack-{self.node.addr[:12]}"
+
+        self.consumer_group = group
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal(
+                "pipes.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+            ),
+            description=f"Pipe {self.node.path}: reads {topic_name}, puts events on the bus",
+        )
+        cluster.grant_consume(self.role, topic_name, group)
+        # Pipes (like Lambda's MSK event source) also reads the cluster's dynamic configuration.
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["kafka-cluster:DescribeClusterDynamicConfiguration"],
+                resources=[cluster_arn],
+            )
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"],
+                resources=[cluster_arn],
+            )
+        )
+        self.role.add_to_policy(iam.PolicyStatement(actions=list(_VPC_ACTIONS), resources=["*"]))
+        event_bus.grant_put_events_to(self.role)
+        if enrichment is not None:
+            enrichment.grant_invoke(self.role)
+
+        self.log_group = logs.LogGroup(
+            self, "Logs", retention=log_retention, removal_policy=RemovalPolicy.RETAIN
+        )
+        # Pipes writes its logs with the execution role (as the aws-pipes-alpha L2 grants).
+        self.log_group.grant_write(self.role)
+
+        source_parameters = pipes.CfnPipe.PipeSourceParametersProperty(
+            managed_streaming_kafka_parameters=(
+                pipes.CfnPipe.PipeSourceManagedStreamingKafkaParametersProperty(
+                    topic_name=topic_name,
+                    consumer_group_id=group,
+                    starting_position=starting_position.upper(),
+                    batch_size=batch_size,
+                    maximum_batching_window_in_seconds=window_s,
+                )
+            ),
+            filter_criteria=(
+                pipes.CfnPipe.FilterCriteriaProperty(
+                    filters=[
+                        pipes.CfnPipe.FilterProperty(
+                            pattern=json.dumps(filter_pattern, separators=(",", ":"))
+                        )
+                    ]
+                )
+                if filter_pattern is not None
+                else None
+            ),
+        )
+        self.pipe = pipes.CfnPipe(
+            self,
+            "Resource",
+            role_arn=self.role.role_arn,
+            source=cluster_arn,
+            source_parameters=source_parameters,
+            enrichment=enrichment.function_arn if enrichment is not None else None,
+            target=event_bus.event_bus_arn,
+            target_parameters=pipes.CfnPipe.PipeTargetParametersProperty(
+                event_bridge_event_bus_parameters=(
+                    pipes.CfnPipe.PipeTargetEventBridgeEventBusParametersProperty(
+                        detail_type=detail_type, source=source
+                    )
+                )
+            ),
+            log_configuration=pipes.CfnPipe.PipeLogConfigurationProperty(
+                level="ERROR",
+                cloudwatch_logs_log_destination=pipes.CfnPipe.CloudwatchLogsLogDestinationProperty(
+                    log_group_arn=self.log_group.log_group_arn
+                ),
+            ),
+            description=f"{topic_name} -> {detail_type} ({source})",
+        )
+        # The pipe validates its source with the role on creation: the policy must exist first.
+        self.pipe.node.add_dependency(self.role.node.find_child("DefaultPolicy"))
+        # A pipe's network interfaces carry the cluster's own security groups: those must let
+        # their members reach each other on the IAM port (ingress and egress), and only on it.
+        iam_port = KafkaAuth.IAM.port
+        cluster.connections.allow_internally(
+            ec2.Port.tcp(iam_port), f"EventBridge Pipes to Kafka on {iam_port}"
+        )
+        self.alarm = cloudwatch.Alarm(
+            self,
+            "FailureAlarm",
+            alarm_description=(
+                f"Pipe {self.node.path} fails: a Kafka-sourced pipe retries a failing batch "
+                "until its records expire, stalling the partition"
+            ),
+            metric=cloudwatch.Metric(
+                namespace="AWS/EventBridge/Pipes",
+                metric_name="ExecutionFailed",
+                dimensions_map={"PipeName": self.pipe.ref},
+                statistic=cloudwatch.Stats.SUM,
+                period=Duration.minutes(5),
+            ),
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        if alarm_topic is not None:
+            self.alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
