@@ -373,13 +373,18 @@ class _Checks:
             if cluster is None:
                 continue
             if cluster.type == "serverless":
-                yield error(
-                    "topic-support",
-                    (*p, "cluster"),
-                    f"cluster '{cluster.name}' is serverless: CloudFormation cannot create its "
-                    "topics (AWS::MSK::Topic supports provisioned clusters only); create them "
-                    "with the Kafka admin API, or use a standard or express cluster",
-                )
+                # Created through the Kafka admin API (edastack's topic custom resource); MSK
+                # Serverless fixes replication and min.insync.replicas.
+                for key, value, fixed in (
+                    ("replication", t.replication, limits.SERVERLESS_REPLICATION_FACTOR),
+                    ("min_insync", t.min_insync, limits.SERVERLESS_MIN_INSYNC_REPLICAS),
+                ):
+                    if value != fixed:
+                        yield error(
+                            "replication",
+                            (*p, key),
+                            f"MSK Serverless fixes {key} at {fixed}, found {value}",
+                        )
             elif (
                 cluster.type in ("standard", "express")
                 and cluster.version_tuple < limits.MSK_TOPIC_MIN_KAFKA_VERSION

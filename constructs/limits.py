@@ -35,6 +35,10 @@ SQS_MAX_RECEIVES_MAX = 1_000
 # (MSK developer guide, "Express brokers").
 EXPRESS_REPLICATION_FACTOR = 3
 EXPRESS_MIN_INSYNC_REPLICAS = 2
+# MSK Serverless: replication factor 3 and min.insync.replicas 2, not configurable
+# (MSK developer guide, "MSK Serverless configuration").
+SERVERLESS_REPLICATION_FACTOR = 3
+SERVERLESS_MIN_INSYNC_REPLICAS = 2
 # Storage autoscaling: target utilization 10-80 %, at most 16 TiB per broker
 # (MSK developer guide, "Automatic scaling").
 STORAGE_AUTOSCALING_TARGET_MIN = 10
