@@ -38,6 +38,7 @@ WARNINGS = {
     "low-replication": "a topic on a cluster of 3 or more brokers has replication below 3",
     "pipe-no-dlq": "a Kafka-sourced EventBridge Pipe has no dead-letter queue",
     "bridge-feeds-nothing": "no rule on the bus matches the events a bridge puts there",
+    "replacement": "a change replaces or strands a resource that holds data (validate --baseline)",
 }
 
 

@@ -48,6 +48,12 @@ class FileReport:
     file: str
     findings: list[Finding] = field(default_factory=list)
     blueprints: dict[str, m.Blueprint] = field(default_factory=dict)
+    tree: Node | None = None  # the file with its includes, for positioning later findings
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Add findings made from the model (e.g. a baseline comparison), positioned here."""
+        placed = [_place(f, self.tree) if self.tree is not None else f for f in findings]
+        self.findings = sort_findings({*self.findings, *placed})
 
     @property
     def errors(self) -> list[Finding]:
@@ -187,6 +193,7 @@ def validate_file(path: FsPath | str, environments: Iterable[str] | None = None)
     if tree is None:
         report.findings = sort_findings(load_findings)
         return report
+    report.tree = tree
     declared = _environments(tree)
     wanted = list(environments) if environments is not None else list(declared)
     unknown = [e for e in wanted if e not in declared]

@@ -21,6 +21,7 @@ from edastack.blueprints.findings import Finding
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
 from edastack.cli.assembly import StackSummary, read_assembly
+from edastack.cli.baseline import BaselineError, compare_with_baseline
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument(
         "--summary", action="store_true", help="also print what each valid blueprint declares"
+    )
+    validate.add_argument(
+        "--baseline",
+        metavar="FILE|git:REF",
+        help="compare with an earlier version of the blueprint (a file, or git:REF for the same "
+        "file at a git revision) and warn about what the change would replace",
     )
     validate.add_argument(
         "--report",
@@ -169,7 +176,16 @@ def _validate(args: argparse.Namespace) -> int:
     if not files:
         print("edastack validate: no blueprint files (*.yaml, *.yml) found", file=sys.stderr)
         return EXIT_USAGE
+    if args.baseline and len(files) != 1:
+        print("edastack validate: --baseline compares one blueprint file", file=sys.stderr)
+        return EXIT_USAGE
     reports = [validate_file(f, args.env) for f in files]
+    if args.baseline:
+        try:
+            compare_with_baseline(reports[0], files[0], args.baseline)
+        except BaselineError as exc:
+            print(f"edastack validate: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     if args.format == "json":
         _print_json(reports, args.report)
     else:
