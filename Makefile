@@ -7,9 +7,13 @@ PY      := $(VENV)/bin/python
 BIN     := $(VENV)/bin
 # A strict editable install (a link tree) lets mypy follow the mapped folders; a new module
 # needs a re-install, so the stamp depends on the folders' listings as well as on pyproject.toml.
-SOURCES := $(shell find constructs stacks blueprints cli -type d -not -name __pycache__ 2>/dev/null)
+SOURCES := $(shell find constructs stacks blueprints cli rules testing -type d -not -name __pycache__ 2>/dev/null)
 STAMP   := $(VENV)/.installed
 NODE    := node_modules/.installed
+# checkov pins packaging<24 and boto3==1.35.49 (pytest and the Lambda client libraries need newer):
+# it gets a venv of its own, installed from the pin in pyproject.toml's `checkov` extra.
+CHECKOV_VENV  := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 EXAMPLES := $(sort $(wildcard blueprints/examples/*.yaml))
 
 # jsii warns on every start that Node 20 is end-of-life; the machines ship Node 20.
@@ -33,6 +37,12 @@ $(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(CHECKOV_STAMP): pyproject.toml
+	test -x $(CHECKOV_VENV)/bin/python || python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		$$(python3 -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["checkov"])')
+	touch $@
+
 install: $(STAMP) $(NODE)
 
 # Validate every example, then synthesize each through the real CDK CLI (cdk.json → app.py).
@@ -51,12 +61,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy -p edastack.blueprints -p edastack.constructs -p edastack.stacks -p edastack.cli
+	$(BIN)/mypy -p edastack.blueprints -p edastack.constructs -p edastack.stacks -p edastack.cli \
+		-p edastack.rules -p edastack.testing
 	@for handler in constructs/runtime/*/handler.py; do \
 		MYPYPATH=constructs/runtime/shared $(BIN)/mypy --strict --no-incremental $$handler || exit 1; \
 	done
 
-unit: install
+unit: install $(CHECKOV_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck unit
