@@ -465,6 +465,9 @@ def _dead_letter_arns(value: Any) -> Iterator[Any]:
         for key, child in value.items():
             if key == "DeadLetterConfig" and isinstance(child, dict):
                 yield from (child[k] for k in ("Arn", "TargetArn") if k in child)
+            elif key == "OnFailure" and isinstance(child, dict) and "Destination" in child:
+                # Lambda event source mappings and async invocations: the on-failure destination
+                yield child["Destination"]
             elif key == "RedrivePolicy":
                 policy = child
                 if isinstance(child, str):
@@ -520,8 +523,9 @@ def _alarmed_queues(templates: Templates) -> set[tuple[str, str]]:
 def _dead_letter_alarm(templates: Templates) -> Iterator[RuleFinding]:
     """A dead-letter queue nobody watches is a slower way to drop events: SQS deletes its
     messages after the retention period (at most 14 days). Every queue that a
-    ``DeadLetterConfig`` (rule target, bus, pipe, Lambda) or a ``RedrivePolicy`` sends failures
-    to needs an ``AWS::CloudWatch::Alarm`` on ``AWS/SQS ApproximateNumberOfMessagesVisible``
+    ``DeadLetterConfig`` (rule target, bus, pipe, Lambda), a ``RedrivePolicy`` or a Lambda
+    ``OnFailure`` destination (event source mapping, async invocation) sends failures to
+    needs an ``AWS::CloudWatch::Alarm`` on ``AWS/SQS ApproximateNumberOfMessagesVisible``
     for that queue (``edastack.constructs.dead_letter.DeadLetterQueue`` creates one, threshold
     1). Queues outside the app are not checked."""
     alarmed = _alarmed_queues(templates)
