@@ -1,0 +1,159 @@
+"""EventBridge → Kafka: a rule on the bus targets edastack's producer function (IAM auth).
+
+EventBridge invokes a Lambda target **asynchronously**: the rule's retry policy and dead-letter
+queue cover only failures to hand the event to Lambda (throttling, permissions). Once Lambda has
+accepted it, a producer error is retried by Lambda's asynchronous invocation (2 retries) and the
+event then lands in the function's own dead-letter queue. Both are set to the same
+:class:`DeadLetterQueue` here, so an event that never reaches Kafka ends there either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aws_cdk import Duration
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_events as events
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from edastack.constructs.dead_letter import DeadLetterQueue
+from edastack.constructs.event_rule import EventRule, LambdaTarget
+from edastack.constructs.function_code import RuntimeFunction
+from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
+from edastack.constructs.kafka_forwarder import new_runtime_function
+
+# The handler's DELIVERY_TIMEOUT_MS default is 30 s; its docstring asks for 60 s or more.
+PRODUCER_TIMEOUT = Duration.seconds(60)
+# Lambda asynchronous invocation: 0-2 retries of a function error (Lambda developer guide,
+# "Configuring error handling for asynchronous invocation"); 2 is Lambda's default and maximum.
+ASYNC_RETRY_ATTEMPTS = 2
+TARGET_ID = "producer"
+
+
+class BusToKafkaProducer(Construct):
+    """Events matching a pattern on a bus are produced to one Kafka topic, acknowledged by all
+    in-sync replicas.
+
+    - The producer (``RuntimeFunction.BUS_PRODUCER``) runs in the cluster's VPC and subnets with
+      a security group of its own that the cluster lets in on its IAM port only. It produces
+      the whole event (idempotent producer, ``acks=all``) with the headers ``event-id``,
+      ``event-source`` and ``event-detail-type``; ``key_path`` picks the record key.
+    - An :class:`EventRule` on the bus with the pattern and one Lambda target (id ``producer``)
+      with a retry policy and a dead-letter queue; the same queue is the function's dead-letter
+      queue for events that fail inside the function after Lambda's 2 retries.
+    - MSK clusters with IAM auth only: the producer authenticates with its role.
+    - IAM of the function's role, exactly: ``grant_produce`` on the topic
+      (``kafka-cluster:Connect``, ``DescribeCluster``, ``WriteDataIdempotently`` on the cluster,
+      ``DescribeTopic``, ``WriteData`` on the topic ARN), writing its log group, the network
+      interfaces of a function in a VPC (``*`` resources: EC2 has no resource-level permissions
+      for them), ``sqs:SendMessage`` and the KMS data-key actions on the dead-letter queue.
+    - An alarm on the function's ``Errors`` and the dead-letter queue's alarm.
+
+    Cost: Lambda duration per event, $1 / month for a created DLQ's key (us-east-1, 2026-11);
+    the function's network interfaces in the VPC are free.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster: IKafkaCluster,
+        topic_name: str,
+        event_bus: events.IEventBus,
+        event_pattern: Mapping[str, Any],
+        key_path: str | None = None,
+        retry_attempts: int | None = None,
+        max_event_age: Duration | None = None,
+        dead_letter_queue: DeadLetterQueue | None = None,
+        alarm_topic: sns.ITopic | None = None,
+    ) -> None:
+        """
+        :param cluster: the MSK cluster (IAM auth) the topic lives on
+        :param topic_name: the topic produced to; it must exist
+        :param event_bus: the bus the rule listens on
+        :param event_pattern: the raw EventBridge event pattern of the events to produce
+        :param key_path: JSON path of the record key in the event, e.g. ``$.detail.orderId``;
+            an event without it fails into the dead-letter queue. Default: - no key (records
+            spread over partitions, no per-key order)
+        :param retry_attempts: the rule target's delivery retries, 0-185.
+            Default: - 185, EventBridge's default
+        :param max_event_age: how long the rule target retries delivery, 60 s to 24 h.
+            Default: - 24 hours, EventBridge's default
+        :param dead_letter_queue: where undeliverable and failed events go.
+            Default: - a new :class:`DeadLetterQueue` notifying ``alarm_topic``
+        :param alarm_topic: where the function's error alarm and a created DLQ's alarm notify.
+            Default: - no notification, the alarms still exist
+        """
+        super().__init__(scope, construct_id)
+        errors: list[str] = []
+        if cluster.cluster_arn is None or cluster.auth_mode is not KafkaAuth.IAM:
+            got = (
+                "no cluster_arn"
+                if cluster.cluster_arn is None
+                else f"{cluster.auth_mode.value} auth"
+            )
+            errors.append(
+                "cluster must be an MSK cluster with IAM auth (the producer authenticates with "
+                f"its role), got {cluster.node.path} with {got}"
+            )
+        if key_path is not None and not key_path.startswith("$"):
+            errors.append(f"key_path must be a JSON path starting with '$', got {key_path!r}")
+        if errors:
+            raise ValueError("; ".join(errors))
+
+        self.dead_letter_queue: DeadLetterQueue = dead_letter_queue or DeadLetterQueue(
+            self, "DeadLetterQueue", alarm_topic=alarm_topic
+        )
+        self.security_group: ec2.SecurityGroup | None = None
+        if cluster.vpc is not None:
+            self.security_group = ec2.SecurityGroup(
+                self,
+                "SecurityGroup",
+                vpc=cluster.vpc,
+                description=f"Producer {self.node.path}: reaches only its Kafka cluster",
+                allow_all_outbound=False,
+            )
+        environment = {"BOOTSTRAP_SERVERS": cluster.bootstrap_servers, "TOPIC": topic_name}
+        if key_path is not None:
+            environment["KEY_PATH"] = key_path
+        self.function, self.role, self.errors_alarm = new_runtime_function(
+            self,
+            "Resource",
+            RuntimeFunction.BUS_PRODUCER,
+            description=f"Produces events of an EventBridge rule to Kafka topic {topic_name}",
+            environment=environment,
+            timeout=PRODUCER_TIMEOUT,
+            vpc=cluster.vpc,
+            vpc_subnets=cluster.subnets,
+            security_groups=[self.security_group] if self.security_group is not None else [],
+            alarm_topic=alarm_topic,
+        )
+        cluster.grant_produce(self.function, topic_name)
+        if self.security_group is not None:
+            cluster.allow_clients_from(self.function)
+
+        # Function errors after Lambda's asynchronous retries go to the same queue as the rule's
+        # undeliverable events (with RequestID, ErrorCode and ErrorMessage attributes).
+        self.dead_letter_queue.grant_send_messages(self.role)
+        cfn_function = self.function.node.default_child
+        assert isinstance(cfn_function, lambda_.CfnFunction)
+        cfn_function.dead_letter_config = lambda_.CfnFunction.DeadLetterConfigProperty(
+            target_arn=self.dead_letter_queue.queue.queue_arn
+        )
+        self.function.configure_async_invoke(retry_attempts=ASYNC_RETRY_ATTEMPTS)
+
+        self.rule: EventRule = EventRule(
+            self,
+            "Rule",
+            event_bus=event_bus,
+            event_pattern=event_pattern,
+            targets=[LambdaTarget(target_id=TARGET_ID, function=self.function)],
+            description=f"Produces matching events to Kafka topic {topic_name}",
+            retry_attempts=retry_attempts,
+            max_event_age=max_event_age,
+            dead_letter_queue=self.dead_letter_queue,
+        )

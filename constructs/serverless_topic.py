@@ -1,0 +1,190 @@
+"""Kafka topics on MSK Serverless, which has no ``AWS::MSK::Topic``: a custom resource.
+
+Every topic of a cluster is served by one ``custom_resources.Provider`` (a singleton in the
+cluster's stack, keyed by the cluster's construct path) whose ``on_event`` function is
+edastack's topic admin (``RuntimeFunction.TOPIC_ADMIN``): it creates, grows, reconfigures and,
+with ``RemovalPolicy.DESTROY``, deletes the topic through the Kafka admin API with IAM auth.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from aws_cdk import CustomResource, Duration, Names, RemovalPolicy, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from edastack.constructs.function_code import RuntimeFunction
+from edastack.constructs.kafka_cluster import ServerlessKafkaCluster, cluster_child_arn
+from edastack.constructs.kafka_forwarder import DEFAULT_LOG_RETENTION, new_runtime_function
+
+RESOURCE_TYPE = "Custom::EdastackKafkaTopic"
+# Kafka topic names (the handler's own check): 1-249 of [A-Za-z0-9._-].
+_TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+# The handler's Kafka requests time out after 30 s each; a call makes a few of them.
+ADMIN_TIMEOUT = Duration.minutes(2)
+_TOPIC_ACTIONS = (
+    "kafka-cluster:AlterTopic",
+    "kafka-cluster:AlterTopicDynamicConfiguration",
+    "kafka-cluster:CreateTopic",
+    "kafka-cluster:DeleteTopic",
+    "kafka-cluster:DescribeTopic",
+    "kafka-cluster:DescribeTopicDynamicConfiguration",
+)
+_REMOVAL_POLICIES = {RemovalPolicy.RETAIN: "retain", RemovalPolicy.DESTROY: "destroy"}
+
+
+class ServerlessKafkaTopic(Construct):
+    """A topic of an MSK Serverless cluster, managed by CloudFormation through a custom resource.
+
+    - Create and update converge the topic to the properties: partitions only grow, configs
+      are set (configs removed from ``configs`` are reset to the cluster default), the
+      replication factor cannot change. Renaming creates the new topic; the old one is then
+      deleted or kept by its removal policy.
+    - Retained by default: deleting the resource leaves the topic and its records in place.
+      ``RemovalPolicy.DESTROY`` deletes the topic with the stack.
+    - The topic admin function runs in the cluster's VPC with a security group the cluster
+      lets in on its IAM port. Its role may ``kafka-cluster:Connect`` to the cluster and
+      ``CreateTopic``, ``DescribeTopic``, ``AlterTopic``, ``DescribeTopicDynamicConfiguration``,
+      ``AlterTopicDynamicConfiguration``, ``DeleteTopic`` on exactly the topics declared with
+      it, write its log group and manage its network interfaces (``*``: EC2 offers no
+      resource-level permissions for them).
+
+    Cost: per cluster, the topic admin function and the Provider framework's function, both
+    invoked only when a stack deploys (effectively free), and their two log groups; the topic
+    itself costs $0.0015 per partition-hour on MSK Serverless (us-east-1, 2026-11), ≈ $1.10 a
+    month per partition.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster: ServerlessKafkaCluster,
+        topic_name: str,
+        partition_count: int,
+        replication_factor: int | None = None,
+        configs: Mapping[str, str] | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        """
+        :param cluster: the MSK Serverless cluster
+        :param topic_name: 1-249 letters, digits, ``.``, ``_`` or ``-``
+        :param partition_count: at least 1; can grow in place, never shrink
+        :param replication_factor: cannot change after creation.
+            Default: - the cluster's default (MSK Serverless: 3)
+        :param configs: topic configs, name to value, e.g. ``{"retention.ms": "604800000"}``.
+            Default: - the cluster's defaults
+        :param removal_policy: RETAIN keeps the topic when the resource is deleted, DESTROY
+            deletes it. Default: - RETAIN
+        """
+        super().__init__(scope, construct_id)
+        errors: list[str] = []
+        if not _TOPIC_NAME.match(topic_name):
+            errors.append(
+                f"topic_name must be 1 to 249 letters, digits, '.', '_' or '-', got {topic_name!r}"
+            )
+        if partition_count < 1:
+            errors.append(f"partition_count must be at least 1, got {partition_count}")
+        if replication_factor is not None and replication_factor < 1:
+            errors.append(f"replication_factor must be at least 1, got {replication_factor}")
+        empty = sorted(name for name, value in (configs or {}).items() if not name or not value)
+        if empty:
+            errors.append(f"configs must map names to non-empty values, got empty ones for {empty}")
+        if removal_policy not in _REMOVAL_POLICIES:
+            errors.append(f"removal_policy must be RETAIN or DESTROY, got {removal_policy.name}")
+        if errors:
+            raise ValueError("; ".join(errors))
+
+        self.topic_name = topic_name
+        self.topic_arn = cluster_child_arn(cluster.cluster_arn, "topic", topic_name)
+        admin = TopicAdminProvider.of(cluster)
+        admin.role.add_to_policy(
+            iam.PolicyStatement(actions=list(_TOPIC_ACTIONS), resources=[self.topic_arn])
+        )
+        properties: dict[str, Any] = {
+            "BootstrapServers": cluster.bootstrap_servers,
+            "TopicName": topic_name,
+            "NumPartitions": partition_count,
+            "RemovalPolicy": _REMOVAL_POLICIES[removal_policy],
+        }
+        if replication_factor is not None:
+            properties["ReplicationFactor"] = replication_factor
+        if configs:
+            properties["Configs"] = dict(configs)
+        self.resource = CustomResource(
+            self,
+            "Resource",
+            service_token=admin.provider.service_token,
+            resource_type=RESOURCE_TYPE,
+            properties=properties,
+            removal_policy=removal_policy,
+        )
+        # The role's statement for this topic must exist before the topic is created, and
+        # stay until it is deleted.
+        self.resource.node.add_dependency(admin.role)
+
+
+class TopicAdminProvider(Construct):
+    """The custom resource provider serving every ``ServerlessKafkaTopic`` of one cluster.
+
+    Get it with :meth:`of`; it is created once, as a child of the cluster's stack.
+    """
+
+    @classmethod
+    def of(cls, cluster: ServerlessKafkaCluster) -> TopicAdminProvider:
+        """The provider of ``cluster``, created on first use."""
+        stack = Stack.of(cluster)
+        construct_id = f"TopicAdmin{Names.node_unique_id(cluster.node)}"
+        existing = stack.node.try_find_child(construct_id)
+        if isinstance(existing, TopicAdminProvider):
+            return existing
+        return cls(stack, construct_id, cluster=cluster)
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, cluster: ServerlessKafkaCluster
+    ) -> None:
+        super().__init__(scope, construct_id)
+        vpc = cluster.vpc
+        assert vpc is not None  # a ServerlessKafkaCluster always has its VPC
+        self.security_group = ec2.SecurityGroup(
+            self,
+            "SecurityGroup",
+            vpc=vpc,
+            description=f"Topic admin of {cluster.node.path}: reaches only the cluster",
+            allow_all_outbound=False,
+        )
+        self.function, self.role, _ = new_runtime_function(
+            self,
+            "OnEvent",
+            RuntimeFunction.TOPIC_ADMIN,
+            description=f"Manages the Kafka topics of {cluster.node.path}",
+            environment={},
+            timeout=ADMIN_TIMEOUT,
+            vpc=vpc,
+            vpc_subnets=cluster.subnets,
+            security_groups=[self.security_group],
+            # A failure surfaces as a failed stack operation, with the error in its events.
+            errors_alarm=False,
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(actions=["kafka-cluster:Connect"], resources=[cluster.cluster_arn])
+        )
+        cluster.allow_clients_from(self.function)
+        self.provider = cr.Provider(
+            self,
+            "Provider",
+            on_event_handler=self.function,
+            log_group=logs.LogGroup(
+                self,
+                "ProviderLogs",
+                retention=DEFAULT_LOG_RETENTION,
+                removal_policy=RemovalPolicy.RETAIN,
+            ),
+        )
