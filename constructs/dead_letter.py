@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
@@ -18,6 +18,13 @@ _EVENTS_PRINCIPAL = "events.amazonaws.com"
 # What a producer needs on the key of an SSE-KMS queue to send (SQS developer guide, "Key
 # management"): a data key to encrypt with, and Decrypt to reuse a cached data key.
 _KMS_SEND_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+# cdk-nag asks every SQS queue to have a dead-letter queue, and counts a queue as one only when
+# another queue's RedrivePolicy names it, never through an EventBridge DeadLetterConfig.
+_LAST_STOP = (
+    "dead-letter queue: the last stop of failed events (named by EventBridge target and bus "
+    "DeadLetterConfig or by an SQS redrive policy); a DLQ of a DLQ only moves the problem, and "
+    "this queue alarms as soon as one message arrives"
+)
 
 
 class DeadLetterQueue(Construct):
@@ -32,6 +39,8 @@ class DeadLetterQueue(Construct):
     - TLS-only queue policy, retained on stack deletion (queue and key).
     - A CloudWatch alarm fires as soon as one message is visible (1-minute period,
       missing data is not breaching).
+    - cdk-nag's ``AwsSolutions-SQS3`` and ``Serverless-SQSRedrivePolicy`` (a DLQ for this queue)
+      are acknowledged on the queue, with the reason in the validation report.
     """
 
     def __init__(
@@ -90,6 +99,10 @@ class DeadLetterQueue(Construct):
             retention_period=retention or Duration.seconds(limits.SQS_RETENTION_MAX_S),
             removal_policy=RemovalPolicy.RETAIN,
         )
+        Validations.of(self.queue).acknowledge(
+            Acknowledgment(id="AwsSolutions::AwsSolutions-SQS3", reason=_LAST_STOP),
+            Acknowledgment(id="Serverless::Serverless-SQSRedrivePolicy", reason=_LAST_STOP),
+        )
         self.alarm: cloudwatch.Alarm = cloudwatch.Alarm(
             self,
             "Alarm",
@@ -120,14 +133,9 @@ class DeadLetterQueue(Construct):
     def allow_event_bridge(self, source_arn: str) -> None:
         """Let EventBridge send here on behalf of one rule or bus (``source_arn``).
 
-        The queue policy pins ``aws:SourceArn`` to ``source_arn`` exactly. The key policy lets
-        EventBridge in this account and Region encrypt (``aws:SourceAccount`` plus an
-        ``aws:SourceArn`` pattern on this account's EventBridge resources): it cannot name the
-        rule, because the key policy is part of the key, which the rule already depends on
-        through its ``DeadLetterConfig`` (a CloudFormation dependency cycle, aws/aws-cdk#11158).
-        The key alone lets nobody send: the queue policy does.
+        The queue policy pins ``aws:SourceArn`` to ``source_arn`` exactly; the key policy is
+        extended by :meth:`allow_event_bridge_to_encrypt`.
         """
-        stack = Stack.of(self)
         self.queue.add_to_resource_policy(
             iam.PolicyStatement(
                 principals=[iam.ServicePrincipal(_EVENTS_PRINCIPAL)],
@@ -136,7 +144,21 @@ class DeadLetterQueue(Construct):
                 conditions={"ArnEquals": {"aws:SourceArn": source_arn}},
             )
         )
-        # One statement per queue is enough; the Sid makes repeated calls collapse.
+        self.allow_event_bridge_to_encrypt()
+
+    def allow_event_bridge_to_encrypt(self) -> None:
+        """Let EventBridge in this account and Region encrypt with the queue's key.
+
+        For a rule target given this queue through ``aws_events_targets`` (which writes the
+        queue-policy statement itself), this is the whole of what EventBridge still needs.
+        The statement pins ``aws:SourceAccount`` and an ``aws:SourceArn`` pattern on this
+        account's EventBridge resources: it cannot name the rule, because the key policy is part
+        of the key, which the rule already depends on through its ``DeadLetterConfig`` (a
+        CloudFormation dependency cycle, aws/aws-cdk#11158). The key alone lets nobody send:
+        the queue policy does.
+        """
+        stack = Stack.of(self)
+        # One statement per key is enough; the Sid makes repeated calls collapse.
         self.encryption_key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowEventBridgeToEncryptDeadLetters",

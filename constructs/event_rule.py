@@ -219,20 +219,24 @@ class EventRule(Construct):
         cfn_rule = self.rule.node.default_child
         assert isinstance(cfn_rule, events.CfnRule)
         cfn_rule.event_pattern = dict(event_pattern)
-        self.dead_letter_queue.allow_event_bridge(self.rule.rule_arn)
+        # aws_events_targets writes the DLQ's queue-policy statement (aws:SourceArn = this rule)
+        # when it binds any target kind but Kinesis; the key policy is always ours to extend.
+        if all(isinstance(target, KinesisTarget) for target in targets):
+            self.dead_letter_queue.allow_event_bridge(self.rule.rule_arn)
+        else:
+            self.dead_letter_queue.allow_event_bridge_to_encrypt()
 
         for index, target in enumerate(targets):
-            self.rule.add_target(self._bind(target))
-            attempts = target.retry_attempts
+            attempts = rule_attempts if target.retry_attempts is None else target.retry_attempts
             age = target.max_event_age or rule_max_age
-            overrides: dict[str, Any] = {
-                "Id": target.target_id,
-                "RetryPolicy": {
-                    "MaximumRetryAttempts": rule_attempts if attempts is None else attempts,
+            self.rule.add_target(self._bind(target, attempts, age))
+            overrides: dict[str, Any] = {"Id": target.target_id}
+            if isinstance(target, EventBusTarget):
+                # targets.EventBus takes no retry props; the template gets the same policy.
+                overrides["RetryPolicy"] = {
+                    "MaximumRetryAttempts": attempts,
                     "MaximumEventAgeInSeconds": int(age.to_seconds(integral=False)),
-                },
-                "DeadLetterConfig": {"Arn": self.dead_letter_queue.queue.queue_arn},
-            }
+                }
             if target.input_transformer is not None:
                 overrides["InputTransformer"] = {
                     "InputPathsMap": dict(target.input_transformer.input_paths),
@@ -241,25 +245,55 @@ class EventRule(Construct):
             for key, value in overrides.items():
                 cfn_rule.add_property_override(f"Targets.{index}.{key}", value)
 
-    def _bind(self, target: RuleTarget) -> events.IRuleTarget:
-        # Retry, dead letters and input are set on the L1 above, for every kind alike.
+    def _bind(self, target: RuleTarget, attempts: int, age: Duration) -> events.IRuleTarget:
+        # Retry and dead letters go through the target constructors, not L1 overrides, so that
+        # tools reading the construct tree (cdk-nag's Serverless-EventBusDLQ) see them too.
+        dlq = self.dead_letter_queue.queue
+        if isinstance(target, EventBusTarget):
+            return targets.EventBus(target.event_bus, dead_letter_queue=dlq)
         if isinstance(target, LambdaTarget):
-            return targets.LambdaFunction(target.function)
+            return targets.LambdaFunction(
+                target.function, dead_letter_queue=dlq, retry_attempts=attempts, max_event_age=age
+            )
         if isinstance(target, SqsTarget):
-            return targets.SqsQueue(target.queue, message_group_id=target.message_group_id)
+            return targets.SqsQueue(
+                target.queue,
+                message_group_id=target.message_group_id,
+                dead_letter_queue=dlq,
+                retry_attempts=attempts,
+                max_event_age=age,
+            )
         if isinstance(target, SnsTarget):
             # A role allowed sns:Publish on this topic, rather than a topic policy open to every
             # rule of every account (the L2's default).
-            return targets.SnsTopic(target.topic, authorize_using_role=True)
+            return targets.SnsTopic(
+                target.topic,
+                authorize_using_role=True,
+                dead_letter_queue=dlq,
+                retry_attempts=attempts,
+                max_event_age=age,
+            )
         if isinstance(target, StateMachineTarget):
-            return targets.SfnStateMachine(target.state_machine)
+            return targets.SfnStateMachine(
+                target.state_machine,
+                dead_letter_queue=dlq,
+                retry_attempts=attempts,
+                max_event_age=age,
+            )
         if isinstance(target, KinesisTarget):
             return targets.KinesisStream(
-                target.stream, partition_key_path=target.partition_key_path
+                target.stream,
+                partition_key_path=target.partition_key_path,
+                dead_letter_queue=dlq,
+                retry_attempts=attempts,
+                max_event_age=age,
             )
-        if isinstance(target, ApiDestinationTarget):
-            return targets.ApiDestination(self._api_destination(target))
-        return targets.EventBus(target.event_bus)
+        return targets.ApiDestination(
+            self._api_destination(target),
+            dead_letter_queue=dlq,
+            retry_attempts=attempts,
+            max_event_age=age,
+        )
 
     def _api_destination(self, target: ApiDestinationTarget) -> events.ApiDestination:
         auth = target.auth

@@ -588,3 +588,55 @@ def test_target_dataclasses_are_frozen() -> None:
     with pytest.raises(AttributeError):
         target.target_id = "other"  # type: ignore[misc]
     assert replace(target, target_id="other").target_id == "other"
+
+
+_ONE_KIND: dict[str, Any] = {
+    "lambda": lambda w: LambdaTarget(target_id="t", function=w.function),
+    "sqs": lambda w: SqsTarget(target_id="t", queue=w.queue),
+    "sns": lambda w: SnsTarget(target_id="t", topic=w.topic),
+    "state_machine": lambda w: StateMachineTarget(target_id="t", state_machine=w.machine),
+    "kinesis": lambda w: KinesisTarget(target_id="t", stream=w.stream),
+    "event_bus": lambda w: EventBusTarget(target_id="t", event_bus=w.partner_bus),
+    "api_destination": lambda w: ApiDestinationTarget(
+        target_id="t",
+        endpoint="https://crm.example.com/orders",
+        auth=ApiKeyAuth(header_name="x-api-key", secret=w.secret),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def one_kind_per_rule() -> tuple[World, Template]:
+    w = World()
+    for kind, make in _ONE_KIND.items():
+        w.rule([make(w)], construct_id=f"Only-{kind}")
+    return w, w.template()
+
+
+@pytest.mark.parametrize("kind", list(_ONE_KIND))
+def test_each_target_kind_lets_eventbridge_send_to_its_dlq_exactly_once(
+    one_kind_per_rule: tuple[World, Template], kind: str
+) -> None:
+    # aws_events_targets writes this statement for every kind but Kinesis; EventRule fills the gap
+    world, template = one_kind_per_rule
+    rule = world.stack.node.find_child(f"Only-{kind}")
+    assert isinstance(rule, EventRule)
+    rule_id = world.logical_id(rule.rule)
+    dlq_id = world.logical_id(rule.dead_letter_queue.queue)
+    (target,) = _rules(template)[rule_id]["Properties"]["Targets"]
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dlq_id, "Arn"]}}
+    assert set(target["RetryPolicy"]) == {"MaximumRetryAttempts", "MaximumEventAgeInSeconds"}
+    (policy,) = [
+        p
+        for p in template.find_resources("AWS::SQS::QueuePolicy").values()
+        if p["Properties"]["Queues"] == [{"Ref": dlq_id}]
+    ]
+    sends = [
+        s
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if s["Action"] == "sqs:SendMessage"
+    ]
+    assert [s["Condition"] for s in sends] == [
+        {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]}}}
+    ]
+    assert [s["Principal"] for s in sends] == [{"Service": "events.amazonaws.com"}]

@@ -558,13 +558,22 @@ def test_rule_targets_dead_letter_where_the_blueprint_says(
         if [ref(q) for q in p["Properties"]["Queues"]] == [dlq_id]
     ]
     (policy,) = policies
-    assert {
+    condition = {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]}}}
+    (statement,) = [
+        s
+        for s in statements(policy["Properties"]["PolicyDocument"])
+        if s.get("Condition") == condition
+    ]
+    # aws_events_targets names it AllowEventRule<the rule's unique id>
+    assert statement == {
+        "Sid": statement["Sid"],
         "Action": "sqs:SendMessage",
-        "Condition": {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]}}},
+        "Condition": condition,
         "Effect": "Allow",
         "Principal": {"Service": "events.amazonaws.com"},
         "Resource": {"Fn::GetAtt": [dlq_id, "Arn"]},
-    } in statements(policy["Properties"]["PolicyDocument"])
+    }
+    assert statement["Sid"].startswith("AllowEventRule")
 
 
 def test_declared_dead_letter_queue_keeps_its_retention(kinds: dict[str, Any]) -> None:
