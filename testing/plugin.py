@@ -1,1 +1,157 @@
-"""The pytest plugin of the edastack snapshot kit (registered through the ``pytest11`` entry point)."""
+"""The pytest plugin of the edastack snapshot kit (registered through the ``pytest11`` entry point).
+
+Installed with ``pip install edastack[gates]``, it gives every test of the project these
+fixtures::
+
+    def test_shop(blueprint_snapshot):
+        blueprint_snapshot("blueprints/shop.yaml", env="prod")   # one JSON snapshot per call
+
+    def test_shop_rules(edastack_template):
+        edastack_template("blueprints/shop.yaml", "events", env="prod").resource_count_is(
+            "AWS::Events::Rule", 3
+        )
+
+- ``blueprint_snapshot(path, env=None)``: the normalized templates of every stack of the
+  blueprint (in ``env``, or all environments) must equal the stored snapshot (syrupy, JSON).
+  Write or accept snapshots with ``pytest --snapshot-update``.
+- ``edastack_templates(path, env=None)``: those templates, by stack name, to assert on.
+- ``edastack_template(path, stack_suffix, env=None)``: an ``aws_cdk.assertions.Template``.
+
+Relative paths are taken from the current directory, then from pytest's rootdir. Templates are
+synthesized with the context ``cdk synth`` gives the project (``cdk.json`` of the current
+directory, else of the rootdir), once per blueprint, environment and file version per session.
+A blueprint with errors fails the test with every error and its position, not a traceback.
+
+The module imports neither ``aws_cdk`` nor syrupy: a project that installed edastack without
+the ``gates`` extra can still run pytest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from aws_cdk.assertions import Template
+
+Templates = dict[str, dict[str, Any]]
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_Key = tuple[str, int, str | None]
+
+
+class _Kit:
+    """Per-session state: where the project is, its context and what was synthesized."""
+
+    def __init__(self, rootpath: Path) -> None:
+        self.rootpath = rootpath
+        self._templates: dict[_Key, Templates] = {}
+        self._context: dict[str, Any] | None = None
+
+    def path(self, path: Path | str) -> Path:
+        candidate = Path(path)
+        if not candidate.is_absolute() and not candidate.exists():
+            candidate = self.rootpath / candidate
+        if not candidate.is_file():
+            pytest.fail(f"edastack: no such blueprint file: {path}", pytrace=False)
+        return candidate.resolve()
+
+    def context(self) -> dict[str, Any]:
+        if self._context is None:
+            from edastack.stacks.app import project_context
+
+            here = Path.cwd()
+            self._context = project_context(
+                here if (here / "cdk.json").is_file() else self.rootpath
+            )
+        return dict(self._context)
+
+    def templates(self, path: Path | str, env: str | None) -> Templates:
+        resolved = self.path(path)
+        key = (str(resolved), resolved.stat().st_mtime_ns, env)
+        if key not in self._templates:
+            from edastack.testing.snapshot import blueprint_templates
+
+            with _blueprint_errors_fail():
+                self._templates[key] = blueprint_templates(resolved, env, context=self.context())
+        return self._templates[key]
+
+    def template(self, path: Path | str, stack_suffix: str, env: str | None) -> Template:
+        from edastack.testing.snapshot import template
+
+        with _blueprint_errors_fail():
+            try:
+                return template(self.path(path), stack_suffix, env, context=self.context())
+            except LookupError as error:
+                pytest.fail(f"edastack: {error}", pytrace=False)
+
+
+@contextmanager
+def _blueprint_errors_fail() -> Iterator[None]:
+    from edastack.blueprints.validate import BlueprintError
+
+    try:
+        yield
+    except BlueprintError as error:
+        pytest.fail(f"edastack: the blueprint has errors:\n{error}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def edastack_kit(request: pytest.FixtureRequest) -> _Kit:
+    """The kit's session state (synthesized templates are cached here)."""
+    return _Kit(request.config.rootpath)
+
+
+@pytest.fixture
+def edastack_templates(edastack_kit: _Kit) -> Callable[..., Templates]:
+    """``edastack_templates(path, env=None)``: normalized templates by stack name."""
+
+    def templates(path: Path | str, env: str | None = None) -> Templates:
+        return edastack_kit.templates(path, env)
+
+    return templates
+
+
+@pytest.fixture
+def edastack_template(edastack_kit: _Kit) -> Callable[..., Template]:
+    """``edastack_template(path, stack_suffix, env=None)``: one stack as an assertions Template."""
+
+    def template(path: Path | str, stack_suffix: str, env: str | None = None) -> Template:
+        return edastack_kit.template(path, stack_suffix, env)
+
+    return template
+
+
+@pytest.fixture
+def blueprint_snapshot(request: pytest.FixtureRequest, edastack_kit: _Kit) -> Callable[..., None]:
+    """``blueprint_snapshot(path, env=None)``: the blueprint's templates match the snapshot.
+
+    One JSON snapshot file per call, named after the test and the call's index. A mismatch
+    fails with syrupy's diff of the templates.
+    """
+    try:
+        from syrupy.extensions.json import JSONSnapshotExtension
+    except ImportError:  # pragma: no cover - depends on the install
+        pytest.fail(
+            "edastack: blueprint_snapshot needs syrupy: pip install 'edastack[gates]'",
+            pytrace=False,
+        )
+    snapshot = request.getfixturevalue("snapshot").use_extension(JSONSnapshotExtension)
+    color = request.config.get_terminal_writer().hasmarkup
+
+    def check(path: Path | str, env: str | None = None) -> None:
+        templates = edastack_kit.templates(path, env)
+        # Compare outside an `assert`: this module's asserts are not rewritten in every
+        # install mode, so syrupy's diff is fetched and reported explicitly.
+        if snapshot != templates:
+            diff = "\n".join(snapshot.get_assert_diff())
+            if not color:
+                diff = _ANSI.sub("", diff)
+            where = f"{path}" + (f" [{env}]" if env else "")
+            pytest.fail(f"edastack: {where} no longer matches its snapshot\n{diff}", pytrace=False)
+
+    return check

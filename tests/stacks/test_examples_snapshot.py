@@ -1,69 +1,25 @@
 """One snapshot per example blueprint and environment: every stack template of it, as JSON.
 
-On top of the fine-grained assertions, never instead of them. ``normalize`` masks what changes
-without meaning (asset hashes, CDK's metadata resource and version strings, the bootstrap
-check), so a snapshot diff is always a real change. Review a diff, then accept it with
+On top of the fine-grained assertions, never instead of them. Written with the user's kit
+(``edastack.testing``: the ``blueprint_snapshot`` fixture and ``normalize_template``), so the
+kit is what keeps our own examples honest. ``normalize_template`` masks what changes without
+meaning (asset hashes, CDK's metadata resource and version strings, the bootstrap check), so a
+snapshot diff is always a real change. Review a diff, then accept it with
 ``pytest tests/stacks/test_examples_snapshot.py --snapshot-update``.
-
-``normalize`` is also what the CLI tests compare assemblies with; it moves to an
-``edastack.testing`` kit later.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib.metadata
-import re
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from aws_cdk import Stack
-from aws_cdk.assertions import Template
-from syrupy.assertion import SnapshotAssertion
-from syrupy.extensions.json import JSONSnapshotExtension
 
-CDK_VERSION = importlib.metadata.version("aws-cdk-lib")
-# Asset hashes: the SHA-256 of an asset's contents in S3 keys, asset paths and file names.
-_ASSET_HASH = re.compile(r"(?<![0-9a-fA-F])[0-9a-f]{64}(?![0-9a-fA-F])")
-_CDK_VERSION = re.compile(rf"(?<![0-9.]){re.escape(CDK_VERSION)}(?![0-9])")
+from edastack.testing.snapshot import CDK_VERSION
+from edastack.testing.snapshot import normalize_template as normalize
 
-
-def normalize(template: dict[str, Any]) -> dict[str, Any]:
-    """``template`` without what churns between CDK versions and asset builds.
-
-    - 64-hex asset hashes in any string (S3 keys, asset paths) become ``<asset-hash>``;
-    - ``aws:asset:*`` metadata values become ``<asset>``;
-    - the ``AWS::CDK::Metadata`` resource (and its ``CDKMetadataAvailable`` condition), the
-      ``BootstrapVersion`` parameter and ``CheckBootstrapVersion`` rule are removed;
-    - the aws-cdk-lib version in any string becomes ``<cdk-version>``.
-
-    Everything else, every property and logical id, is kept as it is.
-    """
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {
-                k: "<asset>" if k.startswith("aws:asset:") else walk(v) for k, v in value.items()
-            }
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        if isinstance(value, str):
-            return _CDK_VERSION.sub("<cdk-version>", _ASSET_HASH.sub("<asset-hash>", value))
-        return value
-
-    out: dict[str, Any] = walk(copy.deepcopy(template))
-    resources = out.get("Resources", {})
-    for logical_id in [k for k, r in resources.items() if r.get("Type") == "AWS::CDK::Metadata"]:
-        del resources[logical_id]
-    for section, name in (
-        ("Parameters", "BootstrapVersion"),
-        ("Rules", "CheckBootstrapVersion"),
-        ("Conditions", "CDKMetadataAvailable"),
-    ):
-        out.get(section, {}).pop(name, None)
-        if section in out and not out[section]:
-            del out[section]
-    return out
+EXAMPLES = Path(__file__).resolve().parents[2] / "blueprints" / "examples"
 
 
 # --- the normalizer -------------------------------------------------------------------------
@@ -148,11 +104,6 @@ def test_normalize_does_not_mask_shorter_or_longer_hex() -> None:
 # --- the snapshots --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    return snapshot.use_extension(JSONSnapshotExtension)
-
-
 @pytest.mark.parametrize(
     ("example", "env"),
     [
@@ -163,13 +114,13 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     ],
 )
 def test_example_matches_snapshot(
-    example_stacks: dict[str, Stack], snapshot_json: SnapshotAssertion, example: str, env: str
+    blueprint_snapshot: Callable[..., None],
+    edastack_templates: Callable[..., dict[str, dict[str, object]]],
+    example: str,
+    env: str,
 ) -> None:
-    prefix = f"{example}-{env}-"
-    templates = {
-        name: normalize(dict(Template.from_stack(stack).to_json()))
-        for name, stack in sorted(example_stacks.items())
-        if name.startswith(prefix)
-    }
-    assert sorted(templates) == [f"{prefix}events", f"{prefix}kafka"]
-    assert templates == snapshot_json
+    path = EXAMPLES / f"{example}.yaml"
+    templates = edastack_templates(path, env)
+    assert sorted(templates)[0].startswith(f"{example}-{env}-")
+    assert f"{example}-{env}-events" in templates
+    blueprint_snapshot(path, env)
