@@ -22,6 +22,8 @@ from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
 from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.cli.baseline import BaselineError, compare_with_baseline
+from edastack.cli.check import add_parser as add_check_parser
+from edastack.cli.check import check as _check
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -80,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Summarize a cloud assembly (from `cdk synth` or `edastack synth`).",
     )
     stacks.add_argument("assembly", metavar="DIR", help="the assembly folder, e.g. cdk.out")
+    add_check_parser(commands)
     return parser
 
 
@@ -243,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _synth(args)
         if args.command == "stacks":
             return _stacks(args)
+        if args.command == "check":
+            return _check(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
