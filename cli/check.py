@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -74,6 +75,8 @@ def run_gates(
     blueprint: Path, environments: Sequence[str] | None, *, outdir: Path
 ) -> Sequence[GateFindingLike]:
     """Every gate's findings on ``blueprint`` (``edastack.testing.gates.run_gates``)."""
+    # jsii warns on every start that Node 20 is end-of-life; the machines here ship Node 20.
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     # loads aws_cdk and the gate tools: only here
     gates = importlib.import_module("edastack.testing.gates")
     findings: Sequence[GateFindingLike] = gates.run_gates(blueprint, environments, outdir=outdir)

@@ -223,3 +223,29 @@ def test_usage_errors_exit_2(
         main(["check", COMMERCE, "--format", "xml"])
     assert exit_.value.code == 2
     assert gates == []
+
+
+# --- the real gates ----------------------------------------------------------------------------
+
+TOOLS = {"cdk-nag", "cdk-validate", "edastack", "cfn-lint", "checkov"}
+
+
+def test_real_gates_on_an_example(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.chdir(REPO)
+    out_dir = tmp_path / "out"
+    code, out, _ = run(capsys, COMMERCE, "--env", "dev", "--format", "json", "--out", str(out_dir))
+    findings = json.loads(out)
+    assert code == (1 if findings else 0)
+    # the assembly is kept in --out, with both stacks of the environment
+    templates = sorted(p.name for p in out_dir.rglob("commerce-dev-*.template.json"))
+    assert templates == ["commerce-dev-events.template.json", "commerce-dev-kafka.template.json"]
+    for finding in findings:
+        assert finding["stack"].startswith("commerce-dev-"), finding
+        assert finding["file"] == COMMERCE and finding["line"] > 0, finding
+        if finding["entity"] is not None:
+            _, name = finding["entity"].split(".", 1)
+            assert f"-{name}/" in finding["construct_path"], finding
+    unknown_tools = sorted({f["tool"] for f in findings} - TOOLS)
+    assert unknown_tools == []
