@@ -1,0 +1,39 @@
+"""``edastack.testing.snapshot``: a blueprint's templates by stack name, one stack's Template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from edastack.stacks.app import project_context
+from edastack.testing.snapshot import blueprint_templates, template
+
+REPO = Path(__file__).resolve().parents[2]
+PARTNER = REPO / "blueprints" / "examples" / "partner-ingress.yaml"
+
+
+def test_blueprint_templates_are_normalized_and_keyed_by_stack_name() -> None:
+    templates = blueprint_templates(PARTNER, "dev", context=project_context(REPO))
+    assert sorted(templates) == ["partner-ingress-dev-events", "partner-ingress-dev-kafka"]
+    kafka = templates["partner-ingress-dev-kafka"]
+    assert "BootstrapVersion" not in kafka.get("Parameters", {})
+    types = {r["Type"] for r in kafka["Resources"].values()}
+    assert "AWS::CDK::Metadata" not in types and "AWS::MSK::Cluster" in types
+
+
+def test_template_gives_one_stack_for_fine_grained_assertions() -> None:
+    events = template(PARTNER, "events", "prod", context=project_context(REPO))
+    events.resource_count_is("AWS::Events::Archive", 1)
+
+
+def test_fails_when_the_stack_suffix_is_ambiguous_or_unknown() -> None:
+    with pytest.raises(LookupError) as error:
+        template(PARTNER, "events", context=project_context(REPO))
+    assert str(error.value) == (
+        f"2 stacks (partner-ingress-dev-events, partner-ingress-prod-events) of {PARTNER} ends "
+        "with '-events'; pass the environment (stacks: partner-ingress-dev-events, "
+        "partner-ingress-dev-kafka, partner-ingress-prod-events, partner-ingress-prod-kafka)"
+    )
+    with pytest.raises(LookupError, match=r"^no stack of .* ends with '-bridges' \(stacks: "):
+        template(PARTNER, "bridges", "dev", context=project_context(REPO))
