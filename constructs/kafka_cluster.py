@@ -262,8 +262,13 @@ class _KafkaClusterBase(Construct):
                 f"allow_clients_from cannot open {self.node.path}: it has no security group "
                 "(give the cluster a vpc and security_group)"
             )
+        # From the peer's side: when the peer lives in another stack (a bridge in the events
+        # stack), the cluster's ingress rule is created in the peer's stack, which already
+        # depends on this one, instead of making this stack depend on the peer's.
         for port in self._client_ports:
-            self.connections.allow_from(peer, ec2.Port.tcp(port), f"Kafka clients on {port}")
+            peer.connections.allow_to(
+                self.connections, ec2.Port.tcp(port), f"Kafka clients on {port}"
+            )
 
     def grant_produce(self, grantee: iam.IGrantable, topic_name: str) -> iam.Grant:
         """Let ``grantee`` write to ``topic_name`` (idempotent producers included).

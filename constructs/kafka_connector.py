@@ -216,8 +216,9 @@ class KafkaToBusConnector(Construct):
         )
         iam_port = KafkaAuth.IAM.port
         # Not allow_clients_from: that opens every enabled auth port, the workers use IAM only.
-        cluster.connections.allow_from(
-            self.security_group, ec2.Port.tcp(iam_port), f"MSK Connect workers on {iam_port}"
+        # From the workers' side, so the cluster's ingress rule lives in this construct's stack.
+        self.security_group.connections.allow_to(
+            cluster.connections, ec2.Port.tcp(iam_port), f"MSK Connect workers on {iam_port}"
         )
 
         stack = Stack.of(self)

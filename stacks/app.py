@@ -3,7 +3,8 @@
 Stacks per environment (names from ``edastack.stacks.naming``):
 
 - ``<blueprint>-<env>-kafka``: network, MSK clusters and topics (stateful, slow to create);
-- ``<blueprint>-<env>-events``: buses, archives, queues, rules, DLQs and the schema registry.
+- ``<blueprint>-<env>-events``: buses, archives, queues, rules, DLQs, the schema registry and
+  the bridges (which refer to the Kafka stack's clusters: events depends on kafka).
 
 Splitting stateful Kafka from the EventBridge routing keeps the frequent change (a rule, a
 target) away from the slow, data-holding one, and each stack well below CloudFormation's 500
@@ -22,6 +23,7 @@ from aws_cdk import App, Environment, Stack, Tags
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Finding
 from edastack.blueprints.validate import BlueprintError, validate_file
+from edastack.stacks.bridges import add_bridges
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.naming import stack_name
@@ -74,29 +76,32 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
         "termination_protection": blueprint.environment.production,
     }
     stacks: list[Stack] = []
+    kafka: KafkaStack | None = None
     if blueprint.clusters:
         kafka_name = stack_name(blueprint, "kafka")
-        stacks.append(
-            KafkaStack(
-                app,
-                kafka_name,
-                stack_name=kafka_name,
-                description=f"edastack {blueprint.name} ({blueprint.environment.name}): Kafka",
-                blueprint=blueprint,
-                **common,
-            )
-        )
-    events_name = stack_name(blueprint, "events")
-    stacks.append(
-        EventBridgeStack(
+        kafka = KafkaStack(
             app,
-            events_name,
-            stack_name=events_name,
-            description=f"edastack {blueprint.name} ({blueprint.environment.name}): EventBridge",
+            kafka_name,
+            stack_name=kafka_name,
+            description=f"edastack {blueprint.name} ({blueprint.environment.name}): Kafka",
             blueprint=blueprint,
             **common,
         )
+        stacks.append(kafka)
+    events_name = stack_name(blueprint, "events")
+    events = EventBridgeStack(
+        app,
+        events_name,
+        stack_name=events_name,
+        description=(
+            f"edastack {blueprint.name} ({blueprint.environment.name}): EventBridge and bridges"
+        ),
+        blueprint=blueprint,
+        **common,
     )
+    stacks.append(events)
+    if kafka is not None:
+        add_bridges(events, kafka)
     for stack in stacks:
         _tag(stack, blueprint)
     return stacks

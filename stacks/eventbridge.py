@@ -127,9 +127,10 @@ class EventBridgeStack(Stack):
             )
         return topic
 
-    def _dead_letter_queue(
+    def new_dead_letter_queue(
         self, scope: Construct, construct_id: str, retention: Duration | None = None
     ) -> DeadLetterQueue:
+        """A DLQ encrypted with the stack's queue key, alarming to the blueprint's topic."""
         return DeadLetterQueue(
             scope,
             construct_id,
@@ -162,14 +163,14 @@ class EventBridgeStack(Stack):
             archive_retention=Duration.days(archive.retention_days or 0) if archive else None,
             archive_pattern=archive.pattern if archive else None,
             schema_discovery=bus.schema_discovery,
-            dead_letter_queue=self._dead_letter_queue(self, f"BusDeadLetters-{bus.name}"),
+            dead_letter_queue=self.new_dead_letter_queue(self, f"BusDeadLetters-{bus.name}"),
         )
         self.bus_constructs[bus.name] = construct
         self.buses[bus.name] = construct.bus
 
     def _queue(self, queue: m.Queue, *, as_dead_letter: bool) -> None:
         if as_dead_letter:
-            dlq = self._dead_letter_queue(
+            dlq = self.new_dead_letter_queue(
                 self, f"Queue-{queue.name}", Duration.seconds(queue.retention_s)
             )
             self.dead_letter_queues[queue.name] = dlq
@@ -194,7 +195,7 @@ class EventBridgeStack(Stack):
         elif dl.scope == "queue" and dl.queue is not None:
             dead_letter_queue = self.dead_letter_queues[dl.queue]
         else:
-            dead_letter_queue = self._dead_letter_queue(scope, "DeadLetters")
+            dead_letter_queue = self.new_dead_letter_queue(scope, "DeadLetters")
         self.rules[rule.name] = EventRule(
             scope,
             "Resource",

@@ -25,6 +25,7 @@ from edastack.constructs.kafka_cluster import (
 )
 from edastack.constructs.kafka_topic import CleanupPolicy, KafkaTopic
 from edastack.constructs.network import ExistingVpc, Network
+from edastack.constructs.serverless_topic import ServerlessKafkaTopic
 from edastack.stacks.naming import by_name, physical_name
 
 ENDPOINTS = {
@@ -36,6 +37,7 @@ ENDPOINTS = {
     "logs": ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
     "kafka": ec2.InterfaceVpcEndpointAwsService.KAFKA,
     "s3": ec2.InterfaceVpcEndpointAwsService.S3,
+    "sqs": ec2.InterfaceVpcEndpointAwsService.SQS,
 }
 _MONITORING = {
     "default": MonitoringLevel.DEFAULT,
@@ -73,11 +75,14 @@ class KafkaStack(Stack):
         self.clusters: dict[str, IKafkaCluster] = {}
         for cluster in by_name(blueprint.clusters):
             self.clusters[cluster.name] = self._cluster(cluster)
-        self.topics: dict[str, KafkaTopic] = {}
+        self.topics: dict[str, KafkaTopic | ServerlessKafkaTopic] = {}
         for topic in by_name(blueprint.topics):
             owner = blueprint.clusters[topic.cluster]
             if owner.type in ("standard", "express"):
                 self.topics[topic.name] = self._topic(topic)
+            elif owner.type == "serverless":
+                self.topics[topic.name] = self._serverless_topic(topic)
+            # topics of external clusters are declared for the bridges; their owners create them
 
     def _network(self, blueprint: m.Blueprint) -> Network:
         net = blueprint.network
@@ -182,4 +187,23 @@ class KafkaStack(Stack):
             min_insync_replicas=t.min_insync,
             max_message_bytes=t.max_message_bytes,
             configs=dict(t.configs),
+        )
+
+    def _serverless_topic(self, t: m.KafkaTopic) -> ServerlessKafkaTopic:
+        """Through the Kafka admin API; MSK Serverless fixes replication and min.insync."""
+        cluster = self.clusters[t.cluster]
+        assert isinstance(cluster, ServerlessKafkaCluster)
+        configs = {
+            "cleanup.policy": ",".join(sorted(t.cleanup)),
+            "retention.ms": "-1" if t.retention_ms is None else str(t.retention_ms),
+            **({"max.message.bytes": str(t.max_message_bytes)} if t.max_message_bytes else {}),
+            **t.configs,
+        }
+        return ServerlessKafkaTopic(
+            self,
+            f"Topic-{t.name}",
+            cluster=cluster,
+            topic_name=t.topic_name,
+            partition_count=t.partitions,
+            configs=configs,
         )

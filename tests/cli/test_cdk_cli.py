@@ -7,12 +7,11 @@ module-scoped fixture, and the tests only read the results.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 
 from edastack.cli.main import main
+from edastack.testing.snapshot import normalize_template as normalize
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "blueprints" / "examples").glob("*.yaml"))
@@ -30,18 +30,6 @@ pytestmark = pytest.mark.skipif(
     reason="the pinned CDK CLI is not installed (make install runs npm ci)",
 )
 
-
-def _load_normalize() -> Callable[[dict[str, Any]], dict[str, Any]]:
-    # The snapshot module owns the normalizer until it moves to an edastack.testing kit.
-    path = REPO / "tests" / "stacks" / "test_examples_snapshot.py"
-    spec = importlib.util.spec_from_file_location("_edastack_snapshot_normalize", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.normalize  # type: ignore[no-any-return]
-
-
-normalize = _load_normalize()
 
 BROKEN = """\
 blueprint: broken

@@ -18,7 +18,7 @@ from edastack.stacks.app import blueprints_for, build_app, project_context
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "blueprints" / "examples"
-EXAMPLE_NAMES = ("commerce", "partner-ingress")
+EXAMPLE_NAMES = ("commerce", "partner-ingress", "serverless-kafka")
 
 Build = Callable[..., dict[str, Stack]]
 

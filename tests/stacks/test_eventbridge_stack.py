@@ -17,7 +17,7 @@ import pytest
 from aws_cdk import Stack, Token
 from aws_cdk.assertions import Match, Template
 
-from edastack.blueprints.model import Blueprint
+from edastack.blueprints.model import Blueprint, BusToKafka
 from edastack.stacks.eventbridge import EventBridgeStack
 
 Build = Callable[..., dict[str, Stack]]
@@ -180,6 +180,8 @@ def events_templates(example_stacks: dict[str, Stack], kinds: dict[str, Any]) ->
         "commerce-prod-events",
         "partner-ingress-dev-events",
         "partner-ingress-prod-events",
+        "serverless-kafka-dev-events",
+        "serverless-kafka-prod-events",
     ]
     return {**found, "kinds-dev-events": kinds}
 
@@ -467,7 +469,10 @@ def test_every_rule_target_has_a_dead_letter_config_and_a_retry_policy(
             assert set(t["RetryPolicy"]) == {"MaximumRetryAttempts", "MaximumEventAgeInSeconds"}
             count += 1
     declared = sum(len(r.targets) for bp in example_models.values() for r in bp.rules.values())
-    assert count == declared + 12  # kinds declares 12
+    producers = sum(  # a bus -> topic bridge is a rule with one target, its producer function
+        isinstance(b, BusToKafka) for bp in example_models.values() for b in bp.bridges.values()
+    )
+    assert count == declared + producers + 12  # kinds declares 12
 
 
 @pytest.mark.parametrize(
@@ -506,7 +511,8 @@ def test_example_rules_are_the_blueprints(
     """Pattern, retries, input and dead letters of every rule target, as the model says."""
     template = to_json(example_stacks[f"{prefix}-events"])
     model = example_models[prefix]
-    assert len(of_type(template, "AWS::Events::Rule")) == len(model.rules)
+    producers = sum(isinstance(b, BusToKafka) for b in model.bridges.values())
+    assert len(of_type(template, "AWS::Events::Rule")) == len(model.rules) + producers
     for rule in model.rules.values():
         _, resource = one(template, "AWS::Events::Rule", logical("Rule", rule.name) + "[0-9A-F]{8}")
         props = resource["Properties"]

@@ -111,6 +111,8 @@ def test_normalize_does_not_mask_shorter_or_longer_hex() -> None:
         pytest.param("commerce", "prod", id="commerce-prod"),
         pytest.param("partner-ingress", "dev", id="partner-ingress-dev"),
         pytest.param("partner-ingress", "prod", id="partner-ingress-prod"),
+        pytest.param("serverless-kafka", "dev", id="serverless-kafka-dev"),
+        pytest.param("serverless-kafka", "prod", id="serverless-kafka-prod"),
     ],
 )
 def test_example_matches_snapshot(

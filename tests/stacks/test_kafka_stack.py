@@ -38,6 +38,8 @@ def kafka_templates(example_stacks: dict[str, Stack]) -> dict[str, dict[str, Any
         "commerce-prod-kafka",
         "partner-ingress-dev-kafka",
         "partner-ingress-prod-kafka",
+        "serverless-kafka-dev-kafka",
+        "serverless-kafka-prod-kafka",
     ]
     return found
 
@@ -143,7 +145,7 @@ def test_one_topic_per_blueprint_topic(
     ("stack_name", "endpoints"),
     [
         pytest.param(
-            "commerce-dev-kafka", {"events", "sts", "secretsmanager", "logs"}, id="commerce"
+            "commerce-dev-kafka", {"events", "lambda", "sts", "sqs", "logs"}, id="commerce"
         ),
         pytest.param("partner-ingress-dev-kafka", {"events", "sts", "logs"}, id="partner-ingress"),
     ],

@@ -1,0 +1,155 @@
+"""The bridges of a blueprint, added to its EventBridge stack.
+
+Bridges live with the routing they feed or are fed by (the buses, rules and dead-letter queues
+of the events stack) and refer to the Kafka stack's clusters: the events stack depends on the
+Kafka stack, never the reverse, whatever DLQ a bridge shares.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from edastack.blueprints import model as m
+from edastack.constructs import limits
+from edastack.constructs.bus_producer import BusToKafkaProducer
+from edastack.constructs.kafka_cluster import KafkaCluster
+from edastack.constructs.kafka_connector import KafkaToBusConnector
+from edastack.constructs.kafka_forwarder import KafkaToBusFunction
+from edastack.constructs.kafka_pipe import KafkaToBusPipe
+from edastack.stacks.eventbridge import EventBridgeStack
+from edastack.stacks.kafka import KafkaStack
+from edastack.stacks.naming import by_name
+
+# The edastack rule (edastack.rules.pack) that flags a Kafka-sourced pipe, which a blueprint
+# acknowledges with acknowledge: {pipe-no-dlq: <reason>} on the bridge.
+PIPE_WITHOUT_DLQ_RULE = "edastack::EDA007"
+
+
+def add_bridges(events: EventBridgeStack, kafka: KafkaStack) -> None:
+    """Every bridge of the events stack's blueprint, in name order."""
+    for bridge in by_name(events.blueprint.bridges):
+        scope = Construct(events, f"Bridge-{bridge.name}")
+        if isinstance(bridge, m.KafkaToBus):
+            _kafka_to_bus(scope, bridge, events, kafka)
+        else:
+            _bus_to_kafka(scope, bridge, events, kafka)
+
+
+def _seconds(value: int | None) -> Duration | None:
+    return None if value is None else Duration.seconds(value)
+
+
+def _topic_name(events: EventBridgeStack, topic: str) -> str:
+    return events.blueprint.topics[topic].topic_name
+
+
+def _kafka_to_bus(
+    scope: Construct, b: m.KafkaToBus, events: EventBridgeStack, kafka: KafkaStack
+) -> None:
+    topic = events.blueprint.topics[b.topic]
+    cluster = kafka.clusters[topic.cluster]
+    bus = events.buses[b.bus]
+    if b.via == "connector" and b.connector is not None:
+        c = b.connector
+        bucket, _, key = c.plugin.removeprefix("s3://").partition("/")
+        assert isinstance(cluster, KafkaCluster)  # validate allows connectors on MSK provisioned
+        KafkaToBusConnector(
+            scope,
+            "Resource",
+            cluster=cluster,
+            topic_name=topic.topic_name,
+            event_bus=bus,
+            connector_id=b.source.removeprefix(limits.KAFKA_CONNECT_SOURCE_PREFIX),
+            detail_type=b.detail_type,
+            plugin_bucket=s3.Bucket.from_bucket_name(scope, "PluginBucket", bucket),
+            plugin_key=key,
+            dead_letter_topic_name=c.dlq_topic,
+            workers=c.workers,
+            mcu_count=c.mcu,
+            max_workers=c.max_workers,
+            offload_bucket=(
+                s3.Bucket.from_bucket_name(scope, "OffloadBucket", c.offload_bucket)
+                if c.offload_bucket
+                else None
+            ),
+        )
+        return
+    if b.via == "pipe" and b.pipe is not None:
+        p = b.pipe
+        pipe = KafkaToBusPipe(
+            scope,
+            "Resource",
+            cluster=cluster,
+            topic_name=topic.topic_name,
+            event_bus=bus,
+            detail_type=b.detail_type,
+            source=b.source,
+            consumer_group=p.consumer_group,
+            starting_position=p.starting_position,
+            batch_size=p.batch_size,
+            batch_window=_seconds(p.batch_window_s),
+            filter_pattern=p.filter,
+            enrichment=(
+                lambda_.Function.from_function_arn(scope, "Enrichment", p.enrichment_arn)
+                if p.enrichment_arn
+                else None
+            ),
+            alarm_topic=events.alarm_topic,
+        )
+        reason = b.acknowledged.get("pipe-no-dlq")
+        if reason is not None:
+            Validations.of(pipe).acknowledge(
+                Acknowledgment(id=PIPE_WITHOUT_DLQ_RULE, reason=reason)
+            )
+        return
+    lam = b.lambda_
+    KafkaToBusFunction(
+        scope,
+        "Resource",
+        cluster=cluster,
+        topic_name=topic.topic_name,
+        event_bus=bus,
+        detail_type=b.detail_type,
+        source=b.source,
+        consumer_group=lam.consumer_group,
+        starting_position=lam.starting_position,
+        batch_size=lam.batch_size,
+        batch_window=_seconds(lam.batch_window_s),
+        retries=lam.retries,
+        on_failure_topic_name=(
+            _topic_name(events, lam.on_failure_topic) if lam.on_failure_topic else None
+        ),
+        dead_letter_queue=(
+            None if lam.on_failure_topic else events.new_dead_letter_queue(scope, "DeadLetters")
+        ),
+        alarm_topic=events.alarm_topic,
+    )
+
+
+def _bus_to_kafka(
+    scope: Construct, b: m.BusToKafka, events: EventBridgeStack, kafka: KafkaStack
+) -> None:
+    topic = events.blueprint.topics[b.topic]
+    dl = b.dead_letter
+    if dl.scope == "bus":
+        dead_letter_queue = events.bus_constructs[b.bus].dead_letter_queue
+    elif dl.scope == "queue" and dl.queue is not None:
+        dead_letter_queue = events.dead_letter_queues[dl.queue]
+    else:
+        dead_letter_queue = events.new_dead_letter_queue(scope, "DeadLetters")
+    BusToKafkaProducer(
+        scope,
+        "Resource",
+        cluster=kafka.clusters[topic.cluster],
+        topic_name=topic.topic_name,
+        event_bus=events.buses[b.bus],
+        event_pattern=b.pattern,
+        key_path=b.key,
+        retry_attempts=b.retry.attempts,
+        max_event_age=Duration.seconds(b.retry.max_age_s),
+        dead_letter_queue=dead_letter_queue,
+        alarm_topic=events.alarm_topic,
+    )
