@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Any, TypeVar, cast
 
 from edastack.blueprints import model as m
+from edastack.blueprints.checks import bridge_endpoints
 from edastack.blueprints.findings import Finding, Path, error
 from edastack.blueprints.units import retention_seconds, seconds, size_bytes
 
@@ -85,7 +86,9 @@ class _Builder:
         if not nested:
             return path not in self.bad_prefixes
         n = len(path)
-        return not any(p[:n] == path and not (len(p) > n and p[n] in nested) for p in self.bad)
+        # an error inside one entry of a nested collection (len > n + 1) is that entry's own;
+        # an error on the collection itself (e.g. targets written as a list) is the entity's
+        return not any(p[:n] == path and not (len(p) > n + 1 and p[n] in nested) for p in self.bad)
 
     def section(
         self,
@@ -577,4 +580,14 @@ def build(
     """The model of ``data`` (schema-valid except at ``bad_paths``) in ``environment``."""
     builder = _Builder(data, environment, source, base_dir, bad_paths)
     blueprint = builder.build()
+    if not blueprint.network.declared:
+        # The default network is a created VPC with the endpoints the bridges need.
+        needed = {
+            e
+            for b in blueprint.bridges.values()
+            if isinstance(b, m.KafkaToBus)
+            for e in bridge_endpoints(blueprint, b)
+        }
+        network = replace(blueprint.network, endpoints=tuple(sorted(needed)))
+        blueprint = replace(blueprint, network=network)
     return Built(blueprint, builder.findings, builder.broken)

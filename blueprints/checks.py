@@ -42,6 +42,29 @@ WARNINGS = {
 }
 
 
+def bridge_endpoints(bp: m.Blueprint, b: m.KafkaToBus) -> list[str]:
+    """The interface endpoints a bridge needs in a VPC edastack creates (no internet access).
+
+    Lambda's MSK pollers call Lambda and STS (and Secrets Manager with SCRAM), and its SQS
+    on-failure destination SQS (Lambda developer guide, "Configuring your Amazon MSK cluster and
+    Amazon VPC network"); the EventBridge sink connector calls EventBridge.
+    """
+    topic = bp.topics.get(b.topic)
+    cluster = bp.clusters.get(topic.cluster) if topic is not None else None
+    if not isinstance(bp.network.vpc, m.CreateVpc) or cluster is None or cluster.type == "external":
+        return []
+    if b.via == "connector":
+        return ["events"]
+    if b.via != "lambda":
+        return []
+    needed = ["lambda", "sts"]
+    if "scram" in cluster.auth:
+        needed.append("secretsmanager")
+    if b.lambda_.on_failure_topic is None:
+        needed.append("sqs")
+    return needed
+
+
 def check(blueprint: m.Blueprint, broken: set[tuple[str, str]]) -> list[Finding]:
     """Every semantic finding of ``blueprint``; references to ``broken`` entities are skipped."""
     return list(_Checks(blueprint, broken).run())
@@ -603,6 +626,7 @@ class _Checks:
                     f"kafka-connect.<connector id>, found '{b.source}'; write source: "
                     f"kafka-connect.{suggestion} (and match it in rules)",
                 )
+        yield from self.endpoints(b)
         if b.lambda_.on_failure_topic:
             failure = self.bp.topics.get(b.lambda_.on_failure_topic)
             where = (*p, "lambda", "on_failure", "topic")
@@ -632,6 +656,19 @@ class _Checks:
                 f"bus '{bus.name}' belongs to account {owner}; {what} can only be created in the "
                 f"bus's own account, not {self.bp.environment.account} (send events there with a "
                 "target bus: <arn> instead)",
+            )
+
+    def endpoints(self, b: m.KafkaToBus) -> Iterator[Finding]:
+        """A created VPC has no internet access: what a bridge calls must have an endpoint."""
+        if not self.bp.network.declared:
+            return  # the default network has the endpoints the bridges need
+        missing = [e for e in bridge_endpoints(self.bp, b) if e not in self.bp.network.endpoints]
+        if missing:
+            yield error(
+                "bridge-network",
+                (*b.path, "via"),
+                f"bridge '{b.name}' (via {b.via}) runs in the created VPC, whose subnets have no "
+                f"internet access: add {', '.join(missing)} to network.endpoints",
             )
 
     def producer(self, b: m.BusToKafka) -> Iterator[Finding]:

@@ -31,6 +31,10 @@ SQS_RETENTION_MIN_S = 60
 SQS_MAX_RECEIVES_MAX = 1_000
 
 # --- MSK ---------------------------------------------------------------------------------
+# Durability floor edastack holds topics to: 3 replicas, a write acknowledged by 2 of them
+# (MSK best practices, "Build highly available clusters").
+REPLICATION_FACTOR_MIN = 3
+MIN_INSYNC_REPLICAS_MIN = 2
 # Express brokers: m7g only, 3 AZs, replication factor fixed at 3, min.insync.replicas 2
 # (MSK developer guide, "Express brokers").
 EXPRESS_REPLICATION_FACTOR = 3

@@ -43,11 +43,10 @@ PLUGIN_VERSION = "0.1.0"
 DOCS = "docs/rules.md"
 
 # MSK's durability baseline: 3 replicas, 2 of them in sync to acknowledge a write (acks=all).
-# Express brokers fix exactly these values; for Standard brokers they are MSK's recommendation.
-REPLICATION_FACTOR_MIN = limits.EXPRESS_REPLICATION_FACTOR
-MIN_INSYNC_REPLICAS_MIN = limits.EXPRESS_MIN_INSYNC_REPLICAS
+REPLICATION_FACTOR_MIN = limits.REPLICATION_FACTOR_MIN
+MIN_INSYNC_REPLICAS_MIN = limits.MIN_INSYNC_REPLICAS_MIN
 # A cluster of at least this many brokers can hold REPLICATION_FACTOR_MIN replicas.
-BROKERS_FOR_REPLICATION = limits.EXPRESS_REPLICATION_FACTOR
+BROKERS_FOR_REPLICATION = limits.REPLICATION_FACTOR_MIN
 
 # Resources that hold data or protect it: deleting one with its stack loses events or keys.
 STATEFUL_TYPES = (

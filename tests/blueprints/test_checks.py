@@ -952,8 +952,8 @@ WARNINGS = [
         topic("acknowledge: {low-replication: reviewed by the data team}"),
         [
             f"bp.yaml:6:43: {T}.acknowledge.low-replicaton: 'low-replicaton' is not a warning "
-            "edastack gives (warnings: bridge-feeds-nothing, low-replication, pipe-no-dlq, replacement); "
-            "did you mean 'low-replication'?"
+            "edastack gives (warnings: bridge-feeds-nothing, low-replication, pipe-no-dlq, "
+            "replacement); did you mean 'low-replication'?"
         ],
     ),
 ]
