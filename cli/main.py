@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     stacks.add_argument("assembly", metavar="DIR", help="the assembly folder, e.g. cdk.out")
     add_check_parser(commands)
+    commands.add_parser(
+        "rules",
+        help="list edastack's rule pack (the CDK validation plugin edastack check runs)",
+        description="Print every rule of edastack's rule pack as Markdown (docs/rules.md).",
+    )
     return parser
 
 
@@ -237,6 +242,27 @@ def _stacks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rules_markdown() -> str:
+    from edastack.rules.pack import PLUGIN_NAME, RULES  # loads aws_cdk: only here
+
+    lines = [
+        "# edastack's rule pack",
+        "",
+        "What cdk-nag, cfn-lint and checkov do not check, as a CDK validation plugin: add it",
+        "to any CDK app with `Validations.of(app).add_plugins(EdastackRules())`",
+        "(`from edastack.rules.pack import EdastackRules`); `edastack check` runs it with the",
+        f"other gates. Acknowledge a finding on a construct with the id `{PLUGIN_NAME}::<ID>`",
+        "(or the granular id the report prints) and a reason. This page is `edastack rules`.",
+        "",
+        "| id | severity | what it flags |",
+        "| --- | --- | --- |",
+        *(f"| [{r.id}](#{r.id.lower()}) | {r.severity} | {r.info} |" for r in RULES.values()),
+    ]
+    for r in RULES.values():
+        lines += ["", f"## {r.id}", "", f"**{r.name}** — {r.info}.", "", r.explanation]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -248,6 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stacks(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "rules":
+            print(_rules_markdown(), end="")
+            return EXIT_OK
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
