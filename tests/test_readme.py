@@ -1,0 +1,36 @@
+"""The README's code runs as written."""
+
+import re
+from pathlib import Path
+
+from aws_cdk.assertions import Template
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _python_block(after_heading: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index(after_heading) :]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+def test_constructs_without_yaml_example_builds_a_rule_with_a_dead_letter_queue() -> None:
+    namespace: dict[str, object] = {}
+    exec(_python_block("## The constructs, without YAML"), namespace)  # noqa: S102
+    template = Template.from_stack(namespace["stack"])  # type: ignore[arg-type]
+    ((_, rule),) = template.find_resources("AWS::Events::Rule").items()
+    (target,) = rule["Properties"]["Targets"]
+    assert target["Id"] == "notify"
+    assert "DeadLetterConfig" in target and "RetryPolicy" in target
+
+
+def test_the_two_commands_of_the_quick_start_are_make_targets() -> None:
+    text = README.read_text(encoding="utf-8")
+    quick = text[text.index("## Quick start") : text.index("## A blueprint")]
+    commands = re.findall(r"^make (\w+)", quick, re.M)
+    assert commands == ["demo", "test"]
+    makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
+    for target in commands:
+        assert re.search(rf"^{target}:", makefile, re.M), target
