@@ -18,8 +18,8 @@ def _python_block(after_heading: str) -> str:
 
 def test_constructs_without_yaml_example_builds_a_rule_with_a_dead_letter_queue() -> None:
     namespace: dict[str, object] = {}
-    exec(_python_block("## The constructs, without YAML"), namespace)  # noqa: S102
-    template = Template.from_stack(namespace["stack"])  # type: ignore[arg-type]
+    exec(_python_block("## The constructs, without YAML"), namespace)
+    template = Template.from_stack(namespace["stack"])
     ((_, rule),) = template.find_resources("AWS::Events::Rule").items()
     (target,) = rule["Properties"]["Targets"]
     assert target["Id"] == "notify"
