@@ -62,7 +62,8 @@ def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
                     source=f"bus:{b.bus}",
                     mechanism=f"bridge:{b.name} (rule -> producer function)",
                     target=f"topic:{b.topic}",
-                    retries=_retry(b.retry),
+                    # the rule retries invoking; Lambda retries a failed (asynchronous) run twice
+                    retries=f"{_retry(b.retry)}, then 2 function retries",
                     failures=_rule_dlq(b.dead_letter, b.name, b.bus),
                 )
             )

@@ -1,8 +1,10 @@
 """EventBridge → Kafka producer: the Lambda target of an EventBridge rule.
 
 Each invocation receives one EventBridge event and returns only after the Kafka brokers
-acknowledged it with ``acks=all``; any failure raises, so EventBridge retries the invocation
-(the rule target's retry policy) and finally hands the event to the target's dead-letter queue.
+acknowledged it with ``acks=all``; any failure raises. EventBridge invokes the function
+asynchronously, so a raised error is retried by Lambda (twice), then the event goes to the
+function's dead-letter queue; the rule's retry policy and DLQ cover failures to invoke it at
+all. ``BusToKafkaProducer`` points both at the same queue.
 
 Environment:
 
@@ -58,7 +60,7 @@ logger.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL") or os.environ.get("LOG_LE
 
 
 class ProducerError(Exception):
-    """The event was not produced; EventBridge should retry the invocation."""
+    """The event was not produced; Lambda retries the invocation, then dead-letters it."""
 
 
 class ConfigurationError(ProducerError):
