@@ -28,7 +28,6 @@ from typing import Protocol, runtime_checkable
 
 from aws_cdk import (
     Acknowledgment,
-    ArnFormat,
     CfnOutput,
     CfnResource,
     Fn,
@@ -52,7 +51,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct, Node
 
 from edastack.constructs import limits
-from edastack.constructs.encryption_key import new_key
+from edastack.constructs.encryption_key import encrypted_log_group, new_key
 
 DEFAULT_KAFKA_VERSION = "3.8.x"
 DEFAULT_INSTANCE_TYPE = "kafka.m7g.large"
@@ -403,55 +402,6 @@ class _KafkaClusterBase(Construct):
             description=f"Bootstrap brokers of {self.node.path} ({self.auth_mode.value} auth)",
         )
         return by_mode, parameter
-
-
-def encrypted_log_group(
-    scope: Construct,
-    construct_id: str,
-    *,
-    description: str,
-    retention: logs.RetentionDays,
-    removal_policy: RemovalPolicy,
-) -> logs.LogGroup:
-    """A log group encrypted with a new customer-managed key ``<construct_id>Key`` ($1 / month).
-
-    The key policy lets CloudWatch Logs of this account and Region use the key for log groups of
-    this account and Region only (the condition CloudWatch Logs documents for KMS encryption).
-    """
-    stack = Stack.of(scope)
-    key = new_key(
-        scope, f"{construct_id}Key", description=description, removal_policy=removal_policy
-    )
-    key.add_to_resource_policy(
-        iam.PolicyStatement(
-            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-            actions=[
-                "kms:Encrypt*",
-                "kms:Decrypt*",
-                "kms:ReEncrypt*",
-                "kms:GenerateDataKey*",
-                "kms:Describe*",
-            ],
-            resources=["*"],
-            conditions={
-                "ArnLike": {
-                    "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                        service="logs",
-                        resource="log-group",
-                        resource_name="*",
-                        arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                    )
-                }
-            },
-        )
-    )
-    return logs.LogGroup(
-        scope,
-        construct_id,
-        retention=retention,
-        encryption_key=key,
-        removal_policy=removal_policy,
-    )
 
 
 def _sdk_call_log_group(stack: Stack) -> logs.ILogGroup:

@@ -22,14 +22,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Acknowledgment, ArnFormat, RemovalPolicy, Stack, Token, Validations
+from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Token, Validations
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from edastack.constructs.encryption_key import new_key
+from edastack.constructs.encryption_key import encrypted_log_group, new_key
 
 DEFAULT_AZ_COUNT = 3
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
@@ -214,7 +213,6 @@ class Network(Construct):
             )
             subnets = self.vpc.isolated_subnets
             self.flow_log_group = self._flow_logs(
-                stack,
                 flow_log_retention or logs.RetentionDays.ONE_YEAR,
                 flow_log_encryption_key,
                 removal_policy,
@@ -293,50 +291,25 @@ class Network(Construct):
 
     def _flow_logs(
         self,
-        stack: Stack,
         retention: logs.RetentionDays,
         key: kms.IKey | None,
         removal_policy: RemovalPolicy,
     ) -> logs.ILogGroup:
-        if key is None:
-            created = new_key(
+        log_group = encrypted_log_group(
+            self,
+            "FlowLogGroup",
+            description=f"Encrypts the VPC flow logs of {self.node.path}",
+            retention=retention,
+            removal_policy=removal_policy,
+            # The key's id predates the shared helper (which would name it FlowLogGroupKey):
+            # construct ids are kept, a new id would replace the key.
+            encryption_key=key
+            or new_key(
                 self,
                 "FlowLogKey",
                 description=f"Encrypts the VPC flow logs of {self.node.path}",
                 removal_policy=removal_policy,
-            )
-            key = created
-        # CloudWatch Logs encrypts with the key only if the key policy lets the regional service
-        # principal use it, for log groups of this account and region.
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-                actions=[
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    }
-                },
-            )
-        )
-        log_group = logs.LogGroup(
-            self,
-            "FlowLogGroup",
-            retention=retention,
-            encryption_key=key,
-            removal_policy=removal_policy,
+            ),
         )
         ec2.FlowLog(
             self,
