@@ -83,7 +83,8 @@ class KafkaTopic(Construct):
             log.retention (Kafka: 7 days)
         :param cleanup_policy: delete, compact or both. Default: - the cluster's (Kafka: delete)
         :param min_insync_replicas: replicas that must acknowledge an acks=all write, lower than
-            the replication factor. Default: - the cluster's min.insync.replicas (2)
+            the replication factor (1 with a replication factor of 1). Default: - the
+            cluster's min.insync.replicas (2)
         :param max_message_bytes: largest record batch the topic accepts. Default: - the
             cluster's message.max.bytes (Kafka: about 1 MB)
         :param configs: any other topic configs, e.g. ``{"compression.type": "zstd"}``.
@@ -142,7 +143,14 @@ class KafkaTopic(Construct):
         inherited = " (inherited from the cluster)" if min_insync_replicas is None else ""
         if insync < 1:
             errors.append(f"min_insync_replicas must be at least 1, got {insync}")
-        elif replication >= 1 and insync >= replication:
+        elif replication >= 1 and insync > replication:
+            errors.append(
+                f"min_insync_replicas {insync}{inherited} must be at most replication_factor "
+                f"{replication}, or every acks=all producer fails (not enough replicas)"
+            )
+        elif replication > 1 and insync == replication:
+            # With a single replica there is no lower value: Kafka accepts 1 and 1 (no broker
+            # may fail either way), and edastack validate warns about it as low-replication.
             errors.append(
                 f"min_insync_replicas {insync}{inherited} must be lower than replication_factor "
                 f"{replication}, or one broker down stops every acks=all producer"

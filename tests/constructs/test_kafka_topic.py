@@ -195,6 +195,27 @@ def test_express_cluster_topics_replicate_three_times() -> None:
         ),
         pytest.param(
             {},
+            {"replication_factor": 1},
+            "min_insync_replicas 2 (inherited from the cluster) must be at most "
+            "replication_factor 1, or every acks=all producer fails (not enough replicas)",
+            id="inherited_min_insync_over_single_replica",
+        ),
+        pytest.param(
+            {},
+            {"replication_factor": 2, "min_insync_replicas": 3},
+            "min_insync_replicas 3 must be at most replication_factor 2, or every acks=all "
+            "producer fails (not enough replicas)",
+            id="min_insync_over_replication",
+        ),
+        pytest.param(
+            {},
+            {"replication_factor": 2, "min_insync_replicas": 2},
+            "min_insync_replicas 2 must be lower than replication_factor 2, or one broker down "
+            "stops every acks=all producer",
+            id="min_insync_equal_to_replication_of_2",
+        ),
+        pytest.param(
+            {},
             {"max_message_bytes": 0},
             "max_message_bytes must be at least 1, got 0",
             id="max_message_bytes_zero",
@@ -276,4 +297,14 @@ def test_fails_when_the_cluster_is_external() -> None:
     assert str(raised.value) == (
         "KafkaTopic 'orders' cannot be declared on Test/External: it is not an MSK provisioned "
         "cluster created by edastack; create the topic with the Kafka admin API instead"
+    )
+
+
+def test_a_single_replica_topic_takes_min_insync_of_1() -> None:
+    # Kafka accepts it (no broker may fail either way); edastack validate warns about it as
+    # low-replication instead of refusing it.
+    template = _topic(replication_factor=1, min_insync_replicas=1)
+    template.has_resource_properties(
+        "AWS::MSK::Topic",
+        {"ReplicationFactor": 1, "Configs": encode_configs({"min.insync.replicas": "1"})},
     )
