@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import Duration
+from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
@@ -23,7 +23,7 @@ from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_rule import EventRule, LambdaTarget
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
-from edastack.constructs.kafka_forwarder import new_runtime_function
+from edastack.constructs.kafka_forwarder import new_runtime_function, skip_checkov
 
 # The handler's DELIVERY_TIMEOUT_MS default is 30 s; its docstring asks for 60 s or more.
 PRODUCER_TIMEOUT = Duration.seconds(60)
@@ -31,6 +31,23 @@ PRODUCER_TIMEOUT = Duration.seconds(60)
 # "Configuring error handling for asynchronous invocation"); 2 is Lambda's default and maximum.
 ASYNC_RETRY_ATTEMPTS = 2
 TARGET_ID = "producer"
+# Why the producer keeps what the gates flag on it.
+_ONE_FAILURE_PATH = (
+    "failed asynchronous invocations already go to the bridge's dead-letter queue through the "
+    "function's DeadLetterConfig (with RequestID, ErrorCode and ErrorMessage); an on-failure "
+    "destination to the same queue would deliver every failure twice"
+)
+_NO_TRACING = (
+    "runs in the cluster's private subnets; edastack's VPC reaches AWS through interface "
+    "endpoints only, and without an X-Ray endpoint (~$22 / month over 3 AZs) the function's "
+    "segments never arrive; a failure is located by the errors alarm, the DLQ message's "
+    "attributes and the JSON logs"
+)
+_UNRESERVED = (
+    "EventBridge invokes it asynchronously: a throttled event is retried by Lambda for up to "
+    "6 hours and then lands in the dead-letter queue, so a reserved limit would only carve an "
+    "arbitrary share out of the account's concurrency"
+)
 
 
 class BusToKafkaProducer(Construct):
@@ -131,7 +148,15 @@ class BusToKafkaProducer(Construct):
             vpc_subnets=cluster.subnets,
             security_groups=[self.security_group] if self.security_group is not None else [],
             alarm_topic=alarm_topic,
+            tracing=False,
         )
+        Validations.of(self.function).acknowledge(
+            Acknowledgment(id="Serverless::Serverless-LambdaTracing", reason=_NO_TRACING),
+            Acknowledgment(
+                id="Serverless::Serverless-LambdaAsyncFailureDestination", reason=_ONE_FAILURE_PATH
+            ),
+        )
+        skip_checkov(self.function, {"CKV_AWS_115": _UNRESERVED})
         cluster.grant_produce(self.function, topic_name)
         if self.security_group is not None:
             cluster.allow_clients_from(self.function)

@@ -21,9 +21,10 @@ new consumer group that re-reads the topic from its beginning.
 from __future__ import annotations
 
 import base64
+import json
 import re
 
-from aws_cdk import Aws, RemovalPolicy, Stack
+from aws_cdk import Acknowledgment, Aws, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -33,10 +34,10 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from edastack.constructs import limits
+from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_cluster import (
     KafkaAuth,
     KafkaCluster,
-    cluster_child_arn,
     select_subnets,
 )
 from edastack.constructs.kafka_topic import KafkaTopic
@@ -57,7 +58,16 @@ _CONNECTOR_ID = re.compile(limits.KAFKA_CONNECTOR_ID_PATTERN)
 # ``topic:detail-type,...`` list in aws.eventbridge.detail.types.
 _DETAIL_TYPE_MAX_CHARS = 128
 # MSK Connect's internal topics and worker group (MSK developer guide, "Service execution role").
+# Their names end in ids MSK Connect picks, so the role names them by prefix. The ARNs name the
+# cluster by its name with '*' for its id: cluster names are unique in an account and Region,
+# and unlike the cluster ARN (a reference to the Kafka stack) the name is a plain string, so
+# the cdk-nag finding on the prefix has an id this construct can acknowledge.
 _INTERNAL_PREFIX = "__amazon_msk_connect_*"
+_INTERNAL_WILDCARDS = (
+    "MSK Connect's internal topics and worker group are named __amazon_msk_connect_<kind>_"
+    "<connector>_<id> with ids MSK Connect picks: the role can only name them by prefix, on "
+    "this cluster only"
+)
 _HTTPS = 443
 
 # Converters: record keys are strings, values JSON without embedded schemas.
@@ -74,14 +84,15 @@ class KafkaToBusConnector(Construct):
     """Records of one topic become events on a bus, through an MSK Connect connector.
 
     Creates the custom plugin (from ``plugin_bucket``/``plugin_key``), a worker configuration,
-    a retained log group, the dead-letter topic, a security group for the workers (let into the
-    cluster on its IAM port only; out to the cluster on that port and to HTTPS for EventBridge,
-    STS and S3) and an execution role allowed exactly: consuming the topic as the connector's
-    group ``connect-<connector_id>``, MSK Connect's internal ``__amazon_msk_connect_*`` topics
-    and group, producing to the dead-letter topic, ``events:PutEvents`` on the bus, and
+    a retained log group encrypted with a key of its own, the dead-letter topic, a security
+    group for the workers (let into the cluster on its IAM port only; out to the cluster on
+    that port and to HTTPS for EventBridge, STS and S3) and an execution role allowed exactly:
+    consuming the topic as the connector's group ``connect-<connector_id>``, MSK Connect's
+    internal ``__amazon_msk_connect_*`` topics and group (on the cluster's name, any cluster
+    id), producing to the dead-letter topic, ``events:PutEvents`` on the bus, and
     ``s3:PutObject`` on the offload bucket when there is one. The connector subnets need a route
     to EventBridge (a VPC endpoint or NAT). Costs $0.11 per MCU-hour (us-east-1, 2026-11): one
-    1-MCU worker is about $80 a month.
+    1-MCU worker is about $80 a month, plus $1 / month for the log group's key.
     """
 
     def __init__(
@@ -242,6 +253,8 @@ class KafkaToBusConnector(Construct):
         )
         cluster.grant_consume(self.role, topic_name, group)
         cluster.grant_produce(self.role, dlq_name)
+        internal_topics = _internal_arn(stack, cluster, "topic")
+        internal_group = _internal_arn(stack, cluster, "group")
         self.role.add_to_policy(
             iam.PolicyStatement(
                 actions=[
@@ -250,13 +263,22 @@ class KafkaToBusConnector(Construct):
                     "kafka-cluster:ReadData",
                     "kafka-cluster:WriteData",
                 ],
-                resources=[cluster_child_arn(cluster.cluster_arn, "topic", _INTERNAL_PREFIX)],
+                resources=[internal_topics],
             )
         )
         self.role.add_to_policy(
             iam.PolicyStatement(
                 actions=["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
-                resources=[cluster_child_arn(cluster.cluster_arn, "group", _INTERNAL_PREFIX)],
+                resources=[internal_group],
+            )
+        )
+        Validations.of(self.role).acknowledge(
+            *(
+                Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{_nag_resource(stack, arn)}]",
+                    reason=_INTERNAL_WILDCARDS,
+                )
+                for arn in (internal_topics, internal_group)
             )
         )
         event_bus.grant_put_events_to(self.role)
@@ -271,8 +293,11 @@ class KafkaToBusConnector(Construct):
             if offload_bucket.encryption_key is not None:
                 offload_bucket.encryption_key.grant(self.role, "kms:GenerateDataKey")
 
-        self.log_group = logs.LogGroup(
-            self, "Logs", retention=log_retention, removal_policy=RemovalPolicy.RETAIN
+        self.log_group = encrypted_log_group(
+            self,
+            "Logs",
+            description=f"Encrypts the worker logs of MSK Connect {connector_id}",
+            retention=log_retention,
         )
         self.plugin = kafkaconnect.CfnCustomPlugin(
             self,
@@ -384,3 +409,29 @@ class KafkaToBusConnector(Construct):
         )
         if cluster.security_group is not None:
             self.connector.node.add_dependency(cluster.security_group)
+
+
+def _internal_arn(stack: Stack, cluster: KafkaCluster, kind: str) -> str:
+    """The ARN of MSK Connect's internal topics or group (``kind``) on ``cluster``."""
+    return stack.format_arn(
+        service="kafka",
+        resource=kind,
+        resource_name=f"{cluster.cluster_name}/*/{_INTERNAL_PREFIX}",
+    )
+
+
+def _nag_resource(stack: Stack, value: str) -> str:
+    """``value`` as cdk-nag names a resource in a finding id (its ``flattenCfnReference``):
+    ``Fn::Join`` joined, ``Ref`` as ``<name>``, anything else as compact JSON."""
+
+    def visit(node: object) -> str:
+        if isinstance(node, str):
+            return node.replace("${", "<").replace("}", ">")
+        if isinstance(node, dict) and "Fn::Join" in node:
+            delimiter, items = node["Fn::Join"]
+            return str(delimiter).join(visit(item) for item in items)
+        if isinstance(node, dict) and "Ref" in node:
+            return f"<{visit(node['Ref'])}>"
+        return json.dumps(node, separators=(",", ":"))
+
+    return visit(stack.resolve(value))

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from aws_cdk import Aws, Duration, RemovalPolicy
+from aws_cdk import Aws, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_ec2 as ec2
@@ -32,7 +32,9 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.constructs import limits
+from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
+from edastack.constructs.kafka_forwarder import acknowledge_wildcard_resources
 
 StartingPosition = Literal["latest", "trim_horizon"]
 _STARTING_POSITIONS = ("latest", "trim_horizon")
@@ -57,6 +59,11 @@ _VPC_ACTIONS = (
     "ec2:DescribeSubnets",
     "ec2:DescribeVpcs",
 )
+_VPC_WILDCARDS = (
+    "only the EC2 network-interface actions of the pipe's pollers in the cluster's VPC are on "
+    "'*' (EC2 offers no resource-level permissions for them); every other statement of this "
+    "role names its resources"
+)
 
 
 class KafkaToBusPipe(Construct):
@@ -66,10 +73,11 @@ class KafkaToBusPipe(Construct):
     timestamp, key and ``value`` base64-encoded); ``source`` and ``detail-type`` are fixed.
     Creates an execution role allowed exactly: reading the topic as its consumer group, the
     MSK control-plane reads and VPC network interfaces a Kafka source needs, ``events:PutEvents``
-    on the bus, invoking the enrichment when there is one and writing its own log group. Lets
-    the cluster's security group into itself on the IAM port only (the pipe's network
-    interfaces carry the cluster's security groups). Costs $0.40 per million requests
-    (us-east-1, 2026-11) plus the bus's PutEvents.
+    on the bus, invoking the enrichment when there is one and writing its own log group
+    (encrypted with a key of its own). Lets the cluster's security group into itself on the IAM
+    port only (the pipe's network interfaces carry the cluster's security groups). Costs $0.40
+    per million requests (us-east-1, 2026-11) plus the bus's PutEvents, plus $1 / month for
+    the log group's key.
     """
 
     def __init__(
@@ -183,12 +191,16 @@ class KafkaToBusPipe(Construct):
             )
         )
         self.role.add_to_policy(iam.PolicyStatement(actions=list(_VPC_ACTIONS), resources=["*"]))
+        acknowledge_wildcard_resources(self.role, _VPC_WILDCARDS)
         event_bus.grant_put_events_to(self.role)
         if enrichment is not None:
             enrichment.grant_invoke(self.role)
 
-        self.log_group = logs.LogGroup(
-            self, "Logs", retention=log_retention, removal_policy=RemovalPolicy.RETAIN
+        self.log_group = encrypted_log_group(
+            self,
+            "Logs",
+            description=f"Encrypts the error logs of pipe {self.node.path}",
+            retention=log_retention,
         )
         # Pipes writes its logs with the execution role (as the aws-pipes-alpha L2 grants).
         self.log_group.grant_write(self.role)

@@ -12,16 +12,29 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import CustomResource, Duration, Names, RemovalPolicy, Stack
+from aws_cdk import (
+    Acknowledgment,
+    CustomResource,
+    Duration,
+    Names,
+    RemovalPolicy,
+    Stack,
+    Validations,
+)
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from edastack.constructs.encryption_key import encrypted_log_group, new_key
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_cluster import ServerlessKafkaCluster, cluster_child_arn
-from edastack.constructs.kafka_forwarder import DEFAULT_LOG_RETENTION, new_runtime_function
+from edastack.constructs.kafka_forwarder import (
+    DEFAULT_LOG_RETENTION,
+    new_runtime_function,
+    skip_checkov,
+)
 
 RESOURCE_TYPE = "Custom::EdastackKafkaTopic"
 # Kafka topic names (the handler's own check): 1-249 of [A-Za-z0-9._-].
@@ -37,6 +50,50 @@ _TOPIC_ACTIONS = (
     "kafka-cluster:DescribeTopicDynamicConfiguration",
 )
 _REMOVAL_POLICIES = {RemovalPolicy.RETAIN: "retain", RemovalPolicy.DESTROY: "destroy"}
+# The Provider framework's function only relays CloudFormation's request to the topic admin and
+# waits for it: Lambda's default memory, made explicit (cdk-nag Serverless-LambdaDefaultMemorySize).
+_FRAMEWORK_MEMORY_MB = 128
+# Why the two functions of the provider keep what the gates flag on them.
+_DEPLOY_TIME_NO_DLQ = (
+    "custom-resource provider invoked by CloudFormation at deploy time: a failure fails the "
+    "stack operation, which rolls back with the error in its events; a DLQ would hold "
+    "CloudFormation request envelopes nobody can replay"
+)
+_DEPLOY_TIME_NO_TRACING = (
+    "invoked a few times per deployment, and a failure is reported in the stack events with "
+    "its message; traces would add cost and nothing to read"
+)
+_DEPLOY_TIME_UNRESERVED = (
+    "invoked by CloudFormation a few times per deployment; a reserved limit would only carve "
+    "concurrency out of the account's pool"
+)
+_PROVIDER_ACKNOWLEDGMENTS = (
+    Acknowledgment(id="Serverless::Serverless-LambdaDLQ", reason=_DEPLOY_TIME_NO_DLQ),
+    Acknowledgment(id="Serverless::Serverless-LambdaTracing", reason=_DEPLOY_TIME_NO_TRACING),
+    Acknowledgment(
+        id=(
+            "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+            "service-role/AWSLambdaBasicExecutionRole]"
+        ),
+        reason=(
+            "CDK's Provider framework role: the managed policy grants only CloudWatch Logs "
+            "writes; the framework may otherwise only invoke the topic admin function"
+        ),
+    ),
+)
+_FRAMEWORK_CHECKOV_SKIPS = {
+    "CKV_AWS_115": _DEPLOY_TIME_UNRESERVED,
+    "CKV_AWS_116": _DEPLOY_TIME_NO_DLQ,
+    "CKV_AWS_117": (
+        "CDK's Provider framework only invokes the topic admin function (which runs in the "
+        "cluster's VPC) and answers CloudFormation's pre-signed S3 URL; in the VPC it would "
+        "need an S3 route for nothing of the cluster's"
+    ),
+    "CKV_AWS_173": (
+        "the environment holds the topic admin function's ARN only; Lambda encrypts it at rest "
+        "with its service key"
+    ),
+}
 
 
 class ServerlessKafkaTopic(Construct):
@@ -56,7 +113,8 @@ class ServerlessKafkaTopic(Construct):
       resource-level permissions for them).
 
     Cost: per cluster, the topic admin function and the Provider framework's function, both
-    invoked only when a stack deploys (effectively free), and their two log groups; the topic
+    invoked only when a stack deploys (effectively free), and their two log groups, encrypted
+    with one key of the provider ($1 / month); the topic
     itself costs $0.0015 per partition-hour on MSK Serverless (us-east-1, 2026-11), ≈ $1.10 a
     month per partition.
     """
@@ -160,6 +218,12 @@ class TopicAdminProvider(Construct):
             description=f"Topic admin of {cluster.node.path}: reaches only the cluster",
             allow_all_outbound=False,
         )
+        # One key for both log groups of the provider ($1 / month).
+        log_key = new_key(
+            self,
+            "LogsKey",
+            description=f"Encrypts the topic admin logs of {cluster.node.path}",
+        )
         self.function, self.role, _ = new_runtime_function(
             self,
             "OnEvent",
@@ -172,6 +236,12 @@ class TopicAdminProvider(Construct):
             security_groups=[self.security_group],
             # A failure surfaces as a failed stack operation, with the error in its events.
             errors_alarm=False,
+            tracing=False,
+            log_encryption_key=log_key,
+        )
+        skip_checkov(
+            self.function,
+            {"CKV_AWS_115": _DEPLOY_TIME_UNRESERVED, "CKV_AWS_116": _DEPLOY_TIME_NO_DLQ},
         )
         self.role.add_to_policy(
             iam.PolicyStatement(actions=["kafka-cluster:Connect"], resources=[cluster.cluster_arn])
@@ -181,10 +251,37 @@ class TopicAdminProvider(Construct):
             self,
             "Provider",
             on_event_handler=self.function,
-            log_group=logs.LogGroup(
+            log_group=encrypted_log_group(
                 self,
                 "ProviderLogs",
+                description=f"Encrypts the topic admin logs of {cluster.node.path}",
                 retention=DEFAULT_LOG_RETENTION,
-                removal_policy=RemovalPolicy.RETAIN,
+                encryption_key=log_key,
             ),
         )
+        self._acknowledge_provider()
+
+    def _acknowledge_provider(self) -> None:
+        """Fix or acknowledge, on this construct, what the gates flag on the two functions."""
+        framework = self.provider.node.find_child("framework-onEvent")
+        assert isinstance(framework, lambda_.Function)
+        cfn_framework = framework.node.default_child
+        assert isinstance(cfn_framework, lambda_.CfnFunction)
+        cfn_framework.memory_size = _FRAMEWORK_MEMORY_MB
+        # The framework may invoke every version of the topic admin function ("<arn>:*").
+        cfn_on_event = self.function.node.default_child
+        assert isinstance(cfn_on_event, lambda_.CfnFunction)
+        on_event = Stack.of(self).get_logical_id(cfn_on_event)
+        Validations.of(self).acknowledge(
+            *_PROVIDER_ACKNOWLEDGMENTS,
+            Acknowledgment(
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{on_event}.Arn>:*]",
+                reason=(
+                    "CDK's Provider framework may invoke any version of the topic admin "
+                    "function (lambda:InvokeFunction on its ARN and '<arn>:*'), nothing else"
+                ),
+            ),
+        )
+        skip_checkov(cfn_framework, _FRAMEWORK_CHECKOV_SKIPS)
+        # CDK's Function adds a DependsOn on its role that the role's GetAtt already implies.
+        cfn_framework.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})

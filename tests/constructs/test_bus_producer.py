@@ -451,3 +451,36 @@ def test_fails_with_every_conflict_of_one_call(scratch: World) -> None:
         f"role), got {cluster.node.path} with no cluster_arn; "
         "key_path must be a JSON path starting with '$', got 'orderId'"
     )
+
+
+def _acknowledged(construct: Any) -> dict[str, str]:
+    return {
+        rule: reason
+        for entry in construct.node.metadata
+        if entry.type == "aws:cdk:acknowledged-rules"
+        for rule, reason in entry.data.items()
+    }
+
+
+def test_log_group_is_encrypted_with_a_key_of_its_own(template: Template) -> None:
+    key = _id(template, "AWS::KMS::Key", "PlainLogsKey")
+    logs = _props(template, "AWS::Logs::LogGroup", "PlainLogs")
+    assert logs["KmsKeyId"] == {"Fn::GetAtt": [key, "Arn"]}
+
+
+def test_gate_findings_kept_are_acknowledged_with_reasons(world: World, template: Template) -> None:
+    producer = world.plain  # type: ignore[attr-defined]
+    acknowledged = _acknowledged(producer.function)
+    assert set(acknowledged) == {
+        "Serverless::Serverless-LambdaTracing",
+        "Serverless::Serverless-LambdaAsyncFailureDestination",
+    }
+    assert all(reason.strip() for reason in acknowledged.values())
+    assert set(_acknowledged(producer.role)) == {"AwsSolutions::AwsSolutions-IAM5[Resource::*]"}
+    function = template.find_resources("AWS::Lambda::Function")[
+        _id(template, "AWS::Lambda::Function", "Plain")
+    ]
+    assert "TracingConfig" not in function["Properties"]
+    skips = function["Metadata"]["checkov"]["skip"]
+    assert {s["id"] for s in skips} == {"CKV_AWS_115", "CKV_AWS_173"}
+    assert all(s["comment"].strip() for s in skips)

@@ -331,6 +331,17 @@ def test_role_is_allowed_exactly_consume_dead_letters_internal_topics_and_put_ev
             (":topic/", "/orders.dlq"),
             id="produce_to_the_dead_letter_topic",
         ),
+    ],
+)
+def test_role_scopes_kafka_actions_to_named_topics_and_groups(
+    default: Built, action: list[str], tail: tuple[str, str]
+) -> None:
+    assert _tail(_resource_of(default.template, action)) == tail
+
+
+@pytest.mark.parametrize(
+    ("action", "kind"),
+    [
         pytest.param(
             [
                 "kafka-cluster:CreateTopic",
@@ -338,20 +349,44 @@ def test_role_is_allowed_exactly_consume_dead_letters_internal_topics_and_put_ev
                 "kafka-cluster:ReadData",
                 "kafka-cluster:WriteData",
             ],
-            (":topic/", "/__amazon_msk_connect_*"),
+            "topic",
             id="msk_connect_internal_topics",
         ),
         pytest.param(
             ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
-            (":group/", "/__amazon_msk_connect_*"),
+            "group",
             id="msk_connect_worker_group",
         ),
     ],
 )
-def test_role_scopes_kafka_actions_to_named_topics_and_groups(
-    default: Built, action: list[str], tail: tuple[str, str]
+def test_role_names_msk_connect_internals_by_prefix_on_the_cluster_name(
+    default: Built, action: list[str], kind: str
 ) -> None:
-    assert _tail(_resource_of(default.template, action)) == tail
+    _, cluster = _resource(default.template, "AWS::MSK::Cluster", "")
+    name = cluster["Properties"]["ClusterName"]
+    tail = f":kafka:{REGION}:111111111111:{kind}/{name}/*/__amazon_msk_connect_*"
+    assert _resource_of(default.template, action) == {
+        "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, tail]]
+    }
+    # cdk-nag's finding on the prefix (references flattened to <name>), acknowledged with its
+    # exact id and a reason.
+    arn = f"arn:<AWS::Partition>{tail}"
+    acknowledged = {
+        rule: reason
+        for entry in default.connector.role.node.metadata
+        if entry.type == "aws:cdk:acknowledged-rules"
+        for rule, reason in entry.data.items()
+    }
+    assert acknowledged[f"AwsSolutions::AwsSolutions-IAM5[Resource::{arn}]"].startswith(
+        "MSK Connect's internal topics and worker group"
+    )
+
+
+def test_log_group_is_encrypted_with_a_key_of_its_own(default: Built) -> None:
+    key_id, key = _resource(default.template, "AWS::KMS::Key", "BridgeLogsKey")
+    _, group = _resource(default.template, "AWS::Logs::LogGroup", "BridgeLogs")
+    assert group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
+    assert key["DeletionPolicy"] == "Retain"
 
 
 def test_role_puts_events_on_the_bus_only(default: Built) -> None:

@@ -508,3 +508,27 @@ def test_fails_when_the_cluster_does_not_use_iam_auth(env: ErrorEnv) -> None:
         "cluster must use IAM auth (a pipe authenticates with its role), got Err/Scram with "
         "scram auth"
     )
+
+
+def test_pipe_log_group_is_encrypted_with_a_key_of_its_own(default: Built) -> None:
+    key = _logical_id(default.template, "AWS::KMS::Key", "PipeLogsKey")
+    group = _pipe_log_group(default.template)
+    assert group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [key, "Arn"]}
+
+
+def test_network_interface_wildcard_is_acknowledged_on_the_role(default: Built) -> None:
+    acknowledged = {
+        rule: reason
+        for entry in default.pipe.role.node.metadata
+        if entry.type == "aws:cdk:acknowledged-rules"
+        for rule, reason in entry.data.items()
+    }
+    assert list(acknowledged) == ["AwsSolutions::AwsSolutions-IAM5[Resource::*]"]
+    assert (
+        "EC2 network-interface actions"
+        in acknowledged["AwsSolutions::AwsSolutions-IAM5[Resource::*]"]
+    )
+    policy = default.template.to_json()["Resources"][
+        _logical_id(default.template, "AWS::IAM::Policy", "PipeRoleDefaultPolicy")
+    ]
+    assert [s["id"] for s in policy["Metadata"]["checkov"]["skip"]] == ["CKV_AWS_111"]

@@ -323,3 +323,47 @@ def test_fails_with_every_conflict_of_one_call(scratch: World) -> None:
         "topic_name must be 1 to 249 letters, digits, '.', '_' or '-', got ''; "
         "partition_count must be at least 1, got -1"
     )
+
+
+def test_both_log_groups_are_encrypted_with_one_key_of_the_provider(
+    world: World, template: Template
+) -> None:
+    admin = _admin_prefix(world, world.cluster)
+    key = {"Fn::GetAtt": [_id(template, "AWS::KMS::Key", f"{admin}LogsKey"), "Arn"]}
+    groups = template.find_resources("AWS::Logs::LogGroup")
+    for child in ("Logs", "ProviderLogs"):
+        group = groups[_id(template, "AWS::Logs::LogGroup", f"{admin}{child}")]
+        assert group["Properties"]["KmsKeyId"] == key
+
+
+def test_provider_framework_memory_is_explicit(world: World, template: Template) -> None:
+    admin = _admin_prefix(world, world.cluster)
+    framework = template.find_resources("AWS::Lambda::Function")[
+        _id(template, "AWS::Lambda::Function", f"{admin}Providerframework")
+    ]
+    assert framework["Properties"]["MemorySize"] == 128
+    assert {s["id"] for s in framework["Metadata"]["checkov"]["skip"]} == {
+        "CKV_AWS_115",
+        "CKV_AWS_116",
+        "CKV_AWS_117",
+        "CKV_AWS_173",
+    }
+
+
+def test_deploy_time_findings_are_acknowledged_on_the_provider(world: World) -> None:
+    provider = TopicAdminProvider.of(world.cluster)
+    acknowledged = {
+        rule: reason
+        for entry in provider.node.metadata
+        if entry.type == "aws:cdk:acknowledged-rules"
+        for rule, reason in entry.data.items()
+    }
+    on_event = Stack.of(provider).get_logical_id(provider.function.node.default_child)  # type: ignore[arg-type]
+    assert set(acknowledged) == {
+        "Serverless::Serverless-LambdaDLQ",
+        "Serverless::Serverless-LambdaTracing",
+        "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+        "service-role/AWSLambdaBasicExecutionRole]",
+        f"AwsSolutions::AwsSolutions-IAM5[Resource::<{on_event}.Arn>:*]",
+    }
+    assert all(reason.strip() for reason in acknowledged.values())
