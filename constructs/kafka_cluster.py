@@ -77,7 +77,7 @@ EXPRESS_READ_ONLY_PROPERTIES: Mapping[str, str] = {
 _CLUSTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _KAFKA_VERSION = re.compile(r"^(\d+)\.(\d+)(\.\d+|\.x)?(\.tiered)?$")
 _EXPRESS_INSTANCE = re.compile(r"^express\.m7g\.(large|\d*xlarge)$")
-_TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+_TOPIC_NAME = re.compile(limits.KAFKA_TOPIC_NAME_PATTERN)
 _CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster/[^/]+/[^/]+$")
 _PARAMETER_NAME = re.compile(r"^/[A-Za-z0-9_.\-/]+$")
 

@@ -54,9 +54,6 @@ DEFAULT_MAX_RETRIES = 2
 SCALE_IN_CPU_PERCENT = 20
 SCALE_OUT_CPU_PERCENT = 80
 _CONNECTOR_ID = re.compile(limits.KAFKA_CONNECTOR_ID_PATTERN)
-# PutEvents DetailType is 1-128 characters; ',' and ':' would break the connector's
-# ``topic:detail-type,...`` list in aws.eventbridge.detail.types.
-_DETAIL_TYPE_MAX_CHARS = 128
 # MSK Connect's internal topics and worker group (MSK developer guide, "Service execution role").
 # Their names end in ids MSK Connect picks, so the role names them by prefix. The ARNs name the
 # cluster by its name with '*' for its id: cluster names are unique in an account and Region,
@@ -161,12 +158,13 @@ class KafkaToBusConnector(Construct):
                 "cluster must enable IAM auth (the connector authenticates with its role), got "
                 f"{cluster.node.path} with {enabled}"
             )
-        if not 1 <= len(detail_type) <= _DETAIL_TYPE_MAX_CHARS or any(
+        # ',' and ':' would break the connector's ``topic:detail-type,...`` list
+        if not 1 <= len(detail_type) <= limits.EVENT_DETAIL_TYPE_MAX_CHARS or any(
             c in detail_type for c in ",:"
         ):
             errors.append(
-                f"detail_type must be 1 to {_DETAIL_TYPE_MAX_CHARS} characters without ',' or "
-                f"':', got {detail_type!r}"
+                f"detail_type must be 1 to {limits.EVENT_DETAIL_TYPE_MAX_CHARS} characters "
+                f"without ',' or ':', got {detail_type!r}"
             )
         dlq_name = dead_letter_topic_name or f"{topic_name}.dlq"
         if dlq_name == topic_name:

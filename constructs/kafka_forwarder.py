@@ -37,6 +37,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from edastack.constructs import limits
+from edastack.constructs.bridge_checks import consumer_errors, event_errors
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.function_code import (
@@ -65,13 +67,7 @@ BATCH_WINDOW_MAX_S = 300
 RETRIES_MAX = 10_000
 MIN_POLLERS_MAX = 200
 MAX_POLLERS_MAX = 2_000
-# Consumer group ids: 1-200 of [A-Za-z0-9-/*:_+=.@] (AmazonManagedKafkaEventSourceConfig); '/',
-# '*' and '?' are refused because the IAM group ARN the role is scoped to cannot contain them.
-_CONSUMER_GROUP = re.compile(r"^[A-Za-z0-9:_+=.@-]{1,200}$")
-# PutEvents: DetailType at most 128 characters, Source at most 256, never in ``aws.``.
-_DETAIL_TYPE_MAX_CHARS = 128
-_SOURCE_MAX_CHARS = 256
-_TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+_TOPIC_NAME = re.compile(limits.KAFKA_TOPIC_NAME_PATTERN)
 
 # What a Lambda event source mapping on MSK needs on the cluster (Lambda developer guide,
 # "Amazon MSK event source: required execution role permissions").
@@ -232,24 +228,8 @@ class KafkaToBusFunction(Construct):
                     "dead_letter_queue and on_failure_topic_name are exclusive: failures go to "
                     f"one destination, got both (topic {on_failure_topic_name!r})"
                 )
-        if not 1 <= len(detail_type) <= _DETAIL_TYPE_MAX_CHARS:
-            errors.append(
-                f"detail_type must be 1 to {_DETAIL_TYPE_MAX_CHARS} characters, got "
-                f"{len(detail_type)}"
-            )
-        if not 1 <= len(source) <= _SOURCE_MAX_CHARS:
-            errors.append(f"source must be 1 to {_SOURCE_MAX_CHARS} characters, got {len(source)}")
-        elif source.startswith("aws."):
-            errors.append(f"source must not start with 'aws.' (reserved for AWS), got {source!r}")
-        if consumer_group is not None and not _CONSUMER_GROUP.match(consumer_group):
-            errors.append(
-                "consumer_group must be 1 to 200 letters, digits or ':_+=.@-', "
-                f"got {consumer_group!r}"
-            )
-        if starting_position not in _STARTING_POSITIONS:
-            errors.append(
-                f"starting_position must be 'latest' or 'trim_horizon', got {starting_position!r}"
-            )
+        errors += event_errors(detail_type, source)
+        errors += consumer_errors(consumer_group, starting_position)
         if not 1 <= batch_size <= BATCH_SIZE_MAX:
             errors.append(f"batch_size must be between 1 and {BATCH_SIZE_MAX}, got {batch_size}")
         if batch_window is not None and not Token.is_unresolved(batch_window.to_seconds()):

@@ -32,22 +32,17 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.constructs import limits
+from edastack.constructs.bridge_checks import consumer_errors, event_errors
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
 from edastack.constructs.kafka_forwarder import acknowledge_wildcard_resources
 
 StartingPosition = Literal["latest", "trim_horizon"]
-_STARTING_POSITIONS = ("latest", "trim_horizon")
 DEFAULT_BATCH_SIZE = 100
 
 # AWS::Pipes::Pipe PipeSourceManagedStreamingKafkaParameters: TopicName and ConsumerGroupID
 # patterns (the group pattern also allows '/' and '*', which IAM group ARNs cannot scope).
 _TOPIC_NAME = re.compile(r"^[^.][A-Za-z0-9._-]{1,248}$")
-_CONSUMER_GROUP = re.compile(r"^[A-Za-z0-9:_+=.@-]{1,200}$")
-# AWS::Pipes::Pipe PipeTargetEventBridgeEventBusParameters: DetailType 1-128 characters,
-# Source 1-256 characters and never in the reserved ``aws.`` namespace.
-_DETAIL_TYPE_MAX_CHARS = 128
-_SOURCE_MAX_CHARS = 256
 
 # What a pipe needs to run in the cluster's VPC (EventBridge user guide, "Amazon MSK execution
 # role permissions"). EC2 network-interface actions do not support resource-level permissions.
@@ -133,24 +128,8 @@ class KafkaToBusPipe(Construct):
                 "topic_name must be 2 to 249 letters, digits, '.', '_' or '-', not starting "
                 f"with '.', got {topic_name!r}"
             )
-        if not 1 <= len(detail_type) <= _DETAIL_TYPE_MAX_CHARS:
-            errors.append(
-                f"detail_type must be 1 to {_DETAIL_TYPE_MAX_CHARS} characters, got "
-                f"{len(detail_type)}"
-            )
-        if not 1 <= len(source) <= _SOURCE_MAX_CHARS:
-            errors.append(f"source must be 1 to {_SOURCE_MAX_CHARS} characters, got {len(source)}")
-        elif source.startswith("aws."):
-            errors.append(f"source must not start with 'aws.' (reserved for AWS), got {source!r}")
-        if consumer_group is not None and not _CONSUMER_GROUP.match(consumer_group):
-            errors.append(
-                "consumer_group must be 1 to 200 letters, digits or ':_+=.@-', "
-                f"got {consumer_group!r}"
-            )
-        if starting_position not in _STARTING_POSITIONS:
-            errors.append(
-                f"starting_position must be 'latest' or 'trim_horizon', got {starting_position!r}"
-            )
+        errors += event_errors(detail_type, source)
+        errors += consumer_errors(consumer_group, starting_position)
         if not 1 <= batch_size <= limits.PIPE_BATCH_SIZE_MAX:
             errors.append(
                 f"batch_size must be between 1 and {limits.PIPE_BATCH_SIZE_MAX}, got {batch_size}"

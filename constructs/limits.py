@@ -20,6 +20,10 @@ INPUT_TRANSFORMER_VARIABLES_MAX = 100
 # PutEvents entry size: 1 MB since 2026-01-29 (was 256 KB); billed per 64 KB chunk.
 PUT_EVENTS_ENTRY_MAX_BYTES = 1_048_576
 PUT_EVENTS_ENTRIES_MAX = 10
+# PutEvents entries (and Pipes' bus target parameters): DetailType 1-128 characters, Source
+# 1-256 and never in the reserved "aws." namespace (EventBridge API, PutEventsRequestEntry).
+EVENT_DETAIL_TYPE_MAX_CHARS = 128
+EVENT_SOURCE_MAX_CHARS = 256
 # TestEventPattern limits a pattern to 4,096 characters (EventBridge API reference).
 EVENT_PATTERN_MAX_CHARS = 4_096
 
@@ -51,6 +55,11 @@ BROKER_STORAGE_MAX_GIB = 16_384
 BROKER_STORAGE_MIN_GIB = 1
 # AWS::MSK::Topic works on provisioned clusters running Kafka 3.6 or later.
 MSK_TOPIC_MIN_KAFKA_VERSION = (3, 6)
+# Kafka topic names: 1-249 of [A-Za-z0-9._-] (Kafka's Topic.validate). Consumer groups a
+# bridge joins: 1-200 of [A-Za-z0-9:_+=.@-] (Lambda and Pipes allow these, plus '/' and '*',
+# which an IAM group ARN cannot scope).
+KAFKA_TOPIC_NAME_PATTERN = r"^[A-Za-z0-9._-]{1,249}$"
+KAFKA_CONSUMER_GROUP_PATTERN = r"^[A-Za-z0-9:_+=.@-]{1,200}$"
 # Client ports by authentication (MSK developer guide, "Port information").
 KAFKA_PORTS = {"iam": 9098, "scram": 9096, "mtls": 9094}
 

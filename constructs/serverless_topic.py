@@ -27,6 +27,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from edastack.constructs import limits
 from edastack.constructs.encryption_key import encrypted_log_group, new_key
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_cluster import ServerlessKafkaCluster, cluster_child_arn
@@ -38,7 +39,7 @@ from edastack.constructs.kafka_forwarder import (
 
 RESOURCE_TYPE = "Custom::EdastackKafkaTopic"
 # Kafka topic names (the handler's own check): 1-249 of [A-Za-z0-9._-].
-_TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+_TOPIC_NAME = re.compile(limits.KAFKA_TOPIC_NAME_PATTERN)
 # The handler's Kafka requests time out after 30 s each; a call makes a few of them.
 ADMIN_TIMEOUT = Duration.minutes(2)
 _TOPIC_ACTIONS = (
