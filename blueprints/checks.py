@@ -22,6 +22,7 @@ from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one
 from edastack.blueprints.patterns import check_pattern, matches
 from edastack.blueprints.units import human_seconds
 from edastack.constructs import limits
+from edastack.constructs.draft4 import SchemaConversionError, to_draft4
 
 _CONNECTOR_ID = re.compile(limits.KAFKA_CONNECTOR_ID_PATTERN)
 
@@ -711,6 +712,15 @@ class _Checks:
             except SchemaError as exc:
                 yield error("contract-schema", where, f"not a valid JSON Schema: {exc.message}")
                 continue
+            try:
+                to_draft4(dict(c.schema))
+            except SchemaConversionError as exc:
+                yield error(
+                    "contract-schema",
+                    where,
+                    "EventBridge's schema registry cannot take this schema: "
+                    + "; ".join(exc.errors),
+                )
             # Only references inside the contract's schema: validate never goes to the network.
             validator = cls(dict(c.schema), registry=Registry(retrieve=_no_retrieval))  # type: ignore[call-arg]
             for i, example in enumerate(c.examples):

@@ -19,6 +19,7 @@ from constructs import Construct
 
 from edastack.blueprints import model as m
 from edastack.constructs.dead_letter import DeadLetterQueue
+from edastack.constructs.draft4 import EventContract
 from edastack.constructs.encryption_key import new_key
 from edastack.constructs.event_bus import EventBus
 from edastack.constructs.event_rule import (
@@ -35,7 +36,7 @@ from edastack.constructs.event_rule import (
     SqsTarget,
     StateMachineTarget,
 )
-from edastack.constructs.schema_registry import EventContract, SchemaRegistry
+from edastack.constructs.schema_registry import SchemaRegistry
 from edastack.constructs.target_queue import TargetQueue
 from edastack.stacks.naming import by_name, physical_name
 

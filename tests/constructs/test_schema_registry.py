@@ -5,14 +5,14 @@ import pytest
 from aws_cdk import App, Stack
 from aws_cdk.assertions import Template
 
-from edastack.constructs.schema_registry import (
+from edastack.constructs.draft4 import (
     DRAFT4,
     EventContract,
     SchemaConversionError,
-    SchemaRegistry,
     envelope_schema,
     to_draft4,
 )
+from edastack.constructs.schema_registry import SchemaRegistry
 
 ORDER_PLACED = EventContract(
     name="commerce@OrderPlaced",
