@@ -33,6 +33,11 @@ def main() -> None:
         for finding in exc.findings:
             print(finding.format(), file=sys.stderr)
         sys.exit(1)
+    except Exception as exc:  # a blueprint validate accepted but a construct refused: our bug
+        sys.exit(
+            f"edastack: internal error: {type(exc).__name__}: {exc} (this is a bug in edastack; "
+            "please report it with the blueprint that caused it)"
+        )
     app.synth()
 
 
