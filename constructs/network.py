@@ -158,6 +158,14 @@ class Network(Construct):
                 vpc_cidr_block=existing_vpc.vpc_cidr_block,
             )
             subnets = self.vpc.private_subnets
+            # CDK warns that the imported subnets' route tables are unknown; nothing here adds
+            # routes or gateway endpoints to them, so nothing reads them.
+            Validations.of(self.vpc).acknowledge(
+                Acknowledgment(
+                    id="Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                    reason="edastack never reads the route tables of an imported VPC's subnets",
+                )
+            )
             self.flow_log_group: logs.ILogGroup | None = None
             cidr_for_endpoints = existing_vpc.vpc_cidr_block or ""
         else:

@@ -30,6 +30,7 @@ class TargetQueue(Construct):
         max_receives: int = 5,
         encryption_key: kms.IKey | None = None,
         alarm_topic: sns.ITopic | None = None,
+        fifo: bool = False,
     ) -> None:
         """
         :param retention: how long messages wait for a consumer, 60 seconds to 14 days.
@@ -43,6 +44,8 @@ class TargetQueue(Construct):
             Default: - the dead-letter queue's new key
         :param alarm_topic: where the dead-letter queue's alarm notifies.
             Default: - no notification, the alarm still exists
+        :param fifo: a FIFO queue (its dead-letter queue is FIFO too); EventBridge targets then
+            need a message group id, and use the event id for deduplication. Default: - False
         """
         super().__init__(scope, construct_id)
         if not 1 <= max_receives <= limits.SQS_MAX_RECEIVES_MAX:
@@ -51,11 +54,16 @@ class TargetQueue(Construct):
                 f"got {max_receives}"
             )
         self.dead_letter_queue = DeadLetterQueue(
-            self, "DeadLetterQueue", encryption_key=encryption_key, alarm_topic=alarm_topic
+            self,
+            "DeadLetterQueue",
+            encryption_key=encryption_key,
+            alarm_topic=alarm_topic,
+            fifo=fifo,
         )
         self.queue: sqs.Queue = sqs.Queue(
             self,
             "Resource",
+            fifo=fifo or None,
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=self.dead_letter_queue.encryption_key,
             enforce_ssl=True,

@@ -185,6 +185,7 @@ class EventBridgeStack(Stack):
             max_receives=queue.max_receives,
             encryption_key=self.queue_key,
             alarm_topic=self.alarm_topic,
+            fifo=queue.fifo,
         )
         self.queues[queue.name] = target.queue
 

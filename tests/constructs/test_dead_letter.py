@@ -264,3 +264,39 @@ def test_fails_when_an_edastack_module_imports_the_constructs_folder_directly() 
         if direct.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_a_fifo_dead_letter_queue_refuses_event_bridge() -> None:
+    from aws_cdk import App, Stack
+
+    from edastack.constructs.dead_letter import DeadLetterQueue
+
+    stack = Stack(App(), "Fifo")
+    dlq = DeadLetterQueue(stack, "Redrive", fifo=True)
+    with pytest.raises(ValueError) as raised:
+        dlq.allow_event_bridge("arn:aws:events:eu-west-1:111111111111:rule/r")
+    assert str(raised.value) == (
+        "Fifo/Redrive is a FIFO queue: EventBridge delivers failed events only to standard "
+        "dead-letter queues"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fifo", "name", "message"),
+    [
+        pytest.param(
+            True,
+            "redrive",
+            "queue_name of a FIFO queue must end in .fifo, got 'redrive'",
+            id="fifo_name_without_suffix",
+        ),
+    ],
+)
+def test_fails_when_the_name_and_fifo_disagree(fifo: bool, name: str, message: str) -> None:
+    from aws_cdk import App, Stack
+
+    from edastack.constructs.dead_letter import DeadLetterQueue
+
+    with pytest.raises(ValueError) as raised:
+        DeadLetterQueue(Stack(App(), "S"), "Q", queue_name=name, fifo=fifo)
+    assert str(raised.value) == message

@@ -1024,3 +1024,28 @@ def test_schema_registry_holds_one_schema_per_contract(
 def test_no_contracts_no_registry(kinds: dict[str, Any]) -> None:
     assert not of_type(kinds, "AWS::EventSchemas::Registry")
     assert not of_type(kinds, "AWS::EventSchemas::Schema")
+
+
+def test_a_fifo_queue_target_is_fifo_with_a_fifo_redrive_queue(
+    tmp_path: Path, build_blueprint: Build
+) -> None:
+    path = tmp_path / "fifo.yaml"
+    path.write_text(
+        "blueprint: fifo\n"
+        "environments: {dev: {account: '111111111111', region: eu-west-1}}\n"
+        "eventbridge:\n"
+        "  buses: {main: {}}\n"
+        "  rules:\n"
+        "    r: {pattern: {source: [a]}, targets: {q: {sqs: orders, message_group: shop}}}\n"
+        "queues:\n"
+        "  orders: {fifo: true}\n",
+        encoding="utf-8",
+    )
+    template = to_json(build_blueprint(path)["fifo-dev-events"])
+    fifo = [
+        q for q in of_type(template, "AWS::SQS::Queue").values() if q["Properties"].get("FifoQueue")
+    ]
+    assert len(fifo) == 2  # the queue and its redrive DLQ; the rule's DLQ stays standard
+    ((_, rule),) = of_type(template, "AWS::Events::Rule").items()
+    (target,) = rule["Properties"]["Targets"]
+    assert target["SqsParameters"] == {"MessageGroupId": "shop"}
