@@ -23,6 +23,7 @@ from edastack.blueprints.patterns import check_pattern, matches
 from edastack.blueprints.units import human_seconds
 from edastack.constructs import limits
 from edastack.constructs.draft4 import SchemaConversionError, to_draft4
+from edastack.constructs.kafka_config import broker_configuration, weakened
 
 _CONNECTOR_ID = re.compile(limits.KAFKA_CONNECTOR_ID_PATTERN)
 
@@ -283,6 +284,7 @@ class _Checks:
                     )
             if not provisioned:
                 continue
+            yield from self.broker_configuration(c)
             broker_type = c.broker_type or ""
             if c.type == "express" and not broker_type.startswith("express."):
                 yield error(
@@ -349,6 +351,30 @@ class _Checks:
                     f"{c.storage_gib} GiB per broker is outside "
                     f"1-{limits.BROKER_STORAGE_MAX_GIB} GiB",
                 )
+
+    def broker_configuration(self, c: m.KafkaCluster) -> Iterator[Finding]:
+        """The MSK configuration the cluster would get: durable defaults, then ``configuration``."""
+        where = (*c.path, "configuration")
+        _, problems = broker_configuration(
+            is_express=c.type == "express",
+            overrides=c.configuration,
+            allow_weaker=True,  # weakening is a warning here, acknowledged or not
+            broker_count=c.broker_count or 0,
+        )
+        for problem in problems:
+            yield error(
+                "cluster-configuration",
+                where,
+                problem.replace("server_properties", "configuration"),
+            )
+        weak = weakened(c.configuration) if c.type == "standard" else []
+        if weak and not self.acknowledged(c.acknowledged, "low-replication"):
+            yield warning(
+                "low-replication",
+                where,
+                f"configuration weakens edastack's durable defaults ({', '.join(weak)}): a broker "
+                "failure can lose acknowledged writes; acknowledge: {low-replication: <reason>}",
+            )
 
     def log_retention(self, days: int | None, path: Path) -> Iterator[Finding]:
         if days is not None and days not in limits.LOG_RETENTION_DAYS:
@@ -615,6 +641,14 @@ class _Checks:
                     f"which {what} authenticates with; topic '{b.topic}' is on {cluster.type} "
                     f"cluster '{cluster.name}' ({', '.join(cluster.auth)})",
                 )
+        topic = self.bp.topics[b.topic]
+        if b.via == "pipe" and not re.match(limits.PIPE_TOPIC_NAME_PATTERN, topic.topic_name):
+            yield error(
+                "bridge-mechanism",
+                (*p, "via"),
+                f"a pipe cannot read topic '{topic.topic_name}': Pipes takes topic names of 2 to "
+                "249 characters not starting with '.'; rename the topic (name:) or use via: lambda",
+            )
         if b.via == "connector":
             prefix = limits.KAFKA_CONNECT_SOURCE_PREFIX
             connector_id = b.source.removeprefix(prefix)

@@ -52,27 +52,16 @@ from constructs import Construct, Node
 
 from edastack.constructs import limits
 from edastack.constructs.encryption_key import encrypted_log_group, new_key
+from edastack.constructs.kafka_config import (
+    EXPRESS_READ_ONLY_PROPERTIES,
+    broker_configuration,
+)
 
 DEFAULT_KAFKA_VERSION = "3.8.x"
 DEFAULT_INSTANCE_TYPE = "kafka.m7g.large"
 # MSK's own default volume size for a new Standard broker (MSK console and CreateCluster).
 DEFAULT_EBS_STORAGE_GIB = 1_000
 DEFAULT_STORAGE_TARGET_PERCENT = 60
-
-# The Standard-broker defaults edastack changes for durability (aws-facts.md, "MSK").
-DURABLE_SERVER_PROPERTIES: Mapping[str, str] = {
-    "auto.create.topics.enable": "false",
-    "default.replication.factor": "3",
-    "min.insync.replicas": "2",
-    "unclean.leader.election.enable": "false",
-}
-# On Express brokers MSK fixes these at durable values and rejects them in a configuration
-# (MSK developer guide, "Express brokers read-only configurations").
-EXPRESS_READ_ONLY_PROPERTIES: Mapping[str, str] = {
-    "default.replication.factor": str(limits.EXPRESS_REPLICATION_FACTOR),
-    "min.insync.replicas": str(limits.EXPRESS_MIN_INSYNC_REPLICAS),
-    "unclean.leader.election.enable": "false",
-}
 
 _CLUSTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 _KAFKA_VERSION = re.compile(r"^(\d+)\.(\d+)(\.\d+|\.x)?(\.tiered)?$")
@@ -343,12 +332,42 @@ class _KafkaClusterBase(Construct):
                 )
             return grant
         if self.client_secret is not None:
-            return self.client_secret.grant_read(grantee)
+            return self._grant_secret(grantee, self.client_secret)
         raise ValueError(
             f"{method} cannot grant access to {self.node.path}: it authenticates clients with "
             f"{self.auth_mode.value} and has no client_secret; give the client its credentials "
             "(e.g. a certificate from the cluster's certificate authority) directly"
         )
+
+    @staticmethod
+    def _grant_secret(grantee: iam.IGrantable, secret: secretsmanager.ISecret) -> iam.Grant:
+        """Read access to the client credentials, on the grantee's side only.
+
+        ``ISecret.grant_read`` would also add the grantee to the secret key's policy, which
+        lives in the cluster's stack: a client in another stack (a bridge) would then make the
+        cluster's stack depend on it. The keys edastack creates let IAM policies of the account
+        grant their use, so the grantee's own policy is enough.
+        """
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            resource_arns=[secret.secret_arn],
+        )
+        if secret.encryption_key is not None:
+            grant = grant.combine(
+                iam.Grant.add_to_principal(
+                    grantee=grantee,
+                    actions=["kms:Decrypt"],
+                    resource_arns=[secret.encryption_key.key_arn],
+                    conditions={
+                        "StringEquals": {
+                            "kms:ViaService": f"secretsmanager.{Stack.of(secret).region}"
+                            ".amazonaws.com"
+                        }
+                    },
+                )
+            )
+        return grant
 
     def _expose_bootstrap_brokers(
         self,
@@ -527,17 +546,6 @@ def _secret_name(secret: secretsmanager.ISecret) -> str | None:
     return None
 
 
-def _render(value: str | int | bool) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _as_int(value: str) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        return None
-
-
 class KafkaCluster(_KafkaClusterBase):
     """An MSK provisioned cluster (Standard or Express brokers), secure and durable by default.
 
@@ -674,9 +682,13 @@ class KafkaCluster(_KafkaClusterBase):
                     errors.append(
                         f"scram secret names must start with AmazonMSK_, got {secret_name!r}"
                     )
-        properties = self._server_properties(
-            is_express, server_properties or {}, allow_weaker_durability, count, errors
+        properties, config_errors = broker_configuration(
+            is_express=is_express,
+            overrides=server_properties or {},
+            allow_weaker=allow_weaker_durability,
+            broker_count=count,
         )
+        errors.extend(config_errors)
         if errors:
             raise ValueError("; ".join(errors))
         assert version is not None  # narrowed: a failed match is an error above
@@ -878,53 +890,6 @@ class KafkaCluster(_KafkaClusterBase):
                 )
         return size
 
-    @staticmethod
-    def _server_properties(
-        is_express: bool,
-        overrides: Mapping[str, str | int | bool],
-        allow_weaker: bool,
-        broker_count: int,
-        errors: list[str],
-    ) -> dict[str, str]:
-        rendered = {key: _render(value) for key, value in overrides.items()}
-        if is_express:
-            for key, fixed in EXPRESS_READ_ONLY_PROPERTIES.items():
-                if key in rendered:
-                    errors.append(
-                        f"server_properties cannot set {key} on express brokers: MSK fixes it "
-                        f"at {fixed}"
-                    )
-            durable = {"auto.create.topics.enable": "false"}
-        else:
-            durable = dict(DURABLE_SERVER_PROPERTIES)
-        merged = {**durable, **rendered}
-        if not allow_weaker:
-            weaker = [
-                f"{key}={merged[key]}"
-                for key in sorted(durable)
-                if _is_weaker(key, merged[key], durable[key])
-            ]
-            if weaker:
-                errors.append(
-                    f"server_properties weakens durability ({', '.join(weaker)}); keep "
-                    + ", ".join(f"{k}={v}" for k, v in sorted(durable.items()))
-                    + " or pass allow_weaker_durability=True"
-                )
-        if not is_express:
-            replication = _as_int(merged["default.replication.factor"])
-            insync = _as_int(merged["min.insync.replicas"])
-            if replication is not None and broker_count >= 1 and replication > broker_count:
-                errors.append(
-                    f"default.replication.factor {replication} is greater than the "
-                    f"{broker_count} brokers; add brokers or lower it"
-                )
-            if replication is not None and insync is not None and insync >= replication:
-                errors.append(
-                    f"min.insync.replicas {insync} must be lower than default.replication.factor "
-                    f"{replication}, or one broker down stops every acks=all producer"
-                )
-        return merged
-
     def _create_scram_secret(
         self, cluster_name: str, removal_policy: RemovalPolicy
     ) -> secretsmanager.ISecret:
@@ -979,13 +944,6 @@ class KafkaCluster(_KafkaClusterBase):
             # MSK volumes cannot shrink.
             disable_scale_in=True,
         )
-
-
-def _is_weaker(key: str, value: str, durable: str) -> bool:
-    if key in ("unclean.leader.election.enable", "auto.create.topics.enable"):
-        return value.lower() != durable
-    number = _as_int(value)
-    return number is None or number < int(durable)
 
 
 class ServerlessKafkaCluster(_KafkaClusterBase):

@@ -42,7 +42,7 @@ DEFAULT_BATCH_SIZE = 100
 
 # AWS::Pipes::Pipe PipeSourceManagedStreamingKafkaParameters: TopicName and ConsumerGroupID
 # patterns (the group pattern also allows '/' and '*', which IAM group ARNs cannot scope).
-_TOPIC_NAME = re.compile(r"^[^.][A-Za-z0-9._-]{1,248}$")
+_TOPIC_NAME = re.compile(limits.PIPE_TOPIC_NAME_PATTERN)
 
 # What a pipe needs to run in the cluster's VPC (EventBridge user guide, "Amazon MSK execution
 # role permissions"). EC2 network-interface actions do not support resource-level permissions.

@@ -28,6 +28,7 @@ from edastack.constructs.kafka_cluster import (
     ServerlessKafkaCluster,
     cluster_child_arn,
 )
+from edastack.constructs.kafka_config import render
 
 # A topic's retention.ms that keeps records forever (Apache Kafka topic configuration).
 RETENTION_FOREVER_MS = -1
@@ -160,7 +161,7 @@ class KafkaTopic(Construct):
         if isinstance(retention, str) and retention != "forever":
             errors.append(f"retention must be a Duration or 'forever', got {retention!r}")
 
-        extra = {key: _render(value) for key, value in (configs or {}).items()}
+        extra = {key: render(value) for key, value in (configs or {}).items()}
         for key in sorted(extra):
             if key in _TYPED_KEYS:
                 errors.append(f"configs sets {key}; use the {_TYPED_KEYS[key]} prop instead")
@@ -201,10 +202,6 @@ def encode_configs(properties: Mapping[str, str]) -> str:
     """Topic configs as ``AWS::MSK::Topic`` wants them: Base64 of ``key=value`` lines, sorted."""
     text = "".join(f"{key}={value}\n" for key, value in sorted(properties.items()))
     return base64.b64encode(text.encode()).decode()
-
-
-def _render(value: str | int | bool) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _valid_topic_name(name: str) -> bool:

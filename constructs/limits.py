@@ -67,6 +67,9 @@ KAFKA_PORTS = {"iam": 9098, "scram": 9096, "mtls": 9094}
 # Kafka sources: batch 1-10,000 records, batching window at most 300 s (AWS::Pipes::Pipe
 # PipeSourceManagedStreamingKafkaParameters).
 PIPE_BATCH_SIZE_MAX = 10_000
+# Kafka sources name their topic by the pattern ^[^.][A-Za-z0-9._-]{1,248}$: at least 2
+# characters, not starting with '.' (AWS::Pipes::Pipe ...KafkaParameters.TopicName).
+PIPE_TOPIC_NAME_PATTERN = r"^[^.][A-Za-z0-9._-]{1,248}$"
 PIPE_BATCH_WINDOW_MAX_S = 300
 
 # --- MSK Connect -------------------------------------------------------------------------

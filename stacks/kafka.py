@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, Fn, Stack
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
@@ -99,7 +99,13 @@ class KafkaStack(Stack):
                 interface_endpoints=endpoints,
             )
         region = blueprint.environment.region
-        zones = [f"{region}{z}" for z in "abcdef"[: net.vpc.azs]] if region else None
+        # Named zones in a known region; in an environment-agnostic stack, the region's first
+        # zones as CloudFormation picks them (Fn::GetAZs): nothing is looked up at synth time.
+        zones = (
+            [f"{region}{z}" for z in "abcdef"[: net.vpc.azs]]
+            if region
+            else [Fn.select(i, Fn.get_azs()) for i in range(net.vpc.azs)]
+        )
         return Network(
             self,
             "Network",
@@ -171,6 +177,8 @@ class KafkaStack(Stack):
             monitoring_level=_MONITORING[c.monitoring],
             broker_log_retention=retention_days(c.log_retention_days),
             server_properties=dict(c.configuration),
+            # validate warns about (and the blueprint acknowledges) a weakened configuration
+            allow_weaker_durability=True,
         )
 
     def _topic(self, t: m.KafkaTopic) -> KafkaTopic:

@@ -363,7 +363,10 @@ network:
   vpc: {create: {azs: 2}}
 kafka:
   clusters:
-    core: {brokers: {count: 2}}
+    core:
+      brokers: {count: 2}
+      configuration: {default.replication.factor: 2, min.insync.replicas: 1}
+      acknowledge: {low-replication: a two-broker sandbox}
   topics:
     orders: {cluster: core, retention: 3d, replication: 2, min_insync: 1}
 """

@@ -50,7 +50,7 @@ CASES = [
     pytest.param(
         (
             "orders: {cluster: core, partitions: 6}",
-            "orders: {cluster: core, partitions: 6, name: o}",
+            "orders: {cluster: core, partitions: 6, name: orders2}",
         ),
         [
             "warning: $.kafka.topics.orders: changing the name of topic 'orders' replaces it: the "
@@ -119,7 +119,8 @@ def test_baseline_flags(tmp_path: Path, change: tuple[str, str], expected: list[
 def test_acknowledged_replacement_is_silent(tmp_path: Path) -> None:
     new = BASE.replace(
         "orders: {cluster: core, partitions: 6}",
-        "orders: {cluster: core, partitions: 6, name: o, acknowledge: {replacement: empty in dev}}",
+        "orders: {cluster: core, partitions: 6, name: orders2, "
+        "acknowledge: {replacement: empty in dev}}",
     )
     assert messages(tmp_path, BASE, new) == []
 

@@ -1227,3 +1227,28 @@ def test_fails_when_an_external_vpc_comes_without_a_security_group() -> None:
             vpc=network.vpc,
         )
     assert str(raised.value) == "vpc needs security_group (how clients are let in), got none"
+
+
+def test_scram_grant_to_a_client_in_another_stack_stays_on_the_clients_side() -> None:
+    stack, cluster = _cluster(client_auth=(KafkaAuth.SCRAM,))
+    client_stack = Stack(
+        stack.node.scope, "Client", env=Environment(account="111111111111", region=REGION)
+    )
+    role = iam.Role(client_stack, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    cluster.grant_consume(role, "orders", "group")
+    client = Template.from_stack(client_stack).to_json()
+    kafka = Template.from_stack(stack).to_json()  # no cycle: both stacks synthesize
+    (policy,) = (r for r in client["Resources"].values() if r["Type"] == "AWS::IAM::Policy")
+    actions = [s["Action"] for s in policy["Properties"]["PolicyDocument"]["Statement"]]
+    assert actions == [
+        ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        "kms:Decrypt",
+    ]
+    key_policies = json.dumps(
+        [
+            r["Properties"]["KeyPolicy"]
+            for r in kafka["Resources"].values()
+            if r["Type"] == "AWS::KMS::Key"
+        ]
+    )
+    assert "Client" not in key_policies  # nothing in the cluster's stack names the client

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -163,3 +164,19 @@ def test_network_has_the_blueprint_endpoints_and_three_private_subnets(
     assert len(subnets) == 3
     assert all(s["Properties"]["MapPublicIpOnLaunch"] is False for s in subnets)
     assert not of_type(template, "AWS::EC2::InternetGateway")
+
+
+def test_an_environment_agnostic_blueprint_places_its_subnets_with_fn_get_azs(
+    tmp_path: Path, build_blueprint: Callable[..., dict[str, Stack]]
+) -> None:
+    path = tmp_path / "agnostic.yaml"
+    path.write_text(
+        "blueprint: agnostic\nkafka:\n  clusters:\n    c: {type: serverless}\n", encoding="utf-8"
+    )
+    template = Template.from_stack(build_blueprint(path)["agnostic-kafka"]).to_json()
+    zones = [
+        s["Properties"]["AvailabilityZone"]
+        for s in template["Resources"].values()
+        if s["Type"] == "AWS::EC2::Subnet"
+    ]
+    assert zones == [{"Fn::Select": [i, {"Fn::GetAZs": ""}]} for i in range(3)]

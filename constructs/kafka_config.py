@@ -1,0 +1,110 @@
+"""Kafka broker configuration: edastack's durable defaults and what may override them.
+
+No CDK import: ``KafkaCluster`` builds its MSK configuration with :func:`broker_configuration`,
+and ``edastack validate`` calls the same function, so a configuration the construct would refuse
+is reported at the blueprint's line instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from edastack.constructs import limits
+
+# The Standard-broker defaults edastack changes for durability (aws-facts.md, "MSK").
+DURABLE_SERVER_PROPERTIES: Mapping[str, str] = {
+    "auto.create.topics.enable": "false",
+    "default.replication.factor": "3",
+    "min.insync.replicas": "2",
+    "unclean.leader.election.enable": "false",
+}
+# On Express brokers MSK fixes these at durable values and rejects them in a configuration
+# (MSK developer guide, "Express brokers read-only configurations").
+EXPRESS_READ_ONLY_PROPERTIES: Mapping[str, str] = {
+    "default.replication.factor": str(limits.EXPRESS_REPLICATION_FACTOR),
+    "min.insync.replicas": str(limits.EXPRESS_MIN_INSYNC_REPLICAS),
+    "unclean.leader.election.enable": "false",
+}
+
+
+def broker_configuration(
+    *,
+    is_express: bool,
+    overrides: Mapping[str, str | int | bool],
+    allow_weaker: bool,
+    broker_count: int,
+) -> tuple[dict[str, str], list[str]]:
+    """The broker properties (durable defaults with ``overrides`` on top) and what is wrong.
+
+    Express brokers: MSK fixes replication, min.insync and unclean election; overriding them is
+    an error. Standard brokers: a weaker value for a durable default is an error unless
+    ``allow_weaker``; the default replication factor must fit the brokers, and min.insync must
+    stay below it.
+    """
+    errors: list[str] = []
+    rendered = {key: render(value) for key, value in overrides.items()}
+    if is_express:
+        for key, fixed in EXPRESS_READ_ONLY_PROPERTIES.items():
+            if key in rendered:
+                errors.append(
+                    f"server_properties cannot set {key} on express brokers: MSK fixes it "
+                    f"at {fixed}"
+                )
+        durable = {"auto.create.topics.enable": "false"}
+    else:
+        durable = dict(DURABLE_SERVER_PROPERTIES)
+    merged = {**durable, **rendered}
+    if not allow_weaker:
+        weaker = [
+            f"{key}={merged[key]}"
+            for key in sorted(durable)
+            if _is_weaker(key, merged[key], durable[key])
+        ]
+        if weaker:
+            errors.append(
+                f"server_properties weakens durability ({', '.join(weaker)}); keep "
+                + ", ".join(f"{k}={v}" for k, v in sorted(durable.items()))
+                + " or pass allow_weaker_durability=True"
+            )
+    if not is_express:
+        replication = as_int(merged["default.replication.factor"])
+        insync = as_int(merged["min.insync.replicas"])
+        if replication is not None and broker_count >= 1 and replication > broker_count:
+            errors.append(
+                f"default.replication.factor {replication} is greater than the "
+                f"{broker_count} brokers; add brokers or lower it"
+            )
+        if replication is not None and insync is not None and insync >= replication:
+            errors.append(
+                f"min.insync.replicas {insync} must be lower than default.replication.factor "
+                f"{replication}, or one broker down stops every acks=all producer"
+            )
+    return merged, errors
+
+
+def weakened(overrides: Mapping[str, str | int | bool]) -> list[str]:
+    """``key=value`` for each override weaker than edastack's durable default."""
+    rendered = {key: render(value) for key, value in overrides.items()}
+    return [
+        f"{key}={rendered[key]}"
+        for key in sorted(DURABLE_SERVER_PROPERTIES)
+        if key in rendered and _is_weaker(key, rendered[key], DURABLE_SERVER_PROPERTIES[key])
+    ]
+
+
+def render(value: str | int | bool) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def as_int(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _is_weaker(key: str, value: str, durable: str) -> bool:
+    if key in ("unclean.leader.election.enable", "auto.create.topics.enable"):
+        return value.lower() != durable
+    number = as_int(value)
+    return number is None or number < int(durable)

@@ -1,0 +1,69 @@
+"""validate reports what the MSK configuration of a cluster would be refused or weakened for."""
+
+from pathlib import Path
+
+import pytest
+
+from edastack.blueprints.validate import validate_file
+
+BASE = """\
+blueprint: x
+network: {{vpc: {{create: {{azs: 2}}}}}}
+kafka:
+  clusters:
+    c: {cluster}
+  topics:
+    tt: {{cluster: c, replication: 2, min_insync: 1, acknowledge: {{low-replication: two brokers}}}}
+"""
+
+
+def messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cluster: str) -> list[str]:
+    monkeypatch.chdir(tmp_path)
+    Path("bp.yaml").write_text(BASE.format(cluster=cluster))
+    return [f.format() for f in validate_file("bp.yaml").findings]
+
+
+@pytest.mark.parametrize(
+    ("cluster", "expected"),
+    [
+        pytest.param(
+            "{brokers: {count: 2}}",
+            [
+                "bp.yaml:5:8: $.kafka.clusters.c.configuration: default.replication.factor 3 is "
+                "greater than the 2 brokers; add brokers or lower it"
+            ],
+            id="two_brokers_with_the_durable_defaults",
+        ),
+        pytest.param(
+            "{brokers: {count: 2}, configuration: {default.replication.factor: 2, "
+            "min.insync.replicas: 1}}",
+            [
+                "bp.yaml:5:45: $.kafka.clusters.c.configuration: warning: configuration weakens "
+                "edastack's durable defaults (default.replication.factor=2, min.insync.replicas=1):"
+                " a broker failure can lose acknowledged writes; acknowledge: {low-replication: "
+                "<reason>}"
+            ],
+            id="weakened_without_acknowledgement",
+        ),
+        pytest.param(
+            "{brokers: {count: 2}, configuration: {default.replication.factor: 2, "
+            "min.insync.replicas: 1}, acknowledge: {low-replication: a two-broker sandbox}}",
+            [],
+            id="weakened_and_acknowledged",
+        ),
+        pytest.param(
+            "{brokers: {count: 2}, configuration: {default.replication.factor: 2, "
+            "min.insync.replicas: 2}, acknowledge: {low-replication: a two-broker sandbox}}",
+            [
+                "bp.yaml:5:45: $.kafka.clusters.c.configuration: min.insync.replicas 2 must be "
+                "lower than default.replication.factor 2, or one broker down stops every acks=all "
+                "producer"
+            ],
+            id="min_insync_not_below_replication",
+        ),
+    ],
+)
+def test_broker_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cluster: str, expected: list[str]
+) -> None:
+    assert messages(tmp_path, monkeypatch, cluster) == expected
