@@ -153,6 +153,7 @@ class _Builder:
                 vpc_id=imp["vpc_id"],
                 private_subnet_ids=tuple(imp["private_subnet_ids"]),
                 availability_zones=tuple(imp["availability_zones"]),
+                cidr=imp.get("cidr"),
             )
             if "create" in vpc_spec:
                 self.findings.append(

@@ -7,6 +7,7 @@ deliberate-risk notices that an entity can acknowledge with a reason
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,6 +23,7 @@ from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one
 from edastack.blueprints.patterns import check_pattern, matches
 from edastack.blueprints.units import human_seconds
 from edastack.constructs import limits
+from edastack.constructs.bridge_checks import consumer_errors, event_errors
 from edastack.constructs.draft4 import SchemaConversionError, to_draft4
 from edastack.constructs.kafka_config import broker_configuration, weakened
 
@@ -95,6 +97,7 @@ class _Checks:
         yield from self.rules()
         yield from self.bridges()
         yield from self.contracts()
+        yield from self.queues()
         yield from self.acknowledgements()
 
     # --- helpers -----------------------------------------------------------------------------
@@ -198,6 +201,39 @@ class _Checks:
 
     def network(self) -> Iterator[Finding]:
         vpc = self.bp.network.vpc
+        where: Path = ("network", "vpc")
+        if isinstance(vpc, m.ImportVpc):
+            if len(vpc.private_subnet_ids) != len(vpc.availability_zones):
+                yield error(
+                    "network",
+                    (*where, "import"),
+                    "give one availability zone per private subnet, in the same order: "
+                    f"{len(vpc.private_subnet_ids)} subnets, {len(vpc.availability_zones)} zones",
+                )
+            if self.bp.network.endpoints and vpc.cidr is None:
+                yield error(
+                    "network",
+                    ("network", "endpoints"),
+                    "interface endpoints in an imported VPC need its cidr (network.vpc.import."
+                    "cidr): their security group admits HTTPS from it",
+                )
+        else:
+            try:
+                block = ipaddress.ip_network(vpc.cidr)
+                if not block.is_private:
+                    yield error(
+                        "network",
+                        (*where, "create", "cidr"),
+                        f"{vpc.cidr} is not a private network; use 10.0.0.0/8, 172.16.0.0/12 "
+                        "or 192.168.0.0/16",
+                    )
+            except ValueError:
+                yield error(
+                    "network",
+                    (*where, "create", "cidr"),
+                    f"{vpc.cidr} is not a network address (host bits set, or not IPv4); "
+                    "e.g. 10.0.0.0/16",
+                )
         if isinstance(vpc, m.CreateVpc):
             yield from self.log_retention(
                 vpc.flow_logs_retention_days, ("network", "vpc", "create", "flow_logs")
@@ -216,6 +252,26 @@ class _Checks:
                     "serverless-auth",
                     (*p, "auth"),
                     f"MSK Serverless supports only IAM authentication, found {', '.join(c.auth)}",
+                )
+            if c.certificate_authorities and "mtls" not in c.auth:
+                yield error(
+                    "cluster-option",
+                    (*p, "certificate_authorities"),
+                    "certificate_authorities apply to mtls auth, which this cluster does not "
+                    f"enable ({', '.join(c.auth)})",
+                )
+            if c.type == "external" and len(c.auth) > 1:
+                yield error(
+                    "cluster-option",
+                    (*p, "auth"),
+                    "an external cluster is reached with one auth mode; name the one its clients "
+                    f"use, found {', '.join(c.auth)}",
+                )
+            if c.type == "external" and c.auth == ("iam",) and c.secret_arn:
+                yield error(
+                    "cluster-option",
+                    (*p, "secret"),
+                    "iam auth uses no secret; secret applies to scram and mtls",
                 )
             if "mtls" in c.auth and not c.certificate_authorities and c.type != "external":
                 yield error(
@@ -286,11 +342,11 @@ class _Checks:
                 continue
             yield from self.broker_configuration(c)
             broker_type = c.broker_type or ""
-            if c.type == "express" and not broker_type.startswith("express."):
+            if c.type == "express" and not broker_type.startswith("express.m7g."):
                 yield error(
                     "broker-type",
                     (*p, "brokers", "type"),
-                    f"express clusters use express.* broker types (e.g. express.m7g.large), "
+                    f"express clusters use express.m7g.* broker types (e.g. express.m7g.large), "
                     f"found {broker_type}",
                 )
             if c.type == "standard" and not broker_type.startswith("kafka."):
@@ -394,6 +450,12 @@ class _Checks:
                     "topic-config",
                     (*p, "configs", key),
                     f"set {key} with {TYPED_TOPIC_CONFIGS[key]}, not in configs",
+                )
+            if t.max_message_bytes is not None and t.max_message_bytes < 1:
+                yield error(
+                    "topic-config",
+                    (*p, "max_message_size"),
+                    f"max_message_size must be at least 1 byte, found {t.max_message_bytes}",
                 )
             if t.partitions < 1:
                 yield error(
@@ -530,14 +592,22 @@ class _Checks:
         if t.retry != inherited:
             yield from self.retry(t.retry, t.path)
         where = (*t.path, t.kind)
-        if t.kind == "sqs" and not t.is_arn:
-            yield from self.ref(where, "queues", "queue", t.ref, self.bp.queues)
+        if t.kind == "sqs":
+            if not t.is_arn:
+                yield from self.ref(where, "queues", "queue", t.ref, self.bp.queues)
             queue = self.bp.queues.get(t.ref)
-            if queue is not None and queue.fifo and not t.message_group:
+            fifo = t.ref.endswith(".fifo") if t.is_arn else (queue is not None and queue.fifo)
+            if (t.is_arn or queue is not None) and fifo and not t.message_group:
                 yield error(
                     "target-option",
                     t.path,
                     f"queue '{t.ref}' is FIFO: the target needs message_group",
+                )
+            if (t.is_arn or queue is not None) and not fifo and t.message_group:
+                yield error(
+                    "target-option",
+                    (*t.path, "message_group"),
+                    f"queue '{t.ref}' is a standard queue: message_group applies to FIFO queues",
                 )
         if t.kind == "bus" and not t.is_arn:
             yield from self.ref(where, "buses", "bus", t.ref, self.bp.buses)
@@ -662,6 +732,7 @@ class _Checks:
                     f"kafka-connect.{suggestion} (and match it in rules)",
                 )
         yield from self.endpoints(b)
+        yield from self.bridge_options(b, cluster)
         if b.lambda_.on_failure_topic:
             failure = self.bp.topics.get(b.lambda_.on_failure_topic)
             where = (*p, "lambda", "on_failure", "topic")
@@ -706,7 +777,74 @@ class _Checks:
                 f"internet access: add {', '.join(missing)} to network.endpoints",
             )
 
+    def bridge_options(self, b: m.KafkaToBus, cluster: m.KafkaCluster) -> Iterator[Finding]:
+        """What the bridge constructs would refuse, reported at the bridge."""
+        p = b.path
+        for problem in event_errors(b.detail_type, b.source):
+            yield error("bridge-option", (*p, "to"), problem)
+        options = {"lambda": b.lambda_, "pipe": b.pipe}.get(b.via)
+        if isinstance(options, m.LambdaOptions | m.PipeOptions):
+            for problem in consumer_errors(options.consumer_group, options.starting_position):
+                yield error("bridge-option", (*p, b.via), problem)
+            window = options.batch_window_s
+            if window is not None and window > limits.BATCH_WINDOW_MAX_S:
+                yield error(
+                    "bridge-option",
+                    (*p, b.via, "batch_window"),
+                    f"batch_window is at most {limits.BATCH_WINDOW_MAX_S}s, found {window}s",
+                )
+        if b.via == "lambda" and cluster.type != "external" and cluster.auth == ("mtls",):
+            yield error(
+                "bridge-mechanism",
+                (*p, "via"),
+                f"cluster '{cluster.name}' allows only mtls: a Lambda event source mapping "
+                "needs a client certificate secret edastack does not manage; enable iam (or "
+                "scram) on the cluster",
+            )
+        if b.via == "connector" and b.connector is not None:
+            c = b.connector
+            if any(ch in b.detail_type for ch in ",:"):
+                yield error(
+                    "bridge-option",
+                    (*p, "to", "detail_type"),
+                    "the connector lists topics as topic:detail-type,...; a detail_type cannot "
+                    f"contain ',' or ':', found {b.detail_type!r}",
+                )
+            if c.max_workers is not None and c.max_workers <= c.workers:
+                yield error(
+                    "bridge-option",
+                    (*p, "connector", "autoscale", "max_workers"),
+                    f"max_workers ({c.max_workers}) must be above workers ({c.workers})",
+                )
+            topic = self.bp.topics[b.topic]
+            dlq = c.dlq_topic or f"{topic.topic_name}.dlq"
+            if dlq == topic.topic_name:
+                yield error(
+                    "bridge-option",
+                    (*p, "connector", "dlq_topic"),
+                    "the dead-letter topic must differ from the topic it protects",
+                )
+            clash = [
+                t.name
+                for t in self.bp.topics.values()
+                if t.cluster == topic.cluster and t.topic_name == dlq
+            ]
+            if clash:
+                yield error(
+                    "duplicate-name",
+                    (*p, "connector"),
+                    f"the connector creates dead-letter topic '{dlq}', which topic '{clash[0]}' "
+                    "already names; set connector.dlq_topic",
+                )
+
     def producer(self, b: m.BusToKafka) -> Iterator[Finding]:
+        bus = self.bp.buses.get(b.bus)
+        if b.dead_letter.scope == "bus" and bus is not None and bus.import_arn:
+            yield error(
+                "dlq-scope",
+                (*b.path, "dlq"),
+                f"bus '{b.bus}' is imported, so it has no shared DLQ here; use dlq: rule",
+            )
         yield from self.foreign_bus(
             self.bp.buses.get(b.bus), (*b.path, "from", "bus"), "a bridge rule"
         )
@@ -740,42 +878,75 @@ class _Checks:
     def contracts(self) -> Iterator[Finding]:
         for c in self.bp.contracts.values():
             where = (*c.path, "schema")
-            cls = validators.validator_for(c.schema, default=validators.Draft202012Validator)
-            try:
-                cls.check_schema(dict(c.schema))
-            except SchemaError as exc:
-                yield error("contract-schema", where, f"not a valid JSON Schema: {exc.message}")
-                continue
-            try:
-                to_draft4(dict(c.schema))
-            except SchemaConversionError as exc:
+            dialect = c.schema.get("$schema")
+            if dialect is not None and not isinstance(dialect, str):
                 yield error(
                     "contract-schema",
                     where,
-                    "EventBridge's schema registry cannot take this schema: "
-                    + "; ".join(exc.errors),
+                    f"$schema names the JSON Schema dialect as a URI string, found {dialect!r}",
                 )
-            # Only references inside the contract's schema: validate never goes to the network.
-            validator = cls(dict(c.schema), registry=Registry(retrieve=_no_retrieval))  # type: ignore[call-arg]
-            for i, example in enumerate(c.examples):
-                try:
-                    problems = sorted(validator.iter_errors(example), key=lambda e: list(e.path))
-                except Unresolvable as exc:
-                    yield error(
-                        "contract-schema",
-                        where,
-                        f"cannot resolve $ref '{_ref(exc)}': a contract schema "
-                        "may only refer to its own definitions",
-                    )
-                    break
-                if problems:
-                    first = problems[0]
-                    at = "".join(f"[{x!r}]" if isinstance(x, int) else f".{x}" for x in first.path)
-                    yield error(
-                        "contract-example",
-                        (*c.path, "examples", i),
-                        f"example does not match the schema: detail{at}: {first.message}",
-                    )
+                continue
+            try:
+                yield from self.contract(c, where)
+            except RecursionError:
+                yield error(
+                    "contract-schema",
+                    where,
+                    "the schema refers to itself without end ($ref cycle with nothing in between)",
+                )
+
+    def contract(self, c: m.Contract, where: Path) -> Iterator[Finding]:
+        cls = validators.validator_for(c.schema, default=validators.Draft202012Validator)
+        try:
+            cls.check_schema(dict(c.schema))
+        except SchemaError as exc:
+            yield error("contract-schema", where, f"not a valid JSON Schema: {exc.message}")
+            return
+        try:
+            to_draft4(dict(c.schema))
+        except SchemaConversionError as exc:
+            yield error(
+                "contract-schema",
+                where,
+                "EventBridge's schema registry cannot take this schema: " + "; ".join(exc.errors),
+            )
+        # Only references inside the contract's schema: validate never goes to the network.
+        validator = cls(dict(c.schema), registry=Registry(retrieve=_no_retrieval))  # type: ignore[call-arg]
+        for i, example in enumerate(c.examples):
+            try:
+                problems = sorted(validator.iter_errors(example), key=lambda e: list(e.path))
+            except Unresolvable as exc:
+                yield error(
+                    "contract-schema",
+                    where,
+                    f"cannot resolve $ref '{_ref(exc)}': a contract schema "
+                    "may only refer to its own definitions",
+                )
+                break
+            if problems:
+                first = problems[0]
+                at = "".join(f"[{x!r}]" if isinstance(x, int) else f".{x}" for x in first.path)
+                yield error(
+                    "contract-example",
+                    (*c.path, "examples", i),
+                    f"example does not match the schema: detail{at}: {first.message}",
+                )
+
+    def queues(self) -> Iterator[Finding]:
+        for q in self.bp.queues.values():
+            if not limits.SQS_RETENTION_MIN_S <= q.retention_s <= limits.SQS_RETENTION_MAX_S:
+                yield error(
+                    "queue-option",
+                    (*q.path, "retention"),
+                    f"SQS keeps messages 60s to 14d, found {human_seconds(q.retention_s)}",
+                )
+            if q.visibility_timeout_s > limits.SQS_VISIBILITY_TIMEOUT_MAX_S:
+                yield error(
+                    "queue-option",
+                    (*q.path, "visibility_timeout"),
+                    "SQS visibility timeouts are at most 12h, found "
+                    f"{human_seconds(q.visibility_timeout_s)}",
+                )
 
     def acknowledgements(self) -> Iterator[Finding]:
         entities: list[Any] = [

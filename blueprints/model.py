@@ -62,6 +62,7 @@ class ImportVpc:
     vpc_id: str
     private_subnet_ids: tuple[str, ...]
     availability_zones: tuple[str, ...]
+    cidr: str | None = None  # needed for interface endpoints
 
 
 @dataclass(frozen=True, slots=True)

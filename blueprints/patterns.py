@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -50,7 +51,8 @@ def _show(value: Any) -> str:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite number: NaN and infinities have no JSON form EventBridge could read."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def check_pattern(pattern: Mapping[str, Any], path: Path) -> list[Finding]:

@@ -64,7 +64,7 @@ DEFAULT_EBS_STORAGE_GIB = 1_000
 DEFAULT_STORAGE_TARGET_PERCENT = 60
 
 _CLUSTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
-_KAFKA_VERSION = re.compile(r"^(\d+)\.(\d+)(\.\d+|\.x)?(\.tiered)?$")
+_KAFKA_VERSION = re.compile(r"^(\d+)\.(\d+)(\.\d+|\.x)?(\.tiered|\.kraft)?$")
 _EXPRESS_INSTANCE = re.compile(r"^express\.m7g\.(large|\d*xlarge)$")
 _TOPIC_NAME = re.compile(limits.KAFKA_TOPIC_NAME_PATTERN)
 _CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster/[^/]+/[^/]+$")

@@ -69,6 +69,12 @@ def broker_configuration(
     if not is_express:
         replication = as_int(merged["default.replication.factor"])
         insync = as_int(merged["min.insync.replicas"])
+        for key, number in (
+            ("default.replication.factor", replication),
+            ("min.insync.replicas", insync),
+        ):
+            if number is None:
+                errors.append(f"{key} must be a whole number, got {merged[key]!r}")
         if replication is not None and broker_count >= 1 and replication > broker_count:
             errors.append(
                 f"default.replication.factor {replication} is greater than the "

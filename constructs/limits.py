@@ -31,6 +31,8 @@ EVENT_PATTERN_MAX_CHARS = 4_096
 # Message retention maximum: 14 days (SQS quotas).
 SQS_RETENTION_MAX_S = 1_209_600
 SQS_RETENTION_MIN_S = 60
+# Visibility timeout at most 12 hours (SQS quotas).
+SQS_VISIBILITY_TIMEOUT_MAX_S = 43_200
 # Redrive policy maxReceiveCount: 1-1,000 (SQS developer guide, "Dead-letter queues").
 SQS_MAX_RECEIVES_MAX = 1_000
 
@@ -67,6 +69,8 @@ KAFKA_PORTS = {"iam": 9098, "scram": 9096, "mtls": 9094}
 # Kafka sources: batch 1-10,000 records, batching window at most 300 s (AWS::Pipes::Pipe
 # PipeSourceManagedStreamingKafkaParameters).
 PIPE_BATCH_SIZE_MAX = 10_000
+# Batching window of a Kafka source, pipe or Lambda event source mapping: at most 300 s.
+BATCH_WINDOW_MAX_S = 300
 # Kafka sources name their topic by the pattern ^[^.][A-Za-z0-9._-]{1,248}$: at least 2
 # characters, not starting with '.' (AWS::Pipes::Pipe ...KafkaParameters.TopicName).
 PIPE_TOPIC_NAME_PATTERN = r"^[^.][A-Za-z0-9._-]{1,248}$"

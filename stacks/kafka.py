@@ -95,6 +95,7 @@ class KafkaStack(Stack):
                     vpc_id=net.vpc.vpc_id,
                     private_subnet_ids=net.vpc.private_subnet_ids,
                     availability_zones=net.vpc.availability_zones,
+                    vpc_cidr_block=net.vpc.cidr,
                 ),
                 interface_endpoints=endpoints,
             )
