@@ -98,6 +98,7 @@ class _Checks:
         yield from self.bridges()
         yield from self.contracts()
         yield from self.queues()
+        yield from self.stack_size()
         yield from self.acknowledgements()
 
     # --- helpers -----------------------------------------------------------------------------
@@ -947,6 +948,27 @@ class _Checks:
                     "SQS visibility timeouts are at most 12h, found "
                     f"{human_seconds(q.visibility_timeout_s)}",
                 )
+
+    def stack_size(self) -> Iterator[Finding]:
+        """The events stack is one CloudFormation stack: at most 500 resources.
+
+        A lower bound, counted from what every rule, target, queue, bus and bridge always
+        creates (a rule and its own DLQ queue, policy and alarm; a permission or role per
+        target; ...): above 500, synthesis is certain to fail.
+        """
+        rules = list(self.bp.rules.values())
+        count = sum(1 + (3 if r.dead_letter.scope == "rule" else 0) + len(r.targets) for r in rules)
+        count += 5 * len(self.bp.queues)
+        count += sum(4 for b in self.bp.buses.values() if b.import_arn is None)
+        count += 6 * len(self.bp.bridges)
+        if count > limits.STACK_RESOURCES_MAX:
+            yield warning(
+                "stack-size",
+                ("eventbridge", "rules"),
+                f"the events stack would hold at least {count:,} resources; CloudFormation "
+                f"refuses more than {limits.STACK_RESOURCES_MAX} in one stack, so synthesis "
+                "will fail: split the blueprint (e.g. one blueprint per bus)",
+            )
 
     def acknowledgements(self) -> Iterator[Finding]:
         entities: list[Any] = [

@@ -220,6 +220,11 @@ def _synth(args: argparse.Namespace) -> int:
         for finding in exc.findings:
             print(finding.format())
         return EXIT_FINDINGS
+    except RuntimeError as exc:
+        if "TooManyResourcesInStack" not in str(exc):
+            raise
+        print(f"edastack synth: {exc} (split the blueprint)", file=sys.stderr)
+        return EXIT_FINDINGS
     _print_stacks(stacks)
     print(f"wrote {_plural(len(stacks), 'stack')} to {args.out}")
     return EXIT_OK
