@@ -217,7 +217,7 @@ def main() -> None:
             f"{len(bp.rules)} rules, {targets} targets, {len(bp.buses)} buses, "
             f"{len(bp.topics)} topics, {len(bp.clusters)} clusters, {len(bp.bridges)} bridges, "
             f"{len(bp.contracts)} contracts; environments: {', '.join(report.blueprints)}; "
-            f"{len(report.warnings)} warnings"
+            f"warnings: {', '.join(sorted({w.code for w in report.warnings})) or 'none'}"
         )
 
         times = _time(lambda: v.validate_file(path), args.runs)
