@@ -233,6 +233,21 @@ class _KafkaClusterBase(Construct):
     client_secret: secretsmanager.ISecret | None
     _client_ports: tuple[int, ...]
 
+    def _closed_security_group(self, vpc: ec2.IVpc, description: str) -> ec2.SecurityGroup:
+        """The cluster's security group, with no rule until clients are allowed in."""
+        security_group = ec2.SecurityGroup(
+            self,
+            "SecurityGroup",
+            vpc=vpc,
+            description=description,
+            allow_all_outbound=False,
+        )
+        self.security_group = security_group
+        self.connections = ec2.Connections(
+            security_groups=[security_group], default_port=ec2.Port.tcp(self.auth_mode.port)
+        )
+        return security_group
+
     def allow_clients_from(self, peer: ec2.IConnectable) -> None:
         """Open the ports of the enabled auth modes to ``peer``'s security groups.
 
@@ -713,16 +728,8 @@ class KafkaCluster(_KafkaClusterBase):
         self.vpc = vpc
         self.subnets = ec2.SubnetSelection(subnets=subnets)
 
-        security_group = ec2.SecurityGroup(
-            self,
-            "SecurityGroup",
-            vpc=vpc,
-            description=f"MSK cluster {name}: Kafka ports open only to added client groups",
-            allow_all_outbound=False,
-        )
-        self.security_group = security_group
-        self.connections = ec2.Connections(
-            security_groups=[security_group], default_port=ec2.Port.tcp(self.auth_mode.port)
+        security_group = self._closed_security_group(
+            vpc, f"MSK cluster {name}: Kafka ports open only to added client groups"
         )
 
         self.log_group = encrypted_log_group(
@@ -1012,16 +1019,8 @@ class ServerlessKafkaCluster(_KafkaClusterBase):
         self.client_secret = None
         self.vpc = vpc
         self.subnets = ec2.SubnetSelection(subnets=subnets)
-        security_group = ec2.SecurityGroup(
-            self,
-            "SecurityGroup",
-            vpc=vpc,
-            description=f"MSK Serverless cluster {name}: IAM port open only to added clients",
-            allow_all_outbound=False,
-        )
-        self.security_group = security_group
-        self.connections = ec2.Connections(
-            security_groups=[security_group], default_port=ec2.Port.tcp(KafkaAuth.IAM.port)
+        security_group = self._closed_security_group(
+            vpc, f"MSK Serverless cluster {name}: IAM port open only to added clients"
         )
         self.resource = msk.CfnServerlessCluster(
             self,

@@ -72,9 +72,10 @@ _TOPIC_NAME = re.compile(limits.KAFKA_TOPIC_NAME_PATTERN)
 # What a Lambda event source mapping on MSK needs on the cluster (Lambda developer guide,
 # "Amazon MSK event source: required execution role permissions").
 _MSK_SOURCE_ACTIONS = ("kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers")
-# The pollers' network interfaces in the cluster's VPC (same guide). EC2 network-interface
-# actions do not support resource-level permissions, hence the only ``*`` resource here.
-_POLLER_VPC_ACTIONS = (
+# The pollers' network interfaces in the cluster's VPC, for a Lambda event source mapping and an
+# EventBridge pipe alike (Lambda and EventBridge user guides). EC2 network-interface actions do
+# not support resource-level permissions, hence the only ``*`` resource here.
+POLLER_VPC_ACTIONS = (
     "ec2:CreateNetworkInterface",
     "ec2:DeleteNetworkInterface",
     "ec2:DescribeNetworkInterfaces",
@@ -300,7 +301,7 @@ class KafkaToBusFunction(Construct):
             in_vpc = True
         if in_vpc:
             self.role.add_to_policy(
-                iam.PolicyStatement(actions=list(_POLLER_VPC_ACTIONS), resources=["*"])
+                iam.PolicyStatement(actions=list(POLLER_VPC_ACTIONS), resources=["*"])
             )
         if cluster.security_group is not None:
             # The pollers' network interfaces carry the cluster's security group. The peer is

@@ -35,7 +35,10 @@ from edastack.constructs import limits
 from edastack.constructs.bridge_checks import consumer_errors, event_errors
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
-from edastack.constructs.kafka_forwarder import acknowledge_wildcard_resources
+from edastack.constructs.kafka_forwarder import (
+    POLLER_VPC_ACTIONS,
+    acknowledge_wildcard_resources,
+)
 
 StartingPosition = Literal["latest", "trim_horizon"]
 DEFAULT_BATCH_SIZE = 100
@@ -44,16 +47,6 @@ DEFAULT_BATCH_SIZE = 100
 # patterns (the group pattern also allows '/' and '*', which IAM group ARNs cannot scope).
 _TOPIC_NAME = re.compile(limits.PIPE_TOPIC_NAME_PATTERN)
 
-# What a pipe needs to run in the cluster's VPC (EventBridge user guide, "Amazon MSK execution
-# role permissions"). EC2 network-interface actions do not support resource-level permissions.
-_VPC_ACTIONS = (
-    "ec2:CreateNetworkInterface",
-    "ec2:DeleteNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeVpcs",
-)
 _VPC_WILDCARDS = (
     "only the EC2 network-interface actions of the pipe's pollers in the cluster's VPC are on "
     "'*' (EC2 offers no resource-level permissions for them); every other statement of this "
@@ -169,7 +162,9 @@ class KafkaToBusPipe(Construct):
                 resources=[cluster_arn],
             )
         )
-        self.role.add_to_policy(iam.PolicyStatement(actions=list(_VPC_ACTIONS), resources=["*"]))
+        self.role.add_to_policy(
+            iam.PolicyStatement(actions=list(POLLER_VPC_ACTIONS), resources=["*"])
+        )
         acknowledge_wildcard_resources(self.role, _VPC_WILDCARDS)
         event_bus.grant_put_events_to(self.role)
         if enrichment is not None:
