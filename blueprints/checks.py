@@ -18,14 +18,14 @@ from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
 
+from edastack.aws import limits
+from edastack.aws.bridge_checks import consumer_errors, event_errors
+from edastack.aws.draft4 import SchemaConversionError, to_draft4
+from edastack.aws.kafka_config import broker_configuration, weakened
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of, warning
 from edastack.blueprints.patterns import check_pattern, matches
 from edastack.blueprints.units import human_seconds
-from edastack.constructs import limits
-from edastack.constructs.bridge_checks import consumer_errors, event_errors
-from edastack.constructs.draft4 import SchemaConversionError, to_draft4
-from edastack.constructs.kafka_config import broker_configuration, weakened
 
 _CONNECTOR_ID = re.compile(limits.KAFKA_CONNECTOR_ID_PATTERN)
 

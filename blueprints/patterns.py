@@ -14,8 +14,8 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from edastack.aws.limits import EVENT_PATTERN_MAX_CHARS
 from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of
-from edastack.constructs.limits import EVENT_PATTERN_MAX_CHARS
 
 OPERATORS = (
     "prefix",

@@ -11,7 +11,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from edastack.constructs import limits
+from edastack.aws import limits
 from edastack.constructs.encryption_key import new_key
 
 _EVENTS_PRINCIPAL = "events.amazonaws.com"

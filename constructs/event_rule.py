@@ -18,7 +18,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from edastack.constructs import limits
+from edastack.aws import limits
 from edastack.constructs.dead_letter import DeadLetterQueue
 
 # AWS::Events::Rule Target.Id: 1-64 characters of [.\-_A-Za-z0-9].

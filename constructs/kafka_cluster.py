@@ -50,12 +50,12 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
 from constructs import Construct, Node
 
-from edastack.constructs import limits
-from edastack.constructs.encryption_key import encrypted_log_group, new_key
-from edastack.constructs.kafka_config import (
+from edastack.aws import limits
+from edastack.aws.kafka_config import (
     EXPRESS_READ_ONLY_PROPERTIES,
     broker_configuration,
 )
+from edastack.constructs.encryption_key import encrypted_log_group, new_key
 
 DEFAULT_KAFKA_VERSION = "3.8.x"
 DEFAULT_INSTANCE_TYPE = "kafka.m7g.large"

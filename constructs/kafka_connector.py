@@ -33,7 +33,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from edastack.constructs import limits
+from edastack.aws import limits
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_cluster import (
     KafkaAuth,

@@ -37,8 +37,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from edastack.constructs import limits
-from edastack.constructs.bridge_checks import consumer_errors, event_errors
+from edastack.aws import limits
+from edastack.aws.bridge_checks import consumer_errors, event_errors
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.function_code import (

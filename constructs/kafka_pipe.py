@@ -31,8 +31,8 @@ from aws_cdk import aws_pipes as pipes
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from edastack.constructs import limits
-from edastack.constructs.bridge_checks import consumer_errors, event_errors
+from edastack.aws import limits
+from edastack.aws.bridge_checks import consumer_errors, event_errors
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
 from edastack.constructs.kafka_forwarder import (

@@ -20,7 +20,8 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_msk as msk
 from constructs import Construct
 
-from edastack.constructs import limits
+from edastack.aws import limits
+from edastack.aws.kafka_config import render
 from edastack.constructs.kafka_cluster import (
     ExternalKafkaCluster,
     IKafkaCluster,
@@ -28,7 +29,6 @@ from edastack.constructs.kafka_cluster import (
     ServerlessKafkaCluster,
     cluster_child_arn,
 )
-from edastack.constructs.kafka_config import render
 
 # A topic's retention.ms that keeps records forever (Apache Kafka topic configuration).
 RETENTION_FOREVER_MS = -1

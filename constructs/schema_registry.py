@@ -1,7 +1,7 @@
 """An EventBridge schema registry holding one Draft-4 envelope schema per event contract.
 
 EventBridge accepts JSON Schema only as Draft 4 (``AWS::EventSchemas::Schema`` Type
-``JSONSchemaDraft4``); :mod:`edastack.constructs.draft4` converts contracts written in any
+``JSONSchemaDraft4``); :mod:`edastack.aws.draft4` converts contracts written in any
 draft and wraps each ``detail`` schema in the EventBridge event envelope.
 """
 
@@ -15,7 +15,7 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_eventschemas as eventschemas
 from constructs import Construct
 
-from edastack.constructs.draft4 import (
+from edastack.aws.draft4 import (
     EventContract,
     SchemaConversionError,
     envelope_schema,

@@ -27,7 +27,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from edastack.constructs import limits
+from edastack.aws import limits
 from edastack.constructs.encryption_key import encrypted_log_group, new_key
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_cluster import ServerlessKafkaCluster, cluster_child_arn

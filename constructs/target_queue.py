@@ -8,7 +8,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from edastack.constructs import limits
+from edastack.aws import limits
 from edastack.constructs.dead_letter import DeadLetterQueue
 
 

@@ -36,7 +36,7 @@ from aws_cdk import (
     PolicyViolation,
 )
 
-from edastack.constructs import limits
+from edastack.aws import limits
 
 PLUGIN_NAME = "edastack"
 PLUGIN_VERSION = "0.1.0"

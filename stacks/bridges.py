@@ -12,8 +12,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from edastack.aws import limits
 from edastack.blueprints import model as m
-from edastack.constructs import limits
 from edastack.constructs.bus_producer import BusToKafkaProducer
 from edastack.constructs.kafka_cluster import KafkaCluster
 from edastack.constructs.kafka_connector import KafkaToBusConnector

@@ -17,9 +17,9 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from edastack.aws.draft4 import EventContract
 from edastack.blueprints import model as m
 from edastack.constructs.dead_letter import DeadLetterQueue
-from edastack.constructs.draft4 import EventContract
 from edastack.constructs.encryption_key import new_key
 from edastack.constructs.event_bus import EventBus
 from edastack.constructs.event_rule import (

@@ -12,8 +12,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from edastack.aws import limits
 from edastack.blueprints import model as m
-from edastack.constructs import limits
 from edastack.constructs.kafka_cluster import (
     ExternalKafkaCluster,
     IKafkaCluster,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-OUR_FOLDERS = ("constructs", "stacks", "blueprints", "cli")
+OUR_FOLDERS = ("aws", "constructs", "stacks", "blueprints", "cli", "rules", "testing")
 SCANNED = (*OUR_FOLDERS, "tests", "bench", "app.py")
 
 
@@ -68,7 +68,7 @@ def python_files(repo: Path) -> Iterator[Path]:
 
 def test_repository_imports_our_modules_through_edastack() -> None:
     modules = our_modules(REPO)
-    assert "limits" in modules["constructs"]  # the scan sees the repository
+    assert "limits" in modules["aws"]  # the scan sees the repository
     offenders = [
         f"{path.relative_to(REPO)}:{line}: import {module} (use edastack.{module})"
         for path in python_files(REPO)
@@ -79,7 +79,7 @@ def test_repository_imports_our_modules_through_edastack() -> None:
 
 def test_scan_covers_every_layer() -> None:
     scanned = {p.relative_to(REPO).parts[0] for p in python_files(REPO)}
-    assert {"blueprints", "cli", "constructs", "tests"} <= scanned
+    assert {"aws", "blueprints", "cli", "constructs", "rules", "testing", "tests"} <= scanned
 
 
 MODULES = {

@@ -5,7 +5,7 @@ import pytest
 from aws_cdk import App, Stack
 from aws_cdk.assertions import Template
 
-from edastack.constructs.draft4 import (
+from edastack.aws.draft4 import (
     DRAFT4,
     EventContract,
     SchemaConversionError,

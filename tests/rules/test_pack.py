@@ -23,7 +23,7 @@ from aws_cdk import aws_msk as msk
 from aws_cdk import aws_pipes as pipes
 from aws_cdk import aws_sqs as sqs
 
-from edastack.constructs import limits
+from edastack.aws import limits
 from edastack.rules.pack import PLUGIN_NAME, RULES, EdastackRules
 
 from .conftest import Check, ids

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from edastack.constructs import limits
+from edastack.aws import limits
 
 ARN = "arn:aws:kafka:eu-west-1:111111111111:cluster/core/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d-2"
 ENV = {"EVENT_BUS_NAME": "commerce", "EVENT_SOURCE": "commerce.orders", "DETAIL_TYPE": "Order"}

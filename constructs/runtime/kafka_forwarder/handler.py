@@ -66,7 +66,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-# Mirrors of edastack.constructs.limits (this file runs without edastack; a test keeps them equal).
+# Mirrors of edastack.aws.limits (this file runs without edastack; a test keeps them equal).
 PUT_EVENTS_ENTRIES_MAX = 10
 PUT_EVENTS_ENTRY_MAX_BYTES = 1_048_576
 # All entries of one call together (aws-facts.md: 1 MB per entry and per call).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from edastack.constructs import limits
+from edastack.aws import limits
 
 # The Standard-broker defaults edastack changes for durability (aws-facts.md, "MSK").
 DURABLE_SERVER_PROPERTIES: Mapping[str, str] = {

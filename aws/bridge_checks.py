@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from edastack.constructs import limits
+from edastack.aws import limits
 
 STARTING_POSITIONS = ("latest", "trim_horizon")
 _CONSUMER_GROUP = re.compile(limits.KAFKA_CONSUMER_GROUP_PATTERN)
