@@ -19,9 +19,11 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
 
 from edastack.aws import limits
+from edastack.aws import retry as aws_retry
 from edastack.aws.bridge_checks import consumer_errors, event_errors
 from edastack.aws.draft4 import SchemaConversionError, to_draft4
 from edastack.aws.kafka_config import broker_configuration, weakened
+from edastack.aws.names import pipe_topic_name_errors
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of, warning
 from edastack.blueprints.patterns import check_pattern, matches
@@ -117,14 +119,14 @@ class _Checks:
         )
 
     def retry(self, retry: m.RetryPolicy, path: Path) -> Iterator[Finding]:
-        if not limits.RETRY_ATTEMPTS_MIN <= retry.attempts <= limits.RETRY_ATTEMPTS_MAX:
+        if not aws_retry.attempts_allowed(retry.attempts):
             yield error(
                 "retry-attempts",
                 (*path, "retry", "attempts"),
                 f"{retry.attempts} retry attempts is outside what EventBridge allows "
-                f"({limits.RETRY_ATTEMPTS_MIN}-{limits.RETRY_ATTEMPTS_MAX})",
+                f"({aws_retry.ATTEMPTS_RANGE})",
             )
-        if not limits.RETRY_MAX_AGE_MIN_S <= retry.max_age_s <= limits.RETRY_MAX_AGE_MAX_S:
+        if not aws_retry.max_age_allowed(retry.max_age_s):
             yield error(
                 "retry-max-age",
                 (*path, "retry", "max_age"),
@@ -713,7 +715,7 @@ class _Checks:
                     f"cluster '{cluster.name}' ({', '.join(cluster.auth)})",
                 )
         topic = self.bp.topics[b.topic]
-        if b.via == "pipe" and not re.match(limits.PIPE_TOPIC_NAME_PATTERN, topic.topic_name):
+        if b.via == "pipe" and pipe_topic_name_errors(topic.topic_name):
             yield error(
                 "bridge-mechanism",
                 (*p, "via"),
