@@ -1,0 +1,53 @@
+"""Event contracts in the model: a JSON Schema and examples, inline or from JSON files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, cast
+
+from edastack.blueprints import model as m
+from edastack.blueprints.build_base import Builder
+from edastack.blueprints.findings import Path
+
+
+def contract(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.Contract | None:
+    schema = _json_file(builder, spec["schema"], (*path, "schema"), "schema")
+    examples = []
+    for i, example in enumerate(spec.get("examples", ())):
+        loaded = _json_file(builder, example, (*path, "examples", i), "example")
+        if loaded is not None:
+            examples.append(loaded)
+    if schema is None:
+        return None
+    return m.Contract(
+        name=name,
+        path=path,
+        source=spec["source"],
+        detail_type=spec["detail_type"],
+        schema=schema,
+        version=spec.get("version", 1),
+        description=spec.get("description"),
+        schema_file=spec["schema"] if isinstance(spec["schema"], str) else None,
+        examples=tuple(examples),
+    )
+
+
+def _json_file(builder: Builder, value: Any, path: Path, what: str) -> Mapping[str, Any] | None:
+    """An inline object, or the JSON object in the file a string names (relative to the
+    blueprint)."""
+    if isinstance(value, dict):
+        return value
+    file = (builder.base_dir / value).resolve()
+    try:
+        loaded = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        builder.report("dangling-file", path, f"{what} file '{value}' not found")
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        builder.report("contract-file", path, f"{what} file '{value}' is not valid JSON: {exc}")
+        return None
+    if not isinstance(loaded, dict):
+        builder.report("contract-file", path, f"{what} file '{value}' must hold a JSON object")
+        return None
+    return cast(Mapping[str, Any], loaded)
