@@ -93,6 +93,7 @@ class DeadLetterQueue(Construct):
                 self, "Key", description=f"Encrypts the dead-letter queue {self.node.path}"
             )
         self.encryption_key: kms.IKey = encryption_key
+        self._allowed: set[str] = set()
         self.fifo = fifo
         self.queue: sqs.Queue = sqs.Queue(
             self,
@@ -137,22 +138,30 @@ class DeadLetterQueue(Construct):
         return grant
 
     def allow_event_bridge(self, source_arn: str) -> None:
-        """Let EventBridge send here on behalf of one rule or bus (``source_arn``).
+        """Let EventBridge send here on behalf of a rule or bus (``source_arn``), or of every rule
+        on a bus (``target_access.rules_on(bus)``).
 
-        The queue policy pins ``aws:SourceArn`` to ``source_arn`` exactly; the key policy is
-        extended by :meth:`allow_event_bridge_to_encrypt`.
+        The queue policy pins ``aws:SourceArn`` to ``source_arn``; the key policy is extended by
+        :meth:`allow_event_bridge_to_encrypt`. Asking twice for the same ARN adds nothing.
         """
         if self.fifo:
             raise ValueError(
                 f"{self.node.path} is a FIFO queue: EventBridge delivers failed events only to "
                 "standard dead-letter queues"
             )
+        if source_arn in self._allowed:
+            return
+        self._allowed.add(source_arn)
         self.queue.add_to_resource_policy(
             iam.PolicyStatement(
                 principals=[iam.ServicePrincipal(_EVENTS_PRINCIPAL)],
                 actions=["sqs:SendMessage"],
                 resources=[self.queue.queue_arn],
-                conditions={"ArnEquals": {"aws:SourceArn": source_arn}},
+                # A pattern covers every rule on a bus: SQS allows 20 statements a policy, so
+                # one statement per rule cannot scale (SQS developer guide, "Policy quotas").
+                conditions={
+                    "ArnLike" if "*" in source_arn else "ArnEquals": {"aws:SourceArn": source_arn}
+                },
             )
         )
         self.allow_event_bridge_to_encrypt()

@@ -9,18 +9,21 @@ from typing import Any
 
 from aws_cdk import Duration, Token
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from edastack.aws import limits
 from edastack.constructs.dead_letter import DeadLetterQueue
+from edastack.constructs.target_access import TargetAccess, rules_on
 
+# What a Kinesis target needs (what aws_events_targets.KinesisStream grants).
+_KINESIS_ACTIONS = ("kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords")
 # AWS::Events::Rule Target.Id: 1-64 characters of [.\-_A-Za-z0-9].
 _TARGET_ID = re.compile(r"^[.\-_A-Za-z0-9]{1,64}$")
 
@@ -158,13 +161,16 @@ class EventRule(Construct):
 
     - The pattern is used as given (every EventBridge operator, ``$or`` included); validate it
       before (the blueprint language does).
-    - Every target has a ``RetryPolicy`` and a ``DeadLetterConfig``. By default one
-      :class:`DeadLetterQueue` per rule is shared by its targets ($1 / month for its key);
-      pass ``dead_letter_queue`` to share another one, e.g. ``EventBus.dead_letter_queue``.
+    - Every target has a ``RetryPolicy`` and a ``DeadLetterConfig``. By default the rule has
+      its own :class:`DeadLetterQueue` ($1 / month for its key); pass ``dead_letter_queue`` to
+      share one, e.g. ``EventBus.dead_letter_queue`` or one queue for a stack of rules.
     - Target ids in the template are the caller's ``target_id``s, so reordering targets does
       not replace them.
-    - IAM comes from ``aws_events_targets``: a resource permission or a role per target kind,
-      scoped to the one target resource.
+    - Lambda permissions and target roles come from a :class:`TargetAccess`, scoped to the one
+      target resource; rules that share a ``TargetAccess`` share them (one role per target
+      resource, one permission per function) instead of costing resources per rule.
+    - The targets are written as ``AWS::Events::Rule`` properties (not through
+      ``aws_events_targets``), so a rule costs one resource and one jsii object tree.
     """
 
     def __init__(
@@ -180,7 +186,8 @@ class EventRule(Construct):
         enabled: bool = True,
         retry_attempts: int | None = None,
         max_event_age: Duration | None = None,
-        dead_letter_queue: DeadLetterQueue | None = None,
+        dead_letter_queue: DeadLetterQueue | sqs.IQueue | None = None,
+        target_access: TargetAccess | None = None,
     ) -> None:
         """
         :param event_bus: the bus the rule listens on
@@ -193,8 +200,14 @@ class EventRule(Construct):
             Default: - 185, EventBridge's default
         :param max_event_age: how long targets that do not set theirs retry an event, 60 seconds
             to 24 hours. Default: - 24 hours, EventBridge's default
-        :param dead_letter_queue: where all targets send what they cannot deliver.
+        :param dead_letter_queue: where all targets send what they cannot deliver. A
+            :class:`DeadLetterQueue` is allowed to receive from this rule (or, with a shared
+            ``target_access``, from every rule on ``event_bus``: one policy statement per bus,
+            within SQS's 20 statements a policy); a queue given as ``sqs.IQueue`` must already
+            let EventBridge send for this rule.
             Default: - a new :class:`DeadLetterQueue` for this rule, with its defaults
+        :param target_access: the Lambda permissions and target roles to share.
+            Default: - this rule's own, scoped to this rule's ARN
         """
         super().__init__(scope, construct_id)
 
@@ -202,120 +215,137 @@ class EventRule(Construct):
         rule_max_age = max_event_age or Duration.seconds(limits.RETRY_MAX_AGE_MAX_S)
         _raise_if_any(_check(targets, retry_attempts, max_event_age))
 
-        self.dead_letter_queue: DeadLetterQueue = dead_letter_queue or DeadLetterQueue(
-            self, "DeadLetterQueue"
-        )
-        self.rule: events.Rule = events.Rule(
+        self.rule: events.CfnRule = events.CfnRule(
             self,
             "Resource",
-            event_bus=event_bus,
-            rule_name=rule_name,
+            event_bus_name=event_bus.event_bus_name,
+            event_pattern=dict(event_pattern),
+            name=rule_name,
             description=description,
-            enabled=enabled,
-            # Only to pass the L2's "pattern or schedule" validation: the raw pattern replaces
-            # it on the L1 below, since events.EventPattern cannot express every operator.
-            event_pattern=events.EventPattern(source=["edastack.replaced-by-raw-pattern"]),
+            state="ENABLED" if enabled else "DISABLED",
         )
-        cfn_rule = self.rule.node.default_child
-        assert isinstance(cfn_rule, events.CfnRule)
-        cfn_rule.event_pattern = dict(event_pattern)
-        # aws_events_targets writes the DLQ's queue-policy statement (aws:SourceArn = this rule)
-        # when it binds any target kind but Kinesis; the key policy is always ours to extend.
-        if all(isinstance(target, KinesisTarget) for target in targets):
-            self.dead_letter_queue.allow_event_bridge(self.rule.rule_arn)
+        self.rule_arn: str = self.rule.attr_arn
+        # Grants follow the access's scope: this rule alone, or every rule on the bus.
+        if target_access is None:
+            target_access = TargetAccess(self, "Access")
+            source_arn, source_id = self.rule_arn, "Rule"
         else:
-            self.dead_letter_queue.allow_event_bridge_to_encrypt()
+            source_arn, source_id = rules_on(event_bus), _construct_id(event_bus.event_bus_name)
+        self._access = target_access
+        if dead_letter_queue is None:
+            dead_letter_queue = DeadLetterQueue(self, "DeadLetterQueue")
+        self.dead_letter_queue: DeadLetterQueue | sqs.IQueue = dead_letter_queue
+        if isinstance(dead_letter_queue, DeadLetterQueue):
+            dead_letter_queue.allow_event_bridge(source_arn)
+            dead_letter_queue = dead_letter_queue.queue
+        self.dead_letter_queue_arn: str = dead_letter_queue.queue_arn
+        self.rule.targets = [
+            self._target(
+                target,
+                rule_attempts if target.retry_attempts is None else target.retry_attempts,
+                target.max_event_age or rule_max_age,
+                source_arn,
+                source_id,
+            )
+            for target in targets
+        ]
 
-        for index, target in enumerate(targets):
-            attempts = rule_attempts if target.retry_attempts is None else target.retry_attempts
-            age = target.max_event_age or rule_max_age
-            self.rule.add_target(self._bind(target, attempts, age))
-            overrides: dict[str, Any] = {"Id": target.target_id}
-            if isinstance(target, EventBusTarget):
-                # targets.EventBus takes no retry props; the template gets the same policy.
-                overrides["RetryPolicy"] = {
-                    "MaximumRetryAttempts": attempts,
-                    "MaximumEventAgeInSeconds": int(age.to_seconds(integral=False)),
-                }
-            if target.input_transformer is not None:
-                overrides["InputTransformer"] = {
-                    "InputPathsMap": dict(target.input_transformer.input_paths),
-                    "InputTemplate": target.input_transformer.input_template,
-                }
-            for key, value in overrides.items():
-                cfn_rule.add_property_override(f"Targets.{index}.{key}", value)
+    def _target(
+        self, target: RuleTarget, attempts: int, age: Duration, source_arn: str, source_id: str
+    ) -> events.CfnRule.TargetProperty:
+        arn, role = self._bind(target, source_arn, source_id)
+        transformer = target.input_transformer
+        return events.CfnRule.TargetProperty(
+            id=target.target_id,
+            arn=arn,
+            role_arn=role.role_arn if role is not None else None,
+            retry_policy=events.CfnRule.RetryPolicyProperty(
+                maximum_retry_attempts=attempts,
+                maximum_event_age_in_seconds=int(age.to_seconds(integral=False)),
+            ),
+            dead_letter_config=events.CfnRule.DeadLetterConfigProperty(
+                arn=self.dead_letter_queue_arn
+            ),
+            input_transformer=(
+                events.CfnRule.InputTransformerProperty(
+                    input_paths_map=dict(transformer.input_paths),
+                    input_template=transformer.input_template,
+                )
+                if transformer is not None
+                else None
+            ),
+            sqs_parameters=(
+                events.CfnRule.SqsParametersProperty(message_group_id=target.message_group_id)
+                if isinstance(target, SqsTarget) and target.message_group_id is not None
+                else None
+            ),
+            kinesis_parameters=(
+                events.CfnRule.KinesisParametersProperty(
+                    partition_key_path=target.partition_key_path
+                )
+                if isinstance(target, KinesisTarget) and target.partition_key_path is not None
+                else None
+            ),
+        )
 
-    def _bind(self, target: RuleTarget, attempts: int, age: Duration) -> events.IRuleTarget:
-        # Retry and dead letters go through the target constructors, not L1 overrides, so that
-        # tools reading the construct tree (cdk-nag's Serverless-EventBusDLQ) see them too.
-        dlq = self.dead_letter_queue.queue
-        if isinstance(target, EventBusTarget):
-            return targets.EventBus(target.event_bus, dead_letter_queue=dlq)
+    def _bind(
+        self, target: RuleTarget, source_arn: str, source_id: str
+    ) -> tuple[str, iam.IRole | None]:
+        """The target's ARN, and the role EventBridge assumes for it (None: a resource policy)."""
+        access = self._access
         if isinstance(target, LambdaTarget):
-            return targets.LambdaFunction(
-                target.function, dead_letter_queue=dlq, retry_attempts=attempts, max_event_age=age
-            )
+            access.allow_invoke(target.function, source_arn, source_id)
+            return target.function.function_arn, None
         if isinstance(target, SqsTarget):
-            return targets.SqsQueue(
-                target.queue,
-                message_group_id=target.message_group_id,
-                dead_letter_queue=dlq,
-                retry_attempts=attempts,
-                max_event_age=age,
-            )
-        if isinstance(target, SnsTarget):
-            # A role allowed sns:Publish on this topic, rather than a topic policy open to every
-            # rule of every account (the L2's default).
-            return targets.SnsTopic(
-                target.topic,
-                authorize_using_role=True,
-                dead_letter_queue=dlq,
-                retry_attempts=attempts,
-                max_event_age=age,
-            )
-        if isinstance(target, StateMachineTarget):
-            return targets.SfnStateMachine(
-                target.state_machine,
-                dead_letter_queue=dlq,
-                retry_attempts=attempts,
-                max_event_age=age,
-            )
-        if isinstance(target, KinesisTarget):
-            return targets.KinesisStream(
-                target.stream,
-                partition_key_path=target.partition_key_path,
-                dead_letter_queue=dlq,
-                retry_attempts=attempts,
-                max_event_age=age,
-            )
-        return targets.ApiDestination(
-            self._api_destination(target),
-            dead_letter_queue=dlq,
-            retry_attempts=attempts,
-            max_event_age=age,
-        )
+            access.allow_send(target.queue, source_arn, source_id)
+            return target.queue.queue_arn, None
+        arn, actions, holder = _role_target(target, self)
+        return arn, access.role_for(holder, arn, actions)
 
-    def _api_destination(self, target: ApiDestinationTarget) -> events.ApiDestination:
-        auth = target.auth
-        secret_value = (
-            auth.secret.secret_value_from_json(auth.json_field)
-            if auth.json_field is not None
-            else auth.secret.secret_value
-        )
-        if isinstance(auth, ApiKeyAuth):
-            authorization = events.Authorization.api_key(auth.header_name, secret_value)
-        else:
-            authorization = events.Authorization.basic(auth.username, secret_value)
-        scope = Construct(self, f"Target{target.target_id}")
-        connection = events.Connection(scope, "Connection", authorization=authorization)
-        return events.ApiDestination(
-            scope,
-            "ApiDestination",
-            connection=connection,
-            endpoint=target.endpoint,
-            http_method=target.http_method,
-            rate_limit_per_second=target.rate_limit_per_second,
-        )
+
+def _role_target(
+    target: RuleTarget, scope: Construct
+) -> tuple[str, tuple[str, ...], IConstruct]:
+    """A role-delivered target's ARN, the actions EventBridge needs on it, its construct."""
+    if isinstance(target, SnsTarget):
+        return target.topic.topic_arn, ("sns:Publish",), target.topic
+    if isinstance(target, StateMachineTarget):
+        machine = target.state_machine
+        return machine.state_machine_arn, ("states:StartExecution",), machine
+    if isinstance(target, KinesisTarget):
+        return target.stream.stream_arn, _KINESIS_ACTIONS, target.stream
+    if isinstance(target, EventBusTarget):
+        return target.event_bus.event_bus_arn, ("events:PutEvents",), target.event_bus
+    assert isinstance(target, ApiDestinationTarget)
+    destination = _api_destination(scope, target)
+    return destination.api_destination_arn, ("events:InvokeApiDestination",), destination
+
+
+def _api_destination(scope: Construct, target: ApiDestinationTarget) -> events.ApiDestination:
+    auth = target.auth
+    secret_value = (
+        auth.secret.secret_value_from_json(auth.json_field)
+        if auth.json_field is not None
+        else auth.secret.secret_value
+    )
+    if isinstance(auth, ApiKeyAuth):
+        authorization = events.Authorization.api_key(auth.header_name, secret_value)
+    else:
+        authorization = events.Authorization.basic(auth.username, secret_value)
+    holder = Construct(scope, f"Target{target.target_id}")
+    connection = events.Connection(holder, "Connection", authorization=authorization)
+    return events.ApiDestination(
+        holder,
+        "ApiDestination",
+        connection=connection,
+        endpoint=target.endpoint,
+        http_method=target.http_method,
+        rate_limit_per_second=target.rate_limit_per_second,
+    )
+
+
+def _construct_id(name: str) -> str:
+    return "Bus" if Token.is_unresolved(name) else re.sub(r"[^A-Za-z0-9-]", "-", name)
 
 
 def _check(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import TypeVar
 
+from edastack.aws.checksum import fnv1a
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import DEFAULT_ENVIRONMENT
 
@@ -44,12 +45,4 @@ def physical_name(blueprint: Blueprint, name: str, *, max_length: int = 64) -> s
     full = re.sub(r"[^A-Za-z0-9-]", "-", f"{prefix(blueprint)}-{name}")
     if len(full) <= max_length:
         return full
-    digest = f"{_checksum(full):08x}"
-    return f"{full[: max_length - 9]}-{digest}"
-
-
-def _checksum(text: str) -> int:
-    value = 2166136261  # FNV-1a: stable across processes, unlike hash()
-    for byte in text.encode():
-        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
-    return value
+    return f"{full[: max_length - 9]}-{fnv1a(full)}"

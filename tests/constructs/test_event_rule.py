@@ -198,6 +198,7 @@ def test_no_iam_statement_allows_every_action(template: Template) -> None:
 
 def test_each_rule_dlq_lets_only_its_rules_send(template: Template, world: World) -> None:
     policies = template.find_resources("AWS::SQS::QueuePolicy")
+    targets = {world.logical_id(world.queue), world.logical_id(world.fifo_queue)}
     source_arns = sorted(
         s["Condition"]["ArnEquals"]["aws:SourceArn"]["Fn::GetAtt"][0]
         for p in policies.values()
@@ -206,6 +207,7 @@ def test_each_rule_dlq_lets_only_its_rules_send(template: Template, world: World
         and s["Action"] == "sqs:SendMessage"
         and "Condition" in s
         and "ArnEquals" in s["Condition"]
+        and s["Resource"]["Fn::GetAtt"][0] not in targets
     )
     rules = sorted(_rules(template))
     bus = world.logical_id(world.bus.bus)
@@ -346,7 +348,7 @@ def test_sqs_target_queue_policy_is_scoped_to_the_rule(template: Template, world
                     Match.object_like(
                         {
                             "Principal": {"Service": "events.amazonaws.com"},
-                            "Action": Match.array_with(["sqs:SendMessage"]),
+                            "Action": "sqs:SendMessage",
                             "Condition": {"ArnEquals": {"aws:SourceArn": Match.any_value()}},
                         }
                     )
@@ -378,12 +380,14 @@ def test_role_of_target_may_only_act_on_its_resource(
     targets = {**_targets_by_id(template), **_targets_by_id(template, "Forward")}
     target = targets[target_id]
     role = target["RoleArn"]["Fn::GetAtt"][0]
-    [policy] = [
+    # The role's only policy is inline: one resource per target resource, not two.
+    assert not [
         p
         for p in template.find_resources("AWS::IAM::Policy").values()
-        if p["Properties"]["Roles"] == [{"Ref": role}]
+        if {"Ref": role} in p["Properties"]["Roles"]
     ]
-    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    [policy] = template.find_resources("AWS::IAM::Role")[role]["Properties"]["Policies"]
+    statements = policy["PolicyDocument"]["Statement"]
     assert all(s["Resource"] == target["Arn"] for s in statements), statements
     assert any(
         action in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
