@@ -16,7 +16,7 @@ from typing import Any
 from edastack.blueprints import build_bridges, build_contracts, build_events, build_kafka
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import Builder, strings
-from edastack.blueprints.checks import bridge_endpoints
+from edastack.blueprints.checks_network import bridge_endpoints
 from edastack.blueprints.findings import Finding, Path
 
 

@@ -1,0 +1,226 @@
+"""Semantic checks of bridges: what each Kafka -> bus mechanism needs of its cluster, topic
+and event, what the bridge constructs would refuse, and whether bridged events reach a rule."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from edastack.aws import limits
+from edastack.aws.bridge_checks import consumer_errors, event_errors
+from edastack.aws.names import pipe_topic_name_errors
+from edastack.blueprints import model as m
+from edastack.blueprints.checks_base import Checks
+from edastack.blueprints.checks_network import endpoints
+from edastack.blueprints.findings import Finding, error, warning
+from edastack.blueprints.patterns import check_pattern, matches
+
+_CONNECTOR_ID = re.compile(limits.KAFKA_CONNECTOR_ID_PATTERN)
+
+
+def bridges(ctx: Checks) -> Iterator[Finding]:
+    for b in ctx.bp.bridges.values():
+        p = b.path
+        if isinstance(b, m.KafkaToBus):
+            yield from ctx.ref((*p, "from", "topic"), "topics", "topic", b.topic, ctx.bp.topics)
+            yield from ctx.ref((*p, "to", "bus"), "buses", "bus", b.bus, ctx.bp.buses)
+            if b.lambda_.on_failure_topic:
+                yield from ctx.ref(
+                    (*p, "lambda", "on_failure", "topic"),
+                    "topics",
+                    "topic",
+                    b.lambda_.on_failure_topic,
+                    ctx.bp.topics,
+                )
+            if b.pipe is not None and b.pipe.filter is not None:
+                yield from check_pattern(b.pipe.filter, (*p, "pipe", "filter"))
+            topic = ctx.bp.topics.get(b.topic)
+            if topic is not None:
+                size = topic.max_message_bytes
+                if size is not None and size > limits.PUT_EVENTS_ENTRY_MAX_BYTES:
+                    yield error(
+                        "message-size",
+                        (*topic.path, "max_message_size"),
+                        f"topic '{b.topic}' allows {size:,}-byte records but is bridged "
+                        f"to EventBridge by '{b.name}', which takes at most "
+                        f"{limits.PUT_EVENTS_ENTRY_MAX_BYTES:,} bytes per event; lower "
+                        "max_message_size",
+                    )
+            if b.via == "pipe" and not ctx.acknowledged(b.acknowledged, "pipe-no-dlq"):
+                yield warning(
+                    "pipe-no-dlq",
+                    (*p, "via"),
+                    "a pipe with a Kafka source has no dead-letter queue: a record that keeps "
+                    "failing is retried until it expires and stalls its partition; use via: "
+                    "lambda, or acknowledge: {pipe-no-dlq: <reason>}",
+                )
+            yield from _feeds(ctx, b)
+            yield from _mechanism(ctx, b)
+        else:
+            yield from _producer(ctx, b)
+            yield from ctx.ref((*p, "from", "bus"), "buses", "bus", b.bus, ctx.bp.buses)
+            yield from ctx.ref((*p, "to", "topic"), "topics", "topic", b.topic, ctx.bp.topics)
+            yield from check_pattern(b.pattern, (*p, "from", "pattern"))
+            yield from ctx.retry(b.retry, p)
+            yield from ctx.dead_letter(b.dead_letter, p)
+
+
+def _mechanism(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
+    """What each Kafka -> bus mechanism requires of the cluster and the event."""
+    cluster = ctx.source_cluster(b.topic)
+    if cluster is None:
+        return
+    p = b.path
+    if b.via in ("connector", "pipe"):
+        kinds = (
+            ("standard", "express")
+            if b.via == "connector"
+            else ("standard", "express", "serverless")
+        )
+        what = "MSK Connect" if b.via == "connector" else "a pipe"
+        if cluster.type not in kinds or "iam" not in cluster.auth:
+            yield error(
+                "bridge-mechanism",
+                (*p, "via"),
+                f"via: {b.via} needs an MSK cluster ({', '.join(kinds)}) with iam auth, "
+                f"which {what} authenticates with; topic '{b.topic}' is on {cluster.type} "
+                f"cluster '{cluster.name}' ({', '.join(cluster.auth)})",
+            )
+    topic = ctx.bp.topics[b.topic]
+    if b.via == "pipe" and pipe_topic_name_errors(topic.topic_name):
+        yield error(
+            "bridge-mechanism",
+            (*p, "via"),
+            f"a pipe cannot read topic '{topic.topic_name}': Pipes takes topic names of 2 to "
+            "249 characters not starting with '.'; rename the topic (name:) or use via: lambda",
+        )
+    if b.via == "connector":
+        prefix = limits.KAFKA_CONNECT_SOURCE_PREFIX
+        connector_id = b.source.removeprefix(prefix)
+        if not b.source.startswith(prefix) or not _CONNECTOR_ID.match(connector_id):
+            suggestion = re.sub(r"[^A-Za-z0-9-]+", "-", b.name).strip("-") or "bridge"
+            yield error(
+                "bridge-source",
+                (*p, "to", "source"),
+                "the EventBridge sink connector sets every event's source to "
+                f"kafka-connect.<connector id>, found '{b.source}'; write source: "
+                f"kafka-connect.{suggestion} (and match it in rules)",
+            )
+    yield from endpoints(ctx, b)
+    yield from _bridge_options(ctx, b, cluster)
+    if b.lambda_.on_failure_topic:
+        failure = ctx.bp.topics.get(b.lambda_.on_failure_topic)
+        where = (*p, "lambda", "on_failure", "topic")
+        if b.lambda_.on_failure_topic == b.topic:
+            yield error(
+                "bridge-on-failure",
+                where,
+                "the on-failure topic cannot be the source topic (Lambda refuses the loop)",
+            )
+        elif failure is not None and failure.cluster != cluster.name:
+            yield error(
+                "bridge-on-failure",
+                where,
+                f"the on-failure topic must be on the source's cluster '{cluster.name}', "
+                f"found '{failure.cluster}'",
+            )
+
+
+def _bridge_options(ctx: Checks, b: m.KafkaToBus, cluster: m.KafkaCluster) -> Iterator[Finding]:
+    """What the bridge constructs would refuse, reported at the bridge."""
+    p = b.path
+    for problem in event_errors(b.detail_type, b.source):
+        yield error("bridge-option", (*p, "to"), problem)
+    options = {"lambda": b.lambda_, "pipe": b.pipe}.get(b.via)
+    if isinstance(options, m.LambdaOptions | m.PipeOptions):
+        for problem in consumer_errors(options.consumer_group, options.starting_position):
+            yield error("bridge-option", (*p, b.via), problem)
+        window = options.batch_window_s
+        if window is not None and window > limits.BATCH_WINDOW_MAX_S:
+            yield error(
+                "bridge-option",
+                (*p, b.via, "batch_window"),
+                f"batch_window is at most {limits.BATCH_WINDOW_MAX_S}s, found {window}s",
+            )
+    if b.via == "lambda" and cluster.type != "external" and cluster.auth == ("mtls",):
+        yield error(
+            "bridge-mechanism",
+            (*p, "via"),
+            f"cluster '{cluster.name}' allows only mtls: a Lambda event source mapping "
+            "needs a client certificate secret edastack does not manage; enable iam (or "
+            "scram) on the cluster",
+        )
+    if b.via == "connector" and b.connector is not None:
+        yield from _connector_options(ctx, b, b.connector)
+
+
+def _producer(ctx: Checks, b: m.BusToKafka) -> Iterator[Finding]:
+    bus = ctx.bp.buses.get(b.bus)
+    if b.dead_letter.scope == "bus" and bus is not None and bus.import_arn:
+        yield error(
+            "dlq-scope",
+            (*b.path, "dlq"),
+            f"bus '{b.bus}' is imported, so it has no shared DLQ here; use dlq: rule",
+        )
+    yield from ctx.foreign_bus(ctx.bp.buses.get(b.bus), (*b.path, "from", "bus"), "a bridge rule")
+    cluster = ctx.source_cluster(b.topic)
+    if cluster is not None and "iam" not in cluster.auth:
+        yield error(
+            "bridge-mechanism",
+            (*b.path, "to", "topic"),
+            f"the producer function authenticates with IAM; topic '{b.topic}' is on cluster "
+            f"'{cluster.name}', which allows {', '.join(cluster.auth)} only",
+        )
+
+
+def _feeds(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
+    if b.bus not in ctx.bp.buses or ctx.acknowledged(b.acknowledged, "bridge-feeds-nothing"):
+        return
+    event = {"source": b.source, "detail-type": b.detail_type}
+    patterns = [r.pattern for r in ctx.bp.rules.values() if r.bus == b.bus]
+    patterns += [
+        x.pattern for x in ctx.bp.bridges.values() if isinstance(x, m.BusToKafka) and x.bus == b.bus
+    ]
+    if not any(matches(pattern, event) for pattern in patterns):
+        yield warning(
+            "bridge-feeds-nothing",
+            (*b.path, "to"),
+            f"no rule on bus '{b.bus}' matches source '{b.source}' and detail-type "
+            f"'{b.detail_type}': the bridged events reach no target",
+        )
+
+
+def _connector_options(ctx: Checks, b: m.KafkaToBus, c: m.ConnectorOptions) -> Iterator[Finding]:
+    """What MSK Connect and the EventBridge sink connector would refuse."""
+    p = b.path
+    if any(ch in b.detail_type for ch in ",:"):
+        yield error(
+            "bridge-option",
+            (*p, "to", "detail_type"),
+            "the connector lists topics as topic:detail-type,...; a detail_type cannot "
+            f"contain ',' or ':', found {b.detail_type!r}",
+        )
+    if c.max_workers is not None and c.max_workers <= c.workers:
+        yield error(
+            "bridge-option",
+            (*p, "connector", "autoscale", "max_workers"),
+            f"max_workers ({c.max_workers}) must be above workers ({c.workers})",
+        )
+    topic = ctx.bp.topics[b.topic]
+    dlq = c.dlq_topic or f"{topic.topic_name}.dlq"
+    if dlq == topic.topic_name:
+        yield error(
+            "bridge-option",
+            (*p, "connector", "dlq_topic"),
+            "the dead-letter topic must differ from the topic it protects",
+        )
+    clash = [
+        t.name for t in ctx.bp.topics.values() if t.cluster == topic.cluster and t.topic_name == dlq
+    ]
+    if clash:
+        yield error(
+            "duplicate-name",
+            (*p, "connector"),
+            f"the connector creates dead-letter topic '{dlq}', which topic '{clash[0]}' "
+            "already names; set connector.dlq_topic",
+        )

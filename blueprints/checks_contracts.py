@@ -1,0 +1,85 @@
+"""Semantic checks of event contracts: a valid JSON Schema EventBridge's registry can take,
+and examples that match it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import validators
+from jsonschema.exceptions import SchemaError
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource, Unresolvable
+
+from edastack.aws.draft4 import SchemaConversionError, to_draft4
+from edastack.blueprints import model as m
+from edastack.blueprints.checks_base import Checks
+from edastack.blueprints.findings import Finding, Path, error
+
+
+def contracts(ctx: Checks) -> Iterator[Finding]:
+    for c in ctx.bp.contracts.values():
+        where = (*c.path, "schema")
+        dialect = c.schema.get("$schema")
+        if dialect is not None and not isinstance(dialect, str):
+            yield error(
+                "contract-schema",
+                where,
+                f"$schema names the JSON Schema dialect as a URI string, found {dialect!r}",
+            )
+            continue
+        try:
+            yield from _contract(ctx, c, where)
+        except RecursionError:
+            yield error(
+                "contract-schema",
+                where,
+                "the schema refers to itself without end ($ref cycle with nothing in between)",
+            )
+
+
+def _contract(ctx: Checks, c: m.Contract, where: Path) -> Iterator[Finding]:
+    cls = validators.validator_for(c.schema, default=validators.Draft202012Validator)
+    try:
+        cls.check_schema(dict(c.schema))
+    except SchemaError as exc:
+        yield error("contract-schema", where, f"not a valid JSON Schema: {exc.message}")
+        return
+    try:
+        to_draft4(dict(c.schema))
+    except SchemaConversionError as exc:
+        yield error(
+            "contract-schema",
+            where,
+            "EventBridge's schema registry cannot take this schema: " + "; ".join(exc.errors),
+        )
+    # Only references inside the contract's schema: validate never goes to the network.
+    validator = cls(dict(c.schema), registry=Registry(retrieve=_no_retrieval))  # type: ignore[call-arg]
+    for i, example in enumerate(c.examples):
+        try:
+            problems = sorted(validator.iter_errors(example), key=lambda e: list(e.path))
+        except Unresolvable as exc:
+            yield error(
+                "contract-schema",
+                where,
+                f"cannot resolve $ref '{_ref(exc)}': a contract schema "
+                "may only refer to its own definitions",
+            )
+            break
+        if problems:
+            first = problems[0]
+            at = "".join(f"[{x!r}]" if isinstance(x, int) else f".{x}" for x in first.path)
+            yield error(
+                "contract-example",
+                (*c.path, "examples", i),
+                f"example does not match the schema: detail{at}: {first.message}",
+            )
+
+
+def _ref(exc: Unresolvable) -> str:
+    ref = str(getattr(exc, "ref", exc))
+    return f"#{ref}" if ref.startswith("/") else ref  # a JSON pointer, as the schema wrote it
+
+
+def _no_retrieval(uri: str) -> Resource[Any]:
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs-made __init__

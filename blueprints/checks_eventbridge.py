@@ -1,0 +1,157 @@
+"""Semantic checks of the EventBridge side: buses, rules and their targets, queues, and the
+size of the events stack."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from edastack.aws import limits
+from edastack.blueprints import model as m
+from edastack.blueprints.checks_base import Checks
+from edastack.blueprints.findings import Finding, Path, error, one_of, warning
+from edastack.blueprints.patterns import check_pattern
+from edastack.blueprints.units import human_seconds
+
+
+def buses(ctx: Checks) -> Iterator[Finding]:
+    for b in ctx.bp.buses.values():
+        if b.schema_discovery and b.kms_key:
+            yield error(
+                "bus-option",
+                (*b.path, "schema_discovery"),
+                "EventBridge cannot discover schemas on a bus encrypted with a "
+                "customer-managed key; remove schema_discovery or encryption",
+            )
+        if b.archive is not None and b.archive.pattern is not None:
+            yield from check_pattern(b.archive.pattern, (*b.path, "archive", "pattern"))
+
+
+def rules(ctx: Checks) -> Iterator[Finding]:
+    per_bus: dict[str, list[Path]] = defaultdict(list)
+    for r in ctx.bp.rules.values():
+        p = r.path
+        per_bus[r.bus].append(p)
+        yield from ctx.ref((*p, "bus"), "buses", "bus", r.bus, ctx.bp.buses)
+        yield from check_pattern(r.pattern, (*p, "pattern"))
+        yield from ctx.dead_letter(r.dead_letter, p)
+        bus = ctx.bp.buses.get(r.bus)
+        yield from ctx.foreign_bus(bus, (*p, "bus"), "a rule")
+        if r.dead_letter.scope == "bus" and bus is not None and bus.import_arn:
+            yield error(
+                "dlq-scope",
+                (*p, "dlq"),
+                f"bus '{r.bus}' is imported, so it has no shared DLQ here; use dlq: rule",
+            )
+        if len(r.targets) > limits.RULE_TARGETS_MAX:
+            yield error(
+                "too-many-targets",
+                (*p, "targets"),
+                f"{len(r.targets)} targets; EventBridge allows at most "
+                f"{limits.RULE_TARGETS_MAX} per rule (split the rule)",
+            )
+        yield from ctx.retry(r.retry, p)
+        for t in r.targets:
+            yield from _target(ctx, t, r.retry)
+    for b in ctx.bp.bridges.values():
+        if isinstance(b, m.BusToKafka):
+            per_bus[b.bus].append(b.path)
+    for bus_name, paths in per_bus.items():
+        if len(paths) > limits.RULES_PER_BUS_MAX:
+            yield error(
+                "too-many-rules",
+                paths[limits.RULES_PER_BUS_MAX],
+                f"bus '{bus_name}' has {len(paths)} rules (bus -> topic bridges count); "
+                f"EventBridge allows {limits.RULES_PER_BUS_MAX} per bus by default",
+            )
+
+
+def _target(ctx: Checks, t: m.Target, inherited: m.RetryPolicy) -> Iterator[Finding]:
+    if t.retry != inherited:
+        yield from ctx.retry(t.retry, t.path)
+    where = (*t.path, t.kind)
+    if t.kind == "sqs":
+        if not t.is_arn:
+            yield from ctx.ref(where, "queues", "queue", t.ref, ctx.bp.queues)
+        queue = ctx.bp.queues.get(t.ref)
+        fifo = t.ref.endswith(".fifo") if t.is_arn else (queue is not None and queue.fifo)
+        if (t.is_arn or queue is not None) and fifo and not t.message_group:
+            yield error(
+                "target-option",
+                t.path,
+                f"queue '{t.ref}' is FIFO: the target needs message_group",
+            )
+        if (t.is_arn or queue is not None) and not fifo and t.message_group:
+            yield error(
+                "target-option",
+                (*t.path, "message_group"),
+                f"queue '{t.ref}' is a standard queue: message_group applies to FIFO queues",
+            )
+    if t.kind == "bus" and not t.is_arn:
+        yield from ctx.ref(where, "buses", "bus", t.ref, ctx.bp.buses)
+    if t.input is not None and len(t.input.paths) > limits.INPUT_TRANSFORMER_VARIABLES_MAX:
+        yield error(
+            "input",
+            (*t.path, "input", "paths"),
+            f"{len(t.input.paths)} input variables; EventBridge allows "
+            f"{limits.INPUT_TRANSFORMER_VARIABLES_MAX}",
+        )
+    if t.input is not None and t.input.paths:
+        used = set(re.findall(r"<([A-Za-z0-9_.-]+)>", t.input.template))
+        for name in sorted(
+            used
+            - set(t.input.paths)
+            - {
+                "aws.events.rule-arn",
+                "aws.events.rule-name",
+                "aws.events.event",
+                "aws.events.event.json",
+                "aws.events.event.ingestion-time",
+            }
+        ):
+            yield error(
+                "input",
+                (*t.path, "input", "template"),
+                f"the template uses <{name}>, which paths does not define "
+                f"(paths: {one_of(t.input.paths)})",
+            )
+
+
+def queues(ctx: Checks) -> Iterator[Finding]:
+    for q in ctx.bp.queues.values():
+        if not limits.SQS_RETENTION_MIN_S <= q.retention_s <= limits.SQS_RETENTION_MAX_S:
+            yield error(
+                "queue-option",
+                (*q.path, "retention"),
+                f"SQS keeps messages 60s to 14d, found {human_seconds(q.retention_s)}",
+            )
+        if q.visibility_timeout_s > limits.SQS_VISIBILITY_TIMEOUT_MAX_S:
+            yield error(
+                "queue-option",
+                (*q.path, "visibility_timeout"),
+                "SQS visibility timeouts are at most 12h, found "
+                f"{human_seconds(q.visibility_timeout_s)}",
+            )
+
+
+def stack_size(ctx: Checks) -> Iterator[Finding]:
+    """The events stack is one CloudFormation stack: at most 500 resources.
+
+    A lower bound, counted from what every rule, target, queue, bus and bridge always
+    creates (a rule and its own DLQ queue, policy and alarm; a permission or role per
+    target; ...): above 500, synthesis is certain to fail.
+    """
+    rules = list(ctx.bp.rules.values())
+    count = sum(1 + (3 if r.dead_letter.scope == "rule" else 0) + len(r.targets) for r in rules)
+    count += 5 * len(ctx.bp.queues)
+    count += sum(4 for b in ctx.bp.buses.values() if b.import_arn is None)
+    count += 6 * len(ctx.bp.bridges)
+    if count > limits.STACK_RESOURCES_MAX:
+        yield warning(
+            "stack-size",
+            ("eventbridge", "rules"),
+            f"the events stack would hold at least {count:,} resources; CloudFormation "
+            f"refuses more than {limits.STACK_RESOURCES_MAX} in one stack, so synthesis "
+            "will fail: split the blueprint (e.g. one blueprint per bus)",
+        )

@@ -1,0 +1,89 @@
+"""Semantic checks of the network: an imported VPC's shape, a created VPC's CIDR and flow logs,
+and the interface endpoints bridges need in a VPC without internet access."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+from edastack.blueprints import model as m
+from edastack.blueprints.checks_base import Checks
+from edastack.blueprints.findings import Finding, Path, error
+
+
+def bridge_endpoints(bp: m.Blueprint, b: m.KafkaToBus) -> list[str]:
+    """The interface endpoints a bridge needs in a VPC edastack creates (no internet access).
+
+    Lambda's MSK pollers call Lambda and STS (and Secrets Manager with SCRAM), and its SQS
+    on-failure destination SQS (Lambda developer guide, "Configuring your Amazon MSK cluster and
+    Amazon VPC network"); the EventBridge sink connector calls EventBridge.
+    """
+    topic = bp.topics.get(b.topic)
+    cluster = bp.clusters.get(topic.cluster) if topic is not None else None
+    if not isinstance(bp.network.vpc, m.CreateVpc) or cluster is None or cluster.type == "external":
+        return []
+    if b.via == "connector":
+        return ["events"]
+    if b.via != "lambda":
+        return []
+    needed = ["lambda", "sts"]
+    if "scram" in cluster.auth:
+        needed.append("secretsmanager")
+    if b.lambda_.on_failure_topic is None:
+        needed.append("sqs")
+    return needed
+
+
+def network(ctx: Checks) -> Iterator[Finding]:
+    vpc = ctx.bp.network.vpc
+    where: Path = ("network", "vpc")
+    if isinstance(vpc, m.ImportVpc):
+        if len(vpc.private_subnet_ids) != len(vpc.availability_zones):
+            yield error(
+                "network",
+                (*where, "import"),
+                "give one availability zone per private subnet, in the same order: "
+                f"{len(vpc.private_subnet_ids)} subnets, {len(vpc.availability_zones)} zones",
+            )
+        if ctx.bp.network.endpoints and vpc.cidr is None:
+            yield error(
+                "network",
+                ("network", "endpoints"),
+                "interface endpoints in an imported VPC need its cidr (network.vpc.import."
+                "cidr): their security group admits HTTPS from it",
+            )
+    else:
+        try:
+            block = ipaddress.ip_network(vpc.cidr)
+            if not block.is_private:
+                yield error(
+                    "network",
+                    (*where, "create", "cidr"),
+                    f"{vpc.cidr} is not a private network; use 10.0.0.0/8, 172.16.0.0/12 "
+                    "or 192.168.0.0/16",
+                )
+        except ValueError:
+            yield error(
+                "network",
+                (*where, "create", "cidr"),
+                f"{vpc.cidr} is not a network address (host bits set, or not IPv4); "
+                "e.g. 10.0.0.0/16",
+            )
+    if isinstance(vpc, m.CreateVpc):
+        yield from ctx.log_retention(
+            vpc.flow_logs_retention_days, ("network", "vpc", "create", "flow_logs")
+        )
+
+
+def endpoints(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
+    """A created VPC has no internet access: what a bridge calls must have an endpoint."""
+    if not ctx.bp.network.declared:
+        return  # the default network has the endpoints the bridges need
+    missing = [e for e in bridge_endpoints(ctx.bp, b) if e not in ctx.bp.network.endpoints]
+    if missing:
+        yield error(
+            "bridge-network",
+            (*b.path, "via"),
+            f"bridge '{b.name}' (via {b.via}) runs in the created VPC, whose subnets have no "
+            f"internet access: add {', '.join(missing)} to network.endpoints",
+        )
