@@ -22,7 +22,8 @@ from constructs import Construct
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_rule import EventRule, LambdaTarget
 from edastack.constructs.function_code import RuntimeFunction
-from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
+from edastack.constructs.kafka_access import IKafkaCluster
+from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_forwarder import new_runtime_function, skip_checkov
 
 # The handler's DELIVERY_TIMEOUT_MS default is 30 s; its docstring asks for 60 s or more.

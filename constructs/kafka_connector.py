@@ -35,12 +35,10 @@ from constructs import Construct
 
 from edastack.aws import limits
 from edastack.constructs.encryption_key import encrypted_log_group
-from edastack.constructs.kafka_cluster import (
-    KafkaAuth,
-    KafkaCluster,
-    select_subnets,
-)
+from edastack.constructs.kafka_auth import KafkaAuth
+from edastack.constructs.kafka_cluster import KafkaCluster
 from edastack.constructs.kafka_topic import KafkaTopic
+from edastack.constructs.network import select_subnets
 
 CONNECTOR_CLASS = "software.amazon.event.kafkaconnector.EventBridgeSinkConnector"
 # MSK Connect units per worker (AWS::KafkaConnect::Connector ProvisionedCapacity/AutoScaling

@@ -47,7 +47,8 @@ from edastack.constructs.function_code import (
     RuntimeFunction,
     function_code,
 )
-from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
+from edastack.constructs.kafka_access import IKafkaCluster
+from edastack.constructs.kafka_auth import KafkaAuth
 
 StartingPosition = Literal["latest", "trim_horizon"]
 _STARTING_POSITIONS: Mapping[str, lambda_.StartingPosition] = {

@@ -34,7 +34,8 @@ from constructs import Construct
 from edastack.aws import limits
 from edastack.aws.bridge_checks import consumer_errors, event_errors
 from edastack.constructs.encryption_key import encrypted_log_group
-from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaAuth
+from edastack.constructs.kafka_access import IKafkaCluster
+from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_forwarder import (
     POLLER_VPC_ACTIONS,
     acknowledge_wildcard_resources,

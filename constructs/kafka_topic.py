@@ -22,13 +22,10 @@ from constructs import Construct
 
 from edastack.aws import limits
 from edastack.aws.kafka_config import render
-from edastack.constructs.kafka_cluster import (
-    ExternalKafkaCluster,
-    IKafkaCluster,
-    KafkaCluster,
-    ServerlessKafkaCluster,
-    cluster_child_arn,
-)
+from edastack.constructs.external_kafka_cluster import ExternalKafkaCluster
+from edastack.constructs.kafka_access import IKafkaCluster, cluster_child_arn
+from edastack.constructs.kafka_cluster import KafkaCluster
+from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
 # A topic's retention.ms that keeps records forever (Apache Kafka topic configuration).
 RETENTION_FOREVER_MS = -1

@@ -327,3 +327,19 @@ class Network(Construct):
             traffic_type=ec2.FlowLogTrafficType.ALL,
         )
         return log_group
+
+
+def select_subnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | None) -> list[ec2.ISubnet]:
+    """``vpc.select_subnets`` for a ``SubnetSelection`` (the Python binding takes keywords)."""
+    if selection is None:
+        return list(vpc.select_subnets().subnets)
+    return list(
+        vpc.select_subnets(
+            availability_zones=selection.availability_zones,
+            one_per_az=selection.one_per_az,
+            subnet_filters=selection.subnet_filters,
+            subnet_group_name=selection.subnet_group_name,
+            subnet_type=selection.subnet_type,
+            subnets=selection.subnets,
+        ).subnets
+    )

@@ -30,12 +30,13 @@ from constructs import Construct
 from edastack.aws import limits
 from edastack.constructs.encryption_key import encrypted_log_group, new_key
 from edastack.constructs.function_code import RuntimeFunction
-from edastack.constructs.kafka_cluster import ServerlessKafkaCluster, cluster_child_arn
+from edastack.constructs.kafka_access import cluster_child_arn
 from edastack.constructs.kafka_forwarder import (
     DEFAULT_LOG_RETENTION,
     new_runtime_function,
     skip_checkov,
 )
+from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
 RESOURCE_TYPE = "Custom::EdastackKafkaTopic"
 # Kafka topic names (the handler's own check): 1-249 of [A-Za-z0-9._-].
