@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from edastack.aws import defaults
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import Builder, strings
 from edastack.blueprints.build_events import dead_letter, retry
@@ -68,7 +69,7 @@ def _kafka_to_bus_errors(builder: Builder, spec: Mapping[str, Any], path: Path, 
 def _kafka_to_bus(
     builder: Builder, name: str, spec: Mapping[str, Any], path: Path
 ) -> m.KafkaToBus | None:
-    via = spec.get("via", "lambda")
+    via = spec.get("via", defaults.BRIDGE_VIA)
     if _kafka_to_bus_errors(builder, spec, path, via):
         return None
     src, dst = spec["from"], spec["to"]
@@ -90,8 +91,8 @@ def _kafka_to_bus(
 def _connector(spec: Mapping[str, Any]) -> m.ConnectorOptions:
     return m.ConnectorOptions(
         plugin=spec["plugin"],
-        workers=spec.get("workers", 1),
-        mcu=spec.get("mcu", 1),
+        workers=spec.get("workers", defaults.CONNECTOR_WORKERS),
+        mcu=spec.get("mcu", defaults.CONNECTOR_MCU),
         max_workers=spec.get("autoscale", {}).get("max_workers"),
         dlq_topic=spec.get("dlq_topic"),
         offload_bucket=spec.get("offload_bucket"),
@@ -100,9 +101,9 @@ def _connector(spec: Mapping[str, Any]) -> m.ConnectorOptions:
 
 def _pipe(spec: Mapping[str, Any]) -> m.PipeOptions:
     return m.PipeOptions(
-        batch_size=spec.get("batch_size", 100),
+        batch_size=spec.get("batch_size", defaults.BATCH_SIZE),
         batch_window_s=seconds(spec["batch_window"]) if "batch_window" in spec else None,
-        starting_position=spec.get("starting_position", "latest"),
+        starting_position=spec.get("starting_position", defaults.STARTING_POSITION),
         consumer_group=spec.get("consumer_group"),
         filter=spec.get("filter"),
         enrichment_arn=spec.get("enrichment"),
@@ -110,13 +111,13 @@ def _pipe(spec: Mapping[str, Any]) -> m.PipeOptions:
 
 
 def _lambda(spec: Mapping[str, Any]) -> m.LambdaOptions:
-    on_failure = spec.get("on_failure", "sqs")
+    on_failure = spec.get("on_failure", defaults.LAMBDA_BRIDGE_ON_FAILURE)
     return m.LambdaOptions(
-        batch_size=spec.get("batch_size", 100),
+        batch_size=spec.get("batch_size", defaults.BATCH_SIZE),
         batch_window_s=seconds(spec["batch_window"]) if "batch_window" in spec else None,
-        starting_position=spec.get("starting_position", "latest"),
+        starting_position=spec.get("starting_position", defaults.STARTING_POSITION),
         consumer_group=spec.get("consumer_group"),
-        retries=spec.get("retries", 3),
+        retries=spec.get("retries", defaults.LAMBDA_BRIDGE_RETRIES),
         on_failure_topic=on_failure["topic"] if isinstance(on_failure, dict) else None,
     )
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, cast
 
+from edastack.aws import defaults
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import Builder
 from edastack.blueprints.findings import Path
@@ -26,7 +27,7 @@ def contract(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -
         source=spec["source"],
         detail_type=spec["detail_type"],
         schema=schema,
-        version=spec.get("version", 1),
+        version=spec.get("version", defaults.CONTRACT_VERSION),
         description=spec.get("description"),
         schema_file=spec["schema"] if isinstance(spec["schema"], str) else None,
         examples=tuple(examples),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+from edastack.aws import defaults
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import GIB, Builder, days, strings
 from edastack.blueprints.findings import Path
@@ -29,34 +30,43 @@ def network(builder: Builder, spec: Mapping[str, Any] | None) -> m.Network:
     else:
         create = vpc_spec.get("create", {})
         vpc = m.CreateVpc(
-            azs=create.get("azs", 3),
-            cidr=create.get("cidr", "10.0.0.0/16"),
-            flow_logs_retention_days=days(create.get("flow_logs"), 90),
+            azs=create.get("azs", defaults.VPC_AZS),
+            cidr=create.get("cidr", defaults.VPC_CIDR),
+            flow_logs_retention_days=days(
+                create.get("flow_logs"), defaults.FLOW_LOGS_RETENTION_DAYS
+            ),
         )
     return m.Network(vpc=vpc, endpoints=tuple(spec.get("endpoints", ())), declared=True)
 
 
 def cluster(name: str, spec: Mapping[str, Any], path: Path) -> m.KafkaCluster:
-    kind = spec.get("type", "standard")
+    kind = spec.get("type", defaults.CLUSTER_TYPE)
     brokers = spec.get("brokers", {})
     provisioned = kind in ("standard", "express")
-    default_type = "express.m7g.large" if kind == "express" else "kafka.m7g.large"
-    storage = brokers.get("storage", "1000GiB" if kind == "standard" else None)
-    auth = spec.get("auth", "iam")
+    default_type = (
+        defaults.EXPRESS_BROKER_TYPE if kind == "express" else defaults.STANDARD_BROKER_TYPE
+    )
+    default_gib = defaults.BROKER_STORAGE_GIB if kind == "standard" else None
+    storage = brokers.get("storage")
+    auth = spec.get("auth", defaults.CLUSTER_AUTH)
     return m.KafkaCluster(
         name=name,
         path=path,
         type=kind,
-        version=str(spec.get("version", "3.9.x")),
+        version=str(spec.get("version", defaults.KAFKA_VERSION)),
         broker_type=brokers.get("type", default_type) if provisioned else brokers.get("type"),
-        broker_count=brokers.get("count", 3) if provisioned else brokers.get("count"),
-        storage_gib=size_bytes(storage) // GIB if storage else None,
+        broker_count=brokers.get("count", defaults.BROKER_COUNT)
+        if provisioned
+        else brokers.get("count"),
+        storage_gib=size_bytes(storage) // GIB if storage else default_gib,
         autoscaling=_autoscaling(brokers.get("autoscale")),
         auth=cast(tuple[m.AuthMode, ...], (auth,) if isinstance(auth, str) else tuple(auth)),
         certificate_authorities=tuple(spec.get("certificate_authorities", ())),
         encryption_key_arn=spec.get("encryption", {}).get("key"),
-        log_retention_days=days(spec.get("logging", {}).get("retention"), 30),
-        monitoring=spec.get("monitoring", "per-broker"),
+        log_retention_days=days(
+            spec.get("logging", {}).get("retention"), defaults.CLUSTER_LOG_RETENTION_DAYS
+        ),
+        monitoring=spec.get("monitoring", defaults.CLUSTER_MONITORING),
         configuration=strings(spec.get("configuration")),
         bootstrap_servers=tuple(spec.get("bootstrap_servers", ())),
         secret_arn=spec.get("secret"),
@@ -71,24 +81,27 @@ def _autoscaling(spec: str | Mapping[str, Any] | None) -> m.StorageAutoscaling |
         return m.StorageAutoscaling(max_gib=size_bytes(spec) // GIB)
     if isinstance(spec, Mapping):
         return m.StorageAutoscaling(
-            max_gib=size_bytes(spec["max"]) // GIB, target_percent=spec.get("target", 60)
+            max_gib=size_bytes(spec["max"]) // GIB,
+            target_percent=spec.get("target", defaults.STORAGE_AUTOSCALING_TARGET_PERCENT),
         )
     return None
 
 
 def topic(name: str, spec: Mapping[str, Any], path: Path) -> m.KafkaTopic:
-    replication = spec.get("replication", 3)
-    cleanup = spec.get("cleanup", "delete")
-    retention_s = retention_seconds(spec.get("retention", "7d"))
+    replication = spec.get("replication", defaults.TOPIC_REPLICATION)
+    cleanup = spec.get("cleanup", defaults.TOPIC_CLEANUP)
+    retention_s = (
+        retention_seconds(spec["retention"]) if "retention" in spec else defaults.TOPIC_RETENTION_S
+    )
     size = spec.get("max_message_size")
     return m.KafkaTopic(
         name=name,
         path=path,
         cluster=spec["cluster"],
         topic_name=spec.get("name", name),
-        partitions=spec.get("partitions", 6),
+        partitions=spec.get("partitions", defaults.TOPIC_PARTITIONS),
         replication=replication,
-        min_insync=spec.get("min_insync", 2 if replication >= 3 else 1),
+        min_insync=spec.get("min_insync", defaults.topic_min_insync(replication)),
         retention_ms=None if retention_s is None else retention_s * 1000,
         cleanup=(cleanup,) if isinstance(cleanup, str) else tuple(cleanup),
         max_message_bytes=size_bytes(size) if size else None,
