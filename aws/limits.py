@@ -94,8 +94,14 @@ LOG_RETENTION_DAYS = (
 )  # fmt: skip
 
 # --- CloudFormation ----------------------------------------------------------------------
+# CloudFormation user guide, "Understand CloudFormation quotas": per stack, 500 resources,
+# 200 outputs, 200 parameters; a template body of 1 MB through S3 (the CDK CLI uploads it).
 STACK_RESOURCES_MAX = 500
 STACK_OUTPUTS_MAX = 200
+STACK_PARAMETERS_MAX = 200
+TEMPLATE_BYTES_MAX = 1_000_000
+# EventBridge API reference, CreateEventBus Name: 1-256 characters.
+EVENT_BUS_NAME_MAX = 256
 
 # --- MSK client networking (added for constructs/kafka_cluster.py) -----------------------
 # Provisioned clusters take 2 or 3 client subnets, one per AZ (MSK API reference,

@@ -67,10 +67,11 @@ def retry(spec: Mapping[str, Any] | None, base: m.RetryPolicy) -> m.RetryPolicy:
     )
 
 
-def dead_letter(spec: Any) -> m.DeadLetter:
+def dead_letter(spec: Any, default: m.DeadLetterScope = "rule") -> m.DeadLetter:
+    """A ``dlq`` value; by default a rule shares its stack's queue, a bridge has its own."""
     if isinstance(spec, dict):
         return m.DeadLetter(scope="queue", queue=spec["queue"])
-    return m.DeadLetter(scope=spec or "rule")
+    return m.DeadLetter(scope=spec or default)
 
 
 def _rule_bus(builder: Builder, spec: Mapping[str, Any], path: Path) -> str | None:
@@ -108,9 +109,10 @@ def rule(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.
         pattern=spec["pattern"],
         targets=tuple(targets),
         retry=policy,
-        dead_letter=dead_letter(spec.get("dlq")),
+        dead_letter=dead_letter(spec.get("dlq"), "stack"),
         description=spec.get("description"),
         enabled=spec.get("enabled", True),
+        stack=spec.get("stack"),
     )
 
 

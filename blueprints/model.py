@@ -32,6 +32,10 @@ def _empty() -> Mapping[str, Any]:
     return EMPTY
 
 
+# The environment of a blueprint that declares none (its stacks are environment-agnostic).
+DEFAULT_ENVIRONMENT = "default"
+
+
 @dataclass(frozen=True, slots=True)
 class Environment:
     name: str
@@ -156,11 +160,15 @@ class RetryPolicy:
     max_age_s: int = 86_400
 
 
+DeadLetterScope = Literal["rule", "bus", "queue", "stack"]
+
+
 @dataclass(frozen=True, slots=True)
 class DeadLetter:
-    """Where failed deliveries of a rule (or bridge) go."""
+    """Where failed deliveries of a rule (or bridge) go: its own queue ("rule"), the bus's,
+    a declared queue, or (rules only, their default) the queue shared by its rules stack."""
 
-    scope: Literal["rule", "bus", "queue"] = "rule"
+    scope: DeadLetterScope = "rule"
     queue: str | None = None  # a declared queue, with scope "queue"
 
 
@@ -208,9 +216,10 @@ class Rule:
     pattern: Mapping[str, Any]
     targets: tuple[Target, ...]
     retry: RetryPolicy = field(default_factory=RetryPolicy)  # targets inherit it
-    dead_letter: DeadLetter = field(default_factory=DeadLetter)
+    dead_letter: DeadLetter = field(default_factory=lambda: DeadLetter(scope="stack"))
     description: str | None = None
     enabled: bool = True
+    stack: str | None = None  # the rules stack it is pinned to; None: its bus's
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from edastack.blueprints.loader import (
 )
 from edastack.blueprints.schema import validate as schema_findings
 
-DEFAULT_ENVIRONMENT = "default"
+DEFAULT_ENVIRONMENT = m.DEFAULT_ENVIRONMENT
 
 
 class BlueprintError(Exception):

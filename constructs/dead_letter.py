@@ -167,31 +167,35 @@ class DeadLetterQueue(Construct):
         self.allow_event_bridge_to_encrypt()
 
     def allow_event_bridge_to_encrypt(self) -> None:
-        """Let EventBridge in this account and Region encrypt with the queue's key.
+        """Let EventBridge in this account and Region encrypt with the queue's key
+        (:func:`allow_event_bridge_to_encrypt`); a key of another stack is not extended."""
+        allow_event_bridge_to_encrypt(self.encryption_key)
 
-        For a rule target given this queue through ``aws_events_targets`` (which writes the
-        queue-policy statement itself), this is the whole of what EventBridge still needs.
-        The statement pins ``aws:SourceAccount`` and an ``aws:SourceArn`` pattern on this
-        account's EventBridge resources: it cannot name the rule, because the key policy is part
-        of the key, which the rule already depends on through its ``DeadLetterConfig`` (a
-        CloudFormation dependency cycle, aws/aws-cdk#11158). The key alone lets nobody send:
-        the queue policy does.
-        """
-        stack = Stack.of(self)
-        # One statement per key is enough; the Sid makes repeated calls collapse.
-        self.encryption_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowEventBridgeToEncryptDeadLetters",
-                principals=[iam.ServicePrincipal(_EVENTS_PRINCIPAL)],
-                actions=list(_KMS_SEND_ACTIONS),
-                resources=["*"],
-                conditions={
-                    "StringEquals": {"aws:SourceAccount": stack.account},
-                    "ArnLike": {
-                        "aws:SourceArn": stack.format_arn(
-                            service="events", resource="*", resource_name=None
-                        )
-                    },
+
+def allow_event_bridge_to_encrypt(key: kms.IKey) -> None:
+    """Let EventBridge in the key's account and Region encrypt with ``key``.
+
+    The statement pins ``aws:SourceAccount`` and an ``aws:SourceArn`` pattern on this
+    account's EventBridge resources: it cannot name a rule, because the key policy is part of
+    the key, which the rule already depends on through its ``DeadLetterConfig`` (a
+    CloudFormation dependency cycle, aws/aws-cdk#11158), and rules of other stacks use the key
+    through its alias. The key alone lets nobody send: the queue policy does.
+    """
+    stack = Stack.of(key)
+    # One statement per key is enough; the Sid makes repeated calls collapse.
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="AllowEventBridgeToEncryptDeadLetters",
+            principals=[iam.ServicePrincipal(_EVENTS_PRINCIPAL)],
+            actions=list(_KMS_SEND_ACTIONS),
+            resources=["*"],
+            conditions={
+                "StringEquals": {"aws:SourceAccount": stack.account},
+                "ArnLike": {
+                    "aws:SourceArn": stack.format_arn(
+                        service="events", resource="*", resource_name=None
+                    )
                 },
-            )
+            },
         )
+    )

@@ -303,9 +303,7 @@ class EventRule(Construct):
         return arn, access.role_for(holder, arn, actions)
 
 
-def _role_target(
-    target: RuleTarget, scope: Construct
-) -> tuple[str, tuple[str, ...], IConstruct]:
+def _role_target(target: RuleTarget, scope: Construct) -> tuple[str, tuple[str, ...], IConstruct]:
     """A role-delivered target's ARN, the actions EventBridge needs on it, its construct."""
     if isinstance(target, SnsTarget):
         return target.topic.topic_arn, ("sns:Publish",), target.topic

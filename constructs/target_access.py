@@ -55,9 +55,9 @@ class TargetAccess(Construct):
         """
         stack = Stack.of(self)
         account = function.env.account
-        if not (Token.is_unresolved(account) or Token.is_unresolved(stack.account)):
-            if account != stack.account:
-                return
+        known = not (Token.is_unresolved(account) or Token.is_unresolved(stack.account))
+        if known and account != stack.account:
+            return
         key = f"Invoke-{_readable(function.function_arn, function)}-{source_id}"
         if key in self._granted:
             return
@@ -92,9 +92,7 @@ class TargetAccess(Construct):
             )
         )
 
-    def role_for(
-        self, target: IConstruct, resource_arn: str, actions: Sequence[str]
-    ) -> iam.IRole:
+    def role_for(self, target: IConstruct, resource_arn: str, actions: Sequence[str]) -> iam.IRole:
         """The role EventBridge assumes to deliver to ``resource_arn``: ``actions`` on it only."""
         key = f"Role-{_readable(resource_arn, target)}"
         role = self._roles.get(key)
@@ -124,5 +122,3 @@ def _readable(arn: str, construct: IConstruct) -> str:
         return construct.node.addr[:16]
     last = re.split(r"[:/]", arn.rstrip("/:"))[-1]
     return f"{re.sub(r'[^A-Za-z0-9-]', '-', last)[:40]}-{fnv1a(arn)}"
-
-

@@ -1,14 +1,14 @@
 """A blueprint → the stacks of a CDK app, for ``app.py`` (``cdk synth``) and ``edastack synth``.
 
-Stacks per environment (names from ``edastack.stacks.naming``):
+Stacks per environment (which stack holds what: ``edastack.blueprints.layout``):
 
 - ``<blueprint>-<env>-kafka``: network, MSK clusters and topics (stateful, slow to create);
-- ``<blueprint>-<env>-events``: buses, archives, queues, rules, DLQs, the schema registry and
-  the bridges (which refer to the Kafka stack's clusters: events depends on kafka).
+- ``<blueprint>-<env>-events``: buses, archives, queues, the schema registry, the alarm topic
+  and the bridges (which refer to the Kafka stack's clusters: events depends on kafka);
+- ``<blueprint>-<env>-rules-<group>``: the rules of one bus (or ``stack:`` group), after events.
 
-Splitting stateful Kafka from the EventBridge routing keeps the frequent change (a rule, a
-target) away from the slow, data-holding one, and each stack well below CloudFormation's 500
-resources for blueprints of ordinary size.
+Stateful Kafka stays away from the frequent change (a rule, a target); rules are grouped by
+their own declaration so that a blueprint of any size fits CloudFormation's per-stack limits.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from typing import Any
 
 from aws_cdk import App, Environment, Stack, Tags
 
+from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Finding
 from edastack.blueprints.validate import BlueprintError, validate_file
 from edastack.stacks.bridges import add_bridges
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
-from edastack.stacks.naming import stack_name
+from edastack.stacks.rules import RulesStack
 
 # What the CDK CLI adds to every app's context unless told otherwise (path and asset metadata,
 # the AWS::CDK::Metadata resource, bundling of every stack).
@@ -70,38 +71,50 @@ def _tag(stack: Stack, blueprint: m.Blueprint) -> None:
 
 
 def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
-    """Add the stacks of one blueprint in one environment to ``app``."""
+    """Add the stacks of one blueprint in one environment to ``app`` (see ``layout``)."""
     common = {
         "env": _environment(blueprint.environment),
         "termination_protection": blueprint.environment.production,
     }
+    where = f"edastack {blueprint.name} ({blueprint.environment.name})"
     stacks: list[Stack] = []
     kafka: KafkaStack | None = None
     if blueprint.clusters:
-        kafka_name = stack_name(blueprint, "kafka")
+        kafka_name = layout.stack_name(blueprint, layout.KAFKA)
         kafka = KafkaStack(
             app,
             kafka_name,
             stack_name=kafka_name,
-            description=f"edastack {blueprint.name} ({blueprint.environment.name}): Kafka",
+            description=f"{where}: Kafka",
             blueprint=blueprint,
             **common,
         )
         stacks.append(kafka)
-    events_name = stack_name(blueprint, "events")
+    events_name = layout.stack_name(blueprint, layout.EVENTS)
     events = EventBridgeStack(
         app,
         events_name,
         stack_name=events_name,
-        description=(
-            f"edastack {blueprint.name} ({blueprint.environment.name}): EventBridge and bridges"
-        ),
+        description=f"{where}: EventBridge and bridges",
         blueprint=blueprint,
         **common,
     )
     stacks.append(events)
     if kafka is not None:
         add_bridges(events, kafka)
+    for name, rules in layout.rule_groups(blueprint).items():
+        rules_stack = RulesStack(
+            app,
+            name,
+            stack_name=name,
+            description=f"{where}: rules {', '.join(r.name for r in rules)}"[:1024],
+            blueprint=blueprint,
+            rules=rules,
+            **common,
+        )
+        # By name only (no exports): the buses, queues and key alias must exist first.
+        rules_stack.add_stack_dependency(events)
+        stacks.append(rules_stack)
     for stack in stacks:
         _tag(stack, blueprint)
     return stacks

@@ -15,10 +15,12 @@ from constructs import Construct
 from edastack.aws import limits
 from edastack.blueprints import model as m
 from edastack.constructs.bus_producer import BusToKafkaProducer
+from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.kafka_cluster import KafkaCluster
 from edastack.constructs.kafka_connector import KafkaToBusConnector
 from edastack.constructs.kafka_forwarder import KafkaToBusFunction
 from edastack.constructs.kafka_pipe import KafkaToBusPipe
+from edastack.stacks.dead_letters import dead_letters_for
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.naming import by_name
@@ -133,13 +135,8 @@ def _bus_to_kafka(
     scope: Construct, b: m.BusToKafka, events: EventBridgeStack, kafka: KafkaStack
 ) -> None:
     topic = events.blueprint.topics[b.topic]
-    dl = b.dead_letter
-    if dl.scope == "bus":
-        dead_letter_queue = events.bus_constructs[b.bus].dead_letter_queue
-    elif dl.scope == "queue" and dl.queue is not None:
-        dead_letter_queue = events.dead_letter_queues[dl.queue]
-    else:
-        dead_letter_queue = events.new_dead_letter_queue(scope, "DeadLetters")
+    dead_letter_queue = dead_letters_for(b.dead_letter, b.bus, scope, events)
+    assert isinstance(dead_letter_queue, DeadLetterQueue)  # the events stack holds them all
     BusToKafkaProducer(
         scope,
         "Resource",

@@ -1,4 +1,4 @@
-"""The EventBridge half of a blueprint: buses, archives, queues, rules, targets, schemas."""
+"""The EventBridge half of a blueprint: buses, archives, queues, schemas, the alarm topic."""
 
 from __future__ import annotations
 
@@ -7,46 +7,34 @@ from typing import Any
 from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
-from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from edastack.aws.draft4 import EventContract
+from edastack.blueprints import layout
 from edastack.blueprints import model as m
-from edastack.constructs.dead_letter import DeadLetterQueue
+from edastack.constructs.dead_letter import DeadLetterQueue, allow_event_bridge_to_encrypt
 from edastack.constructs.encryption_key import new_key
 from edastack.constructs.event_bus import EventBus
-from edastack.constructs.event_rule import (
-    ApiDestinationTarget,
-    ApiKeyAuth,
-    BasicAuth,
-    EventBusTarget,
-    EventRule,
-    InputTransformer,
-    KinesisTarget,
-    LambdaTarget,
-    RuleTarget,
-    SnsTarget,
-    SqsTarget,
-    StateMachineTarget,
-)
 from edastack.constructs.schema_registry import SchemaRegistry
+from edastack.constructs.target_access import TargetAccess, rules_on
 from edastack.constructs.target_queue import TargetQueue
-from edastack.stacks.naming import by_name, physical_name
+from edastack.stacks.naming import by_name
 
 
 class EventBridgeStack(Stack):
-    """Buses (with archives, policies and bus DLQs), queues, rules and the schema registry.
+    """Buses (with archives, policies and bus DLQs), queues, the schema registry and the
+    alarm topic: what the rules stacks and the bridges deliver through.
 
-    Construct ids are the blueprint names (``Bus-commerce``, ``Rule-fulfilment-fanout``), so
-    only a rename in the blueprint replaces a resource. One customer-managed key encrypts every
-    dead-letter and target queue of the stack ($1 / month instead of one per queue).
+    Construct ids are the blueprint names (``Bus-commerce``, ``Queue-audit``), so only a rename
+    in the blueprint replaces a resource. One customer-managed key encrypts every dead-letter and
+    target queue of the blueprint ($1 / month instead of one per queue); the rules stacks use it
+    through its alias. What the rules stacks address (buses, queues, the alarm topic, the key
+    alias) has a physical name from ``edastack.blueprints.layout``, and its policy lets every
+    rule on the buses that use it send: the rules stacks import nothing from this one.
     """
 
     def __init__(
@@ -57,27 +45,26 @@ class EventBridgeStack(Stack):
         self.queue_key = new_key(
             self,
             "QueueKey",
-            description=f"Encrypts the queues, DLQs and alarm topic of {construct_id}",
+            description=f"Encrypts the queues, DLQs and alarm topic of {layout.prefix(blueprint)}",
         )
+        if blueprint.rules:
+            self.queue_key.add_alias(layout.queue_key_alias(blueprint))
+            allow_event_bridge_to_encrypt(self.queue_key)
         self.alarm_topic = self._alarm_topic(blueprint.alarms)
         self.buses: dict[str, events.IEventBus] = {}
         self.bus_constructs: dict[str, EventBus] = {}
         # Entities are added by name, not in YAML order, so reordering a blueprint changes nothing.
         for bus in by_name(blueprint.buses):
             self._bus(bus)
-        dead_letter_queues = _queues_used_as_dead_letters(blueprint)
         self.dead_letter_queues: dict[str, DeadLetterQueue] = {}
         self.queues: dict[str, sqs.IQueue] = {}
         for queue in by_name(blueprint.queues):
-            self._queue(queue, as_dead_letter=queue.name in dead_letter_queues)
-        self.rules: dict[str, EventRule] = {}
-        for rule in by_name(blueprint.rules):
-            self._rule(rule)
+            self._queue(queue)
         if blueprint.contracts:
             self.schema_registry = SchemaRegistry(
                 self,
                 "Schemas",
-                registry_name=physical_name(blueprint, "contracts"),
+                registry_name=layout.physical_name(blueprint, "contracts"),
                 description=f"Event contracts of the {blueprint.name} blueprint",
                 contracts=[
                     EventContract(
@@ -101,6 +88,7 @@ class EventBridgeStack(Stack):
         topic = sns.Topic(
             self,
             "AlarmTopic",
+            topic_name=layout.alarm_topic_name(self.blueprint),
             display_name=f"{self.blueprint.name} alarms",
             master_key=self.queue_key,
             enforce_ssl=True,
@@ -129,12 +117,17 @@ class EventBridgeStack(Stack):
         return topic
 
     def new_dead_letter_queue(
-        self, scope: Construct, construct_id: str, retention: Duration | None = None
+        self,
+        scope: Construct,
+        construct_id: str,
+        retention: Duration | None = None,
+        queue_name: str | None = None,
     ) -> DeadLetterQueue:
         """A DLQ encrypted with the stack's queue key, alarming to the blueprint's topic."""
         return DeadLetterQueue(
             scope,
             construct_id,
+            queue_name=queue_name,
             retention=retention,
             encryption_key=self.queue_key,
             alarm_topic=self.alarm_topic,
@@ -157,29 +150,39 @@ class EventBridgeStack(Stack):
         construct = EventBus(
             self,
             f"Bus-{bus.name}",
-            bus_name=physical_name(self.blueprint, bus.name, max_length=256),
+            bus_name=layout.bus_name(self.blueprint, bus.name),
             encryption_key=key,
             allow_accounts=bus.allow_accounts,
             allow_organizations=bus.allow_organizations,
             archive_retention=Duration.days(archive.retention_days or 0) if archive else None,
             archive_pattern=archive.pattern if archive else None,
             schema_discovery=bus.schema_discovery,
-            dead_letter_queue=self.new_dead_letter_queue(self, f"BusDeadLetters-{bus.name}"),
+            dead_letter_queue=self.new_dead_letter_queue(
+                self,
+                f"BusDeadLetters-{bus.name}",
+                queue_name=layout.bus_dead_letter_name(self.blueprint, bus.name),
+            ),
         )
         self.bus_constructs[bus.name] = construct
         self.buses[bus.name] = construct.bus
+        if bus.name in _buses_of(_rules_dead_lettering_to(self.blueprint, "bus")):
+            construct.dead_letter_queue.allow_event_bridge(rules_on(construct.bus))
 
-    def _queue(self, queue: m.Queue, *, as_dead_letter: bool) -> None:
-        if as_dead_letter:
+    def _queue(self, queue: m.Queue) -> None:
+        name = layout.queue_name(self.blueprint, queue)
+        if queue.name in _queues_used_as_dead_letters(self.blueprint):
             dlq = self.new_dead_letter_queue(
-                self, f"Queue-{queue.name}", Duration.seconds(queue.retention_s)
+                self, f"Queue-{queue.name}", Duration.seconds(queue.retention_s), name
             )
             self.dead_letter_queues[queue.name] = dlq
             self.queues[queue.name] = dlq.queue
+            for bus in _buses_of(_rules_dead_lettering_to(self.blueprint, queue.name)):
+                dlq.allow_event_bridge(rules_on(self.buses[bus]))
             return
         target = TargetQueue(
             self,
             f"Queue-{queue.name}",
+            queue_name=name,
             retention=Duration.seconds(queue.retention_s),
             visibility_timeout=Duration.seconds(queue.visibility_timeout_s),
             max_receives=queue.max_receives,
@@ -188,79 +191,42 @@ class EventBridgeStack(Stack):
             fifo=queue.fifo,
         )
         self.queues[queue.name] = target.queue
+        senders = [
+            r
+            for r in self.blueprint.rules.values()
+            if any(t.kind == "sqs" and not t.is_arn and t.ref == queue.name for t in r.targets)
+        ]
+        if senders:
+            access = TargetAccess(target, "Access")
+            for bus in _buses_of(senders):
+                access.allow_send(target.queue, rules_on(self.buses[bus]), bus)
 
-    def _rule(self, rule: m.Rule) -> None:
-        scope = Construct(self, f"Rule-{rule.name}")
-        dl = rule.dead_letter
-        if dl.scope == "bus":
-            dead_letter_queue = self.bus_constructs[rule.bus].dead_letter_queue
-        elif dl.scope == "queue" and dl.queue is not None:
-            dead_letter_queue = self.dead_letter_queues[dl.queue]
-        else:
-            dead_letter_queue = self.new_dead_letter_queue(scope, "DeadLetters")
-        self.rules[rule.name] = EventRule(
-            scope,
-            "Resource",
-            event_bus=self.buses[rule.bus],
-            event_pattern=rule.pattern,
-            description=rule.description,
-            enabled=rule.enabled,
-            retry_attempts=rule.retry.attempts,
-            max_event_age=Duration.seconds(rule.retry.max_age_s),
-            dead_letter_queue=dead_letter_queue,
-            targets=[self._target(scope, t) for t in sorted(rule.targets, key=lambda t: t.name)],
-        )
+    # --- dead letters, as bridges choose them (edastack.stacks.dead_letters) ---------------
 
-    def _target(self, scope: Construct, t: m.Target) -> RuleTarget:
-        common: dict[str, Any] = {
-            "target_id": t.name,
-            "retry_attempts": t.retry.attempts,
-            "max_event_age": Duration.seconds(t.retry.max_age_s),
-            "input_transformer": _input(t.input),
-        }
-        cid = f"Target-{t.name}"
-        if t.kind == "lambda":
-            fn = lambda_.Function.from_function_arn(scope, cid, t.ref)
-            return LambdaTarget(function=fn, **common)
-        if t.kind == "sqs":
-            queue = sqs.Queue.from_queue_arn(scope, cid, t.ref) if t.is_arn else self.queues[t.ref]
-            return SqsTarget(queue=queue, message_group_id=t.message_group, **common)
-        if t.kind == "sns":
-            return SnsTarget(topic=sns.Topic.from_topic_arn(scope, cid, t.ref), **common)
-        if t.kind == "stepfunctions":
-            machine = sfn.StateMachine.from_state_machine_arn(scope, cid, t.ref)
-            return StateMachineTarget(state_machine=machine, **common)
-        if t.kind == "kinesis":
-            stream = kinesis.Stream.from_stream_arn(scope, cid, t.ref)
-            return KinesisTarget(stream=stream, partition_key_path=t.partition_key, **common)
-        if t.kind == "bus":
-            bus = (
-                events.EventBus.from_event_bus_arn(scope, cid, t.ref)
-                if t.is_arn
-                else self.buses[t.ref]
-            )
-            return EventBusTarget(event_bus=bus, **common)
-        assert t.api is not None
-        api = t.api
-        secret = secretsmanager.Secret.from_secret_complete_arn(scope, cid, api.secret_arn)
-        auth: ApiKeyAuth | BasicAuth
-        if api.auth == "api_key":
-            auth = ApiKeyAuth(header_name=api.header or "", secret=secret)
-        else:
-            auth = BasicAuth(username=api.username or "", secret=secret)
-        return ApiDestinationTarget(
-            endpoint=api.url,
-            auth=auth,
-            http_method=events.HttpMethod(api.method),
-            rate_limit_per_second=api.rate_limit,
-            **common,
-        )
+    def own_dead_letters(self, scope: Construct) -> DeadLetterQueue:
+        return self.new_dead_letter_queue(scope, "DeadLetters")
+
+    def bus_dead_letters(self, bus: str) -> DeadLetterQueue:
+        return self.bus_constructs[bus].dead_letter_queue
+
+    def queue_dead_letters(self, queue: str) -> DeadLetterQueue:
+        return self.dead_letter_queues[queue]
+
+    def stack_dead_letters(self) -> DeadLetterQueue:
+        raise ValueError("'dlq: stack' is a rule's choice; the schema refuses it on a bridge")
 
 
-def _input(spec: m.InputTransform | None) -> InputTransformer | None:
-    if spec is None:
-        return None
-    return InputTransformer(input_paths=dict(spec.paths), input_template=spec.template)
+def _rules_dead_lettering_to(blueprint: m.Blueprint, where: str) -> list[m.Rule]:
+    """The rules whose failures go to their bus's queue (``"bus"``) or to a declared queue."""
+    return [
+        r
+        for r in blueprint.rules.values()
+        if (r.dead_letter.scope == "bus" and where == "bus") or r.dead_letter.queue == where
+    ]
+
+
+def _buses_of(rules: list[m.Rule]) -> list[str]:
+    return sorted({r.bus for r in rules})
 
 
 def _queues_used_as_dead_letters(blueprint: m.Blueprint) -> set[str]:

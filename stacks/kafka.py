@@ -14,6 +14,7 @@ from constructs import Construct
 
 from edastack.aws import limits
 from edastack.blueprints import model as m
+from edastack.blueprints.layout import physical_name
 from edastack.constructs.kafka_cluster import (
     ExternalKafkaCluster,
     IKafkaCluster,
@@ -26,7 +27,7 @@ from edastack.constructs.kafka_cluster import (
 from edastack.constructs.kafka_topic import CleanupPolicy, KafkaTopic
 from edastack.constructs.network import ExistingVpc, Network
 from edastack.constructs.serverless_topic import ServerlessKafkaTopic
-from edastack.stacks.naming import by_name, physical_name
+from edastack.stacks.naming import by_name
 
 ENDPOINTS = {
     "events": ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,

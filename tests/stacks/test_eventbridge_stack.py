@@ -159,6 +159,27 @@ def to_json(stack: Stack) -> dict[str, Any]:
     return dict(Template.from_stack(stack).to_json())
 
 
+def routing(stacks: dict[str, Stack], prefix: str) -> dict[str, Any]:
+    """The events stack of ``prefix`` and its rules stacks as one template: each resource
+    keeps its logical id, and one that another stack also has (each rules stack's shared
+    ``DeadLetters``) is suffixed with ``@<stack>``."""
+    resources: dict[str, Any] = {}
+    for name, stack in stacks.items():
+        if name == f"{prefix}-events" or name.startswith(f"{prefix}-rules-"):
+            for logical_id, resource in to_json(stack)["Resources"].items():
+                key = f"{logical_id}@{name}" if logical_id in resources else logical_id
+                resources[key] = _qualified(resource, logical_id, key)
+    return {"Resources": resources}
+
+
+def _qualified(resource: Any, logical_id: str, key: str) -> Any:
+    """``resource`` with its references to ``logical_id`` renamed to ``key``."""
+    if key == logical_id:
+        return resource
+    text = json.dumps(resource).replace(f'"{logical_id}"', f'"{key}"')
+    return json.loads(text)
+
+
 # --- fixtures -----------------------------------------------------------------------------
 
 
@@ -167,14 +188,19 @@ def kinds(tmp_path_factory: pytest.TempPathFactory, build_blueprint: Build) -> d
     path = tmp_path_factory.mktemp("kinds") / "kinds.yaml"
     path.write_text(KINDS, encoding="utf-8")
     stacks = build_blueprint(path)
-    assert list(stacks) == ["kinds-dev-events"]
-    return to_json(stacks["kinds-dev-events"])
+    assert list(stacks) == ["kinds-dev-events", "kinds-dev-rules-main", "kinds-dev-rules-shared"]
+    return routing(stacks, "kinds-dev")
 
 
 @pytest.fixture(scope="module")
 def events_templates(example_stacks: dict[str, Stack], kinds: dict[str, Any]) -> dict[str, Any]:
-    """Every events-stack template: the examples' in each environment, and ``kinds``."""
-    found = {n: to_json(s) for n, s in example_stacks.items() if isinstance(s, EventBridgeStack)}
+    """Every events stack with its rules stacks: the examples' in each environment, and
+    ``kinds``."""
+    found = {
+        n: routing(example_stacks, n.removesuffix("-events"))
+        for n, s in example_stacks.items()
+        if isinstance(s, EventBridgeStack)
+    }
     assert sorted(found) == [
         "commerce-dev-events",
         "commerce-prod-events",

@@ -1,0 +1,168 @@
+"""Which stack holds what, and the names the stacks use to refer to each other.
+
+Stacks per environment (``<p>`` is ``<blueprint>-<env>``, or ``<blueprint>`` without
+environments):
+
+- ``<p>-kafka``: the network, MSK clusters and topics;
+- ``<p>-events``: buses, archives, declared queues, the schema registry, the alarm topic and
+  the bridges;
+- ``<p>-rules-<group>``: the rules whose ``stack:`` is ``<group>`` (by default their bus's
+  name), with the dead-letter queue they share, their Lambda permissions and target roles.
+
+Where an entity lives is a pure function of its own declaration (its bus, or its ``stack:``
+key), so adding, removing or renaming one never moves another. The rules stacks refer to the
+events stack only by the physical names below (no CloudFormation export, so none can lock in),
+and are deployed after it. Everything here is CDK-free: ``validate`` counts what synthesis makes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from edastack.aws import limits
+from edastack.aws.checksum import fnv1a
+from edastack.blueprints import model as m
+
+KAFKA = "kafka"
+EVENTS = "events"
+# CloudFormation stack names: a letter, then letters, digits and '-'; at most 128 characters.
+_STACK_NAME_MAX = 128
+# SQS queue names: 1-80 characters, a FIFO queue's ending in ".fifo".
+_QUEUE_NAME_MAX = 80
+
+
+def prefix(blueprint: m.Blueprint) -> str:
+    """``commerce-prod``; just ``commerce`` for a blueprint without environments."""
+    env = blueprint.environment.name
+    return blueprint.name if env == m.DEFAULT_ENVIRONMENT else f"{blueprint.name}-{env}"
+
+
+def physical_name(blueprint: m.Blueprint, name: str, *, max_length: int = 64) -> str:
+    """A predictable resource name (bus, cluster, queue, stack): ``<prefix>-<name>``.
+
+    Other stacks, accounts and blueprints address these by name, so the name must not be
+    generated. Characters outside ``[A-Za-z0-9-]`` become ``-``; a name too long is cut and
+    keeps a stable checksum of the full name, so two long names never collide.
+    """
+    full = re.sub(r"[^A-Za-z0-9-]", "-", f"{prefix(blueprint)}-{name}")
+    if len(full) <= max_length:
+        return full
+    return f"{full[: max_length - 9]}-{fnv1a(full)}"
+
+
+def stack_name(blueprint: m.Blueprint, part: str) -> str:
+    """``commerce-prod-events``: the CloudFormation stack name of one part of a blueprint."""
+    return physical_name(blueprint, part, max_length=_STACK_NAME_MAX)
+
+
+def rules_part(rule: m.Rule) -> str:
+    """``rules-<group>``: the part of the rules stack that holds ``rule``."""
+    return f"rules-{rule.stack or rule.bus}"
+
+
+def rule_groups(blueprint: m.Blueprint) -> dict[str, list[m.Rule]]:
+    """The rules of each rules stack by stack name, each list in rule-name order."""
+    groups: dict[str, list[m.Rule]] = {}
+    for name in sorted(blueprint.rules):
+        rule = blueprint.rules[name]
+        groups.setdefault(stack_name(blueprint, rules_part(rule)), []).append(rule)
+    return dict(sorted(groups.items()))
+
+
+# --- the names rules stacks use for what the events stack holds ------------------------
+
+
+def bus_name(blueprint: m.Blueprint, bus: str) -> str:
+    return physical_name(blueprint, bus, max_length=limits.EVENT_BUS_NAME_MAX)
+
+
+def queue_name(blueprint: m.Blueprint, queue: m.Queue) -> str:
+    if queue.fifo:
+        return physical_name(blueprint, queue.name, max_length=_QUEUE_NAME_MAX - 5) + ".fifo"
+    return physical_name(blueprint, queue.name, max_length=_QUEUE_NAME_MAX)
+
+
+def bus_dead_letter_name(blueprint: m.Blueprint, bus: str) -> str:
+    return physical_name(blueprint, f"{bus}-dlq", max_length=_QUEUE_NAME_MAX)
+
+
+def alarm_topic_name(blueprint: m.Blueprint) -> str:
+    return physical_name(blueprint, "alarms", max_length=256)
+
+
+def queue_key_alias(blueprint: m.Blueprint) -> str:
+    """The alias of the key that encrypts every queue of the blueprint's stacks."""
+    return f"alias/edastack/{prefix(blueprint)}/queues"
+
+
+# --- what a rules stack holds --------------------------------------------------------------
+
+_ROLE_TARGETS = frozenset({"sns", "stepfunctions", "kinesis", "bus"})
+# What each dead-letter queue is made of: the queue, its policy and its depth alarm.
+DEAD_LETTER_RESOURCES = 3
+# An API destination target: its connection, the destination and the role that invokes it.
+API_TARGET_RESOURCES = 3
+# CDK's AWS::CDK::Metadata (version reporting, on under the CDK CLI and edastack synth).
+METADATA_RESOURCES = 1
+
+
+@dataclass(frozen=True, slots=True)
+class StackSize:
+    name: str
+    resources: int
+    entities: tuple[str, ...]  # the blueprint entities it holds, e.g. "rule:orders"
+
+
+def rules_stack_size(blueprint: m.Blueprint, stack: str, rules: Sequence[m.Rule]) -> StackSize:
+    """The exact resource count of a rules stack, as ``edastack.stacks.rules`` builds it."""
+    count = METADATA_RESOURCES
+    shares_dead_letters = False
+    invoked: set[tuple[str, str]] = set()
+    roles: set[str] = set()
+    for rule in rules:
+        count += 1
+        if rule.dead_letter.scope == "rule":
+            count += DEAD_LETTER_RESOURCES
+        shares_dead_letters |= rule.dead_letter.scope == "stack"
+        for target in rule.targets:
+            if target.kind == "lambda" and _same_account(target.ref, blueprint.environment):
+                invoked.add((target.ref, rule.bus))
+            elif target.kind == "api":
+                count += API_TARGET_RESOURCES
+            elif target.kind in _ROLE_TARGETS:
+                roles.add(f"{target.kind}:{target.ref}")
+    count += DEAD_LETTER_RESOURCES * shares_dead_letters + len(invoked) + len(roles)
+    return StackSize(stack, count, tuple(f"rule:{r.name}" for r in rules))
+
+
+def rules_stack_sizes(blueprint: m.Blueprint) -> list[StackSize]:
+    return [
+        rules_stack_size(blueprint, stack, rules) for stack, rules in rule_groups(blueprint).items()
+    ]
+
+
+def entity_stacks(blueprint: m.Blueprint) -> dict[str, str]:
+    """The stack of each entity that can move between stacks (``rule:<name>`` → stack name)."""
+    return {
+        f"rule:{rule.name}": stack_name(blueprint, rules_part(rule))
+        for rule in blueprint.rules.values()
+    }
+
+
+def _same_account(function_arn: str, environment: m.Environment) -> bool:
+    """Whether a permission can be added to the function (a literal ARN in another account of
+    a concrete environment cannot: its owner grants it)."""
+    parts = function_arn.split(":")
+    account = parts[4] if len(parts) > 4 else ""
+    return environment.account is None or not account.isdigit() or account == environment.account
+
+
+def stack_names_clash(blueprint: m.Blueprint) -> Mapping[str, list[str]]:
+    """Rules groups whose stack names are the same once made valid (``a.b`` and ``a-b``)."""
+    names: dict[str, set[str]] = {}
+    for rule in blueprint.rules.values():
+        group = rule.stack or rule.bus
+        names.setdefault(stack_name(blueprint, rules_part(rule)), set()).add(group)
+    return {stack: sorted(groups) for stack, groups in names.items() if len(groups) > 1}
