@@ -8,6 +8,8 @@ blueprint schema against this table.
 
 from __future__ import annotations
 
+from typing import Final
+
 DAY_S = 86_400
 
 # --- Environments --------------------------------------------------------------------------
@@ -50,7 +52,7 @@ BUS_SCHEMA_DISCOVERY = False
 # An archive keeps its events until it is deleted unless a retention is given.
 ARCHIVE_RETENTION_DAYS: int | None = None
 # A rule's failed events go to the dead-letter queue its stack shares.
-RULE_DEAD_LETTER = "stack"
+RULE_DEAD_LETTER: Final = "stack"
 RULE_ENABLED = True
 API_DESTINATION_METHOD = "POST"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+from edastack.aws import defaults
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import Builder, days, strings
 from edastack.blueprints.findings import Path
@@ -41,7 +42,7 @@ def bus(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.E
         allow_accounts=tuple(policy.get("accounts", ())),
         allow_organizations=tuple(policy.get("organizations", ())),
         archive=_archive(spec.get("archive")),
-        schema_discovery=spec.get("schema_discovery", False),
+        schema_discovery=spec.get("schema_discovery", defaults.BUS_SCHEMA_DISCOVERY),
         acknowledged=strings(spec.get("acknowledge")),
     )
 
@@ -49,10 +50,11 @@ def bus(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.E
 def _archive(spec: str | Mapping[str, Any] | None) -> m.Archive | None:
     """``archive: 30d`` or ``archive: {retention: 30d, pattern: {...}}``."""
     if isinstance(spec, str):
-        return m.Archive(retention_days=days(spec, None))
+        return m.Archive(retention_days=days(spec, defaults.ARCHIVE_RETENTION_DAYS))
     if isinstance(spec, Mapping):
         return m.Archive(
-            retention_days=days(spec.get("retention"), None), pattern=spec.get("pattern")
+            retention_days=days(spec.get("retention"), defaults.ARCHIVE_RETENTION_DAYS),
+            pattern=spec.get("pattern"),
         )
     return None
 
@@ -109,9 +111,9 @@ def rule(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.
         pattern=spec["pattern"],
         targets=tuple(targets),
         retry=policy,
-        dead_letter=dead_letter(spec.get("dlq"), "stack"),
+        dead_letter=dead_letter(spec.get("dlq"), defaults.RULE_DEAD_LETTER),
         description=spec.get("description"),
-        enabled=spec.get("enabled", True),
+        enabled=spec.get("enabled", defaults.RULE_ENABLED),
         stack=spec.get("stack"),
     )
 
@@ -152,7 +154,7 @@ def _api_destination(spec: Mapping[str, Any]) -> m.ApiDestination:
     ((auth_kind, auth),) = spec["auth"].items()
     return m.ApiDestination(
         url=spec["url"],
-        method=spec.get("method", "POST"),
+        method=spec.get("method", defaults.API_DESTINATION_METHOD),
         auth=auth_kind,
         secret_arn=auth["secret"],
         header=auth.get("header"),
@@ -171,9 +173,13 @@ def queue(name: str, spec: Mapping[str, Any], path: Path) -> m.Queue:
     return m.Queue(
         name=name,
         path=path,
-        fifo=spec.get("fifo", False),
-        retention_s=seconds(spec.get("retention", "4d")),
-        visibility_timeout_s=seconds(spec.get("visibility_timeout", "30s")),
-        max_receives=spec.get("max_receives", 5),
+        fifo=spec.get("fifo", defaults.QUEUE_FIFO),
+        retention_s=seconds(spec["retention"])
+        if "retention" in spec
+        else defaults.QUEUE_RETENTION_S,
+        visibility_timeout_s=seconds(spec["visibility_timeout"])
+        if "visibility_timeout" in spec
+        else defaults.QUEUE_VISIBILITY_TIMEOUT_S,
+        max_receives=spec.get("max_receives", defaults.QUEUE_MAX_RECEIVES),
         acknowledged=strings(spec.get("acknowledge")),
     )

@@ -88,7 +88,7 @@ def test_commerce_rules_retry_and_targets(commerce: dict[str, m.Blueprint]) -> N
     assert fanout.retry == m.RetryPolicy(attempts=10, max_age_s=6 * 3600)
     assert audit.retry == m.RetryPolicy(attempts=185, max_age_s=86_400)  # defaults
     assert [t.retry for t in fanout.targets] == [fanout.retry] * 3  # targets inherit
-    assert fanout.dead_letter == m.DeadLetter(scope="rule")  # default
+    assert fanout.dead_letter == m.DeadLetter(scope="stack")  # default
     assert audit.dead_letter == m.DeadLetter(scope="bus")
     notify, analytics, billing = fanout.targets
     assert (notify.kind, notify.ref) == (

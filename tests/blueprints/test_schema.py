@@ -117,7 +117,7 @@ CASES = [
         edit("dlq: rule", "dlq: rules"),
         BASE,
         [
-            "bp.yaml:15:12: $.eventbridge.rules.r1.dlq: 'rules' is not one of: rule, bus; "
+            "bp.yaml:15:12: $.eventbridge.rules.r1.dlq: 'rules' is not one of: stack, rule, bus; "
             "did you mean 'rule'?"
         ],
         id="shorthand_enum_did_you_mean",
@@ -296,8 +296,8 @@ def test_reports_every_error_of_a_file_sorted_by_position(messages: Messages) ->
         "bp.yaml:6:18: $.kafka.clusters.core.type: 'standrd' is not one of: standard, express, "
         "serverless, external; did you mean 'standard'?",
         "bp.yaml:8:41: $.kafka.topics.orders.partitions: expected an integer, found string 'six'",
-        "bp.yaml:15:12: $.eventbridge.rules.r1.dlq: 'rules' is not one of: rule, bus; did you "
-        "mean 'rule'?",
+        "bp.yaml:15:12: $.eventbridge.rules.r1.dlq: 'rules' is not one of: stack, rule, bus; "
+        "did you mean 'rule'?",
         # the queue is broken by a schema error, so the reference to it is not reported twice
         "bp.yaml:20:11: $.queues.inbox.retension: unknown key 'retension'; did you mean "
         "'retention'?",
