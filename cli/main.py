@@ -1,7 +1,8 @@
 """The ``edastack`` command.
 
 Exit codes: 0 valid, 1 a blueprint has errors, 2 usage errors (bad flags, missing paths),
-3 an internal error (a bug: reported in one line, never as a traceback).
+3 an internal error (a bug: reported in one line, never as a traceback); ``check`` also exits
+4 when a gate could not run (its tool is missing or failed) and nothing else was found.
 
 ``validate`` must stay fast and light: nothing here imports ``aws_cdk`` at module level.
 """
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from edastack.blueprints.delivery import delivery_paths, format_table
 from edastack.blueprints.findings import Finding
@@ -34,6 +36,24 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate and synthesize hybrid Kafka + EventBridge blueprints.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_validate_parser(commands)
+    _add_synth_parser(commands)
+    stacks = commands.add_parser(
+        "stacks",
+        help="list the stacks of a cloud assembly with their resources by type",
+        description="Summarize a cloud assembly (from `cdk synth` or `edastack synth`).",
+    )
+    stacks.add_argument("assembly", metavar="DIR", help="the assembly folder, e.g. cdk.out")
+    add_check_parser(commands)
+    commands.add_parser(
+        "rules",
+        help="list edastack's rule pack (the CDK validation plugin edastack check runs)",
+        description="Print every rule of edastack's rule pack as Markdown (docs/rules.md).",
+    )
+    return parser
+
+
+def _add_validate_parser(commands: Any) -> None:
     validate = commands.add_parser(
         "validate",
         help="check blueprints without AWS credentials or CDK",
@@ -61,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
         choices=("dlq",),
         help="dlq: print every delivery path and where its failures go",
     )
+
+
+def _add_synth_parser(commands: Any) -> None:
     synth = commands.add_parser(
         "synth",
         help="write the CloudFormation templates of a blueprint (a CDK cloud assembly)",
@@ -76,19 +99,6 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument(
         "--out", default="cdk.out", metavar="DIR", help="where to write it (default: cdk.out)"
     )
-    stacks = commands.add_parser(
-        "stacks",
-        help="list the stacks of a cloud assembly with their resources by type",
-        description="Summarize a cloud assembly (from `cdk synth` or `edastack synth`).",
-    )
-    stacks.add_argument("assembly", metavar="DIR", help="the assembly folder, e.g. cdk.out")
-    add_check_parser(commands)
-    commands.add_parser(
-        "rules",
-        help="list edastack's rule pack (the CDK validation plugin edastack check runs)",
-        description="Print every rule of edastack's rule pack as Markdown (docs/rules.md).",
-    )
-    return parser
 
 
 def _expand(paths: Sequence[str]) -> tuple[list[Path], list[str]]:

@@ -1,41 +1,34 @@
-"""``edastack check``: formats, exit codes and the mapping of gate findings to blueprint lines.
+"""``edastack check``: formats, exit codes, gate selection, missing tools and the mapping of gate
+findings to blueprint lines.
 
-The formatting tests replace ``run_gates`` with fixed findings (monkeypatched); one test runs
-the real gates on an example. Tests run from the repository root (``monkeypatch.chdir``), so
-the blueprint is named ``blueprints/examples/commerce.yaml`` as a user would type it.
+The formatting tests replace ``check_blueprint`` with fixed findings (monkeypatched); the tests
+of gate selection and missing tools replace only the synthesis with a small assembly, so cfn-lint
+and the tool lookups are real; two tests run the real gates on an example. Tests run from the
+repository root (``monkeypatch.chdir``), so the blueprint is named
+``blueprints/examples/commerce.yaml`` as a user would type it.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from edastack.cli import check as check_module
 from edastack.cli.main import main
+from edastack.testing import gates as gates_module
+from edastack.testing.gates import GATES, GateFinding, GateRun, GateStatus, SynthesisError
 
 REPO = Path(__file__).resolve().parents[2]
 COMMERCE = "blueprints/examples/commerce.yaml"
 
 
-@dataclass(frozen=True)
-class StubFinding:
-    """The fields of ``edastack.testing.gates.GateFinding``."""
-
-    tool: str
-    rule: str
-    severity: str
-    stack: str
-    resource: str
-    message: str
-    construct_path: str | None = None
-
-
 FINDINGS = [
-    StubFinding(
+    GateFinding(
         "edastack",
         "EDA003[Target::billing]",
         "error",
@@ -44,7 +37,7 @@ FINDINGS = [
         "target 'billing' of rule Rulefulfilmentfanout670A4EE8 has no DeadLetterConfig",
         "commerce-dev-events/Rule-fulfilment-fanout/Resource",
     ),
-    StubFinding(
+    GateFinding(
         "cdk-nag",
         "AwsSolutions-SQS3",
         "error",
@@ -53,7 +46,7 @@ FINDINGS = [
         "The SQS queue is not used as a dead-letter queue and has no DLQ",
         "commerce-prod-events/Queue-analytics-inbox/Resource",
     ),
-    StubFinding(
+    GateFinding(
         "cfn-lint",
         "W3010",
         "warning",
@@ -62,7 +55,7 @@ FINDINGS = [
         "Don't hardcode eu-west-1a for AvailabilityZones",
         "commerce-dev-kafka/Network/PrivateSubnet1/Subnet",
     ),
-    StubFinding(
+    GateFinding(
         "checkov",
         "CKV_AWS_116",
         "low",
@@ -74,18 +67,37 @@ FINDINGS = [
 ]
 
 
+TIMINGS = {"validate": 0.25, "synth": 20.5, "cfn-lint": 3.0, "checkov": 9.75}
+
+
+def _ran(findings: Sequence[GateFinding]) -> GateRun:
+    """Every gate ran; those with findings failed."""
+    statuses = []
+    for gate in GATES:
+        count = sum(1 for f in findings if f.tool == gate)
+        seconds = TIMINGS.get(gate)
+        statuses.append(GateStatus(gate, "failed" if count else "passed", count, seconds))
+    return GateRun(list(findings), statuses, dict(TIMINGS))
+
+
 @pytest.fixture
 def gates(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
-    """Replace ``run_gates`` with ``FINDINGS``; the list records each call's arguments."""
+    """Replace ``check_blueprint`` with ``FINDINGS``; the list records each call's arguments."""
     calls: list[dict[str, object]] = []
 
     def fake(
-        blueprint: Path, environments: Sequence[str] | None, *, outdir: Path
-    ) -> list[StubFinding]:
-        calls.append({"blueprint": blueprint, "environments": environments, "outdir": outdir})
-        return list(FINDINGS)
+        blueprint: Path,
+        environments: Sequence[str] | None,
+        *,
+        outdir: Path,
+        gates: Sequence[str] | None = None,
+    ) -> GateRun:
+        calls.append(
+            {"blueprint": blueprint, "environments": environments, "outdir": outdir, "gates": gates}
+        )
+        return _ran(FINDINGS)
 
-    monkeypatch.setattr(check_module, "run_gates", fake)
+    monkeypatch.setattr(check_module, "check_blueprint", fake)
     monkeypatch.chdir(REPO)
     return calls
 
@@ -121,7 +133,7 @@ def test_json_lists_findings_with_positions(
 ) -> None:
     code, out, _ = run(capsys, COMMERCE, "--format", "json")
     assert code == 1
-    data = json.loads(out)
+    data = json.loads(out)["findings"]
     assert len(data) == 4
     eda = next(d for d in data if d["tool"] == "edastack")
     assert eda == {
@@ -185,18 +197,24 @@ def test_passes_environments_and_keeps_the_assembly_in_out(
         "blueprint": Path(COMMERCE),
         "environments": ["prod"],
         "outdir": tmp_path / "out",
+        "gates": list(GATES),
     }
 
 
 def test_exits_0_when_every_gate_passes(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(check_module, "run_gates", lambda *a, **k: [])
+    monkeypatch.setattr(check_module, "check_blueprint", lambda *a, **k: _ran([]))
     monkeypatch.chdir(REPO)
     assert run(capsys, COMMERCE) == (0, "0 findings: every gate passed\n", "")
     code, out, _ = run(capsys, COMMERCE, "--format", "sarif")
-    assert (code, json.loads(out)["runs"][0]["results"]) == (0, [])
-    assert run(capsys, COMMERCE, "--format", "json") == (0, "[]\n", "")
+    (sarif_run,) = json.loads(out)["runs"]
+    assert (code, sarif_run["results"]) == (0, [])
+    assert sarif_run["invocations"] == [
+        {"executionSuccessful": True, "toolExecutionNotifications": []}
+    ]
+    code, out, _ = run(capsys, COMMERCE, "--format", "json")
+    assert (code, json.loads(out)["findings"]) == (0, [])
 
 
 def test_fails_with_validate_errors_and_runs_no_gate(
@@ -225,6 +243,181 @@ def test_usage_errors_exit_2(
     assert gates == []
 
 
+def test_json_says_how_each_gate_went_and_how_long_it_took(
+    gates: list[dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(capsys, COMMERCE, "--format", "json")
+    data = json.loads(out)
+    assert data["timings"] == TIMINGS
+    assert data["seconds"] == 33.5
+    by_gate = {g["gate"]: g for g in data["gates"]}
+    assert list(by_gate) == list(GATES)
+    assert by_gate["checkov"] == {
+        "gate": "checkov",
+        "status": "failed",
+        "findings": 1,
+        "seconds": 9.75,
+        "message": None,
+    }
+    assert by_gate["cdk-validate"]["status"] == "passed"
+
+
+# --- gate selection and missing tools, with a small assembly instead of the synthesis ----------
+
+TOPIC = {"Type": "AWS::SNS::Topic", "Properties": {"KmsMasterKeyId": "alias/aws/sns"}}
+TEMPLATE = {"Resources": {"Topic": TOPIC}}
+STACK = "commerce-dev-events"
+
+
+@pytest.fixture
+def synthesized(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The synthesis writes one template cfn-lint passes and an empty validation report.
+
+    The list records the in-synth gates each synthesis was asked to run.
+    """
+    asked: list[list[str]] = []
+
+    def synthesize(
+        blueprint: Path, environments: Sequence[str] | None, outdir: Path, gates: Sequence[str]
+    ) -> None:
+        asked.append(list(gates))
+        outdir.mkdir(parents=True, exist_ok=True)
+        template = f"{STACK}.template.json"
+        (outdir / template).write_text(json.dumps(TEMPLATE), encoding="utf-8")
+        artifact = {"type": "aws:cloudformation:stack", "properties": {"templateFile": template}}
+        manifest = {"artifacts": {STACK: artifact}}
+        (outdir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        (outdir / "validation-report.json").write_text('{"pluginReports": []}', encoding="utf-8")
+
+    monkeypatch.setattr(gates_module, "_synthesize", synthesize)
+    monkeypatch.chdir(REPO)
+    return asked
+
+
+def _statuses(out: str) -> dict[str, str]:
+    return {g["gate"]: g["status"] for g in json.loads(out)["gates"]}
+
+
+def test_gate_runs_only_the_named_gates(
+    synthesized: list[list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, COMMERCE, "--gate", "cfn-lint", "--gate", "edastack")
+    assert (code, synthesized) == (0, [["edastack"]])
+    assert out == "0 findings: every gate passed; skipped: cdk-nag, cdk-validate, checkov\n"
+    code, out, _ = run(capsys, COMMERCE, "--gate", "cfn-lint", "--format", "json")
+    assert _statuses(out) == {
+        "cdk-nag": "skipped",
+        "cdk-validate": "skipped",
+        "edastack": "skipped",
+        "cfn-lint": "passed",
+        "checkov": "skipped",
+    }
+    cfn_lint = json.loads(out)["gates"][3]
+    assert cfn_lint["seconds"] > 0 and json.loads(out)["timings"]["cfn-lint"] > 0
+
+
+def test_skip_gate_runs_the_others(
+    synthesized: list[list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ("--skip-gate", "checkov", "--skip-gate", "cdk-nag", "--format", "json")
+    code, out, _ = run(capsys, COMMERCE, *argv)
+    assert (code, synthesized) == (0, [["cdk-validate", "edastack"]])
+    statuses = _statuses(out)
+    assert statuses == {
+        **dict.fromkeys(GATES, "passed"),
+        "cdk-nag": "skipped",
+        "checkov": "skipped",
+    }
+
+
+def test_usage_error_when_no_gate_is_left_or_a_gate_is_unknown(
+    synthesized: list[list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, COMMERCE, "--gate", "checkov", "--skip-gate", "checkov")
+    assert (code, out) == (2, "")
+    assert err == "edastack check: --gate and --skip-gate leave no gate to run\n"
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", COMMERCE, "--gate", "checkoff"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'checkoff'" in capsys.readouterr().err
+    assert synthesized == []
+
+
+def _checkov_pin() -> str:
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    (pin,) = pyproject["project"]["optional-dependencies"]["checkov"]
+    return str(pin)
+
+
+@pytest.mark.parametrize("how", ["EDASTACK_CHECKOV", "PATH"])
+def test_missing_checkov_is_named_with_its_install_and_the_others_run(
+    how: str,
+    synthesized: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    blueprint = str(REPO / COMMERCE)
+    if how == "EDASTACK_CHECKOV":
+        monkeypatch.setenv("EDASTACK_CHECKOV", str(tmp_path / "no" / "checkov"))
+    else:  # no variable, no .venv-checkov in the current directory, no checkov on PATH
+        monkeypatch.delenv("EDASTACK_CHECKOV", raising=False)
+        monkeypatch.setenv("PATH", str(tmp_path))
+        monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, blueprint, "--format", "json")
+    assert code == 4  # documented: no findings, but a gate could not run
+    assert synthesized == [list(GATES[:3])]
+    assert _statuses(out) == {**dict.fromkeys(GATES, "passed"), "checkov": "missing"}
+    (message,) = err.splitlines()
+    assert message.startswith(
+        "edastack check: the checkov gate did not run: checkov is not installed"
+    )
+    assert "make .venv-checkov/.installed" in message
+    assert f"pip install '{_checkov_pin()}'" in message
+    assert "internal error" not in err and "bug" not in err
+    code, out, _ = run(capsys, blueprint)
+    assert (code, out) == (4, "0 findings from the gates that ran; did not run: checkov\n")
+
+
+def test_missing_cdk_nag_is_named_and_the_others_run(
+    synthesized: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    find_spec = importlib.util.find_spec
+
+    def without_cdk_nag(name: str, package: str | None = None) -> object:
+        return None if name == "cdk_nag" else find_spec(name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_cdk_nag)
+    code, out, err = run(capsys, COMMERCE, "--skip-gate", "checkov", "--format", "sarif")
+    assert (code, synthesized) == (4, [["cdk-validate", "edastack"]])
+    assert err.startswith("edastack check: the cdk-nag gate did not run: cdk-nag is not installed")
+    assert "pip install 'edastack[gates]'" in err
+    (invocation,) = json.loads(out)["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (notification,) = invocation["toolExecutionNotifications"]
+    assert notification["message"]["text"].startswith("the cdk-nag gate did not run")
+
+
+def test_a_failed_synthesis_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def synthesize(*args: object) -> None:
+        raise SynthesisError(
+            "Traceback (most recent call last):\n  ...\nKeyError: 'x'", "KeyError: 'x'"
+        )
+
+    monkeypatch.setattr(gates_module, "_synthesize", synthesize)
+    monkeypatch.chdir(REPO)
+    code, out, err = run(capsys, COMMERCE)
+    assert (code, out) == (3, "")
+    assert err == (
+        f"edastack check: internal error: synthesizing {COMMERCE} failed: KeyError: 'x' "
+        "(this is a bug in edastack; please report it with the blueprint that caused it)\n"
+    )
+
+
 # --- the real gates ----------------------------------------------------------------------------
 
 TOOLS = {"cdk-nag", "cdk-validate", "edastack", "cfn-lint", "checkov"}
@@ -249,3 +442,24 @@ def test_real_gates_on_an_example(
             assert f"-{name}/" in finding["construct_path"], finding
     unknown_tools = sorted({f["tool"] for f in findings} - TOOLS)
     assert unknown_tools == []
+
+
+def test_real_gates_without_checkov(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The case of a checkout after ``make demo``: no checkov; the other gates run and pass."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("EDASTACK_CHECKOV", str(tmp_path / "no" / "checkov"))
+    argv = ("--env", "dev", "--gate", "edastack", "--gate", "cfn-lint", "--gate", "checkov")
+    code, out, err = run(capsys, COMMERCE, *argv, "--format", "json")
+    data = json.loads(out)
+    assert (code, data["findings"]) == (4, [])
+    assert {g["gate"]: g["status"] for g in data["gates"]} == {
+        "cdk-nag": "skipped",
+        "cdk-validate": "skipped",
+        "edastack": "passed",
+        "cfn-lint": "passed",
+        "checkov": "missing",
+    }
+    assert set(data["timings"]) == {"validate", "synth", "cfn-lint"}
+    assert "the checkov gate did not run: checkov is not installed" in err
