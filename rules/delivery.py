@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from edastack.aws import limits
+from edastack.aws import retry
 from edastack.rules.rule import Rule, RuleFinding, finding, rule
 from edastack.rules.templates import ResourceRef, Templates, int_value
 
@@ -58,23 +58,9 @@ def rule_target_retry(templates: Templates) -> Iterator[RuleFinding]:
     State both ``MaximumRetryAttempts`` (0-185) and ``MaximumEventAgeInSeconds``
     (60-86,400) so the failure budget is a decision written in the template
     (``edastack.constructs.event_rule.EventRule`` takes them from the blueprint's ``retry``)."""
-    bounds = {
-        "MaximumRetryAttempts": (limits.RETRY_ATTEMPTS_MIN, limits.RETRY_ATTEMPTS_MAX),
-        "MaximumEventAgeInSeconds": (limits.RETRY_MAX_AGE_MIN_S, limits.RETRY_MAX_AGE_MAX_S),
-    }
     for rule_ref in templates.of_type("AWS::Events::Rule"):
         for index, target_id, target in _targets(rule_ref):
-            policy = target.get("RetryPolicy")
-            problems: list[str] = []
-            if not isinstance(policy, dict):
-                problems.append("has no RetryPolicy (EventBridge's default is 185 attempts / 24 h)")
-            else:
-                for key, (low, high) in bounds.items():
-                    value = int_value(policy.get(key))
-                    if key not in policy:
-                        problems.append(f"has no RetryPolicy.{key}")
-                    elif value is not None and not low <= value <= high:
-                        problems.append(f"has RetryPolicy.{key} {value}, outside {low}-{high}")
+            problems = _retry_policy_problems(target.get("RetryPolicy"))
             if problems:
                 yield finding(
                     "EDA004",
@@ -83,6 +69,26 @@ def rule_target_retry(templates: Templates) -> Iterator[RuleFinding]:
                     f"Properties/Targets/{index}/RetryPolicy",
                     detail=f"Target::{target_id}",
                 )
+
+
+# Each RetryPolicy key: whether EventBridge accepts a value, and the range it accepts.
+_RETRY_BOUNDS: dict[str, tuple[Callable[[int], bool], str]] = {
+    "MaximumRetryAttempts": (retry.attempts_allowed, retry.ATTEMPTS_RANGE),
+    "MaximumEventAgeInSeconds": (retry.max_age_allowed, retry.MAX_AGE_RANGE_S),
+}
+
+
+def _retry_policy_problems(policy: Any) -> list[str]:
+    if not isinstance(policy, dict):
+        return ["has no RetryPolicy (EventBridge's default is 185 attempts / 24 h)"]
+    problems = []
+    for key, (allowed, allowed_range) in _RETRY_BOUNDS.items():
+        value = int_value(policy.get(key))
+        if key not in policy:
+            problems.append(f"has no RetryPolicy.{key}")
+        elif value is not None and not allowed(value):
+            problems.append(f"has RetryPolicy.{key} {value}, outside {allowed_range}")
+    return problems
 
 
 def _dead_letter_arns(value: Any) -> Iterator[Any]:
