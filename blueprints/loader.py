@@ -1,110 +1,38 @@
-"""Reads blueprint files into a tree of positioned nodes, safely.
+"""Reads a blueprint file and the files it includes into one tree of positioned nodes, safely.
 
 What this module guarantees, whatever the bytes given:
 
 - files over ``MAX_FILE_BYTES``, binary files (NUL bytes) and non-UTF-8 text are refused with
   the position of the first bad byte;
-- YAML is composed, never constructed: no tag can run code, and only the plain tags
-  (``!!str``, ``!!int``, ...) are accepted; scalars follow the YAML 1.2 core schema, so
-  ``no``, ``on`` and ``2026-01-01`` stay strings instead of turning into booleans and dates;
-- duplicate keys and merge keys (``<<``) are errors;
-- aliases are expanded under a budget (``MAX_ALIAS_NODES``), so a "billion laughs" document is
-  refused after a few thousand steps instead of exhausting memory; recursive aliases are refused;
+- the YAML is read as ``edastack.blueprints.yaml_reader`` guarantees: composed, never
+  constructed, core-schema scalars, no duplicate or merge keys, aliases and nesting bounded;
 - ``include:`` composes files (included first, the including file on top), cycles detected.
 
-Every node keeps the file, line and column it came from, through includes, environment
-overrides and variable substitution, so later stages report positions in the file that
-actually holds the value.
+Every node keeps the file, line and column it came from (``edastack.blueprints.tree``); the
+tree's ``Node``, ``locate`` and ``to_data`` are importable from here too, with ``load_tree``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
 from pathlib import Path as FsPath
-from typing import Any, TypeAlias
 
-import yaml
+from edastack.blueprints.findings import Finding, Mark, Path, error
+from edastack.blueprints.tree import Node, locate, merge, to_data
+from edastack.blueprints.yaml_reader import MAX_ALIAS_NODES, MAX_DEPTH, LoadError, parse
 
-from edastack.blueprints.findings import Finding, Mark, Path, did_you_mean, error
+__all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "Node",
+    "display_name",
+    "load_tree",
+    "locate",
+    "read_text",
+    "to_data",
+]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_ALIAS_NODES = 10_000
-MAX_DEPTH = 64
-
-Scalar: TypeAlias = str | int | float | bool | None
-
-
-class Node:
-    """A YAML value with its position; mappings also keep the position of each key."""
-
-    __slots__ = ("keys", "mark", "value")
-
-    def __init__(self, value: Any, mark: Mark, keys: dict[str, Mark] | None = None) -> None:
-        self.value = value  # dict[str, Node] | list[Node] | Scalar
-        self.mark = mark
-        self.keys = keys
-
-    @property
-    def is_map(self) -> bool:
-        return isinstance(self.value, dict)
-
-    def get(self, key: str) -> Node | None:
-        return self.value.get(key) if isinstance(self.value, dict) else None
-
-    def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"Node({to_data(self)!r} @ {self.mark})"
-
-
-class LoadError(Exception):
-    """Raised inside the loader to stop at a problem that makes the rest unreadable."""
-
-    def __init__(self, finding: Finding) -> None:
-        super().__init__(finding.message)
-        self.finding = finding
-
-
-# --- YAML 1.2 core schema --------------------------------------------------------------------
-
-_TAG = "tag:yaml.org,2002:"
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_BOOLS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE"))
-_NUMBER_START = frozenset("-+0123456789.")
-_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_FLOAT = re.compile(
-    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-)
-_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null")}
-
-
-def _core_tag(value: str) -> str:
-    """The YAML 1.2 core schema tag of a plain scalar: only true/false are booleans, and
-    sexagesimals and timestamps stay strings."""
-    if value in _NULLS:
-        return "null"
-    if value in _BOOLS:
-        return "bool"
-    if value[0] in _NUMBER_START:
-        if _INT.match(value):
-            return "int"
-        if _FLOAT.match(value):
-            return "float"
-    return "str"
-
-
-if getattr(yaml, "__with_libyaml__", False):  # the C parser is ~10x faster on large files
-    _Parser: Any = yaml.cyaml.CParser  # type: ignore[attr-defined]
-else:  # pragma: no cover - depends on how PyYAML was built
-
-    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-
-
-# --- reading ---------------------------------------------------------------------------------
 
 
 def _mark_at(file: str, data: bytes, offset: int) -> Mark:
@@ -158,295 +86,6 @@ def read_text(path: FsPath, display: str) -> str:
         ) from None
 
 
-# --- composing -------------------------------------------------------------------------------
-
-
-def _yaml_problem(exc: yaml.YAMLError, display: str) -> Finding:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    where = Mark(display, mark.line + 1, mark.column + 1) if mark else Mark(display, 1, 1)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    context_mark = getattr(exc, "context_mark", None)
-    text = str(problem).replace("<stream end>", "end of file")
-    if (
-        context
-        and context_mark is not None
-        and (mark is None or (context_mark.line, context_mark.column) != (mark.line, mark.column))
-    ):
-        text += f" ({context} at line {context_mark.line + 1}, column {context_mark.column + 1})"
-    return error("yaml-syntax", (), f"invalid YAML: {text}", where)
-
-
-class _Frame:
-    """An open sequence or mapping while its events arrive."""
-
-    __slots__ = (
-        "anchor",
-        "entries",
-        "is_map",
-        "key",
-        "key_mark",
-        "keys",
-        "mark",
-        "path",
-        "refused",
-        "size",
-    )
-
-    def __init__(self, is_map: bool, mark: Mark, path: Path, anchor: str | None) -> None:
-        self.is_map = is_map
-        self.mark = mark
-        self.path = path
-        self.anchor = anchor
-        self.entries: Any = {} if is_map else []
-        self.keys: dict[str, Mark] = {}
-        self.key: str | None = None  # a mapping's key waiting for its value
-        self.key_mark: Mark | None = None
-        self.size = 1  # values below, aliases counted at their full size
-        self.refused = False  # an unsupported tag: reported, stands as null
-
-
-_SKIP = "\x00skip"  # a key whose value is read and dropped (already reported)
-
-
-class _Builder:
-    """Builds ``Node``s straight from parser events.
-
-    An alias shares the anchored node instead of copying it, and adds the anchored subtree's
-    size to a budget: a "billion laughs" document is refused after a few events, at the alias
-    that overran, whatever its depth. Nesting is capped so that nothing downstream recurses
-    without bound.
-    """
-
-    def __init__(self, display: str) -> None:
-        self.display = display
-        self.findings: list[Finding] = []
-        self.anchors: dict[str, tuple[Node, int] | None] = {}  # None: still open
-        self.expanded = 0
-        self.stack: list[_Frame] = []
-        self.root: Node | None = None
-
-    def mark(self, event: Any) -> Mark:
-        start = event.start_mark
-        return Mark(self.display, start.line + 1, start.column + 1)
-
-    def child_path(self) -> Path:
-        frame = self.stack[-1]
-        if frame.is_map:
-            return (*frame.path, frame.key or "")
-        return (*frame.path, len(frame.entries))
-
-    def build(self, parser: Any) -> Node | None:
-        documents = 0
-        while True:
-            event = parser.get_event()
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                self.scalar(event)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                self.open(event, kind is yaml.MappingStartEvent)
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                self.close()
-            elif kind is yaml.AliasEvent:
-                self.alias(event)
-            elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise LoadError(
-                        error(
-                            "yaml-documents",
-                            (),
-                            "a blueprint is one YAML document; found a second one (---)",
-                            self.mark(event),
-                        )
-                    )
-            elif kind is yaml.StreamEndEvent:
-                return self.root
-
-    def in_key_position(self) -> bool:
-        return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key is None
-
-    def scalar(self, event: Any) -> None:
-        mark = self.mark(event)
-        if self.in_key_position():
-            self.key(event, mark)
-            return
-        tag = event.tag
-        if tag is None or tag == "!":
-            name = _core_tag(event.value) if event.implicit[0] else "str"
-        elif tag in _SCALAR_TAGS:
-            name = tag[len(_TAG) :]
-        else:
-            self.refuse_tag(tag, mark)
-            self.attach(Node(None, mark), 1, None)
-            return
-        self.attach(Node(self.value(name, event.value, mark), mark), 1, event.anchor)
-
-    def value(self, tag: str, text: str, mark: Mark) -> Scalar:
-        try:
-            if tag == "null":
-                return None
-            if tag == "bool":
-                return text.lower() == "true"
-            if tag == "int":
-                base = 0 if text.lower().startswith(("0o", "0x")) else 10
-                return int(text, base)
-            if tag == "float":
-                lowered = text.lower().lstrip("+")
-                if lowered in (".inf", "-.inf", ".nan"):
-                    return float(lowered.replace(".", ""))
-                return float(text)
-        except ValueError:
-            self.findings.append(
-                error("yaml-scalar", self.child_path(), f"'{text}' is not a valid {tag}", mark)
-            )
-            return None
-        return text
-
-    def key(self, event: Any, mark: Mark) -> None:
-        frame = self.stack[-1]
-        key = str(event.value)
-        if event.implicit[0] and _core_tag(key) == "null":
-            self.findings.append(
-                error("yaml-key", frame.path, "mapping keys must be plain strings", mark)
-            )
-            key = _SKIP
-        elif event.tag not in (None, "!", _TAG + "str"):
-            self.refuse_tag(event.tag, mark, (*frame.path, key))
-            key = _SKIP
-        elif key == "<<" and event.implicit[0]:
-            self.findings.append(
-                error(
-                    "yaml-merge-key",
-                    frame.path,
-                    "merge keys (<<) are not supported; use include: or repeat the keys",
-                    mark,
-                )
-            )
-            key = _SKIP
-        elif key in frame.entries:
-            first = frame.keys[key]
-            self.findings.append(
-                error(
-                    "duplicate-key",
-                    (*frame.path, key),
-                    f"duplicate key '{key}' (first defined at line {first.line}, "
-                    f"column {first.column})",
-                    mark,
-                )
-            )
-            key = _SKIP
-        frame.key, frame.key_mark = key, mark
-
-    def refuse_tag(self, tag: str, mark: Mark, path: Path | None = None) -> None:
-        self.findings.append(
-            error(
-                "yaml-tag",
-                self.child_path() if path is None else path,
-                f"unsupported YAML tag '{tag.replace(_TAG, '!!')}'; blueprints are plain YAML "
-                "(allowed: !!str, !!int, !!float, !!bool, !!null, !!map, !!seq)",
-                mark,
-            )
-        )
-
-    def open(self, event: Any, is_map: bool) -> None:
-        mark = self.mark(event)
-        if self.in_key_position():
-            raise LoadError(
-                error("yaml-key", self.stack[-1].path, "mapping keys must be plain strings", mark)
-            )
-        if len(self.stack) >= MAX_DEPTH:
-            raise LoadError(
-                error(
-                    "yaml-depth",
-                    self.child_path(),
-                    f"values are nested more than {MAX_DEPTH} levels deep",
-                    mark,
-                )
-            )
-        path = self.child_path() if self.stack else ()
-        if event.anchor is not None:
-            self.anchors[event.anchor] = None
-        frame = _Frame(is_map, mark, path, event.anchor)
-        if event.tag not in (None, "!", _TAG + ("map" if is_map else "seq")):
-            self.refuse_tag(event.tag, mark, path)
-            frame.refused = True
-        self.stack.append(frame)
-
-    def close(self) -> None:
-        frame = self.stack.pop()
-        if frame.refused:  # reported: stands as null, so nothing else is said of it
-            self.attach(Node(None, frame.mark), 1, None)
-            return
-        node = Node(frame.entries, frame.mark, frame.keys if frame.is_map else None)
-        self.attach(node, frame.size, frame.anchor)
-
-    def alias(self, event: Any) -> None:
-        mark = self.mark(event)
-        if self.in_key_position():
-            raise LoadError(
-                error("yaml-key", self.stack[-1].path, "mapping keys must be plain strings", mark)
-            )
-        path = self.child_path() if self.stack else ()
-        if event.anchor not in self.anchors:
-            raise LoadError(
-                error("yaml-alias", path, f"alias *{event.anchor} names no anchor before it", mark)
-            )
-        target = self.anchors[event.anchor]
-        if target is None:
-            raise LoadError(
-                error("yaml-alias", path, "recursive alias: a value contains itself", mark)
-            )
-        node, size = target
-        self.expanded += size
-        if self.expanded > MAX_ALIAS_NODES:
-            raise LoadError(
-                error(
-                    "yaml-alias",
-                    path,
-                    f"aliases expand to more than {MAX_ALIAS_NODES:,} values; refusing what "
-                    "looks like a YAML bomb (write the values out or use include:)",
-                    mark,
-                )
-            )
-        self.attach(node, size, None)
-
-    def attach(self, node: Node, size: int, anchor: str | None) -> None:
-        if anchor is not None:
-            self.anchors[anchor] = (node, size)
-        if not self.stack:
-            self.root = node
-            return
-        frame = self.stack[-1]
-        frame.size += size
-        if not frame.is_map:
-            frame.entries.append(node)
-            return
-        key, key_mark = frame.key, frame.key_mark
-        frame.key = None
-        if key is None or key == _SKIP or key_mark is None:
-            return  # a duplicate or merge key, already reported: the entry is left out
-        frame.keys[key] = key_mark
-        frame.entries[key] = node
-
-
-def parse(text: str, display: str) -> tuple[Node | None, list[Finding]]:
-    """Build one YAML document into a ``Node`` tree; syntax errors stop at the first."""
-    builder = _Builder(display)
-    parser = _Parser(text)
-    try:
-        root = builder.build(parser)
-    except yaml.YAMLError as exc:
-        return None, [*builder.findings, _yaml_problem(exc, display)]
-    except LoadError as exc:
-        return None, [*builder.findings, exc.finding]
-    finally:
-        parser.dispose()
-    if root is None:
-        return None, [error("empty", (), "the file is empty", Mark(display, 1, 1))]
-    return root, builder.findings
-
-
 def display_name(path: FsPath) -> str:
     """How a file is named in messages: relative to the working directory when below it."""
     try:
@@ -485,163 +124,40 @@ def _load(path: FsPath, chain: tuple[FsPath, ...]) -> tuple[Node | None, list[Fi
         root.keys.pop("include", None)
     if include is None:
         return root, findings
+    base = _load_includes(include, path.resolve(), chain, findings)
+    return (root if base is None else merge(base, root)), findings
+
+
+def _load_includes(
+    include: Node, here: FsPath, chain: tuple[FsPath, ...], findings: list[Finding]
+) -> Node | None:
+    """The files ``include:`` names, merged in order (later ones on top)."""
     items = include.value if isinstance(include.value, list) else [include]
     base: Node | None = None
-    here = path.resolve()
     for index, item in enumerate(items):
         where: Path = ("include", index) if isinstance(include.value, list) else ("include",)
-        if not isinstance(item.value, str) or not item.value:
-            findings.append(error("include", where, "expected a file path (string)", item.mark))
-            continue
-        target = (here.parent / item.value).resolve()
-        if target in (*chain, here):
-            cycle = " -> ".join(display_name(p) for p in (*chain, here, target))
-            findings.append(error("include-cycle", where, f"include cycle: {cycle}", item.mark))
-            continue
-        if not target.is_file():
-            problem = "is not a file" if target.exists() else "not found"
-            findings.append(
-                error("include", where, f"included file '{item.value}' {problem}", item.mark)
-            )
+        target = _included_file(item, where, here, chain)
+        if isinstance(target, Finding):
+            findings.append(target)
             continue
         included, more = _load(target, (*chain, here))
         findings.extend(more)
         if included is not None:
             base = included if base is None else merge(base, included)
-    return (root if base is None else merge(base, root)), findings
+    return base
 
 
-# --- tree operations -------------------------------------------------------------------------
-
-
-def merge(base: Node, over: Node) -> Node:
-    """``over`` on top of ``base``: mappings merge key by key, anything else is replaced.
-
-    Returns new nodes only along merged paths; untouched subtrees are shared, not copied.
-    """
-    if not (base.is_map and over.is_map):
-        return over
-    entries = dict(base.value)
-    keys = dict(base.keys or {})
-    for key, value in over.value.items():
-        entries[key] = merge(entries[key], value) if key in entries else value
-        keys[key] = (over.keys or {}).get(key, value.mark)
-    return Node(entries, over.mark, keys)
-
-
-_VARIABLE = re.compile(r"\$(\$?)\{([^}]*)\}")
-_UNCLOSED = re.compile(r"\$\{")
-
-
-def substitute(
-    node: Node, variables: Mapping[str, str], missing: Mapping[str, str], path: Path = ()
-) -> tuple[Node, list[Finding]]:
-    """Replace ``${name}`` in string values (``$${`` writes a literal ``${``).
-
-    ``missing`` maps names that exist but have no value here to the reason, for the message.
-    Unchanged subtrees are returned as they are (shared), which keeps per-environment
-    resolution cheap.
-    """
-    findings: list[Finding] = []
-
-    def visit(n: Node, p: Path) -> Node:
-        value = n.value
-        if isinstance(value, str):
-            if "${" not in value:
-                return n
-
-            def replace(m: re.Match[str]) -> str:
-                if m.group(1):
-                    return "${" + m.group(2) + "}"
-                name = m.group(2)
-                if name in variables:
-                    return variables[name]
-                if name in missing:
-                    findings.append(
-                        error("variable", p, f"variable '{name}' {missing[name]}", n.mark)
-                    )
-                else:
-                    known = sorted({*variables, *missing})
-                    findings.append(
-                        error(
-                            "variable",
-                            p,
-                            f"unknown variable '${{{name}}}' (variables: {', '.join(known)})"
-                            + did_you_mean(name, known),
-                            n.mark,
-                        )
-                    )
-                return m.group(0)
-
-            replaced = _VARIABLE.sub(replace, value)
-            if _UNCLOSED.search(_VARIABLE.sub("", value)):
-                findings.append(
-                    error(
-                        "variable",
-                        p,
-                        "unclosed '${' (write ${name}, or $${ for a literal '${')",
-                        n.mark,
-                    )
-                )
-            return Node(replaced, n.mark)
-        if isinstance(value, dict):
-            changed = False
-            entries: dict[str, Node] = {}
-            for k, child in value.items():
-                new = visit(child, (*p, k))
-                changed = changed or new is not child
-                entries[k] = new
-            return Node(entries, n.mark, n.keys) if changed else n
-        if isinstance(value, list):
-            items = [visit(child, (*p, i)) for i, child in enumerate(value)]
-            if any(a is not b for a, b in zip(items, value, strict=True)):
-                return Node(items, n.mark)
-        return n
-
-    return visit(node, path), findings
-
-
-def to_data(node: Node) -> Any:
-    """Plain Python data (dicts, lists, scalars) for schema validation and the model."""
-    value = node.value
-    if isinstance(value, dict):
-        return {k: to_data(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [to_data(v) for v in value]
-    return value
-
-
-def locate(root: Node, path: Path, *, key: bool = False) -> Mark | None:
-    """The position of the value at ``path`` (or of its key, with ``key=True``).
-
-    Walks as deep as the path exists, so a path into a missing value points at its parent.
-    """
-    node = root
-    found = root.mark
-    last_key: Mark | None = None
-    for part in path:
-        if isinstance(part, str) and node.is_map and part in node.value:
-            key_mark = (node.keys or {}).get(part)
-            node = node.value[part]
-            found = node.mark
-            last_key = key_mark
-        elif isinstance(part, int) and isinstance(node.value, list) and 0 <= part < len(node.value):
-            node = node.value[part]
-            found = node.mark
-            last_key = None
-        else:
-            return found
-    if key and path and last_key is not None:
-        return last_key
-    return found
-
-
-def walk(node: Node, path: Path = ()) -> Iterator[tuple[Path, Node]]:
-    """Every node below ``node`` with its path, parents first."""
-    yield path, node
-    if isinstance(node.value, dict):
-        for k, child in node.value.items():
-            yield from walk(child, (*path, k))
-    elif isinstance(node.value, list):
-        for i, child in enumerate(node.value):
-            yield from walk(child, (*path, i))
+def _included_file(
+    item: Node, where: Path, here: FsPath, chain: tuple[FsPath, ...]
+) -> FsPath | Finding:
+    """The file an ``include:`` entry names, or why it cannot be included."""
+    if not isinstance(item.value, str) or not item.value:
+        return error("include", where, "expected a file path (string)", item.mark)
+    target = (here.parent / item.value).resolve()
+    if target in (*chain, here):
+        cycle = " -> ".join(display_name(p) for p in (*chain, here, target))
+        return error("include-cycle", where, f"include cycle: {cycle}", item.mark)
+    if not target.is_file():
+        problem = "is not a file" if target.exists() else "not found"
+        return error("include", where, f"included file '{item.value}' {problem}", item.mark)
+    return target

@@ -19,16 +19,10 @@ from edastack.blueprints import model as m
 from edastack.blueprints.build import build
 from edastack.blueprints.checks import check
 from edastack.blueprints.findings import Finding, Path, error, sort_findings
-from edastack.blueprints.loader import (
-    Node,
-    display_name,
-    load_tree,
-    locate,
-    merge,
-    substitute,
-    to_data,
-)
+from edastack.blueprints.loader import display_name, load_tree
 from edastack.blueprints.schema import validate as schema_findings
+from edastack.blueprints.tree import Node, locate, merge, to_data
+from edastack.blueprints.variables import substitute
 
 DEFAULT_ENVIRONMENT = m.DEFAULT_ENVIRONMENT
 
