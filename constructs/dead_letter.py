@@ -166,6 +166,10 @@ class DeadLetterQueue(Construct):
         )
         self.allow_event_bridge_to_encrypt()
 
+    def allows(self, source_arn: str) -> bool:
+        """Whether :meth:`allow_event_bridge` was asked for ``source_arn``."""
+        return source_arn in self._allowed
+
     def allow_event_bridge_to_encrypt(self) -> None:
         """Let EventBridge in this account and Region encrypt with the queue's key
         (:func:`allow_event_bridge_to_encrypt`); a key of another stack is not extended."""

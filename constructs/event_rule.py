@@ -201,10 +201,10 @@ class EventRule(Construct):
         :param max_event_age: how long targets that do not set theirs retry an event, 60 seconds
             to 24 hours. Default: - 24 hours, EventBridge's default
         :param dead_letter_queue: where all targets send what they cannot deliver. A
-            :class:`DeadLetterQueue` is allowed to receive from this rule (or, with a shared
-            ``target_access``, from every rule on ``event_bus``: one policy statement per bus,
-            within SQS's 20 statements a policy); a queue given as ``sqs.IQueue`` must already
-            let EventBridge send for this rule.
+            :class:`DeadLetterQueue` is allowed to receive from this rule, unless it already
+            takes every rule on ``event_bus`` (``allow_event_bridge(rules_on(bus))``: share one
+            queue among many rules that way, SQS allows 20 statements a policy); a queue given
+            as ``sqs.IQueue`` must already let EventBridge send for this rule.
             Default: - a new :class:`DeadLetterQueue` for this rule, with its defaults
         :param target_access: the Lambda permissions and target roles to share.
             Default: - this rule's own, scoped to this rule's ARN
@@ -236,7 +236,8 @@ class EventRule(Construct):
             dead_letter_queue = DeadLetterQueue(self, "DeadLetterQueue")
         self.dead_letter_queue: DeadLetterQueue | sqs.IQueue = dead_letter_queue
         if isinstance(dead_letter_queue, DeadLetterQueue):
-            dead_letter_queue.allow_event_bridge(source_arn)
+            if not dead_letter_queue.allows(rules_on(event_bus)):
+                dead_letter_queue.allow_event_bridge(self.rule_arn)
             dead_letter_queue = dead_letter_queue.queue
         self.dead_letter_queue_arn: str = dead_letter_queue.queue_arn
         self.rule.targets = [

@@ -17,14 +17,15 @@ from edastack.aws.checksum import fnv1a
 _EVENTS_PRINCIPAL = "events.amazonaws.com"
 
 
-def rules_on(event_bus: events.IEventBus) -> str:
-    """The ARN pattern of every rule on ``event_bus`` in this stack's account and Region.
+def rules_on(event_bus: events.IEventBus, bus_name: str | None = None) -> str:
+    """The ARN pattern of every rule on ``event_bus`` in its stack's account and Region.
 
     A rule on a custom bus is ``arn:…:rule/<bus name>/<rule name>``; on the default bus it is
     ``arn:…:rule/<rule name>`` (EventBridge API reference, "Amazon EventBridge resources").
+    ``bus_name`` spells a bus of this stack by its physical name rather than by reference.
     """
     stack = Stack.of(event_bus)
-    name = event_bus.event_bus_name
+    name = bus_name or event_bus.event_bus_name
     resource_name = "*" if name == "default" else f"{name}/*"
     return stack.format_arn(service="events", resource="rule", resource_name=resource_name)
 

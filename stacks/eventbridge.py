@@ -166,7 +166,7 @@ class EventBridgeStack(Stack):
         self.bus_constructs[bus.name] = construct
         self.buses[bus.name] = construct.bus
         if bus.name in _buses_of(_rules_dead_lettering_to(self.blueprint, "bus")):
-            construct.dead_letter_queue.allow_event_bridge(rules_on(construct.bus))
+            construct.dead_letter_queue.allow_event_bridge(self._rules_on(bus.name))
 
     def _queue(self, queue: m.Queue) -> None:
         name = layout.queue_name(self.blueprint, queue)
@@ -177,7 +177,7 @@ class EventBridgeStack(Stack):
             self.dead_letter_queues[queue.name] = dlq
             self.queues[queue.name] = dlq.queue
             for bus in _buses_of(_rules_dead_lettering_to(self.blueprint, queue.name)):
-                dlq.allow_event_bridge(rules_on(self.buses[bus]))
+                dlq.allow_event_bridge(self._rules_on(bus))
             return
         target = TargetQueue(
             self,
@@ -199,7 +199,13 @@ class EventBridgeStack(Stack):
         if senders:
             access = TargetAccess(target, "Access")
             for bus in _buses_of(senders):
-                access.allow_send(target.queue, rules_on(self.buses[bus]), bus)
+                access.allow_send(target.queue, self._rules_on(bus), bus)
+
+    def _rules_on(self, bus: str) -> str:
+        """Every rule on ``bus``, by the bus's physical name (a literal, not a reference)."""
+        declared = self.blueprint.buses[bus]
+        name = None if declared.import_arn else layout.bus_name(self.blueprint, bus)
+        return rules_on(self.buses[bus], name)
 
     # --- dead letters, as bridges choose them (edastack.stacks.dead_letters) ---------------
 
@@ -212,7 +218,7 @@ class EventBridgeStack(Stack):
     def queue_dead_letters(self, queue: str) -> DeadLetterQueue:
         return self.dead_letter_queues[queue]
 
-    def stack_dead_letters(self) -> DeadLetterQueue:
+    def stack_dead_letters(self, bus: str) -> DeadLetterQueue:
         raise ValueError("'dlq: stack' is a rule's choice; the schema refuses it on a bridge")
 
 

@@ -41,7 +41,7 @@ from edastack.constructs.event_rule import (
     SqsTarget,
     StateMachineTarget,
 )
-from edastack.constructs.target_access import TargetAccess
+from edastack.constructs.target_access import TargetAccess, rules_on
 from edastack.stacks.dead_letters import dead_letters_for
 
 
@@ -126,9 +126,11 @@ class RulesStack(Stack):
             scope, "DeadLetters", encryption_key=self.queue_key, alarm_topic=self.alarm_topic
         )
 
-    def stack_dead_letters(self) -> DeadLetterQueue:
+    def stack_dead_letters(self, bus: str) -> DeadLetterQueue:
+        """The queue every rule of the stack shares, open to every rule on their buses."""
         if self._shared is None:
             self._shared = self.own_dead_letters(self)
+        self._shared.allow_event_bridge(rules_on(self._bus(bus)))
         return self._shared
 
     def bus_dead_letters(self, bus: str) -> sqs.IQueue:

@@ -59,6 +59,7 @@ eventbridge:
   rules:
     r1:
       bus: main
+      dlq: rule
       pattern: {{source: [a]}}
       retry: {{attempts: 3, max_age: 2h}}
       targets:
@@ -160,24 +161,55 @@ def to_json(stack: Stack) -> dict[str, Any]:
 
 
 def routing(stacks: dict[str, Stack], prefix: str) -> dict[str, Any]:
-    """The events stack of ``prefix`` and its rules stacks as one template: each resource
-    keeps its logical id, and one that another stack also has (each rules stack's shared
-    ``DeadLetters``) is suffixed with ``@<stack>``."""
+    """The events stack of ``prefix`` and its rules stacks as one template.
+
+    Each resource keeps its logical id; one that another stack also has (each rules stack's
+    shared ``DeadLetters``) is suffixed with ``@<stack>``. The rules stacks address the events
+    stack's queues, topic and key by physical name: those ARNs become the references they
+    stand for, so a test that follows them proves the name is one the events stack gives.
+    """
     resources: dict[str, Any] = {}
     for name, stack in stacks.items():
         if name == f"{prefix}-events" or name.startswith(f"{prefix}-rules-"):
-            for logical_id, resource in to_json(stack)["Resources"].items():
-                key = f"{logical_id}@{name}" if logical_id in resources else logical_id
-                resources[key] = _qualified(resource, logical_id, key)
+            own = to_json(stack)["Resources"]
+            clashes = set(own) & set(resources)
+            for logical_id, resource in own.items():
+                for clash in clashes:
+                    resource = _renamed(resource, f'"{clash}"', f'"{clash}@{name}"')
+                resources[f"{logical_id}@{name}" if logical_id in clashes else logical_id] = (
+                    resource
+                )
+    events = stacks.get(f"{prefix}-events")
+    if events is not None and not Token.is_unresolved(events.account):
+        for arn, reference in _named(resources, events).items():
+            resources = _renamed(resources, json.dumps(arn), json.dumps(reference))
     return {"Resources": resources}
 
 
-def _qualified(resource: Any, logical_id: str, key: str) -> Any:
-    """``resource`` with its references to ``logical_id`` renamed to ``key``."""
-    if key == logical_id:
-        return resource
-    text = json.dumps(resource).replace(f'"{logical_id}"', f'"{key}"')
-    return json.loads(text)
+def _named(resources: dict[str, Any], events: Stack) -> dict[str, Any]:
+    """What the events stack names, by the ARN other stacks use: reference it stands for."""
+    arn = f"arn:aws:{{}}:{events.region}:{events.account}:{{}}"
+    found: dict[str, Any] = {}
+    for logical_id, r in resources.items():
+        props = r.get("Properties", {})
+        if r["Type"] == "AWS::SQS::Queue" and "QueueName" in props:
+            found[arn.format("sqs", props["QueueName"])] = {"Fn::GetAtt": [logical_id, "Arn"]}
+        elif r["Type"] == "AWS::Events::EventBus":
+            found[arn.format("events", f"event-bus/{props['Name']}")] = {
+                "Fn::GetAtt": [logical_id, "Arn"]
+            }
+        elif r["Type"] == "AWS::SNS::Topic" and "TopicName" in props:
+            found[arn.format("sns", props["TopicName"])] = {"Ref": logical_id}
+        elif r["Type"] == "AWS::KMS::Alias":
+            found[arn.format("kms", props["AliasName"])] = {
+                "Fn::GetAtt": [ref(props["TargetKeyId"]), "Arn"]
+            }
+    return found
+
+
+def _renamed(value: Any, old: str, new: str) -> Any:
+    """``value`` with the JSON text ``old`` replaced by ``new`` wherever it stands."""
+    return value if old == new else json.loads(json.dumps(value).replace(old, new))
 
 
 # --- fixtures -----------------------------------------------------------------------------
@@ -233,7 +265,15 @@ def all_templates(example_stacks: dict[str, Stack], kinds: dict[str, Any]) -> di
             "AWS::SQS::Queue", "QueueinboxDeadLetterQueue[0-9A-F]{8}", id="target_queue_dlq"
         ),
         pytest.param("AWS::SQS::Queue", "Queuefailures[0-9A-F]{8}", id="declared_dlq"),
-        pytest.param("AWS::IAM::Role", "Ruler1TargetsmEventsRole[0-9A-F]{8}", id="target_role"),
+        pytest.param(
+            "AWS::IAM::Role", "AccessRolem[0-9a-f]{8}[0-9A-F]{8}", id="target_role_of_machine"
+        ),
+        pytest.param(
+            "AWS::Lambda::Permission",
+            "AccessInvokef[0-9a-f]{8}kindsdevmain[0-9A-F]{8}",
+            id="invoke",
+        ),
+        pytest.param("AWS::SQS::Queue", "DeadLetters[0-9A-F]{8}", id="stack_dlq"),
         pytest.param(
             "AWS::Events::ApiDestination", "Ruler2TargetapikApiDestination[0-9A-F]{8}", id="api"
         ),
@@ -285,15 +325,35 @@ def _render(renamed: str | None = None) -> str:
     return text
 
 
-@pytest.mark.parametrize("renamed", ["BUS", "RULE", "TARGET", "QUEUE"], ids=str.lower)
+def resource_keys(stacks: dict[str, Stack]) -> set[str]:
+    """``<stack>/<logical id>`` of every resource of ``stacks`` but CDK's metadata."""
+    return {
+        f"{name}/{logical_id}"
+        for name, stack in stacks.items()
+        for logical_id in to_json(stack)["Resources"]
+        if logical_id != "CDKMetadata"
+    }
+
+
+@pytest.mark.parametrize("renamed", ["BUS", "RULE", "QUEUE"], ids=str.lower)
 def test_renaming_one_thing_changes_only_its_logical_ids(synth: Build, renamed: str) -> None:
-    before = set(to_json(synth(_render(), name="a.yaml")["ren-dev-events"])["Resources"])
-    after = set(to_json(synth(_render(renamed), name="b.yaml")["ren-dev-events"])["Resources"])
+    # A bus rename also renames the rules stack of its rules: the stack is named after the bus.
+    before = resource_keys(synth(_render(), name="a.yaml"))
+    after = resource_keys(synth(_render(renamed), name="b.yaml"))
     old, new = NAMES[renamed], "zulu"
     assert before - after, "the rename must replace the renamed thing's resources"
-    assert all(old in logical_id for logical_id in before - after), before - after
-    assert all(new in logical_id for logical_id in after - before), after - before
+    assert all(old in key for key in before - after), before - after
+    assert all(new in key for key in after - before), after - before
     assert len(before - after) == len(after - before)
+
+
+def test_renaming_a_target_replaces_no_resource(synth: Build) -> None:
+    # Target roles and permissions belong to the target resource, not to the target's name.
+    before = synth(_render(), name="a.yaml")
+    after = synth(_render("TARGET"), name="b.yaml")
+    assert resource_keys(before) == resource_keys(after)
+    ids = [t["Id"] for _, t in rule_targets(routing(after, "ren-dev"))]
+    assert "zulu" in ids and "charlie" not in ids
 
 
 def _ordered(
@@ -349,6 +409,11 @@ def _ordered(
         pytest.param(_ordered(), _ordered(queues=("q2", "q1")), id="queues"),
         pytest.param(_ordered(), _ordered(rules=("r2", "r1")), id="rules_with_their_own_dlq"),
         pytest.param(
+            _ordered(dlq="stack"),
+            _ordered(dlq="stack", rules=("r2", "r1")),
+            id="rules_sharing_the_stack_dlq",
+        ),
+        pytest.param(
             _ordered(dlq="bus"),
             _ordered(dlq="bus", rules=("r2", "r1")),
             id="rules_sharing_the_bus_dlq",
@@ -362,8 +427,9 @@ def _ordered(
 )
 def test_reordering_the_yaml_changes_nothing(synth: Build, before: str, after: str) -> None:
     assert before != after
-    a = to_json(synth(before, name="a.yaml")["ord-dev-events"])
-    b = to_json(synth(after, name="b.yaml")["ord-dev-events"])
+    a = {n: to_json(s) for n, s in synth(before, name="a.yaml").items()}
+    b = {n: to_json(s) for n, s in synth(after, name="b.yaml").items()}
+    assert list(a) == ["ord-dev-events", "ord-dev-rules-b1"]
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
@@ -462,7 +528,7 @@ def test_blueprint_without_environments_gives_environment_agnostic_stacks(synth:
           inbox: {}
         """
     )
-    assert list(stacks) == ["plain-events"]
+    assert list(stacks) == ["plain-events", "plain-rules-main"]
     stack = stacks["plain-events"]
     assert Token.is_unresolved(stack.account) and Token.is_unresolved(stack.region)
     assert stack.environment == "aws://unknown-account/unknown-region"
@@ -470,15 +536,22 @@ def test_blueprint_without_environments_gives_environment_agnostic_stacks(synth:
     template = Template.from_stack(stack)
     template.has_resource_properties("AWS::Events::EventBus", {"Name": "plain-main"})
     # no alarms section: the DLQ alarms exist but notify nobody
-    alarms = template.find_resources("AWS::CloudWatch::Alarm")
-    assert len(alarms) == 3  # bus DLQ, rule DLQ, inbox's redrive DLQ
+    alarms = {
+        **template.find_resources("AWS::CloudWatch::Alarm"),
+        **Template.from_stack(stacks["plain-rules-main"]).find_resources("AWS::CloudWatch::Alarm"),
+    }
+    assert len(alarms) == 3  # bus DLQ, the rules stack's DLQ, inbox's redrive DLQ
     assert all("AlarmActions" not in a["Properties"] for a in alarms.values())
     template.resource_count_is("AWS::SNS::Topic", 0)
 
 
 def test_only_the_wanted_environments_are_built(build_blueprint: Build, examples_dir: Path) -> None:
     stacks = build_blueprint(examples_dir / "commerce.yaml", ["prod"])
-    assert sorted(stacks) == ["commerce-prod-events", "commerce-prod-kafka"]
+    assert sorted(stacks) == [
+        "commerce-prod-events",
+        "commerce-prod-kafka",
+        "commerce-prod-rules-commerce",
+    ]
 
 
 # --- retries and dead letters ---------------------------------------------------------------
@@ -535,7 +608,7 @@ def test_example_rules_are_the_blueprints(
     example_stacks: dict[str, Stack], example_models: dict[str, Blueprint], prefix: str
 ) -> None:
     """Pattern, retries, input and dead letters of every rule target, as the model says."""
-    template = to_json(example_stacks[f"{prefix}-events"])
+    template = routing(example_stacks, prefix)
     model = example_models[prefix]
     producers = sum(isinstance(b, BusToKafka) for b in model.bridges.values())
     assert len(of_type(template, "AWS::Events::Rule")) == len(model.rules) + producers
@@ -548,6 +621,8 @@ def test_example_rules_are_the_blueprints(
             dlq = logical("BusDeadLetters", rule.bus)
         elif rule.dead_letter.scope == "queue":
             dlq = logical("Queue", rule.dead_letter.queue or "")
+        elif rule.dead_letter.scope == "stack":
+            dlq = "DeadLetters"
         else:
             dlq = logical("Rule", rule.name) + "DeadLetters"
         declared_targets = sorted(rule.targets, key=lambda t: t.name)  # stacks add by name
@@ -557,7 +632,7 @@ def test_example_rules_are_the_blueprints(
                 "MaximumRetryAttempts": declared.retry.attempts,
                 "MaximumEventAgeInSeconds": declared.retry.max_age_s,
             }
-            assert re.fullmatch(dlq + "[0-9A-F]{8}", ref(t["DeadLetterConfig"]["Arn"]))
+            assert re.fullmatch(dlq + "[0-9A-F]{8}(@.+)?", ref(t["DeadLetterConfig"]["Arn"]))
             if declared.input is None:
                 assert "InputTransformer" not in t
             else:
@@ -567,45 +642,45 @@ def test_example_rules_are_the_blueprints(
                 }
 
 
+RULES_ON = "arn:aws:events:eu-west-1:111111111111:rule/{}/*"
+
+
 @pytest.mark.parametrize(
-    ("rule", "dlq"),
+    ("rule", "dlq", "source"),
     [
-        pytest.param("r1", "Ruler1DeadLetters[0-9A-F]{8}", id="default_one_per_rule"),
-        pytest.param("r3", "BusDeadLettersmain[0-9A-F]{8}", id="dlq_bus"),
-        pytest.param("r2", "Queuefailures[0-9A-F]{8}", id="dlq_declared_queue"),
+        pytest.param("r4", "DeadLetters[0-9A-F]{8}", "shared", id="default_stack"),
+        pytest.param("r1", "Ruler1DeadLetters[0-9A-F]{8}", None, id="dlq_rule"),
+        pytest.param("r3", "BusDeadLettersmain[0-9A-F]{8}", "kinds-dev-main", id="dlq_bus"),
+        pytest.param("r2", "Queuefailures[0-9A-F]{8}", "kinds-dev-main", id="dlq_declared_queue"),
     ],
 )
 def test_rule_targets_dead_letter_where_the_blueprint_says(
-    kinds: dict[str, Any], rule: str, dlq: str
+    kinds: dict[str, Any], rule: str, dlq: str, source: str | None
 ) -> None:
     dlq_id, _ = one(kinds, "AWS::SQS::Queue", dlq)
     rule_id, _ = one(kinds, "AWS::Events::Rule", f"Rule{rule}[0-9A-F]{{8}}")
     targets = [t for r, t in rule_targets(kinds) if r == rule_id]
     assert targets
     assert {ref(t["DeadLetterConfig"]["Arn"]) for t in targets} == {dlq_id}
-    # and the DLQ's policy lets EventBridge send for exactly this rule
-    policies = [
+    # and the DLQ's policy lets EventBridge send for this rule: exactly it when the queue is
+    # its own, every rule on its bus when the queue is shared (SQS allows 20 statements)
+    (policy,) = [
         p
         for p in of_type(kinds, "AWS::SQS::QueuePolicy").values()
         if [ref(q) for q in p["Properties"]["Queues"]] == [dlq_id]
     ]
-    (policy,) = policies
-    condition = {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]}}}
-    (statement,) = [
-        s
-        for s in statements(policy["Properties"]["PolicyDocument"])
-        if s.get("Condition") == condition
-    ]
-    # aws_events_targets names it AllowEventRule<the rule's unique id>
-    assert statement == {
-        "Sid": statement["Sid"],
+    condition = (
+        {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]}}}
+        if source is None
+        else {"ArnLike": {"aws:SourceArn": RULES_ON.format(source)}}
+    )
+    assert {
         "Action": "sqs:SendMessage",
         "Condition": condition,
         "Effect": "Allow",
         "Principal": {"Service": "events.amazonaws.com"},
         "Resource": {"Fn::GetAtt": [dlq_id, "Arn"]},
-    }
-    assert statement["Sid"].startswith("AllowEventRule")
+    } in statements(policy["Properties"]["PolicyDocument"])
 
 
 def test_declared_dead_letter_queue_keeps_its_retention(kinds: dict[str, Any]) -> None:
@@ -828,7 +903,12 @@ def test_imported_bus_creates_no_bus(kinds: dict[str, Any]) -> None:
         "kinds-dev-main",
         "kinds-dev-other",
     ]
-    assert not [k for k in kinds["Resources"] if "shared" in k.lower() and "Rule" not in k]
+    # what the rules on it need lives in their stack: the permission and the stack's DLQ
+    assert not [
+        k
+        for k in kinds["Resources"]
+        if "shared" in k.lower() and not k.startswith(("Rule", "AccessInvoke", "CDKMetadata@"))
+    ]
     _, rule = one(kinds, "AWS::Events::Rule", "Ruler4[0-9A-F]{8}")
     assert rule["Properties"]["EventBusName"] in ("shared", SHARED_BUS)
 
@@ -889,31 +969,39 @@ def test_partner_account_differs_per_environment(example_models: dict[str, Bluep
 def _role_actions(template: dict[str, Any], role: Any) -> dict[str, Any]:
     """Action → resources of the policies attached to ``role`` (a GetAtt of the role)."""
     role_id = ref(role)
+    documents = [
+        p["Properties"]["PolicyDocument"]
+        for p in of_type(template, "AWS::IAM::Policy").values()
+        if {"Ref": role_id} in p["Properties"]["Roles"]
+    ]
+    documents += [
+        p["PolicyDocument"]
+        for p in template["Resources"][role_id]["Properties"].get("Policies", [])
+    ]
     found: dict[str, Any] = {}
-    for policy in of_type(template, "AWS::IAM::Policy").values():
-        if {"Ref": role_id} in policy["Properties"]["Roles"]:
-            for s in statements(policy["Properties"]["PolicyDocument"]):
-                for action in as_list(s["Action"]):
-                    found[action] = s["Resource"]
+    for document in documents:
+        for s in statements(document):
+            for action in as_list(s["Action"]):
+                found[action] = s["Resource"]
     return found
 
 
 def test_lambda_target(kinds: dict[str, Any]) -> None:
     t = target(kinds, "r1", "fn")
     assert t["Arn"] == FN and "RoleArn" not in t
-    rule_id, _ = one(kinds, "AWS::Events::Rule", "Ruler1[0-9A-F]{8}")
-    permissions = [
-        p["Properties"]
-        for p in of_type(kinds, "AWS::Lambda::Permission").values()
-        if p["Properties"]["SourceArn"] == {"Fn::GetAtt": [rule_id, "Arn"]}
-    ]
+    # one permission per function and bus, for every rule on that bus (r1 and r3 share it)
+    permissions = sorted(
+        (p["Properties"] for p in of_type(kinds, "AWS::Lambda::Permission").values()),
+        key=lambda p: str(p["SourceArn"]),
+    )
     assert permissions == [
         {
             "Action": "lambda:InvokeFunction",
             "FunctionName": FN,
             "Principal": "events.amazonaws.com",
-            "SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]},
+            "SourceArn": RULES_ON.format(bus),
         }
+        for bus in ("kinds-dev-main", "shared")
     ]
 
 
@@ -1067,7 +1155,7 @@ def test_a_fifo_queue_target_is_fifo_with_a_fifo_redrive_queue(
         "  orders: {fifo: true}\n",
         encoding="utf-8",
     )
-    template = to_json(build_blueprint(path)["fifo-dev-events"])
+    template = routing(build_blueprint(path), "fifo-dev")
     fifo = [
         q for q in of_type(template, "AWS::SQS::Queue").values() if q["Properties"].get("FifoQueue")
     ]
@@ -1075,3 +1163,7 @@ def test_a_fifo_queue_target_is_fifo_with_a_fifo_redrive_queue(
     ((_, rule),) = of_type(template, "AWS::Events::Rule").items()
     (target,) = rule["Properties"]["Targets"]
     assert target["SqsParameters"] == {"MessageGroupId": "shop"}
+    # the FIFO queue's physical name ends in .fifo, as SQS requires; the target finds it by it
+    queue_id, queue = one(template, "AWS::SQS::Queue", "Queueorders[0-9A-F]{8}")
+    assert queue["Properties"]["QueueName"] == "fifo-dev-orders.fifo"
+    assert target["Arn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
