@@ -125,94 +125,97 @@ def validate(data: Any) -> Iterator[Finding]:
 def _explain(err: ValidationError) -> Iterator[Finding]:
     path: Path = tuple(err.absolute_path)
     value: Any = err.instance
-    vv: Any = err.validator_value
-    v = err.validator
-    sub_schema = err.schema if isinstance(err.schema, dict) else {}
     if "propertyNames" in err.absolute_schema_path:
-        # the instance is the offending key itself
-        where = (*path, str(value))
-        if v == "enum":
-            allowed = [str(a) for a in vv]
-            message = f"'{value}' cannot be set here (allowed: {one_of(allowed)})"
-            message += did_you_mean(str(value), allowed)
-        else:
-            expected = sub_schema.get("x-expected", f"a name matching {vv}")
-            message = f"invalid name '{value}': expected {expected}"
-        yield error("schema", where, message, at_key=True)
-        return
-    if v in ("oneOf", "anyOf") and err.context:
-        # Explain the branch written in the same shape as the value (a shorthand string vs the
-        # long form mapping); when no branch has that shape, list what the shapes are.
-        shaped = _same_shape_branches(err)
-        if len(shaped) == 1:
-            for sub in err.context:
-                if sub.relative_schema_path[0] == shaped[0]:
-                    yield from _explain(sub)
-            return
-        shapes = _alternatives(err)
-        if shapes:
-            yield error("schema", path, f"expected {shapes}, found {_found(value)}")
-            return
-        best = best_match(err.context)
-        if best is not None:
-            yield from _explain(best)
-            return
-    if v == "additionalProperties" and isinstance(value, dict):
-        allowed = list(sub_schema.get("properties", {}))
+        yield _explain_name(err)
+    elif err.validator in ("oneOf", "anyOf") and err.context:
+        yield from _explain_branches(err)
+    elif err.validator == "additionalProperties" and isinstance(value, dict):
+        allowed = list(_sub_schema(err).get("properties", {}))
         for key in value:
             if key not in allowed:
                 hint = did_you_mean(key, allowed) or f" (allowed: {one_of(allowed)})"
                 yield error("schema", (*path, key), f"unknown key '{key}'{hint}", at_key=True)
-        return
-    if v == "required" and isinstance(value, dict):
-        for key in vv:
+    elif err.validator == "required" and isinstance(value, dict):
+        required: Any = err.validator_value
+        for key in required:
             if key not in value:
                 yield error("schema", path, f"missing required key '{key}'")
+    else:
+        yield error("schema", path, _message(err))
+
+
+def _sub_schema(err: ValidationError) -> Mapping[str, Any]:
+    return err.schema if isinstance(err.schema, dict) else {}
+
+
+def _explain_name(err: ValidationError) -> Finding:
+    """A key refused by ``propertyNames``: the instance is the offending key itself."""
+    value: Any = err.instance
+    vv: Any = err.validator_value
+    if err.validator == "enum":
+        allowed = [str(a) for a in vv]
+        message = f"'{value}' cannot be set here (allowed: {one_of(allowed)})"
+        message += did_you_mean(str(value), allowed)
+    else:
+        expected = _sub_schema(err).get("x-expected", f"a name matching {vv}")
+        message = f"invalid name '{value}': expected {expected}"
+    return error("schema", (*err.absolute_path, str(value)), message, at_key=True)
+
+
+def _explain_branches(err: ValidationError) -> Iterator[Finding]:
+    """Explain the branch written in the same shape as the value (a shorthand string vs the
+    long form mapping); when no branch has that shape, list what the shapes are."""
+    shaped = _same_shape_branches(err)
+    if len(shaped) == 1:
+        for sub in err.context:
+            if sub.relative_schema_path[0] == shaped[0]:
+                yield from _explain(sub)
         return
+    shapes = _alternatives(err)
+    if shapes:
+        found = _found(err.instance)
+        yield error("schema", tuple(err.absolute_path), f"expected {shapes}, found {found}")
+        return
+    best = best_match(err.context)
+    if best is not None:
+        yield from _explain(best)
+    else:
+        yield error("schema", tuple(err.absolute_path), _message(err))
+
+
+def _message(err: ValidationError) -> str:
+    """The message of a failure about one value."""
+    v = err.validator
+    value: Any = err.instance
+    vv: Any = err.validator_value
     if v == "type":
         types: list[str] = vv if isinstance(vv, list) else [vv]
         expected = " or ".join(_JSON_TYPES.get(t, t) for t in types)
         message = f"expected {expected}, found {_found(value)}"
         if "string" in types and isinstance(value, int | float) and not isinstance(value, bool):
             message += f' (quote it: "{value}")'
-        yield error("schema", path, message)
-        return
+        return message
     if v == "enum":
         choices = [str(a) for a in vv]
-        message = f"{show(value)} is not one of: {', '.join(choices)}"
-        if isinstance(value, str):
-            message += did_you_mean(value, choices)
-        yield error("schema", path, message)
-        return
+        hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+        return f"{show(value)} is not one of: {', '.join(choices)}{hint}"
     if v == "const":
-        yield error("schema", path, f"expected {show(vv)}, found {show(value)}")
-        return
+        return f"expected {show(vv)}, found {show(value)}"
     if v == "pattern":
-        expected = sub_schema.get("x-expected", f"a string matching {vv}")
-        yield error("schema", path, f"expected {expected}, found {show(value)}")
-        return
+        expected = _sub_schema(err).get("x-expected", f"a string matching {vv}")
+        return f"expected {expected}, found {show(value)}"
     if v in ("minLength", "maxLength") and isinstance(value, str):
         bound = "at least" if v == "minLength" else "at most"
-        yield error(
-            "schema",
-            path,
-            f"expected {bound} {vv} characters, found {len(value)}",
-        )
-        return
+        return f"expected {bound} {vv} characters, found {len(value)}"
     if v in ("minItems", "maxItems", "minProperties", "maxProperties"):
         bound = "at least" if v.startswith("min") else "at most"
-        noun = (
-            ("item" if v.endswith("Items") else "entry")
-            if vv == 1
-            else ("items" if v.endswith("Items") else "entries")
-        )
-        yield error("schema", path, f"expected {bound} {vv} {noun}, found {len(value)}")
-        return
+        noun = "item" if v.endswith("Items") else "entry"
+        plural = "items" if v.endswith("Items") else "entries"
+        return f"expected {bound} {vv} {noun if vv == 1 else plural}, found {len(value)}"
     if v == "uniqueItems":
-        yield error("schema", path, "the list has duplicate items")
-        return
+        return "the list has duplicate items"
     # minimum, maximum and the rest: jsonschema's message is already short and specific
-    yield error("schema", path, err.message)
+    return str(err.message)
 
 
 def _same_shape_branches(err: ValidationError) -> list[int]:
