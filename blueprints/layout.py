@@ -6,11 +6,12 @@ environments):
 - ``<p>-kafka``: the network, MSK clusters and topics;
 - ``<p>-events``: buses, archives, declared queues, the schema registry, the alarm topic and
   the bridges;
-- ``<p>-rules-<group>``: the rules whose ``stack:`` is ``<group>`` (by default their bus's
-  name), with the dead-letter queue they share, their Lambda permissions and target roles.
+- ``<p>-rules-<bus>-<1..4>``: a bus's rules, spread over four shards by a checksum of their
+  names, with the dead-letter queue each shard's rules share, their Lambda permissions and
+  target roles; ``<p>-rules-<stack>`` holds the rules that name it in ``stack:``.
 
-Where an entity lives is a pure function of its own declaration (its bus, or its ``stack:``
-key), so adding, removing or renaming one never moves another. The rules stacks refer to the
+Where an entity lives is a pure function of its own declaration (its bus and name, or its
+``stack:`` key), so adding, removing or renaming one never moves another. The rules stacks refer to the
 events stack only by the physical names below (no CloudFormation export, so none can lock in),
 and are deployed after it. Everything here is CDK-free: ``validate`` counts what synthesis makes.
 """
@@ -57,9 +58,22 @@ def stack_name(blueprint: m.Blueprint, part: str) -> str:
     return physical_name(blueprint, part, max_length=_STACK_NAME_MAX)
 
 
+# A bus's rules are spread over this many stacks by a checksum of their names: fixed shards
+# that never rebalance, so adding, removing or renaming a rule moves no other rule. Four hold
+# EventBridge's default 300 rules a bus at up to ~5 resources a rule (75 rules a shard).
+RULE_SHARDS = 4
+
+
+def rules_group(rule: m.Rule) -> str:
+    """The rule's group: its ``stack:`` key, or its bus and shard (``orders-3``)."""
+    if rule.stack:
+        return rule.stack
+    return f"{rule.bus}-{int(fnv1a(rule.name), 16) % RULE_SHARDS + 1}"
+
+
 def rules_part(rule: m.Rule) -> str:
     """``rules-<group>``: the part of the rules stack that holds ``rule``."""
-    return f"rules-{rule.stack or rule.bus}"
+    return f"rules-{rules_group(rule)}"
 
 
 def rule_groups(blueprint: m.Blueprint) -> dict[str, list[m.Rule]]:
@@ -106,13 +120,20 @@ DEAD_LETTER_RESOURCES = 3
 API_TARGET_RESOURCES = 3
 # CDK's AWS::CDK::Metadata (version reporting, on under the CDK CLI and edastack synth).
 METADATA_RESOURCES = 1
+# The BootstrapVersion parameter of CDK's default synthesizer: every stack's only parameter
+# (its assets are addressed through the bootstrap stack, not through parameters).
+BOOTSTRAP_PARAMETERS = 1
 
 
 @dataclass(frozen=True, slots=True)
 class StackSize:
+    """What CloudFormation counts against a stack's limits (``edastack.blueprints.layout_sizes``)."""
+
     name: str
     resources: int
     entities: tuple[str, ...]  # the blueprint entities it holds, e.g. "rule:orders"
+    outputs: int = 0
+    parameters: int = BOOTSTRAP_PARAMETERS
 
 
 def rules_stack_size(blueprint: m.Blueprint, stack: str, rules: Sequence[m.Rule]) -> StackSize:
@@ -163,6 +184,6 @@ def stack_names_clash(blueprint: m.Blueprint) -> Mapping[str, list[str]]:
     """Rules groups whose stack names are the same once made valid (``a.b`` and ``a-b``)."""
     names: dict[str, set[str]] = {}
     for rule in blueprint.rules.values():
-        group = rule.stack or rule.bus
+        group = f"stack: {rule.stack}" if rule.stack else f"bus {rule.bus}"
         names.setdefault(stack_name(blueprint, rules_part(rule)), set()).add(group)
     return {stack: sorted(groups) for stack, groups in names.items() if len(groups) > 1}

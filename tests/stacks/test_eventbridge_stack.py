@@ -220,7 +220,14 @@ def kinds(tmp_path_factory: pytest.TempPathFactory, build_blueprint: Build) -> d
     path = tmp_path_factory.mktemp("kinds") / "kinds.yaml"
     path.write_text(KINDS, encoding="utf-8")
     stacks = build_blueprint(path)
-    assert list(stacks) == ["kinds-dev-events", "kinds-dev-rules-main", "kinds-dev-rules-shared"]
+    # a bus's rules spread over 4 stacks by a checksum of their names (r1..r3: 1..3)
+    assert list(stacks) == [
+        "kinds-dev-events",
+        "kinds-dev-rules-main-1",
+        "kinds-dev-rules-main-2",
+        "kinds-dev-rules-main-3",
+        "kinds-dev-rules-shared-4",
+    ]
     return routing(stacks, "kinds-dev")
 
 
@@ -429,7 +436,7 @@ def test_reordering_the_yaml_changes_nothing(synth: Build, before: str, after: s
     assert before != after
     a = {n: to_json(s) for n, s in synth(before, name="a.yaml").items()}
     b = {n: to_json(s) for n, s in synth(after, name="b.yaml").items()}
-    assert list(a) == ["ord-dev-events", "ord-dev-rules-b1"]
+    assert list(a) == ["ord-dev-events", "ord-dev-rules-b1-1", "ord-dev-rules-b1-2"]
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
@@ -528,7 +535,7 @@ def test_blueprint_without_environments_gives_environment_agnostic_stacks(synth:
           inbox: {}
         """
     )
-    assert list(stacks) == ["plain-events", "plain-rules-main"]
+    assert list(stacks) == ["plain-events", "plain-rules-main-2"]
     stack = stacks["plain-events"]
     assert Token.is_unresolved(stack.account) and Token.is_unresolved(stack.region)
     assert stack.environment == "aws://unknown-account/unknown-region"
@@ -538,7 +545,9 @@ def test_blueprint_without_environments_gives_environment_agnostic_stacks(synth:
     # no alarms section: the DLQ alarms exist but notify nobody
     alarms = {
         **template.find_resources("AWS::CloudWatch::Alarm"),
-        **Template.from_stack(stacks["plain-rules-main"]).find_resources("AWS::CloudWatch::Alarm"),
+        **Template.from_stack(stacks["plain-rules-main-2"]).find_resources(
+            "AWS::CloudWatch::Alarm"
+        ),
     }
     assert len(alarms) == 3  # bus DLQ, the rules stack's DLQ, inbox's redrive DLQ
     assert all("AlarmActions" not in a["Properties"] for a in alarms.values())
@@ -550,7 +559,9 @@ def test_only_the_wanted_environments_are_built(build_blueprint: Build, examples
     assert sorted(stacks) == [
         "commerce-prod-events",
         "commerce-prod-kafka",
-        "commerce-prod-rules-commerce",
+        "commerce-prod-rules-commerce-1",
+        "commerce-prod-rules-commerce-2",
+        "commerce-prod-rules-commerce-4",
     ]
 
 
@@ -989,7 +1000,7 @@ def _role_actions(template: dict[str, Any], role: Any) -> dict[str, Any]:
 def test_lambda_target(kinds: dict[str, Any]) -> None:
     t = target(kinds, "r1", "fn")
     assert t["Arn"] == FN and "RoleArn" not in t
-    # one permission per function and bus, for every rule on that bus (r1 and r3 share it)
+    # one permission per function and bus in each rules stack, for every rule on that bus
     permissions = sorted(
         (p["Properties"] for p in of_type(kinds, "AWS::Lambda::Permission").values()),
         key=lambda p: str(p["SourceArn"]),
@@ -1001,7 +1012,7 @@ def test_lambda_target(kinds: dict[str, Any]) -> None:
             "Principal": "events.amazonaws.com",
             "SourceArn": RULES_ON.format(bus),
         }
-        for bus in ("kinds-dev-main", "shared")
+        for bus in ("kinds-dev-main", "kinds-dev-main", "shared")  # main-1 (r1), main-3 (r3)
     ]
 
 
