@@ -117,11 +117,10 @@ def to_draft4(schema: Mapping[str, Any] | bool, *, path: str = "$") -> dict[str,
 
     :raises SchemaConversionError: listing every keyword Draft 4 cannot express, by JSON path
     """
-    errors: list[str] = []
-    draft = _draft_of(schema)
-    converted = _convert(schema, path, draft, errors)
-    if errors:
-        raise SchemaConversionError(errors)
+    converter = _Converter(_draft_of(schema))
+    converted = converter.convert(schema, path)
+    if converter.errors:
+        raise SchemaConversionError(converter.errors)
     converted.pop("$schema", None)
     return {"$schema": DRAFT4, **converted}
 
@@ -172,28 +171,38 @@ def _draft_of(schema: Mapping[str, Any] | bool) -> str:
     return "2020-12"
 
 
-def _convert(
-    schema: Mapping[str, Any] | bool, path: str, draft: str, errors: list[str]
-) -> dict[str, Any]:
-    if schema is True:
-        return {}
-    if schema is False:
-        return {"not": {}}
-    if not isinstance(schema, Mapping):
-        errors.append(f"{path}: a schema must be an object or a boolean, got {schema!r}")
-        return {}
+class _Converter:
+    """One schema's conversion to Draft 4, collecting every keyword Draft 4 cannot express."""
 
-    out: dict[str, Any] = {}
-    for key, value in schema.items():
-        here = f"{path}.{key}"
-        if key in _REFUSED:
-            errors.append(
-                f"{here}: '{key}' cannot be expressed in JSON Schema Draft 4, "
-                "which EventBridge schemas use; rewrite the constraint without it"
-            )
-        elif key in _DROPPED_ANNOTATIONS or key == "$schema":
-            continue
-        elif key == "$id":
+    def __init__(self, draft: str) -> None:
+        self.draft = draft
+        self.errors: list[str] = []
+
+    def convert(self, schema: Mapping[str, Any] | bool, path: str) -> dict[str, Any]:
+        if schema is True:
+            return {}
+        if schema is False:
+            return {"not": {}}
+        if not isinstance(schema, Mapping):
+            self.errors.append(f"{path}: a schema must be an object or a boolean, got {schema!r}")
+            return {}
+        out: dict[str, Any] = {}
+        for key, value in schema.items():
+            here = f"{path}.{key}"
+            if key in _REFUSED:
+                self.errors.append(
+                    f"{here}: '{key}' cannot be expressed in JSON Schema Draft 4, "
+                    "which EventBridge schemas use; rewrite the constraint without it"
+                )
+            elif key not in _DROPPED_ANNOTATIONS and key != "$schema":
+                self.keyword(schema, key, value, here, out)
+        return _ref_with_siblings(out)
+
+    def keyword(
+        self, schema: Mapping[str, Any], key: str, value: Any, here: str, out: dict[str, Any]
+    ) -> None:
+        """Write ``key: value`` of ``schema`` into ``out`` as Draft 4 says it."""
+        if key == "$id":
             out["id"] = value
         elif key == "const":
             out["enum"] = [value]
@@ -201,77 +210,83 @@ def _convert(
             out["$ref"] = _rewrite_ref(value)
         elif key in _SCHEMA_MAPS:
             target = "definitions" if key == "$defs" else key
-            out.setdefault(target, {}).update(
-                {
-                    name: _convert(sub, f"{here}.{name}", draft, errors)
-                    for name, sub in value.items()
-                }
-            )
+            out.setdefault(target, {}).update(self.named(value, here))
         elif key in _SCHEMA_LISTS:
-            out[key] = [
-                _convert(sub, f"{here}[{index}]", draft, errors) for index, sub in enumerate(value)
-            ]
+            out[key] = self.listed(value, here)
         elif key == "not":
-            out[key] = _convert(value, here, draft, errors)
+            out[key] = self.convert(value, here)
         elif key in ("additionalProperties", "additionalItems"):
-            out[key] = value if isinstance(value, bool) else _convert(value, here, draft, errors)
+            out[key] = self.schema_or_boolean(value, here)
         elif key == "prefixItems":
-            out["items"] = [
-                _convert(sub, f"{here}[{index}]", draft, errors) for index, sub in enumerate(value)
-            ]
+            out["items"] = self.listed(value, here)
         elif key == "items":
-            if isinstance(value, list) and draft in _TUPLE_ITEMS_DRAFTS:
-                out["items"] = [
-                    _convert(sub, f"{here}[{index}]", draft, errors)
-                    for index, sub in enumerate(value)
-                ]
-            elif "prefixItems" in schema:
-                out["additionalItems"] = (
-                    value if isinstance(value, bool) else _convert(value, here, draft, errors)
-                )
-            else:
-                out["items"] = _convert(value, here, draft, errors)
+            self.items(schema, value, here, out)
         elif key == "dependentRequired":
             out.setdefault("dependencies", {}).update({k: list(v) for k, v in value.items()})
         elif key in ("dependentSchemas", "dependencies"):
+            # a list names required properties (dependencies' older form), not a schema
             out.setdefault("dependencies", {}).update(
                 {
                     name: list(sub)
                     if isinstance(sub, list)
-                    else _convert(sub, f"{here}.{name}", draft, errors)
+                    else self.convert(sub, f"{here}.{name}")
                     for name, sub in value.items()
                 }
             )
-        elif key in ("exclusiveMinimum", "exclusiveMaximum") and not isinstance(value, bool):
-            bound = "minimum" if key == "exclusiveMinimum" else "maximum"
-            inclusive = schema.get(bound)
-            stricter = (
-                inclusive is None
-                or (bound == "minimum" and value >= inclusive)
-                or (bound == "maximum" and value <= inclusive)
-            )
-            if stricter:
-                out[bound] = value
-                out[key] = True
-        elif key in ("minimum", "maximum"):
-            exclusive = schema.get("exclusiveMinimum" if key == "minimum" else "exclusiveMaximum")
-            if (
-                isinstance(exclusive, bool)
-                or exclusive is None
-                or (key == "minimum" and value > exclusive)
-                or (key == "maximum" and value < exclusive)
-            ):
-                out[key] = value
+        elif key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            out.update(_bound(schema, key, value))
         else:
             out[key] = value
 
-    if "$ref" in out and len(out) > 1:
-        # Draft 4 ignores the siblings of $ref; later drafts apply them.
-        # Definitions and id stay outside, where "#/definitions/..." still finds them.
-        ref = out.pop("$ref")
-        outer: dict[str, Any] = {k: out.pop(k) for k in ("id", "definitions") if k in out}
-        out = {**outer, "allOf": [{"$ref": ref}, out]} if out else {**outer, "$ref": ref}
-    return out
+    def items(self, schema: Mapping[str, Any], value: Any, here: str, out: dict[str, Any]) -> None:
+        if isinstance(value, list) and self.draft in _TUPLE_ITEMS_DRAFTS:
+            out["items"] = self.listed(value, here)
+        elif "prefixItems" in schema:
+            out["additionalItems"] = self.schema_or_boolean(value, here)
+        else:
+            out["items"] = self.convert(value, here)
+
+    def named(self, schemas: Mapping[str, Any], here: str) -> dict[str, Any]:
+        return {name: self.convert(sub, f"{here}.{name}") for name, sub in schemas.items()}
+
+    def listed(self, schemas: Sequence[Any], here: str) -> list[dict[str, Any]]:
+        return [self.convert(sub, f"{here}[{index}]") for index, sub in enumerate(schemas)]
+
+    def schema_or_boolean(self, value: Any, here: str) -> Any:
+        return value if isinstance(value, bool) else self.convert(value, here)
+
+
+def _bound(schema: Mapping[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """A numeric bound in Draft 4's terms: an exclusive bound is the inclusive keyword with a
+    boolean flag; of an exclusive and an inclusive bound on the same side the stricter wins."""
+    if key in ("exclusiveMinimum", "exclusiveMaximum"):
+        if isinstance(value, bool):  # already Draft 4's flag
+            return {key: value}
+        bound = "minimum" if key == "exclusiveMinimum" else "maximum"
+        inclusive = schema.get(bound)
+        if inclusive is None or (value >= inclusive if bound == "minimum" else value <= inclusive):
+            return {bound: value, key: True}
+        return {}
+    exclusive = schema.get("exclusiveMinimum" if key == "minimum" else "exclusiveMaximum")
+    if (
+        isinstance(exclusive, bool)
+        or exclusive is None
+        or (value > exclusive if key == "minimum" else value < exclusive)
+    ):
+        return {key: value}
+    return {}
+
+
+def _ref_with_siblings(out: dict[str, Any]) -> dict[str, Any]:
+    """Draft 4 ignores the siblings of $ref; later drafts apply them: both go under allOf.
+
+    Definitions and id stay outside, where "#/definitions/..." still finds them.
+    """
+    if "$ref" not in out or len(out) == 1:
+        return out
+    ref = out.pop("$ref")
+    outer: dict[str, Any] = {k: out.pop(k) for k in ("id", "definitions") if k in out}
+    return {**outer, "allOf": [{"$ref": ref}, out]} if out else {**outer, "$ref": ref}
 
 
 def _rewrite_ref(ref: Any) -> Any:
