@@ -11,9 +11,10 @@ environments):
   target roles; ``<p>-rules-<stack>`` holds the rules that name it in ``stack:``.
 
 Where an entity lives is a pure function of its own declaration (its bus and name, or its
-``stack:`` key), so adding, removing or renaming one never moves another. The rules stacks refer to the
-events stack only by the physical names below (no CloudFormation export, so none can lock in),
-and are deployed after it. Everything here is CDK-free: ``validate`` counts what synthesis makes.
+``stack:`` key), so adding, removing or renaming one never moves another. The rules stacks
+refer to the events stack only by the physical names below (no CloudFormation export, so none
+can lock in), and are deployed after it. Everything here is CDK-free: ``validate`` counts
+what synthesis makes.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ BOOTSTRAP_PARAMETERS = 1
 
 @dataclass(frozen=True, slots=True)
 class StackSize:
-    """What CloudFormation counts against a stack's limits (``edastack.blueprints.layout_sizes``)."""
+    """What CloudFormation counts against a stack's limits (see ``layout_sizes``)."""
 
     name: str
     resources: int
