@@ -95,12 +95,11 @@ class _Replacements:
     def topic(self, old: m.KafkaTopic, new: m.KafkaTopic) -> Iterator[Finding]:
         changed = _changed(old, new, _TOPIC)
         if changed:
-            yield warning(
-                CODE,
-                new.path,
-                f"changing the {' and '.join(changed)} of topic '{new.name}' replaces it: the "
-                "topic is deleted and created again empty, its records are lost; "
-                "acknowledge: {replacement: <reason>}",
+            yield _replaces_it(
+                "topic",
+                new,
+                changed,
+                "the topic is deleted and created again empty, its records are lost",
             )
         if new.partitions < old.partitions:
             yield error(
@@ -113,12 +112,7 @@ class _Replacements:
     def cluster(self, old: m.KafkaCluster, new: m.KafkaCluster) -> Iterator[Finding]:
         changed = _changed(old, new, _CLUSTER)
         if changed:
-            yield warning(
-                CODE,
-                new.path,
-                f"changing the {' and '.join(changed)} of cluster '{new.name}' replaces it: a "
-                "new, empty cluster is created; acknowledge: {replacement: <reason>}",
-            )
+            yield _replaces_it("cluster", new, changed, "a new, empty cluster is created")
         if old.storage_gib and new.storage_gib and new.storage_gib < old.storage_gib:
             yield error(
                 "shrink",
@@ -147,6 +141,16 @@ class _Replacements:
                 "consumer: a new consumer group starts from its starting position, so records "
                 "are skipped or read again; acknowledge: {replacement: <reason>}",
             )
+
+
+def _replaces_it(noun: str, new: Any, changed: list[str], consequence: str) -> Finding:
+    """The warning that changing ``changed`` of ``new`` replaces it, and what that costs."""
+    return warning(
+        CODE,
+        new.path,
+        f"changing the {' and '.join(changed)} of {noun} '{new.name}' replaces it: {consequence}; "
+        "acknowledge: {replacement: <reason>}",
+    )
 
 
 def _acknowledged(entity: Any) -> bool:
