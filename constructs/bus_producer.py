@@ -13,18 +13,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from edastack.constructs.acknowledgments import skip_checkov
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_rule import EventRule, LambdaTarget
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_access import IKafkaCluster
 from edastack.constructs.kafka_auth import KafkaAuth
-from edastack.constructs.kafka_forwarder import new_runtime_function, skip_checkov
+from edastack.constructs.runtime_function import errors_alarm, errors_metric, new_runtime_function
 
 # The handler's DELIVERY_TIMEOUT_MS default is 30 s; its docstring asks for 60 s or more.
 PRODUCER_TIMEOUT = Duration.seconds(60)
@@ -107,17 +110,7 @@ class BusToKafkaProducer(Construct):
             Default: - no notification, the alarms still exist
         """
         super().__init__(scope, construct_id)
-        errors: list[str] = []
-        if cluster.cluster_arn is None or cluster.auth_mode is not KafkaAuth.IAM:
-            got = (
-                "no cluster_arn"
-                if cluster.cluster_arn is None
-                else f"{cluster.auth_mode.value} auth"
-            )
-            errors.append(
-                "cluster must be an MSK cluster with IAM auth (the producer authenticates with "
-                f"its role), got {cluster.node.path} with {got}"
-            )
+        errors = _cluster_errors(cluster)
         if key_path is not None and not key_path.startswith("$"):
             errors.append(f"key_path must be a JSON path starting with '$', got {key_path!r}")
         if errors:
@@ -135,43 +128,12 @@ class BusToKafkaProducer(Construct):
                 description=f"Producer {self.node.path}: reaches only its Kafka cluster",
                 allow_all_outbound=False,
             )
-        environment = {"BOOTSTRAP_SERVERS": cluster.bootstrap_servers, "TOPIC": topic_name}
-        if key_path is not None:
-            environment["KEY_PATH"] = key_path
-        self.function, self.role, self.errors_alarm = new_runtime_function(
-            self,
-            "Resource",
-            RuntimeFunction.BUS_PRODUCER,
-            description=f"Produces events of an EventBridge rule to Kafka topic {topic_name}",
-            environment=environment,
-            timeout=PRODUCER_TIMEOUT,
-            vpc=cluster.vpc,
-            vpc_subnets=cluster.subnets,
-            security_groups=[self.security_group] if self.security_group is not None else [],
-            alarm_topic=alarm_topic,
-            tracing=False,
-        )
-        Validations.of(self.function).acknowledge(
-            Acknowledgment(id="Serverless::Serverless-LambdaTracing", reason=_NO_TRACING),
-            Acknowledgment(
-                id="Serverless::Serverless-LambdaAsyncFailureDestination", reason=_ONE_FAILURE_PATH
-            ),
-        )
-        skip_checkov(self.function, {"CKV_AWS_115": _UNRESERVED})
+        self.function, self.role = self._new_producer(cluster, topic_name, key_path)
+        self.errors_alarm = errors_alarm(self, self.function, self.metric_errors(), alarm_topic)
         cluster.grant_produce(self.function, topic_name)
         if self.security_group is not None:
             cluster.allow_clients_from(self.function)
-
-        # Function errors after Lambda's asynchronous retries go to the same queue as the rule's
-        # undeliverable events (with RequestID, ErrorCode and ErrorMessage attributes).
-        self.dead_letter_queue.grant_send_messages(self.role)
-        cfn_function = self.function.node.default_child
-        assert isinstance(cfn_function, lambda_.CfnFunction)
-        cfn_function.dead_letter_config = lambda_.CfnFunction.DeadLetterConfigProperty(
-            target_arn=self.dead_letter_queue.queue.queue_arn
-        )
-        self.function.configure_async_invoke(retry_attempts=ASYNC_RETRY_ATTEMPTS)
-
+        self._dead_letter_function_errors()
         self.rule: EventRule = EventRule(
             self,
             "Rule",
@@ -183,3 +145,56 @@ class BusToKafkaProducer(Construct):
             max_event_age=max_event_age,
             dead_letter_queue=self.dead_letter_queue,
         )
+
+    def metric_errors(self, *, period: Duration | None = None) -> cloudwatch.Metric:
+        """The producer's ``Errors`` summed per ``period`` (default: one minute): every error is
+        an event Lambda retries, then sends to the dead-letter queue."""
+        return errors_metric(self.function, period)
+
+    def _new_producer(
+        self, cluster: IKafkaCluster, topic_name: str, key_path: str | None
+    ) -> tuple[lambda_.Function, iam.Role]:
+        environment = {"BOOTSTRAP_SERVERS": cluster.bootstrap_servers, "TOPIC": topic_name}
+        if key_path is not None:
+            environment["KEY_PATH"] = key_path
+        function, role = new_runtime_function(
+            self,
+            "Resource",
+            RuntimeFunction.BUS_PRODUCER,
+            description=f"Produces events of an EventBridge rule to Kafka topic {topic_name}",
+            environment=environment,
+            timeout=PRODUCER_TIMEOUT,
+            vpc=cluster.vpc,
+            vpc_subnets=cluster.subnets,
+            security_groups=[self.security_group] if self.security_group is not None else [],
+            tracing=False,
+        )
+        Validations.of(function).acknowledge(
+            Acknowledgment(id="Serverless::Serverless-LambdaTracing", reason=_NO_TRACING),
+            Acknowledgment(
+                id="Serverless::Serverless-LambdaAsyncFailureDestination", reason=_ONE_FAILURE_PATH
+            ),
+        )
+        skip_checkov(function, {"CKV_AWS_115": _UNRESERVED})
+        return function, role
+
+    def _dead_letter_function_errors(self) -> None:
+        """Function errors after Lambda's asynchronous retries go to the same queue as the rule's
+        undeliverable events (with RequestID, ErrorCode and ErrorMessage attributes)."""
+        self.dead_letter_queue.grant_send_messages(self.role)
+        cfn_function = self.function.node.default_child
+        assert isinstance(cfn_function, lambda_.CfnFunction)
+        cfn_function.dead_letter_config = lambda_.CfnFunction.DeadLetterConfigProperty(
+            target_arn=self.dead_letter_queue.queue.queue_arn
+        )
+        self.function.configure_async_invoke(retry_attempts=ASYNC_RETRY_ATTEMPTS)
+
+
+def _cluster_errors(cluster: IKafkaCluster) -> list[str]:
+    if cluster.cluster_arn is not None and cluster.auth_mode is KafkaAuth.IAM:
+        return []
+    got = "no cluster_arn" if cluster.cluster_arn is None else f"{cluster.auth_mode.value} auth"
+    return [
+        "cluster must be an MSK cluster with IAM auth (the producer authenticates with "
+        f"its role), got {cluster.node.path} with {got}"
+    ]

@@ -19,6 +19,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from edastack.constructs.acknowledgments import ignore_redundant_role_dependency, skip_checkov
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_auth import KafkaAuth
 
@@ -60,23 +61,17 @@ _SDK_CALL_ACKNOWLEDGMENTS = (
         ),
     ),
 )
-_SDK_CALL_CHECKOV_SKIPS = (
-    {"id": "CKV_AWS_116", "comment": _SDK_CALL_NO_DLQ},
-    {
-        "id": "CKV_AWS_117",
-        "comment": (
-            "deploy-time control-plane call (kafka:GetBootstrapBrokers); running it in the VPC "
-            "would need a Kafka API interface endpoint per AZ for no data-path benefit"
-        ),
-    },
-    {
-        "id": "CKV_AWS_115",
-        "comment": (
-            "invoked once per deployment by CloudFormation; AwsCustomResource exposes no "
-            "reserved-concurrency prop"
-        ),
-    },
-)
+_SDK_CALL_CHECKOV_SKIPS = {
+    "CKV_AWS_116": _SDK_CALL_NO_DLQ,
+    "CKV_AWS_117": (
+        "deploy-time control-plane call (kafka:GetBootstrapBrokers); running it in the VPC "
+        "would need a Kafka API interface endpoint per AZ for no data-path benefit"
+    ),
+    "CKV_AWS_115": (
+        "invoked once per deployment by CloudFormation; AwsCustomResource exposes no "
+        "reserved-concurrency prop"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -177,6 +172,5 @@ def _acknowledge_sdk_call_provider(stack: Stack) -> None:
     if function.get_metadata("checkov") is not None:
         return
     Validations.of(provider).acknowledge(*_SDK_CALL_ACKNOWLEDGMENTS)
-    function.add_metadata("checkov", {"skip": [dict(skip) for skip in _SDK_CALL_CHECKOV_SKIPS]})
-    # CDK's Function adds a DependsOn on its role that the role's GetAtt already implies.
-    function.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+    skip_checkov(function, _SDK_CALL_CHECKOV_SKIPS)
+    ignore_redundant_role_dependency(provider)

@@ -15,13 +15,11 @@ mapping (``KafkaToBusFunction``), which bounds retries and sends failures to a D
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from aws_cdk import Aws, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -33,20 +31,21 @@ from constructs import Construct
 
 from edastack.aws import limits
 from edastack.aws.bridge_checks import consumer_errors, event_errors
+from edastack.aws.names import pipe_topic_name_errors
+from edastack.constructs.acknowledgments import acknowledge_wildcard_resources
+from edastack.constructs.alarms import alarm_on_any
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_access import IKafkaCluster
 from edastack.constructs.kafka_auth import KafkaAuth
-from edastack.constructs.kafka_forwarder import (
-    POLLER_VPC_ACTIONS,
-    acknowledge_wildcard_resources,
+from edastack.constructs.kafka_pollers import (
+    StartingPosition,
+    default_consumer_group,
+    dynamic_configuration_statement,
+    msk_source_statement,
+    poller_vpc_statement,
 )
 
-StartingPosition = Literal["latest", "trim_horizon"]
 DEFAULT_BATCH_SIZE = 100
-
-# AWS::Pipes::Pipe PipeSourceManagedStreamingKafkaParameters: TopicName and ConsumerGroupID
-# patterns (the group pattern also allows '/' and '*', which IAM group ARNs cannot scope).
-_TOPIC_NAME = re.compile(limits.PIPE_TOPIC_NAME_PATTERN)
 
 _VPC_WILDCARDS = (
     "only the EC2 network-interface actions of the pipe's pollers in the cluster's VPC are on "
@@ -106,117 +105,35 @@ class KafkaToBusPipe(Construct):
         :param alarm_topic: where the failure alarm notifies. Default: - nowhere (it still exists)
         """
         super().__init__(scope, construct_id)
-        errors: list[str] = []
-        if cluster.cluster_arn is None:
-            errors.append(
-                f"cluster must be an MSK cluster (a pipe's Kafka source is its ARN), got "
-                f"{cluster.node.path} with no cluster_arn"
-            )
-        elif cluster.auth_mode is not KafkaAuth.IAM:
-            errors.append(
-                "cluster must use IAM auth (a pipe authenticates with its role), got "
-                f"{cluster.node.path} with {cluster.auth_mode.value} auth"
-            )
-        if not _TOPIC_NAME.match(topic_name):
-            errors.append(
-                "topic_name must be 2 to 249 letters, digits, '.', '_' or '-', not starting "
-                f"with '.', got {topic_name!r}"
-            )
+        errors = _cluster_errors(cluster)
+        errors += pipe_topic_name_errors(topic_name)
         errors += event_errors(detail_type, source)
         errors += consumer_errors(consumer_group, starting_position)
-        if not 1 <= batch_size <= limits.PIPE_BATCH_SIZE_MAX:
-            errors.append(
-                f"batch_size must be between 1 and {limits.PIPE_BATCH_SIZE_MAX}, got {batch_size}"
-            )
-        window_s = int(batch_window.to_seconds()) if batch_window is not None else None
-        if window_s is not None and not 0 <= window_s <= limits.PIPE_BATCH_WINDOW_MAX_S:
-            errors.append(
-                f"batch_window must be at most {limits.PIPE_BATCH_WINDOW_MAX_S} s, got {window_s} s"
-            )
+        errors += _batch_errors(batch_size, batch_window)
         if errors:
             raise ValueError("; ".join(errors))
         cluster_arn = cluster.cluster_arn
         assert cluster_arn is not None  # narrowed: a missing ARN is an error above
-        group = consumer_group or f"edastack-{self.node.addr[:12]}"
 
-        self.consumer_group = group
-        self.role = iam.Role(
-            self,
-            "Role",
-            assumed_by=iam.ServicePrincipal(
-                "pipes.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
-            ),
-            description=f"Pipe {self.node.path}: reads {topic_name}, puts events on the bus",
-        )
-        cluster.grant_consume(self.role, topic_name, group)
-        # Pipes (like Lambda's MSK event source) also reads the cluster's dynamic configuration.
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["kafka-cluster:DescribeClusterDynamicConfiguration"],
-                resources=[cluster_arn],
-            )
-        )
-        self.role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["kafka:DescribeClusterV2", "kafka:GetBootstrapBrokers"],
-                resources=[cluster_arn],
-            )
-        )
-        self.role.add_to_policy(
-            iam.PolicyStatement(actions=list(POLLER_VPC_ACTIONS), resources=["*"])
-        )
-        acknowledge_wildcard_resources(self.role, _VPC_WILDCARDS)
-        event_bus.grant_put_events_to(self.role)
-        if enrichment is not None:
-            enrichment.grant_invoke(self.role)
-
-        self.log_group = encrypted_log_group(
-            self,
-            "Logs",
-            description=f"Encrypts the error logs of pipe {self.node.path}",
-            retention=log_retention,
-        )
-        # Pipes writes its logs with the execution role (as the aws-pipes-alpha L2 grants).
-        self.log_group.grant_write(self.role)
-
-        source_parameters = pipes.CfnPipe.PipeSourceParametersProperty(
-            managed_streaming_kafka_parameters=(
-                pipes.CfnPipe.PipeSourceManagedStreamingKafkaParametersProperty(
-                    topic_name=topic_name,
-                    consumer_group_id=group,
-                    starting_position=starting_position.upper(),
-                    batch_size=batch_size,
-                    maximum_batching_window_in_seconds=window_s,
-                )
-            ),
-            filter_criteria=(
-                pipes.CfnPipe.FilterCriteriaProperty(
-                    filters=[
-                        pipes.CfnPipe.FilterProperty(
-                            pattern=json.dumps(filter_pattern, separators=(",", ":"))
-                        )
-                    ]
-                )
-                if filter_pattern is not None
-                else None
-            ),
-        )
+        self.consumer_group = consumer_group or default_consumer_group(self)
+        self.role = self._new_role(cluster, cluster_arn, topic_name, event_bus, enrichment)
+        self.log_group = self._new_log_group(log_retention)
         self.pipe = pipes.CfnPipe(
             self,
             "Resource",
             role_arn=self.role.role_arn,
             source=cluster_arn,
-            source_parameters=source_parameters,
+            source_parameters=_source_parameters(
+                topic_name,
+                self.consumer_group,
+                starting_position,
+                batch_size,
+                batch_window,
+                filter_pattern,
+            ),
             enrichment=enrichment.function_arn if enrichment is not None else None,
             target=event_bus.event_bus_arn,
-            target_parameters=pipes.CfnPipe.PipeTargetParametersProperty(
-                event_bridge_event_bus_parameters=(
-                    pipes.CfnPipe.PipeTargetEventBridgeEventBusParametersProperty(
-                        detail_type=detail_type, source=source
-                    )
-                )
-            ),
+            target_parameters=_target_parameters(detail_type, source),
             log_configuration=pipes.CfnPipe.PipeLogConfigurationProperty(
                 level="ERROR",
                 cloudwatch_logs_log_destination=pipes.CfnPipe.CloudwatchLogsLogDestinationProperty(
@@ -233,24 +150,139 @@ class KafkaToBusPipe(Construct):
         cluster.connections.allow_internally(
             ec2.Port.tcp(iam_port), f"EventBridge Pipes to Kafka on {iam_port}"
         )
-        self.alarm = cloudwatch.Alarm(
+        self.alarm = alarm_on_any(
             self,
             "FailureAlarm",
-            alarm_description=(
+            metric=self.metric_execution_failed(),
+            description=(
                 f"Pipe {self.node.path} fails: a Kafka-sourced pipe retries a failing batch "
                 "until its records expire, stalling the partition"
             ),
-            metric=cloudwatch.Metric(
-                namespace="AWS/EventBridge/Pipes",
-                metric_name="ExecutionFailed",
-                dimensions_map={"PipeName": self.pipe.ref},
-                statistic=cloudwatch.Stats.SUM,
-                period=Duration.minutes(5),
-            ),
-            threshold=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_topic=alarm_topic,
         )
-        if alarm_topic is not None:
-            self.alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
+
+    def metric_execution_failed(self, *, period: Duration | None = None) -> cloudwatch.Metric:
+        """The pipe's ``ExecutionFailed`` summed per ``period`` (default: five minutes): a
+        failed batch is retried until its records expire, stalling the partition."""
+        return cloudwatch.Metric(
+            namespace="AWS/EventBridge/Pipes",
+            metric_name="ExecutionFailed",
+            dimensions_map={"PipeName": self.pipe.ref},
+            statistic=cloudwatch.Stats.SUM,
+            period=period or Duration.minutes(5),
+        )
+
+    def _new_log_group(self, retention: logs.RetentionDays) -> logs.LogGroup:
+        """The pipe's error logs, written with its execution role (as the aws-pipes-alpha L2
+        grants)."""
+        log_group = encrypted_log_group(
+            self,
+            "Logs",
+            description=f"Encrypts the error logs of pipe {self.node.path}",
+            retention=retention,
+        )
+        log_group.grant_write(self.role)
+        return log_group
+
+    def _new_role(
+        self,
+        cluster: IKafkaCluster,
+        cluster_arn: str,
+        topic_name: str,
+        event_bus: events.IEventBus,
+        enrichment: lambda_.IFunction | None,
+    ) -> iam.Role:
+        """The execution role: reading the topic as the pipe's group, the MSK reads and VPC
+        network interfaces of its pollers, putting on the bus, invoking the enrichment."""
+        role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal(
+                "pipes.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+            ),
+            description=f"Pipe {self.node.path}: reads {topic_name}, puts events on the bus",
+        )
+        cluster.grant_consume(role, topic_name, self.consumer_group)
+        role.add_to_policy(dynamic_configuration_statement(cluster_arn))
+        role.add_to_policy(msk_source_statement(cluster_arn))
+        role.add_to_policy(poller_vpc_statement())
+        acknowledge_wildcard_resources(role, _VPC_WILDCARDS)
+        event_bus.grant_put_events_to(role)
+        if enrichment is not None:
+            enrichment.grant_invoke(role)
+        return role
+
+
+def _cluster_errors(cluster: IKafkaCluster) -> list[str]:
+    if cluster.cluster_arn is None:
+        return [
+            f"cluster must be an MSK cluster (a pipe's Kafka source is its ARN), got "
+            f"{cluster.node.path} with no cluster_arn"
+        ]
+    if cluster.auth_mode is not KafkaAuth.IAM:
+        return [
+            "cluster must use IAM auth (a pipe authenticates with its role), got "
+            f"{cluster.node.path} with {cluster.auth_mode.value} auth"
+        ]
+    return []
+
+
+def _batch_errors(batch_size: int, batch_window: Duration | None) -> list[str]:
+    errors = []
+    if not 1 <= batch_size <= limits.PIPE_BATCH_SIZE_MAX:
+        errors.append(
+            f"batch_size must be between 1 and {limits.PIPE_BATCH_SIZE_MAX}, got {batch_size}"
+        )
+    window_s = _window_seconds(batch_window)
+    if window_s is not None and not 0 <= window_s <= limits.PIPE_BATCH_WINDOW_MAX_S:
+        errors.append(
+            f"batch_window must be at most {limits.PIPE_BATCH_WINDOW_MAX_S} s, got {window_s} s"
+        )
+    return errors
+
+
+def _window_seconds(batch_window: Duration | None) -> int | None:
+    return int(batch_window.to_seconds()) if batch_window is not None else None
+
+
+def _source_parameters(
+    topic_name: str,
+    consumer_group: str,
+    starting_position: StartingPosition,
+    batch_size: int,
+    batch_window: Duration | None,
+    filter_pattern: Mapping[str, Any] | None,
+) -> pipes.CfnPipe.PipeSourceParametersProperty:
+    return pipes.CfnPipe.PipeSourceParametersProperty(
+        managed_streaming_kafka_parameters=(
+            pipes.CfnPipe.PipeSourceManagedStreamingKafkaParametersProperty(
+                topic_name=topic_name,
+                consumer_group_id=consumer_group,
+                starting_position=starting_position.upper(),
+                batch_size=batch_size,
+                maximum_batching_window_in_seconds=_window_seconds(batch_window),
+            )
+        ),
+        filter_criteria=(
+            pipes.CfnPipe.FilterCriteriaProperty(
+                filters=[
+                    pipes.CfnPipe.FilterProperty(
+                        pattern=json.dumps(filter_pattern, separators=(",", ":"))
+                    )
+                ]
+            )
+            if filter_pattern is not None
+            else None
+        ),
+    )
+
+
+def _target_parameters(detail_type: str, source: str) -> pipes.CfnPipe.PipeTargetParametersProperty:
+    return pipes.CfnPipe.PipeTargetParametersProperty(
+        event_bridge_event_bus_parameters=(
+            pipes.CfnPipe.PipeTargetEventBridgeEventBusParametersProperty(
+                detail_type=detail_type, source=source
+            )
+        )
+    )

@@ -28,14 +28,11 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from edastack.aws import limits
+from edastack.constructs.acknowledgments import ignore_redundant_role_dependency, skip_checkov
 from edastack.constructs.encryption_key import encrypted_log_group, new_key
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_access import cluster_child_arn
-from edastack.constructs.kafka_forwarder import (
-    DEFAULT_LOG_RETENTION,
-    new_runtime_function,
-    skip_checkov,
-)
+from edastack.constructs.runtime_function import DEFAULT_LOG_RETENTION, new_runtime_function
 from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
 RESOURCE_TYPE = "Custom::EdastackKafkaTopic"
@@ -226,7 +223,9 @@ class TopicAdminProvider(Construct):
             "LogsKey",
             description=f"Encrypts the topic admin logs of {cluster.node.path}",
         )
-        self.function, self.role, _ = new_runtime_function(
+        # No errors alarm: a failure surfaces as a failed stack operation, with the error in its
+        # events.
+        self.function, self.role = new_runtime_function(
             self,
             "OnEvent",
             RuntimeFunction.TOPIC_ADMIN,
@@ -236,8 +235,6 @@ class TopicAdminProvider(Construct):
             vpc=vpc,
             vpc_subnets=cluster.subnets,
             security_groups=[self.security_group],
-            # A failure surfaces as a failed stack operation, with the error in its events.
-            errors_alarm=False,
             tracing=False,
             log_encryption_key=log_key,
         )
@@ -285,5 +282,4 @@ class TopicAdminProvider(Construct):
             ),
         )
         skip_checkov(cfn_framework, _FRAMEWORK_CHECKOV_SKIPS)
-        # CDK's Function adds a DependsOn on its role that the role's GetAtt already implies.
-        cfn_framework.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+        ignore_redundant_role_dependency(framework)
