@@ -6,7 +6,7 @@ and median wall time of several runs, the peak traced memory, and the time of ea
 
     .venv/bin/python bench/validate_bench.py [--runs 7] [--rules 1000] [--topics 200]
 
-No assertions: speed is read, not gated (STYLE.md section 5). Target: well under a second.
+No assertions: speed is read, not gated (CONTRIBUTING.md, "Tests"). Target: well under a second.
 """
 
 from __future__ import annotations

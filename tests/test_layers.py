@@ -1,4 +1,4 @@
-"""The layers import in one direction only (STYLE.md section 1).
+"""The layers import in one direction only (CONTRIBUTING.md, "Layers: one direction").
 
 ::
 

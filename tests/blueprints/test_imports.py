@@ -1,4 +1,4 @@
-"""Our folders are imported as ``edastack.*`` only (see STYLE.md section 2).
+"""Our folders are imported as ``edastack.*`` only (see CONTRIBUTING.md, "Layers").
 
 ``from constructs.dead_letter import X`` would load a second copy of the module under another
 name (or fail once the real ``constructs`` library shadows the folder). ``import constructs``

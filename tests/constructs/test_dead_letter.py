@@ -255,7 +255,7 @@ def test_fails_when_props_are_out_of_bounds(props: dict[str, object], message: s
 
 
 def test_fails_when_an_edastack_module_imports_the_constructs_folder_directly() -> None:
-    # `from constructs.x import` would load a second copy of the module (STYLE.md section 2).
+    # `from constructs.x import` would load a second copy of the module (CONTRIBUTING.md, "Layers").
     direct = re.compile(r"^\s*(from|import)\s+constructs\.", re.MULTILINE)
     offenders = [
         str(path.relative_to(REPO))
