@@ -53,8 +53,7 @@ def _violation_findings(
     rule_name = violation.get("ruleName", "")
     namespace = plugin_name.replace(" ", "-")
     message = (
-        f"{violation.get('description', '').strip()} "
-        f"(acknowledge with '{namespace}::{rule_name}')"
+        f"{violation.get('description', '').strip()} (acknowledge with '{namespace}::{rule_name}')"
     )
     findings = []
     for construct in violation.get("violatingConstructs", []):
