@@ -3,7 +3,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aws_cdk import App, Environment, RemovalPolicy, Stack
+from aws_cdk import Environment, RemovalPolicy, Stack
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -38,26 +38,25 @@ DURABLE = (
 )
 
 
-def _stack() -> Stack:
-    return Stack(App(), "Test", env=Environment(account="111111111111", region=REGION))
+@pytest.fixture(scope="module")
+def build_cluster(
+    new_stack: Callable[..., Stack], new_cluster: Callable[..., KafkaCluster]
+) -> Callable[..., tuple[Stack, KafkaCluster]]:
+    """``build_cluster(zones=None, **props)``: a stack and its ``KafkaCluster`` ``Kafka``."""
+
+    def build(zones: list[str] | None = None, **props: Any) -> tuple[Stack, KafkaCluster]:
+        stack = new_stack()
+        return stack, new_cluster(stack, zones=zones, **props)
+
+    return build
 
 
-def _network(stack: Stack, zones: list[str] | None = None) -> Network:
-    return Network(stack, "Net", availability_zones=zones or ZONES)
-
-
-def _cluster(zones: list[str] | None = None, **props: Any) -> tuple[Stack, KafkaCluster]:
-    stack = _stack()
-    network = _network(stack, zones)
-    cluster = KafkaCluster(
-        stack, "Kafka", vpc=network.vpc, vpc_subnets=network.private_subnets, **props
-    )
-    return stack, cluster
-
-
-def _template(zones: list[str] | None = None, **props: Any) -> Template:
-    stack, _ = _cluster(zones, **props)
-    return Template.from_stack(stack)
+@pytest.fixture(scope="module")
+def cluster_template(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> Callable[..., Template]:
+    """``cluster_template(zones=None, **props)``: the template of ``build_cluster``."""
+    return lambda zones=None, **props: Template.from_stack(build_cluster(zones, **props)[0])
 
 
 def _ca(stack: Stack) -> acmpca.ICertificateAuthority:
@@ -99,8 +98,10 @@ def _role(stack: Stack) -> iam.Role:
 
 
 @pytest.fixture(scope="module")
-def default_stack() -> tuple[Stack, KafkaCluster]:
-    return _cluster()
+def default_stack(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> tuple[Stack, KafkaCluster]:
+    return build_cluster()
 
 
 @pytest.fixture(scope="module")
@@ -111,61 +112,47 @@ def default_template(default_stack: tuple[Stack, KafkaCluster]) -> Template:
 # --- invariants over every provisioned variant ---------------------------------------------
 
 
-def _variant_express() -> Template:
-    return _template(instance_type="express.m7g.large")
-
-
-def _variant_all_auth() -> Template:
-    stack = _stack()
-    network = _network(stack)
-    KafkaCluster(
-        stack,
-        "Kafka",
-        vpc=network.vpc,
-        vpc_subnets=network.private_subnets,
-        client_auth=[KafkaAuth.IAM, KafkaAuth.SCRAM, KafkaAuth.MTLS],
-        mtls_certificate_authorities=[_ca(stack)],
-        storage_autoscaling=StorageAutoscaling(max_storage_gib=4_000),
-    )
+@pytest.fixture(
+    params=["default", "express", "iam_scram_mtls_autoscaling", "customer_key", "two_zones"]
+)
+def variant(
+    request: pytest.FixtureRequest,
+    new_stack: Callable[..., Stack],
+    new_cluster: Callable[..., KafkaCluster],
+    cluster_template: Callable[..., Template],
+) -> Template:
+    """The template of each provisioned variant the invariants below hold for."""
+    if request.param == "express":
+        return cluster_template(instance_type="express.m7g.large")
+    if request.param == "two_zones":
+        return cluster_template(zones=ZONES[:2])
+    stack = new_stack()
+    if request.param == "iam_scram_mtls_autoscaling":
+        new_cluster(
+            stack,
+            client_auth=[KafkaAuth.IAM, KafkaAuth.SCRAM, KafkaAuth.MTLS],
+            mtls_certificate_authorities=[_ca(stack)],
+            storage_autoscaling=StorageAutoscaling(max_storage_gib=4_000),
+        )
+    elif request.param == "customer_key":
+        new_cluster(stack, encryption_key=kms.Key(stack, "DataKey"))
+    else:
+        new_cluster(stack)
     return Template.from_stack(stack)
 
 
-def _variant_customer_key() -> Template:
-    stack = _stack()
-    network = _network(stack)
-    KafkaCluster(
-        stack,
-        "Kafka",
-        vpc=network.vpc,
-        vpc_subnets=network.private_subnets,
-        encryption_key=kms.Key(stack, "DataKey"),
-    )
-    return Template.from_stack(stack)
-
-
-VARIANTS: list[Any] = [
-    pytest.param(_template, id="default"),
-    pytest.param(_variant_express, id="express"),
-    pytest.param(_variant_all_auth, id="iam_scram_mtls_autoscaling"),
-    pytest.param(_variant_customer_key, id="customer_key"),
-    pytest.param(lambda: _template(zones=ZONES[:2]), id="two_zones"),
-]
-
-
-@pytest.mark.parametrize("build", VARIANTS)
-def test_every_cluster_encrypts_in_transit_explicitly(build: Callable[[], Template]) -> None:
-    properties = _cluster_properties(build())
+def test_every_cluster_encrypts_in_transit_explicitly(variant: Template) -> None:
+    properties = _cluster_properties(variant)
     assert properties["EncryptionInfo"]["EncryptionInTransit"] == {
         "ClientBroker": "TLS",
         "InCluster": True,
     }
 
 
-@pytest.mark.parametrize("build", VARIANTS)
 def test_every_cluster_logs_brokers_to_a_retained_log_group(
-    build: Callable[[], Template],
+    variant: Template,
 ) -> None:
-    template = build()
+    template = variant
     properties = _cluster_properties(template)
     cloudwatch = properties["LoggingInfo"]["BrokerLogs"]["CloudWatchLogs"]
     assert cloudwatch["Enabled"] is True
@@ -176,11 +163,10 @@ def test_every_cluster_logs_brokers_to_a_retained_log_group(
     assert group["Properties"]["RetentionInDays"] > 0
 
 
-@pytest.mark.parametrize("build", VARIANTS)
 def test_every_cluster_uses_a_configuration_with_the_durable_defaults(
-    build: Callable[[], Template],
+    variant: Template,
 ) -> None:
-    template = build()
+    template = variant
     properties = _cluster_properties(template)
     (config_id, _) = properties["ConfigurationInfo"]["Arn"]["Fn::GetAtt"]
     assert properties["ConfigurationInfo"]["Revision"] == {
@@ -196,11 +182,10 @@ def test_every_cluster_uses_a_configuration_with_the_durable_defaults(
         assert set(DURABLE.splitlines()) <= lines
 
 
-@pytest.mark.parametrize("build", VARIANTS)
 def test_every_cluster_has_no_public_access_no_unauthenticated_clients_and_is_retained(
-    build: Callable[[], Template],
+    variant: Template,
 ) -> None:
-    template = build()
+    template = variant
     (cluster,) = template.find_resources("AWS::MSK::Cluster").values()
     properties = cluster["Properties"]
     assert properties["BrokerNodeGroupInfo"]["ConnectivityInfo"] == {
@@ -211,9 +196,8 @@ def test_every_cluster_has_no_public_access_no_unauthenticated_clients_and_is_re
     assert cluster["UpdateReplacePolicy"] == "Retain"
 
 
-@pytest.mark.parametrize("build", VARIANTS)
-def test_no_security_group_is_open_to_the_internet(build: Callable[[], Template]) -> None:
-    _assert_no_open_security_group(build())
+def test_no_security_group_is_open_to_the_internet(variant: Template) -> None:
+    _assert_no_open_security_group(variant)
 
 
 # --- documented defaults -------------------------------------------------------------------
@@ -339,16 +323,20 @@ def test_default_exposes_the_client_surface(default_stack: tuple[Stack, KafkaClu
 # --- props ---------------------------------------------------------------------------------
 
 
-def test_kafka_version_is_passed_through() -> None:
-    stack, cluster = _cluster(kafka_version="3.9.x")
+def test_kafka_version_is_passed_through(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> None:
+    stack, cluster = build_cluster(kafka_version="3.9.x")
     Template.from_stack(stack).has_resource_properties(
         "AWS::MSK::Cluster", {"KafkaVersion": "3.9.x"}
     )
     assert cluster.kafka_version_tuple == (3, 9)
 
 
-def test_express_instance_type_makes_express_brokers_without_storage() -> None:
-    template = _template(instance_type="express.m7g.xlarge")
+def test_express_instance_type_makes_express_brokers_without_storage(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(instance_type="express.m7g.xlarge")
     properties = _cluster_properties(template)
     assert properties["BrokerNodeGroupInfo"]["InstanceType"] == "express.m7g.xlarge"
     assert "StorageInfo" not in properties["BrokerNodeGroupInfo"]
@@ -357,26 +345,30 @@ def test_express_instance_type_makes_express_brokers_without_storage() -> None:
     )
 
 
-def test_broker_count_sets_the_number_of_brokers() -> None:
-    template = _template(broker_count=6)
+def test_broker_count_sets_the_number_of_brokers(cluster_template: Callable[..., Template]) -> None:
+    template = cluster_template(broker_count=6)
     template.has_resource_properties("AWS::MSK::Cluster", {"NumberOfBrokerNodes": 6})
 
 
-def test_default_broker_count_on_two_zones_is_four_so_three_replicas_fit() -> None:
-    template = _template(zones=ZONES[:2])
+def test_default_broker_count_on_two_zones_is_four_so_three_replicas_fit(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(zones=ZONES[:2])
     template.has_resource_properties("AWS::MSK::Cluster", {"NumberOfBrokerNodes": 4})
 
 
-def test_ebs_storage_gib_sets_the_volume_size() -> None:
-    template = _template(ebs_storage_gib=2_000)
+def test_ebs_storage_gib_sets_the_volume_size(cluster_template: Callable[..., Template]) -> None:
+    template = cluster_template(ebs_storage_gib=2_000)
     properties = _cluster_properties(template)
     assert properties["BrokerNodeGroupInfo"]["StorageInfo"] == {
         "EBSStorageInfo": {"VolumeSize": 2000}
     }
 
 
-def test_storage_autoscaling_tracks_storage_utilization_from_the_declared_floor() -> None:
-    template = _template(
+def test_storage_autoscaling_tracks_storage_utilization_from_the_declared_floor(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(
         ebs_storage_gib=500,
         storage_autoscaling=StorageAutoscaling(
             max_storage_gib=8_000, target_utilization_percent=70
@@ -424,16 +416,20 @@ def test_storage_autoscaling_tracks_storage_utilization_from_the_declared_floor(
     template.resource_count_is("AWS::IAM::Role", 2)  # flow logs + custom resource, no scaling role
 
 
-def test_storage_autoscaling_target_defaults_to_60_percent() -> None:
-    template = _template(storage_autoscaling=StorageAutoscaling(max_storage_gib=4_000))
+def test_storage_autoscaling_target_defaults_to_60_percent(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(storage_autoscaling=StorageAutoscaling(max_storage_gib=4_000))
     template.has_resource_properties(
         "AWS::ApplicationAutoScaling::ScalingPolicy",
         {"TargetTrackingScalingPolicyConfiguration": Match.object_like({"TargetValue": 60})},
     )
 
 
-def test_client_auth_scram_creates_an_amazonmsk_secret_under_a_customer_key() -> None:
-    stack, cluster = _cluster(client_auth=[KafkaAuth.SCRAM])
+def test_client_auth_scram_creates_an_amazonmsk_secret_under_a_customer_key(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> None:
+    stack, cluster = build_cluster(client_auth=[KafkaAuth.SCRAM])
     template = Template.from_stack(stack)
     assert _cluster_properties(template)["ClientAuthentication"] == {
         "Sasl": {"Scram": {"Enabled": True}},
@@ -476,9 +472,11 @@ def test_client_auth_scram_creates_an_amazonmsk_secret_under_a_customer_key() ->
     assert "BootstrapBrokerStringSaslScram" in json.dumps(reader["Properties"]["Create"])
 
 
-def test_scram_secrets_are_associated_instead_of_a_created_one() -> None:
-    stack = _stack()
-    network = _network(stack)
+def test_scram_secrets_are_associated_instead_of_a_created_one(
+    new_stack: Callable[..., Stack], new_network: Callable[..., Network]
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
     secret = secretsmanager.Secret(stack, "Given", secret_name="AmazonMSK_orders_app")
     KafkaCluster(
         stack,
@@ -496,9 +494,11 @@ def test_scram_secrets_are_associated_instead_of_a_created_one() -> None:
     )
 
 
-def test_mtls_certificate_authorities_enable_tls_client_auth() -> None:
-    stack = _stack()
-    network = _network(stack)
+def test_mtls_certificate_authorities_enable_tls_client_auth(
+    new_stack: Callable[..., Stack], new_network: Callable[..., Network]
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
     KafkaCluster(
         stack,
         "Kafka",
@@ -514,8 +514,12 @@ def test_mtls_certificate_authorities_enable_tls_client_auth() -> None:
     }
 
 
-def test_encryption_key_encrypts_data_at_rest() -> None:
-    properties = _cluster_properties(_variant_customer_key())
+def test_encryption_key_encrypts_data_at_rest(
+    new_stack: Callable[..., Stack], new_cluster: Callable[..., KafkaCluster]
+) -> None:
+    stack = new_stack()
+    new_cluster(stack, encryption_key=kms.Key(stack, "DataKey"))
+    properties = _cluster_properties(Template.from_stack(stack))
     (key_id, attribute) = properties["EncryptionInfo"]["EncryptionAtRest"]["DataVolumeKMSKeyId"][
         "Fn::GetAtt"
     ]
@@ -523,20 +527,26 @@ def test_encryption_key_encrypts_data_at_rest() -> None:
     assert attribute == "Arn"
 
 
-def test_monitoring_level_sets_enhanced_monitoring() -> None:
-    template = _template(monitoring_level=MonitoringLevel.PER_TOPIC_PER_BROKER)
+def test_monitoring_level_sets_enhanced_monitoring(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(monitoring_level=MonitoringLevel.PER_TOPIC_PER_BROKER)
     template.has_resource_properties(
         "AWS::MSK::Cluster", {"EnhancedMonitoring": "PER_TOPIC_PER_BROKER"}
     )
 
 
-def test_broker_log_retention_sets_the_log_group_retention() -> None:
-    template = _template(broker_log_retention=logs.RetentionDays.ONE_WEEK)
+def test_broker_log_retention_sets_the_log_group_retention(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(broker_log_retention=logs.RetentionDays.ONE_WEEK)
     template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 7})
 
 
-def test_server_properties_are_merged_over_the_durable_set() -> None:
-    stack, cluster = _cluster(
+def test_server_properties_are_merged_over_the_durable_set(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> None:
+    stack, cluster = build_cluster(
         broker_count=6,
         server_properties={
             "num.partitions": 6,
@@ -558,8 +568,10 @@ def test_server_properties_are_merged_over_the_durable_set() -> None:
     assert cluster.default_replication_factor == 4
 
 
-def test_allow_weaker_durability_lets_server_properties_weaken_the_durable_set() -> None:
-    template = _template(
+def test_allow_weaker_durability_lets_server_properties_weaken_the_durable_set(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(
         server_properties={
             "unclean.leader.election.enable": True,
             "auto.create.topics.enable": True,
@@ -576,13 +588,17 @@ def test_allow_weaker_durability_lets_server_properties_weaken_the_durable_set()
     )
 
 
-def test_bootstrap_brokers_parameter_name_names_the_parameter() -> None:
-    template = _template(bootstrap_brokers_parameter_name="/orders/kafka/brokers")
+def test_bootstrap_brokers_parameter_name_names_the_parameter(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(bootstrap_brokers_parameter_name="/orders/kafka/brokers")
     template.has_resource_properties("AWS::SSM::Parameter", {"Name": "/orders/kafka/brokers"})
 
 
-def test_cluster_name_names_the_cluster_configuration_and_parameter() -> None:
-    template = _template(cluster_name="orders")
+def test_cluster_name_names_the_cluster_configuration_and_parameter(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(cluster_name="orders")
     template.has_resource_properties("AWS::MSK::Cluster", {"ClusterName": "orders"})
     template.has_resource_properties("AWS::MSK::Configuration", {"Name": "orders"})
     template.has_resource_properties(
@@ -590,15 +606,19 @@ def test_cluster_name_names_the_cluster_configuration_and_parameter() -> None:
     )
 
 
-def test_removal_policy_destroy_applies_to_cluster_configuration_and_logs() -> None:
-    template = _template(removal_policy=RemovalPolicy.DESTROY)
+def test_removal_policy_destroy_applies_to_cluster_configuration_and_logs(
+    cluster_template: Callable[..., Template],
+) -> None:
+    template = cluster_template(removal_policy=RemovalPolicy.DESTROY)
     for resource_type in ("AWS::MSK::Cluster", "AWS::MSK::Configuration", "AWS::Logs::LogGroup"):
         template.has_resource(resource_type, {"DeletionPolicy": "Delete"})
 
 
-def test_allow_clients_from_opens_only_the_enabled_auth_ports_to_the_client_group() -> None:
-    stack = _stack()
-    network = _network(stack)
+def test_allow_clients_from_opens_only_the_enabled_auth_ports_to_the_client_group(
+    new_stack: Callable[..., Stack], new_network: Callable[..., Network]
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
     cluster = KafkaCluster(
         stack,
         "Kafka",
@@ -620,8 +640,10 @@ def test_allow_clients_from_opens_only_the_enabled_auth_ports_to_the_client_grou
     _assert_no_open_security_group(template)
 
 
-def test_grant_produce_scopes_each_action_set_to_the_cluster_and_topic_arns() -> None:
-    stack, cluster = _cluster()
+def test_grant_produce_scopes_each_action_set_to_the_cluster_and_topic_arns(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> None:
+    stack, cluster = build_cluster()
     cluster.grant_produce(_role(stack), "orders")
     template = Template.from_stack(stack)
     statements = _grantee_statements(template)
@@ -655,8 +677,10 @@ def test_grant_produce_scopes_each_action_set_to_the_cluster_and_topic_arns() ->
     ]
 
 
-def test_grant_consume_adds_the_group_arn() -> None:
-    stack, cluster = _cluster()
+def test_grant_consume_adds_the_group_arn(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> None:
+    stack, cluster = build_cluster()
     cluster.grant_consume(_role(stack), "orders", "billing")
     statements = _grantee_statements(Template.from_stack(stack))
     assert [s["Action"] for s in statements] == [
@@ -678,8 +702,9 @@ def test_grant_consume_adds_the_group_arn() -> None:
 )
 def test_grants_never_use_wildcard_actions_or_resources(
     grant: Callable[[KafkaCluster, iam.IGrantable], iam.Grant],
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
 ) -> None:
-    stack, cluster = _cluster()
+    stack, cluster = build_cluster()
     grant(cluster, _role(stack))
     statements = _grantee_statements(Template.from_stack(stack))
     assert statements
@@ -688,8 +713,10 @@ def test_grants_never_use_wildcard_actions_or_resources(
         assert "*" not in json.dumps(statement["Resource"])
 
 
-def test_grant_on_a_scram_only_cluster_grants_reading_the_client_secret() -> None:
-    stack, cluster = _cluster(client_auth=[KafkaAuth.SCRAM])
+def test_grant_on_a_scram_only_cluster_grants_reading_the_client_secret(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> None:
+    stack, cluster = build_cluster(client_auth=[KafkaAuth.SCRAM])
     cluster.grant_produce(_role(stack), "orders")
     statements = _grantee_statements(Template.from_stack(stack))
     actions = json.dumps([s["Action"] for s in statements])
@@ -697,8 +724,10 @@ def test_grant_on_a_scram_only_cluster_grants_reading_the_client_secret() -> Non
     assert "kafka-cluster" not in actions
 
 
-def test_bootstrap_servers_for_returns_the_string_of_each_enabled_mode() -> None:
-    stack, cluster = _cluster(client_auth=[KafkaAuth.IAM, KafkaAuth.SCRAM])
+def test_bootstrap_servers_for_returns_the_string_of_each_enabled_mode(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> None:
+    stack, cluster = build_cluster(client_auth=[KafkaAuth.IAM, KafkaAuth.SCRAM])
     assert stack.resolve(cluster.bootstrap_servers_for(KafkaAuth.SCRAM))["Fn::GetAtt"][1] == (
         "BootstrapBrokerStringSaslScram"
     )
@@ -837,59 +866,86 @@ def test_bootstrap_servers_for_returns_the_string_of_each_enabled_mode() -> None
         ),
     ],
 )
-def test_fails_when_props_are_invalid(props: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError) as raised:
-        _cluster(**props)
-    assert str(raised.value) == message
+def test_fails_when_props_are_invalid(
+    props: dict[str, Any],
+    message: str,
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: build_cluster(**props)) == message
 
 
-def test_fails_when_mtls_certificate_authorities_are_given_without_mtls() -> None:
-    stack = _stack()
-    network = _network(stack)
-    with pytest.raises(ValueError) as raised:
-        KafkaCluster(stack, "Kafka", vpc=network.vpc, mtls_certificate_authorities=[_ca(stack)])
-    assert str(raised.value) == "mtls_certificate_authorities is set but client_auth lacks mtls"
-
-
-def test_fails_when_a_scram_secret_name_lacks_the_amazonmsk_prefix() -> None:
-    stack = _stack()
-    network = _network(stack)
-    secret = secretsmanager.Secret(stack, "Given", secret_name="orders-app")
-    with pytest.raises(ValueError) as raised:
-        KafkaCluster(
-            stack,
-            "Kafka",
-            vpc=network.vpc,
-            client_auth=[KafkaAuth.SCRAM],
-            scram_secrets=[secret],
+def test_fails_when_mtls_certificate_authorities_are_given_without_mtls(
+    new_stack: Callable[..., Stack],
+    new_network: Callable[..., Network],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
+    assert (
+        refusal(
+            lambda: KafkaCluster(
+                stack, "Kafka", vpc=network.vpc, mtls_certificate_authorities=[_ca(stack)]
+            )
         )
-    assert str(raised.value) == "scram secret names must start with AmazonMSK_, got 'orders-app'"
+        == "mtls_certificate_authorities is set but client_auth lacks mtls"
+    )
 
 
-def test_fails_when_express_brokers_get_two_zones() -> None:
-    with pytest.raises(ValueError) as raised:
-        _cluster(zones=ZONES[:2], instance_type="express.m7g.large")
-    assert str(raised.value) == "express brokers need exactly 3 availability zones, got 2"
+def test_fails_when_a_scram_secret_name_lacks_the_amazonmsk_prefix(
+    new_stack: Callable[..., Stack],
+    new_network: Callable[..., Network],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
+    secret = secretsmanager.Secret(stack, "Given", secret_name="orders-app")
+    assert (
+        refusal(
+            lambda: KafkaCluster(
+                stack,
+                "Kafka",
+                vpc=network.vpc,
+                client_auth=[KafkaAuth.SCRAM],
+                scram_secrets=[secret],
+            )
+        )
+        == "scram secret names must start with AmazonMSK_, got 'orders-app'"
+    )
 
 
-def test_fails_when_two_brokers_cannot_hold_three_replicas() -> None:
-    with pytest.raises(ValueError) as raised:
-        _cluster(zones=ZONES[:2], broker_count=2)
-    assert str(raised.value) == (
+def test_fails_when_express_brokers_get_two_zones(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert (
+        refusal(lambda: build_cluster(zones=ZONES[:2], instance_type="express.m7g.large"))
+        == "express brokers need exactly 3 availability zones, got 2"
+    )
+
+
+def test_fails_when_two_brokers_cannot_hold_three_replicas(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: build_cluster(zones=ZONES[:2], broker_count=2)) == (
         "default.replication.factor 3 is greater than the 2 brokers; add brokers or lower it"
     )
 
 
-def test_fails_when_four_subnets_are_selected() -> None:
-    with pytest.raises(ValueError) as raised:
-        _cluster(zones=[*ZONES, f"{REGION}d"], broker_count=4)
-    assert str(raised.value) == (
+def test_fails_when_four_subnets_are_selected(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: build_cluster(zones=[*ZONES, f"{REGION}d"], broker_count=4)) == (
         "vpc_subnets must select 2 to 3 subnets in distinct availability zones, got 4"
     )
 
 
-def test_fails_when_public_subnets_are_selected() -> None:
-    stack = _stack()
+def test_fails_when_public_subnets_are_selected(
+    new_stack: Callable[..., Stack], refusal: Callable[[Callable[[], object]], str]
+) -> None:
+    stack = new_stack()
     vpc = ec2.Vpc.from_vpc_attributes(
         stack,
         "Vpc",
@@ -897,20 +953,24 @@ def test_fails_when_public_subnets_are_selected() -> None:
         availability_zones=ZONES,
         public_subnet_ids=["subnet-p1", "subnet-p2", "subnet-p3"],
     )
-    with pytest.raises(ValueError) as raised:
-        KafkaCluster(
-            stack,
-            "Kafka",
-            vpc=vpc,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+    assert (
+        refusal(
+            lambda: KafkaCluster(
+                stack,
+                "Kafka",
+                vpc=vpc,
+                vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+            )
         )
-    assert str(raised.value) == "vpc_subnets must select private subnets, got public ones"
+        == "vpc_subnets must select private subnets, got public ones"
+    )
 
 
-def test_fails_when_several_props_are_invalid_with_every_conflict_at_once() -> None:
-    with pytest.raises(ValueError) as raised:
-        _cluster(broker_count=4, ebs_storage_gib=0, client_auth=[])
-    assert str(raised.value) == (
+def test_fails_when_several_props_are_invalid_with_every_conflict_at_once(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: build_cluster(broker_count=4, ebs_storage_gib=0, client_auth=[])) == (
         "broker_count must be a multiple of the 3 availability zones, got 4; "
         "ebs_storage_gib must be between 1 and 16384, got 0; "
         "client_auth must name at least one of iam, scram, mtls, got none; "
@@ -918,11 +978,12 @@ def test_fails_when_several_props_are_invalid_with_every_conflict_at_once() -> N
     )
 
 
-def test_fails_when_clients_are_allowed_from_an_address_range() -> None:
-    _, cluster = _cluster()
-    with pytest.raises(ValueError) as raised:
-        cluster.allow_clients_from(ec2.Peer.any_ipv4())
-    assert str(raised.value) == (
+def test_fails_when_clients_are_allowed_from_an_address_range(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    _, cluster = build_cluster()
+    assert refusal(lambda: cluster.allow_clients_from(ec2.Peer.any_ipv4())) == (
         "allow_clients_from needs a peer with a security group, got 0.0.0.0/0; "
         "Test/Kafka is never opened to address ranges"
     )
@@ -949,17 +1010,22 @@ def test_fails_when_clients_are_allowed_from_an_address_range() -> None:
     ],
 )
 def test_fails_when_a_grant_would_need_a_wildcard(
-    grant: Callable[[KafkaCluster, iam.IGrantable], iam.Grant], message: str
+    grant: Callable[[KafkaCluster, iam.IGrantable], iam.Grant],
+    message: str,
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+    refusal: Callable[[Callable[[], object]], str],
 ) -> None:
-    stack, cluster = _cluster()
-    with pytest.raises(ValueError) as raised:
-        grant(cluster, _role(stack))
-    assert str(raised.value) == message
+    stack, cluster = build_cluster()
+    assert refusal(lambda: grant(cluster, _role(stack))) == message
 
 
-def test_fails_when_granting_on_an_mtls_only_cluster() -> None:
-    stack = _stack()
-    network = _network(stack)
+def test_fails_when_granting_on_an_mtls_only_cluster(
+    new_stack: Callable[..., Stack],
+    new_network: Callable[..., Network],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
     cluster = KafkaCluster(
         stack,
         "Kafka",
@@ -967,20 +1033,19 @@ def test_fails_when_granting_on_an_mtls_only_cluster() -> None:
         client_auth=[KafkaAuth.MTLS],
         mtls_certificate_authorities=[_ca(stack)],
     )
-    with pytest.raises(ValueError) as raised:
-        cluster.grant_produce(_role(stack), "orders")
-    assert str(raised.value) == (
+    assert refusal(lambda: cluster.grant_produce(_role(stack), "orders")) == (
         "grant_produce cannot grant access to Test/Kafka: it authenticates clients with mtls "
         "and has no client_secret; give the client its credentials (e.g. a certificate from "
         "the cluster's certificate authority) directly"
     )
 
 
-def test_fails_when_asking_bootstrap_servers_of_a_disabled_mode() -> None:
-    _, cluster = _cluster()
-    with pytest.raises(ValueError) as raised:
-        cluster.bootstrap_servers_for(KafkaAuth.SCRAM)
-    assert str(raised.value) == (
+def test_fails_when_asking_bootstrap_servers_of_a_disabled_mode(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    _, cluster = build_cluster()
+    assert refusal(lambda: cluster.bootstrap_servers_for(KafkaAuth.SCRAM)) == (
         "bootstrap_servers_for: Test/Kafka does not enable scram (enabled: iam)"
     )
 
@@ -988,17 +1053,25 @@ def test_fails_when_asking_bootstrap_servers_of_a_disabled_mode() -> None:
 # --- ServerlessKafkaCluster ----------------------------------------------------------------
 
 
-def _serverless(**props: Any) -> tuple[Stack, ServerlessKafkaCluster]:
-    stack = _stack()
-    network = _network(stack)
-    cluster = ServerlessKafkaCluster(
-        stack, "Serverless", vpc=network.vpc, vpc_subnets=network.private_subnets, **props
-    )
-    return stack, cluster
+@pytest.fixture(scope="module")
+def build_serverless(
+    new_stack: Callable[..., Stack],
+    new_serverless_cluster: Callable[..., ServerlessKafkaCluster],
+) -> Callable[..., tuple[Stack, ServerlessKafkaCluster]]:
+    """``build_serverless(**props)``: a stack and its ``ServerlessKafkaCluster``
+    ``Serverless``."""
+
+    def build(**props: Any) -> tuple[Stack, ServerlessKafkaCluster]:
+        stack = new_stack()
+        return stack, new_serverless_cluster(stack, "Serverless", **props)
+
+    return build
 
 
-def test_serverless_default_is_iam_only_in_the_private_subnets_and_retained() -> None:
-    stack, cluster = _serverless()
+def test_serverless_default_is_iam_only_in_the_private_subnets_and_retained(
+    build_serverless: Callable[..., tuple[Stack, ServerlessKafkaCluster]],
+) -> None:
+    stack, cluster = build_serverless()
     template = Template.from_stack(stack)
     template.has_resource(
         "AWS::MSK::ServerlessCluster",
@@ -1033,8 +1106,10 @@ def test_serverless_default_is_iam_only_in_the_private_subnets_and_retained() ->
     _assert_no_open_security_group(template)
 
 
-def test_serverless_publishes_bootstrap_brokers_and_scopes_grants_to_its_arn() -> None:
-    stack, cluster = _serverless(
+def test_serverless_publishes_bootstrap_brokers_and_scopes_grants_to_its_arn(
+    build_serverless: Callable[..., tuple[Stack, ServerlessKafkaCluster]],
+) -> None:
+    stack, cluster = build_serverless(
         cluster_name="events", bootstrap_brokers_parameter_name="/events/brokers"
     )
     cluster.grant_produce(_role(stack), "orders")
@@ -1065,27 +1140,32 @@ def test_serverless_publishes_bootstrap_brokers_and_scopes_grants_to_its_arn() -
     )
 
 
-def test_serverless_removal_policy_destroy_deletes_the_cluster() -> None:
-    stack, _ = _serverless(removal_policy=RemovalPolicy.DESTROY)
+def test_serverless_removal_policy_destroy_deletes_the_cluster(
+    build_serverless: Callable[..., tuple[Stack, ServerlessKafkaCluster]],
+) -> None:
+    stack, _ = build_serverless(removal_policy=RemovalPolicy.DESTROY)
     Template.from_stack(stack).has_resource(
         "AWS::MSK::ServerlessCluster", {"DeletionPolicy": "Delete"}
     )
 
 
-def test_fails_when_a_serverless_cluster_is_asked_for_scram() -> None:
-    with pytest.raises(ValueError) as raised:
-        _serverless(client_auth=[KafkaAuth.IAM, KafkaAuth.SCRAM])
-    assert str(raised.value) == (
+def test_fails_when_a_serverless_cluster_is_asked_for_scram(
+    build_serverless: Callable[..., tuple[Stack, ServerlessKafkaCluster]],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: build_serverless(client_auth=[KafkaAuth.IAM, KafkaAuth.SCRAM])) == (
         "serverless clusters support only iam client authentication, got scram"
     )
 
 
-def test_fails_when_a_serverless_cluster_gets_one_subnet() -> None:
-    stack = _stack()
-    network = _network(stack, ZONES[:1])
-    with pytest.raises(ValueError) as raised:
-        ServerlessKafkaCluster(stack, "Serverless", vpc=network.vpc)
-    assert str(raised.value) == (
+def test_fails_when_a_serverless_cluster_gets_one_subnet(
+    new_stack: Callable[..., Stack],
+    new_network: Callable[..., Network],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    stack = new_stack()
+    network = new_network(stack, zones=ZONES[:1])
+    assert refusal(lambda: ServerlessKafkaCluster(stack, "Serverless", vpc=network.vpc)) == (
         "vpc_subnets must select 2 to 5 subnets in distinct availability zones, got 1"
     )
 
@@ -1093,9 +1173,11 @@ def test_fails_when_a_serverless_cluster_gets_one_subnet() -> None:
 # --- ExternalKafkaCluster ------------------------------------------------------------------
 
 
-def test_external_cluster_synthesizes_nothing_and_records_how_to_reach_it() -> None:
-    stack = _stack()
-    network = _network(stack)
+def test_external_cluster_synthesizes_nothing_and_records_how_to_reach_it(
+    new_stack: Callable[..., Stack], new_network: Callable[..., Network]
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
     group = ec2.SecurityGroup.from_security_group_id(stack, "Brokers", "sg-0123")
     external = ExternalKafkaCluster(
         stack,
@@ -1119,8 +1201,10 @@ def test_external_cluster_synthesizes_nothing_and_records_how_to_reach_it() -> N
     assert [s.availability_zone for s in external.subnets.subnets or []] == ZONES
 
 
-def test_external_iam_grants_use_arns_derived_from_the_given_cluster_arn() -> None:
-    stack = _stack()
+def test_external_iam_grants_use_arns_derived_from_the_given_cluster_arn(
+    new_stack: Callable[..., Stack],
+) -> None:
+    stack = new_stack()
     external = ExternalKafkaCluster(
         stack,
         "External",
@@ -1137,8 +1221,8 @@ def test_external_iam_grants_use_arns_derived_from_the_given_cluster_arn() -> No
     ]
 
 
-def test_external_scram_grants_read_the_client_secret() -> None:
-    stack = _stack()
+def test_external_scram_grants_read_the_client_secret(new_stack: Callable[..., Stack]) -> None:
+    stack = new_stack()
     secret = secretsmanager.Secret(stack, "Creds", secret_name="AmazonMSK_x")
     external = ExternalKafkaCluster(
         stack,
@@ -1153,9 +1237,11 @@ def test_external_scram_grants_read_the_client_secret() -> None:
     assert external.cluster_arn is None
 
 
-def test_external_allow_clients_from_opens_the_bootstrap_ports_on_its_group() -> None:
-    stack = _stack()
-    network = _network(stack)
+def test_external_allow_clients_from_opens_the_bootstrap_ports_on_its_group(
+    new_stack: Callable[..., Stack], new_network: Callable[..., Network]
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
     group = ec2.SecurityGroup.from_security_group_id(stack, "Brokers", "sg-0123", mutable=True)
     external = ExternalKafkaCluster(
         stack,
@@ -1208,29 +1294,41 @@ def test_external_allow_clients_from_opens_the_bootstrap_ports_on_its_group() ->
         ),
     ],
 )
-def test_fails_when_external_props_are_invalid(props: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError) as raised:
-        ExternalKafkaCluster(_stack(), "External", **props)
-    assert str(raised.value) == message
+def test_fails_when_external_props_are_invalid(
+    props: dict[str, Any],
+    message: str,
+    new_stack: Callable[..., Stack],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: ExternalKafkaCluster(new_stack(), "External", **props)) == message
 
 
-def test_fails_when_an_external_vpc_comes_without_a_security_group() -> None:
-    stack = _stack()
-    network = _network(stack)
-    with pytest.raises(ValueError) as raised:
-        ExternalKafkaCluster(
-            stack,
-            "External",
-            bootstrap_servers="b-1.orders:9098",
-            auth_mode=KafkaAuth.IAM,
-            cluster_arn=EXTERNAL_ARN,
-            vpc=network.vpc,
+def test_fails_when_an_external_vpc_comes_without_a_security_group(
+    new_stack: Callable[..., Stack],
+    new_network: Callable[..., Network],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
+    assert (
+        refusal(
+            lambda: ExternalKafkaCluster(
+                stack,
+                "External",
+                bootstrap_servers="b-1.orders:9098",
+                auth_mode=KafkaAuth.IAM,
+                cluster_arn=EXTERNAL_ARN,
+                vpc=network.vpc,
+            )
         )
-    assert str(raised.value) == "vpc needs security_group (how clients are let in), got none"
+        == "vpc needs security_group (how clients are let in), got none"
+    )
 
 
-def test_scram_grant_to_a_client_in_another_stack_stays_on_the_clients_side() -> None:
-    stack, cluster = _cluster(client_auth=(KafkaAuth.SCRAM,))
+def test_scram_grant_to_a_client_in_another_stack_stays_on_the_clients_side(
+    build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
+) -> None:
+    stack, cluster = build_cluster(client_auth=(KafkaAuth.SCRAM,))
     client_stack = Stack(
         stack.node.scope, "Client", env=Environment(account="111111111111", region=REGION)
     )

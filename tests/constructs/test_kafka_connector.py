@@ -1,10 +1,11 @@
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aws_cdk import App, Environment, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -16,10 +17,8 @@ from edastack.constructs.kafka_cluster import (
     KafkaCluster,
 )
 from edastack.constructs.kafka_connector import KafkaToBusConnector
-from edastack.constructs.network import Network
 
 REGION = "eu-west-1"
-ZONES = [f"{REGION}a", f"{REGION}b", f"{REGION}c"]
 WORKER_PROPERTIES = (
     "key.converter=org.apache.kafka.connect.storage.StringConverter\n"
     "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
@@ -33,48 +32,46 @@ class Built:
     template: Template
 
 
-def _stack(name: str = "Test") -> Stack:
-    return Stack(App(), name, env=Environment(account="111111111111", region=REGION))
+@pytest.fixture(scope="module")
+def build_connector(
+    new_stack: Callable[..., Stack], new_cluster: Callable[..., KafkaCluster]
+) -> Callable[..., Built]:
+    """``build_connector(cluster_props=None, **props)``: a connector ``Bridge`` reading
+    ``orders`` from a cluster ``Kafka`` into a bus ``Bus``."""
 
-
-def _cluster(stack: Stack, construct_id: str = "Kafka", **props: Any) -> KafkaCluster:
-    network = Network(stack, f"{construct_id}Net", availability_zones=ZONES)
-    return KafkaCluster(
-        stack, construct_id, vpc=network.vpc, vpc_subnets=network.private_subnets, **props
-    )
-
-
-def _build(cluster_props: dict[str, Any] | None = None, **props: Any) -> Built:
-    stack = _stack()
-    cluster = _cluster(stack, **(cluster_props or {}))
-    if props.pop("with_offload", False):
-        props["offload_bucket"] = s3.Bucket(
-            stack, "Offload", encryption=s3.BucketEncryption.KMS, enforce_ssl=True
+    def build(cluster_props: dict[str, Any] | None = None, **props: Any) -> Built:
+        stack = new_stack()
+        cluster = new_cluster(stack, network_id="KafkaNet", **(cluster_props or {}))
+        if props.pop("with_offload", False):
+            props["offload_bucket"] = s3.Bucket(
+                stack, "Offload", encryption=s3.BucketEncryption.KMS, enforce_ssl=True
+            )
+        props.setdefault("plugin_key", "plugins/eventbridge-kafka-connector.zip")
+        connector = KafkaToBusConnector(
+            stack,
+            "Bridge",
+            cluster=cluster,
+            topic_name="orders",
+            event_bus=events.EventBus(stack, "Bus"),
+            connector_id="orders-bridge",
+            detail_type="OrderPlaced",
+            plugin_bucket=s3.Bucket.from_bucket_name(stack, "Plugins", "connector-plugins"),
+            **props,
         )
-    props.setdefault("plugin_key", "plugins/eventbridge-kafka-connector.zip")
-    connector = KafkaToBusConnector(
-        stack,
-        "Bridge",
-        cluster=cluster,
-        topic_name="orders",
-        event_bus=events.EventBus(stack, "Bus"),
-        connector_id="orders-bridge",
-        detail_type="OrderPlaced",
-        plugin_bucket=s3.Bucket.from_bucket_name(stack, "Plugins", "connector-plugins"),
-        **props,
-    )
-    return Built(connector, Template.from_stack(stack))
+        return Built(connector, Template.from_stack(stack))
+
+    return build
 
 
 @pytest.fixture(scope="module")
-def default() -> Built:
-    return _build()
+def default(build_connector: Callable[..., Built]) -> Built:
+    return build_connector()
 
 
 @pytest.fixture(scope="module")
-def configured() -> Built:
+def configured(build_connector: Callable[..., Built]) -> Built:
     # IAM and SCRAM on the cluster: the workers must still get the IAM port only.
-    return _build(
+    return build_connector(
         cluster_props={"client_auth": [KafkaAuth.IAM, KafkaAuth.SCRAM]},
         plugin_key="plugins/kafka-eventbridge-sink-with-dependencies.jar",
         dead_letter_topic_name="orders-undeliverable",
@@ -575,13 +572,15 @@ class ErrorEnv:
 
 
 @pytest.fixture(scope="module")
-def env() -> ErrorEnv:
+def env(new_stack: Callable[..., Stack], new_cluster: Callable[..., KafkaCluster]) -> ErrorEnv:
     # Never synthesized: failing constructs stay in the tree.
-    stack = _stack("Err")
+    stack = new_stack("Err")
     return ErrorEnv(
         stack=stack,
-        cluster=_cluster(stack),
-        scram_cluster=_cluster(stack, "Scram", client_auth=[KafkaAuth.SCRAM]),
+        cluster=new_cluster(stack, network_id="KafkaNet"),
+        scram_cluster=new_cluster(
+            stack, "Scram", network_id="ScramNet", client_auth=[KafkaAuth.SCRAM]
+        ),
         external=ExternalKafkaCluster(
             stack,
             "External",

@@ -1,10 +1,10 @@
 import itertools
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aws_cdk import App, Duration, Environment, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -20,26 +20,17 @@ from edastack.constructs.kafka_cluster import (
 from edastack.constructs.kafka_forwarder import KafkaToBusFunction, forwarder_timeout
 from edastack.constructs.network import Network
 
-REGION = "eu-west-1"
-ZONES = [f"{REGION}a", f"{REGION}b", f"{REGION}c"]
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:AmazonMSK_orders-AbCdEf"
 CLUSTER = {"Fn::GetAtt": ["KafkaDE2CE4FA", "Arn"]}
 CLUSTER_SG = {"Fn::GetAtt": ["KafkaSecurityGroup4C1F93F4", "GroupId"]}
 
 
-@dataclass
 class World:
-    stack: Stack = field(
-        default_factory=lambda: Stack(
-            App(), "Test", env=Environment(account="111111111111", region=REGION)
-        )
-    )
+    """A serverless cluster ``Kafka``, a bus and an alarm topic, and forwarders over them."""
 
-    def __post_init__(self) -> None:
-        self.network = Network(self.stack, "Net", availability_zones=ZONES)
-        self.cluster = ServerlessKafkaCluster(
-            self.stack, "Kafka", vpc=self.network.vpc, vpc_subnets=self.network.private_subnets
-        )
+    def __init__(self, cluster: ServerlessKafkaCluster) -> None:
+        self.stack = Stack.of(cluster)
+        self.cluster = cluster
         self.bus = events.EventBus(self.stack, "Bus")
         self.topic = sns.Topic(self.stack, "Alarms")
         self._ids = itertools.count()
@@ -59,8 +50,11 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    w = World()
+def world(
+    new_stack: Callable[..., Stack],
+    new_serverless_cluster: Callable[..., ServerlessKafkaCluster],
+) -> World:
+    w = World(new_serverless_cluster(new_stack()))
     w.default = w.forwarder("Plain")  # type: ignore[attr-defined]
     w.custom = w.forwarder(  # type: ignore[attr-defined]
         "Custom",
@@ -468,9 +462,11 @@ def test_cluster_security_group_lets_itself_in_on_the_iam_port_only(template: Te
 
 
 @pytest.fixture(scope="module")
-def external_template() -> Template:
-    stack = Stack(App(), "External", env=Environment(account="111111111111", region=REGION))
-    network = Network(stack, "Net", availability_zones=ZONES)
+def external_template(
+    new_stack: Callable[..., Stack], new_network: Callable[..., Network]
+) -> Template:
+    stack = new_stack("External")
+    network = new_network(stack)
     secret = secretsmanager.Secret.from_secret_complete_arn(stack, "Secret", SECRET_ARN)
     bus = events.EventBus(stack, "Bus")
     in_vpc = ExternalKafkaCluster(
@@ -567,8 +563,11 @@ def test_self_managed_group_in_a_vpc_lets_itself_in(external_template: Template)
 
 
 @pytest.fixture(scope="module")
-def scratch() -> World:
-    w = World()
+def scratch(
+    new_stack: Callable[..., Stack],
+    new_serverless_cluster: Callable[..., ServerlessKafkaCluster],
+) -> World:
+    w = World(new_serverless_cluster(new_stack()))
     w.shared_dlq = DeadLetterQueue(w.stack, "SharedDlq")  # type: ignore[attr-defined]
     return w
 
@@ -639,28 +638,33 @@ def scratch() -> World:
         ),
     ],
 )
-def test_fails_when_a_prop_is_invalid(scratch: World, props: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError) as error:
-        scratch.forwarder(**props)
-    assert str(error.value) == message
+def test_fails_when_a_prop_is_invalid(
+    scratch: World,
+    props: dict[str, Any],
+    message: str,
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: scratch.forwarder(**props)) == message
 
 
-def test_fails_when_a_queue_and_a_topic_are_both_destinations(scratch: World) -> None:
-    with pytest.raises(ValueError) as error:
-        scratch.forwarder(
+def test_fails_when_a_queue_and_a_topic_are_both_destinations(
+    scratch: World, refusal: Callable[[Callable[[], object]], str]
+) -> None:
+    assert refusal(
+        lambda: scratch.forwarder(
             on_failure_topic_name="orders.dlq",
             dead_letter_queue=scratch.shared_dlq,  # type: ignore[attr-defined]
         )
-    assert str(error.value) == (
+    ) == (
         "dead_letter_queue and on_failure_topic_name are exclusive: failures go to one "
         "destination, got both (topic 'orders.dlq')"
     )
 
 
-def test_fails_with_every_conflict_of_one_call(scratch: World) -> None:
-    with pytest.raises(ValueError) as error:
-        scratch.forwarder(source="", batch_size=0, retries=10_001)
-    assert str(error.value) == (
+def test_fails_with_every_conflict_of_one_call(
+    scratch: World, refusal: Callable[[Callable[[], object]], str]
+) -> None:
+    assert refusal(lambda: scratch.forwarder(source="", batch_size=0, retries=10_001)) == (
         "source must be 1 to 256 characters, got 0; "
         "batch_size must be between 1 and 10000, got 0; "
         "retries must be between 0 and 10000, got 10001"

@@ -1,9 +1,10 @@
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aws_cdk import App, Duration, Environment, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -17,10 +18,7 @@ from edastack.constructs.kafka_cluster import (
     KafkaCluster,
 )
 from edastack.constructs.kafka_pipe import KafkaToBusPipe
-from edastack.constructs.network import Network
 
-REGION = "eu-west-1"
-ZONES = [f"{REGION}a", f"{REGION}b", f"{REGION}c"]
 ENRICHMENT_ARN = "arn:aws:lambda:eu-west-1:111111111111:function:enrich"
 FILTER = {"value": {"kind": ["placed"], "total": [{"numeric": [">", 0]}]}}
 # What grant_consume + the pipe add, in statement order; every other action would be a widening.
@@ -51,46 +49,46 @@ class Built:
     template: Template
 
 
-def _stack() -> Stack:
-    return Stack(App(), "Test", env=Environment(account="111111111111", region=REGION))
+@pytest.fixture(scope="module")
+def build_pipe(
+    new_stack: Callable[..., Stack], new_cluster: Callable[..., KafkaCluster]
+) -> Callable[..., Built]:
+    """``build_pipe(cluster_props=None, **props)``: a pipe ``Pipe`` reading ``orders`` from a
+    cluster ``Kafka`` into a bus ``Bus``."""
 
+    def build(cluster_props: dict[str, Any] | None = None, **props: Any) -> Built:
+        stack = new_stack()
+        cluster = new_cluster(stack, network_id="KafkaNet", **(cluster_props or {}))
+        bus = events.EventBus(stack, "Bus")
+        if props.pop("with_topic", False):
+            props["alarm_topic"] = sns.Topic(stack, "Alarms")
+        if props.pop("with_enrichment", False):
+            props["enrichment"] = lambda_.Function.from_function_arn(
+                stack, "Enrich", ENRICHMENT_ARN
+            )
+        pipe = KafkaToBusPipe(
+            stack,
+            "Pipe",
+            cluster=cluster,
+            topic_name="orders",
+            event_bus=bus,
+            detail_type="OrderPlaced",
+            source="shop.orders",
+            **props,
+        )
+        return Built(stack, cluster, pipe, Template.from_stack(stack))
 
-def _cluster(stack: Stack, construct_id: str = "Kafka", **props: Any) -> KafkaCluster:
-    network = Network(stack, f"{construct_id}Net", availability_zones=ZONES)
-    return KafkaCluster(
-        stack, construct_id, vpc=network.vpc, vpc_subnets=network.private_subnets, **props
-    )
-
-
-def _build(cluster_props: dict[str, Any] | None = None, **props: Any) -> Built:
-    stack = _stack()
-    cluster = _cluster(stack, **(cluster_props or {}))
-    bus = events.EventBus(stack, "Bus")
-    if props.pop("with_topic", False):
-        props["alarm_topic"] = sns.Topic(stack, "Alarms")
-    if props.pop("with_enrichment", False):
-        props["enrichment"] = lambda_.Function.from_function_arn(stack, "Enrich", ENRICHMENT_ARN)
-    pipe = KafkaToBusPipe(
-        stack,
-        "Pipe",
-        cluster=cluster,
-        topic_name="orders",
-        event_bus=bus,
-        detail_type="OrderPlaced",
-        source="shop.orders",
-        **props,
-    )
-    return Built(stack, cluster, pipe, Template.from_stack(stack))
+    return build
 
 
 @pytest.fixture(scope="module")
-def default() -> Built:
-    return _build()
+def default(build_pipe: Callable[..., Built]) -> Built:
+    return build_pipe()
 
 
 @pytest.fixture(scope="module")
-def configured() -> Built:
-    return _build(
+def configured(build_pipe: Callable[..., Built]) -> Built:
+    return build_pipe(
         cluster_props={"client_auth": [KafkaAuth.IAM, KafkaAuth.SCRAM]},
         consumer_group="orders-to-bus",
         starting_position="trim_horizon",
@@ -410,14 +408,16 @@ class ErrorEnv:
 
 
 @pytest.fixture(scope="module")
-def env() -> ErrorEnv:
+def env(new_stack: Callable[..., Stack], new_cluster: Callable[..., KafkaCluster]) -> ErrorEnv:
     # Never synthesized: failing constructs stay in the tree.
-    stack = Stack(App(), "Err", env=Environment(account="111111111111", region=REGION))
+    stack = new_stack("Err")
     secret = secretsmanager.Secret.from_secret_name_v2(stack, "Secret", "AmazonMSK_client")
     return ErrorEnv(
         stack=stack,
-        cluster=_cluster(stack),
-        scram_cluster=_cluster(stack, "Scram", client_auth=[KafkaAuth.SCRAM]),
+        cluster=new_cluster(stack, network_id="KafkaNet"),
+        scram_cluster=new_cluster(
+            stack, "Scram", network_id="ScramNet", client_auth=[KafkaAuth.SCRAM]
+        ),
         external=ExternalKafkaCluster(
             stack,
             "External",

@@ -1,8 +1,9 @@
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aws_cdk import App, Duration, Environment, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_msk as msk
 from aws_cdk.assertions import Match, Template
 
@@ -15,28 +16,24 @@ from edastack.constructs.kafka_cluster import (
 from edastack.constructs.kafka_topic import CleanupPolicy, KafkaTopic, encode_configs
 from edastack.constructs.network import Network
 
-REGION = "eu-west-1"
-ZONES = [f"{REGION}a", f"{REGION}b", f"{REGION}c"]
 
+@pytest.fixture(scope="module")
+def build_topic(
+    new_stack: Callable[..., Stack],
+    new_cluster: Callable[..., KafkaCluster],
+) -> Callable[..., Template]:
+    """``build_topic(cluster_props=None, **props)``: the template of a topic ``orders`` of 6
+    partitions (unless ``props`` say otherwise) on a cluster ``Kafka``."""
 
-def _stack() -> Stack:
-    return Stack(App(), "Test", env=Environment(account="111111111111", region=REGION))
+    def build(cluster_props: dict[str, Any] | None = None, **props: Any) -> Template:
+        stack = new_stack()
+        cluster = new_cluster(stack, **(cluster_props or {}))
+        props.setdefault("topic_name", "orders")
+        props.setdefault("partition_count", 6)
+        KafkaTopic(stack, "Topic", cluster=cluster, **props)
+        return Template.from_stack(stack)
 
-
-def _cluster(stack: Stack, **props: Any) -> KafkaCluster:
-    network = Network(stack, "Net", availability_zones=ZONES)
-    return KafkaCluster(
-        stack, "Kafka", vpc=network.vpc, vpc_subnets=network.private_subnets, **props
-    )
-
-
-def _topic(cluster_props: dict[str, Any] | None = None, **props: Any) -> Template:
-    stack = _stack()
-    cluster = _cluster(stack, **(cluster_props or {}))
-    props.setdefault("topic_name", "orders")
-    props.setdefault("partition_count", 6)
-    KafkaTopic(stack, "Topic", cluster=cluster, **props)
-    return Template.from_stack(stack)
+    return build
 
 
 def _configs(template: Template) -> dict[str, str] | None:
@@ -49,8 +46,8 @@ def _configs(template: Template) -> dict[str, str] | None:
 
 
 @pytest.fixture(scope="module")
-def default_template() -> Template:
-    return _topic()
+def default_template(build_topic: Callable[..., Template]) -> Template:
+    return build_topic()
 
 
 def test_default_topic_has_three_replicas_no_configs_and_is_retained(
@@ -72,23 +69,29 @@ def test_default_topic_has_three_replicas_no_configs_and_is_retained(
     )
 
 
-def test_the_main_resource_has_the_id_resource() -> None:
-    stack = _stack()
-    topic = KafkaTopic(stack, "Topic", cluster=_cluster(stack), topic_name="a", partition_count=1)
+def test_the_main_resource_has_the_id_resource(
+    new_stack: Callable[..., Stack], new_cluster: Callable[..., KafkaCluster]
+) -> None:
+    stack = new_stack()
+    topic = KafkaTopic(
+        stack, "Topic", cluster=new_cluster(stack), topic_name="a", partition_count=1
+    )
     assert isinstance(topic.node.find_child("Resource"), msk.CfnTopic)
     assert topic.replication_factor == 3
     assert ":topic/" in str(stack.resolve(topic.topic_arn))
 
 
-def test_replication_factor_defaults_to_the_clusters_default_replication_factor() -> None:
-    template = _topic(
+def test_replication_factor_defaults_to_the_clusters_default_replication_factor(
+    build_topic: Callable[..., Template],
+) -> None:
+    template = build_topic(
         cluster_props={"broker_count": 6, "server_properties": {"default.replication.factor": 4}}
     )
     template.has_resource_properties("AWS::MSK::Topic", {"ReplicationFactor": 4})
 
 
-def test_replication_factor_is_passed_through() -> None:
-    template = _topic(
+def test_replication_factor_is_passed_through(build_topic: Callable[..., Template]) -> None:
+    template = build_topic(
         cluster_props={"broker_count": 6}, replication_factor=5, min_insync_replicas=3
     )
     template.has_resource_properties("AWS::MSK::Topic", {"ReplicationFactor": 5})
@@ -127,9 +130,9 @@ def test_replication_factor_is_passed_through() -> None:
     ],
 )
 def test_typed_props_become_base64_topic_configs(
-    props: dict[str, Any], expected: dict[str, str]
+    props: dict[str, Any], expected: dict[str, str], build_topic: Callable[..., Template]
 ) -> None:
-    assert _configs(_topic(**props)) == expected
+    assert _configs(build_topic(**props)) == expected
 
 
 def test_configs_are_base64_of_sorted_key_value_lines() -> None:
@@ -137,18 +140,20 @@ def test_configs_are_base64_of_sorted_key_value_lines() -> None:
     assert base64.b64decode(encoded).decode() == "cleanup.policy=compact\nretention.ms=-1\n"
 
 
-def test_partition_count_is_passed_through() -> None:
-    _topic(partition_count=48).has_resource_properties("AWS::MSK::Topic", {"PartitionCount": 48})
+def test_partition_count_is_passed_through(build_topic: Callable[..., Template]) -> None:
+    build_topic(partition_count=48).has_resource_properties(
+        "AWS::MSK::Topic", {"PartitionCount": 48}
+    )
 
 
-def test_removal_policy_destroy_deletes_the_topic() -> None:
-    _topic(removal_policy=RemovalPolicy.DESTROY).has_resource(
+def test_removal_policy_destroy_deletes_the_topic(build_topic: Callable[..., Template]) -> None:
+    build_topic(removal_policy=RemovalPolicy.DESTROY).has_resource(
         "AWS::MSK::Topic", {"DeletionPolicy": "Delete"}
     )
 
 
-def test_express_cluster_topics_replicate_three_times() -> None:
-    template = _topic(cluster_props={"instance_type": "express.m7g.large"})
+def test_express_cluster_topics_replicate_three_times(build_topic: Callable[..., Template]) -> None:
+    template = build_topic(cluster_props={"instance_type": "express.m7g.large"})
     template.has_resource_properties("AWS::MSK::Topic", {"ReplicationFactor": 3})
 
 
@@ -263,28 +268,36 @@ def test_express_cluster_topics_replicate_three_times() -> None:
     ],
 )
 def test_fails_when_props_are_invalid(
-    cluster_props: dict[str, Any], props: dict[str, Any], message: str
+    cluster_props: dict[str, Any],
+    props: dict[str, Any],
+    message: str,
+    build_topic: Callable[..., Template],
+    refusal: Callable[[Callable[[], object]], str],
 ) -> None:
-    with pytest.raises(ValueError) as raised:
-        _topic(cluster_props=cluster_props, **props)
-    assert str(raised.value) == message
+    assert refusal(lambda: build_topic(cluster_props=cluster_props, **props)) == message
 
 
-def test_fails_when_the_cluster_is_serverless() -> None:
-    stack = _stack()
-    network = Network(stack, "Net", availability_zones=ZONES)
+def test_fails_when_the_cluster_is_serverless(
+    new_stack: Callable[..., Stack],
+    new_network: Callable[..., Network],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
     cluster = ServerlessKafkaCluster(stack, "Serverless", vpc=network.vpc)
-    with pytest.raises(ValueError) as raised:
-        KafkaTopic(stack, "Topic", cluster=cluster, topic_name="orders", partition_count=3)
-    assert str(raised.value) == (
+    assert refusal(
+        lambda: KafkaTopic(stack, "Topic", cluster=cluster, topic_name="orders", partition_count=3)
+    ) == (
         "KafkaTopic 'orders' cannot be declared on serverless cluster Test/Serverless: "
         "AWS::MSK::Topic supports provisioned clusters only; create the topic with the Kafka "
         "admin API instead"
     )
 
 
-def test_fails_when_the_cluster_is_external() -> None:
-    stack = _stack()
+def test_fails_when_the_cluster_is_external(
+    new_stack: Callable[..., Stack], refusal: Callable[[Callable[[], object]], str]
+) -> None:
+    stack = new_stack()
     cluster = ExternalKafkaCluster(
         stack,
         "External",
@@ -292,18 +305,18 @@ def test_fails_when_the_cluster_is_external() -> None:
         auth_mode=KafkaAuth.IAM,
         cluster_arn="arn:aws:kafka:eu-west-1:222222222222:cluster/orders/abcd-1234",
     )
-    with pytest.raises(ValueError) as raised:
-        KafkaTopic(stack, "Topic", cluster=cluster, topic_name="orders", partition_count=3)
-    assert str(raised.value) == (
+    assert refusal(
+        lambda: KafkaTopic(stack, "Topic", cluster=cluster, topic_name="orders", partition_count=3)
+    ) == (
         "KafkaTopic 'orders' cannot be declared on Test/External: it is not an MSK provisioned "
         "cluster created by edastack; create the topic with the Kafka admin API instead"
     )
 
 
-def test_a_single_replica_topic_takes_min_insync_of_1() -> None:
+def test_a_single_replica_topic_takes_min_insync_of_1(build_topic: Callable[..., Template]) -> None:
     # Kafka accepts it (no broker may fail either way); edastack validate warns about it as
     # low-replication instead of refusing it.
-    template = _topic(replication_factor=1, min_insync_replicas=1)
+    template = build_topic(replication_factor=1, min_insync_replicas=1)
     template.has_resource_properties(
         "AWS::MSK::Topic",
         {"ReplicationFactor": 1, "Configs": encode_configs({"min.insync.replicas": "1"})},

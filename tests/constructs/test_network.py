@@ -1,9 +1,10 @@
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App, Environment, RemovalPolicy, Stack
+from aws_cdk import App, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -15,14 +16,16 @@ REGION = "eu-west-1"
 ZONES = [f"{REGION}a", f"{REGION}b", f"{REGION}c"]
 
 
-def _stack(app: App | None = None) -> Stack:
-    return Stack(app or App(), "Test", env=Environment(account="111111111111", region=REGION))
+@pytest.fixture(scope="module")
+def build_network(new_stack: Callable[..., Stack]) -> Callable[..., Template]:
+    """``build_network(**props)``: the template of a ``Network`` ``Net`` built with ``props``."""
 
+    def build(**props: Any) -> Template:
+        stack = new_stack()
+        Network(stack, "Net", **props)
+        return Template.from_stack(stack)
 
-def _template(**props: Any) -> Template:
-    stack = _stack()
-    Network(stack, "Net", **props)
-    return Template.from_stack(stack)
+    return build
 
 
 def _existing(**overrides: Any) -> ExistingVpc:
@@ -37,8 +40,8 @@ def _existing(**overrides: Any) -> ExistingVpc:
 
 
 @pytest.fixture(scope="module")
-def default_template() -> Template:
-    return _template()
+def default_template(build_network: Callable[..., Template]) -> Template:
+    return build_network()
 
 
 def _assert_no_open_security_group(template: Template) -> None:
@@ -138,23 +141,23 @@ def test_default_has_no_interface_endpoints(default_template: Template) -> None:
     default_template.resource_count_is("AWS::EC2::SecurityGroup", 0)
 
 
-def test_default_exposes_zones_and_the_private_subnets() -> None:
-    network = Network(_stack(), "Net")
+def test_default_exposes_zones_and_the_private_subnets(new_stack: Callable[..., Stack]) -> None:
+    network = Network(new_stack(), "Net")
     assert network.availability_zones == ZONES
     subnets = network.private_subnets.subnets or []
     assert [subnet.availability_zone for subnet in subnets] == ZONES
     assert network.vpc.select_subnets(subnets=subnets).subnet_ids == [s.subnet_id for s in subnets]
 
 
-def test_the_main_vpc_resource_has_the_id_resource() -> None:
-    network = Network(_stack(), "Net")
+def test_the_main_vpc_resource_has_the_id_resource(new_stack: Callable[..., Stack]) -> None:
+    network = Network(new_stack(), "Net")
     child = network.node.find_child("Resource")
     assert isinstance(child, ec2.CfnVPC)
 
 
-def test_synth_never_looks_up_availability_zones() -> None:
+def test_synth_never_looks_up_availability_zones(new_stack: Callable[..., Stack]) -> None:
     app = App()
-    Network(_stack(app), "Net", interface_endpoints=BRIDGE_ENDPOINTS)
+    Network(new_stack(app=app), "Net", interface_endpoints=BRIDGE_ENDPOINTS)
     assembly = app.synth()
     manifest = json.loads(Path(assembly.directory, "manifest.json").read_text())
     assert manifest.get("missing") is None
@@ -163,8 +166,10 @@ def test_synth_never_looks_up_availability_zones() -> None:
 # --- props ---------------------------------------------------------------------------------
 
 
-def test_availability_zones_places_one_subnet_per_given_zone() -> None:
-    template = _template(availability_zones=["eu-west-1b", "eu-west-1c"])
+def test_availability_zones_places_one_subnet_per_given_zone(
+    build_network: Callable[..., Template],
+) -> None:
+    template = build_network(availability_zones=["eu-west-1b", "eu-west-1c"])
     template.resource_count_is("AWS::EC2::Subnet", 2)
     template.has_resource_properties(
         "AWS::EC2::Subnet", {"AvailabilityZone": "eu-west-1b", "CidrBlock": "10.0.0.0/17"}
@@ -180,19 +185,23 @@ def test_availability_zones_make_an_environment_agnostic_stack_synthesize() -> N
     Template.from_stack(stack).resource_count_is("AWS::EC2::Subnet", 2)
 
 
-def test_vpc_cidr_block_is_split_between_the_subnets() -> None:
-    template = _template(vpc_cidr_block="172.16.0.0/20")
+def test_vpc_cidr_block_is_split_between_the_subnets(
+    build_network: Callable[..., Template],
+) -> None:
+    template = build_network(vpc_cidr_block="172.16.0.0/20")
     template.has_resource_properties("AWS::EC2::VPC", {"CidrBlock": "172.16.0.0/20"})
     template.has_resource_properties("AWS::EC2::Subnet", {"CidrBlock": "172.16.8.0/22"})
 
 
-def test_flow_log_retention_sets_the_log_group_retention() -> None:
-    template = _template(flow_log_retention=logs.RetentionDays.ONE_MONTH)
+def test_flow_log_retention_sets_the_log_group_retention(
+    build_network: Callable[..., Template],
+) -> None:
+    template = build_network(flow_log_retention=logs.RetentionDays.ONE_MONTH)
     template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
 
 
-def test_flow_log_encryption_key_replaces_the_created_key() -> None:
-    stack = _stack()
+def test_flow_log_encryption_key_replaces_the_created_key(new_stack: Callable[..., Stack]) -> None:
+    stack = new_stack()
     key = kms.Key(stack, "MyKey")
     Network(stack, "Net", flow_log_encryption_key=key)
     template = Template.from_stack(stack)
@@ -203,15 +212,17 @@ def test_flow_log_encryption_key_replaces_the_created_key() -> None:
     )
 
 
-def test_removal_policy_destroy_applies_to_the_log_group_and_key() -> None:
-    template = _template(removal_policy=RemovalPolicy.DESTROY)
+def test_removal_policy_destroy_applies_to_the_log_group_and_key(
+    build_network: Callable[..., Template],
+) -> None:
+    template = build_network(removal_policy=RemovalPolicy.DESTROY)
     template.has_resource("AWS::Logs::LogGroup", {"DeletionPolicy": "Delete"})
     template.has_resource("AWS::KMS::Key", {"DeletionPolicy": "Delete"})
 
 
 @pytest.fixture(scope="module")
-def endpoint_template() -> Template:
-    return _template(interface_endpoints=BRIDGE_ENDPOINTS)
+def endpoint_template(build_network: Callable[..., Template]) -> Template:
+    return build_network(interface_endpoints=BRIDGE_ENDPOINTS)
 
 
 @pytest.mark.parametrize(
@@ -267,8 +278,10 @@ def test_endpoint_security_group_allows_only_443_from_the_vpc_block(
     _assert_no_open_security_group(endpoint_template)
 
 
-def test_existing_vpc_creates_no_vpc_and_exposes_the_given_subnets() -> None:
-    stack = _stack()
+def test_existing_vpc_creates_no_vpc_and_exposes_the_given_subnets(
+    new_stack: Callable[..., Stack],
+) -> None:
+    stack = new_stack()
     network = Network(stack, "Net", existing_vpc=_existing())
     template = Template.from_stack(stack)
     for resource_type in ("AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::FlowLog"):
@@ -283,8 +296,10 @@ def test_existing_vpc_creates_no_vpc_and_exposes_the_given_subnets() -> None:
     assert network.flow_log_group is None
 
 
-def test_existing_vpc_endpoints_allow_443_from_its_block() -> None:
-    template = _template(
+def test_existing_vpc_endpoints_allow_443_from_its_block(
+    build_network: Callable[..., Template],
+) -> None:
+    template = build_network(
         existing_vpc=_existing(),
         interface_endpoints=[ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE],
     )
@@ -375,31 +390,37 @@ def test_existing_vpc_endpoints_allow_443_from_its_block() -> None:
         ),
     ],
 )
-def test_fails_when_props_are_invalid(props: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError) as raised:
-        Network(_stack(), "Net", **props)
-    assert str(raised.value) == message
+def test_fails_when_props_are_invalid(
+    props: dict[str, Any],
+    message: str,
+    new_stack: Callable[..., Stack],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: Network(new_stack(), "Net", **props)) == message
 
 
-def test_fails_when_zones_are_not_given_in_an_environment_agnostic_stack() -> None:
-    with pytest.raises(ValueError) as raised:
-        Network(Stack(App(), "Agnostic"), "Net")
-    assert str(raised.value) == (
+def test_fails_when_zones_are_not_given_in_an_environment_agnostic_stack(
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: Network(Stack(App(), "Agnostic"), "Net")) == (
         "availability_zones is required in an environment-agnostic stack (the region is "
         "unknown at synth time and edastack never looks zones up); pass e.g. "
         "['us-east-1a', 'us-east-1b', 'us-east-1c'] or give the stack an env"
     )
 
 
-def test_fails_when_several_props_are_invalid_with_every_conflict_at_once() -> None:
-    with pytest.raises(ValueError) as raised:
-        Network(
-            _stack(),
+def test_fails_when_several_props_are_invalid_with_every_conflict_at_once(
+    new_stack: Callable[..., Stack],
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(
+        lambda: Network(
+            new_stack(),
             "Net",
             availability_zones=["eu-west-1a", "eu-west-1a"],
             vpc_cidr_block="8.8.0.0/16",
         )
-    assert str(raised.value) == (
+    ) == (
         "availability_zones lists eu-west-1a more than once; "
         "vpc_cidr_block must be a private IPv4 network, got '8.8.0.0/16'"
     )

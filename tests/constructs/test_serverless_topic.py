@@ -1,8 +1,9 @@
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aws_cdk import App, Environment, RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk.assertions import Template
 
 from edastack.constructs.kafka_cluster import ServerlessKafkaCluster
@@ -13,8 +14,6 @@ from edastack.constructs.serverless_topic import (
     TopicAdminProvider,
 )
 
-REGION = "eu-west-1"
-ZONES = [f"{REGION}a", f"{REGION}b", f"{REGION}c"]
 CLUSTER = {"Fn::GetAtt": ["KafkaDE2CE4FA", "Arn"]}
 CLUSTER_SG = {"Fn::GetAtt": ["KafkaSecurityGroup4C1F93F4", "GroupId"]}
 BOOTSTRAP = {"Fn::GetAtt": ["KafkaBootstrapBrokers10225061", "BootstrapBrokerStringSaslIam"]}
@@ -43,9 +42,10 @@ def _topic_arn(name: str, cluster: Any = CLUSTER) -> dict[str, Any]:
 
 
 class World:
-    def __init__(self) -> None:
-        self.stack = Stack(App(), "Test", env=Environment(account="111111111111", region=REGION))
-        network = Network(self.stack, "Net", availability_zones=ZONES)
+    """Two serverless clusters ``Kafka`` and ``Other`` in one network, and topics."""
+
+    def __init__(self, stack: Stack, network: Network) -> None:
+        self.stack = stack
         self.cluster = ServerlessKafkaCluster(
             self.stack, "Kafka", vpc=network.vpc, vpc_subnets=network.private_subnets
         )
@@ -67,8 +67,9 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world() -> World:
-    w = World()
+def world(new_stack: Callable[..., Stack], new_network: Callable[..., Network]) -> World:
+    stack = new_stack()
+    w = World(stack, new_network(stack))
     w.orders = w.topic("Orders")  # type: ignore[attr-defined]
     w.payments = w.topic(  # type: ignore[attr-defined]
         "Payments",
@@ -271,8 +272,9 @@ def test_admin_and_provider_log_groups_are_retained(world: World, template: Temp
 
 
 @pytest.fixture(scope="module")
-def scratch() -> World:
-    return World()
+def scratch(new_stack: Callable[..., Stack], new_network: Callable[..., Network]) -> World:
+    stack = new_stack()
+    return World(stack, new_network(stack))
 
 
 @pytest.mark.parametrize(
@@ -310,16 +312,19 @@ def scratch() -> World:
         ),
     ],
 )
-def test_fails_when_a_prop_is_invalid(scratch: World, props: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError) as error:
-        scratch.topic(**props)
-    assert str(error.value) == message
+def test_fails_when_a_prop_is_invalid(
+    scratch: World,
+    props: dict[str, Any],
+    message: str,
+    refusal: Callable[[Callable[[], object]], str],
+) -> None:
+    assert refusal(lambda: scratch.topic(**props)) == message
 
 
-def test_fails_with_every_conflict_of_one_call(scratch: World) -> None:
-    with pytest.raises(ValueError) as error:
-        scratch.topic(topic_name="", partition_count=-1)
-    assert str(error.value) == (
+def test_fails_with_every_conflict_of_one_call(
+    scratch: World, refusal: Callable[[Callable[[], object]], str]
+) -> None:
+    assert refusal(lambda: scratch.topic(topic_name="", partition_count=-1)) == (
         "topic_name must be 1 to 249 letters, digits, '.', '_' or '-', got ''; "
         "partition_count must be at least 1, got -1"
     )
