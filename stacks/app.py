@@ -77,6 +77,7 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
         "termination_protection": blueprint.environment.production,
     }
     where = f"edastack {blueprint.name} ({blueprint.environment.name})"
+    prefix = f"{layout.prefix(blueprint)}-"
     stacks: list[Stack] = []
     kafka: KafkaStack | None = None
     if blueprint.clusters:
@@ -107,7 +108,7 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
             app,
             name,
             stack_name=name,
-            description=f"{where}: rules {', '.join(r.name for r in rules)}"[:1024],
+            description=f"{where}: {len(rules)} rules, {name.removeprefix(prefix)}",
             blueprint=blueprint,
             rules=rules,
             **common,

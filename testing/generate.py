@@ -1,0 +1,106 @@
+"""Blueprints of any size, for tests and benchmarks of what a large platform synthesizes to.
+
+``platform_blueprint(rules=600, buses=3, topics=300, bridges=20)`` is the text of a valid
+blueprint shaped like a real platform: two environments, two MSK clusters, rules with one to
+three targets of every common kind (each Lambda target a function of its own, the costliest
+case for permissions), queues, topic → bus and bus → topic bridges (rule ``rule-<b>`` takes
+what bridge ``bridge-<b>`` puts on its bus). The same arguments and seed give the same text.
+"""
+
+from __future__ import annotations
+
+import random
+
+DETAIL_TYPES = ("Created", "Updated", "Cancelled", "Shipped", "Refunded", "Failed")
+
+
+def platform_blueprint(
+    rules: int = 600,
+    buses: int = 3,
+    topics: int = 300,
+    bridges: int = 20,
+    queues: int = 30,
+    seed: int = 11,
+    name: str = "platform",
+) -> str:
+    """The text of a valid blueprint of this size (see the module docstring)."""
+    rng = random.Random(seed)
+    bus_names = [f"bus-{b}" for b in range(buses)]
+    out = [
+        f"blueprint: {name}",
+        "owner: platform-team",
+        "environments:",
+        '  dev: {account: "111111111111", region: eu-west-1}',
+        '  prod: {account: "222222222222", region: eu-west-1, production: true}',
+        "alarms: {notify: {email: [oncall@example.com]}}",
+        "kafka:",
+        "  clusters:",
+        "    core-a: {brokers: {count: 3, storage: 1000GiB}}",
+        "    core-b: {brokers: {count: 3, storage: 1000GiB}}",
+        "  topics:",
+    ]
+    out += [
+        f"    topic-{t:03d}: {{cluster: core-{'ab'[t % 2]}, partitions: {rng.choice((3, 6, 12))}}}"
+        for t in range(topics)
+    ]
+    out += ["eventbridge:", "  buses:"]
+    out += [f"    {bus}: {{}}" for bus in bus_names]
+    out.append("  rules:")
+    for r in range(rules):
+        out += _rule(rng, r, bus_names[r % buses], queues)
+    out.append("queues:")
+    out += [f"  queue-{q:02d}: {{}}" for q in range(queues)]
+    out.append("bridges:")
+    for b in range(bridges):
+        out += _bridge(b, bus_names[b % buses], topics)
+    return "\n".join(out) + "\n"
+
+
+def _rule(rng: random.Random, r: int, bus: str, queues: int) -> list[str]:
+    lines = [
+        f"    rule-{r:04d}:",
+        f"      bus: {bus}",
+        "      pattern:",
+        f"        source: [com.example.svc{r % 23}]",
+        f"        detail-type: [{DETAIL_TYPES[r % len(DETAIL_TYPES)]}]",
+    ]
+    if r % 4 == 0:
+        lines += ["        detail:", f"          total: [{{numeric: ['>=', {r}]}}]"]
+    lines.append("      targets:")
+    for n in range(rng.randint(1, 3)):
+        kind = (r + n) % 4
+        if kind == 0:
+            lines.append(
+                f'        t{n}: {{lambda: "arn:${{partition}}:lambda:${{region}}:${{account}}:'
+                f'function:consumer-{r}-{n}"}}'
+            )
+        elif kind == 1:
+            lines.append(f"        t{n}: {{sqs: queue-{(r + n) % queues:02d}}}")
+        elif kind == 2:
+            lines.append(
+                f'        t{n}: {{sns: "arn:${{partition}}:sns:${{region}}:${{account}}:'
+                f'alerts-{r % 7}", retry: {{attempts: 3}}}}'
+            )
+        else:
+            lines += [
+                f"        t{n}:",
+                f'          stepfunctions: "arn:${{partition}}:states:${{region}}:${{account}}:'
+                f'stateMachine:flow-{r % 11}"',
+                "          input: {paths: {id: $.detail.id}, template: '{\"id\": <id>}'}",
+            ]
+    return lines
+
+
+def _bridge(b: int, bus: str, topics: int) -> list[str]:
+    if b % 4 == 3:  # a bus → topic producer
+        return [
+            f"  bridge-{b:02d}:",
+            f"    from: {{bus: {bus}, pattern: {{source: [com.example.svc{b}]}}}}",
+            f"    to: {{topic: topic-{(b * 7) % topics:03d}}}",
+        ]
+    return [
+        f"  bridge-{b:02d}:",
+        f"    from: {{topic: topic-{(b * 7) % topics:03d}}}",
+        f"    to: {{bus: {bus}, detail_type: {DETAIL_TYPES[b % len(DETAIL_TYPES)]}, "
+        f"source: com.example.svc{b % 23}}}",
+    ]
