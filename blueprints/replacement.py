@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Finding, error, warning
 
@@ -69,6 +70,7 @@ class _Replacements:
         yield from self.entities("bus", self.old.buses, self.new.buses, None)
         yield from self.entities("queue", self.old.queues, self.new.queues, self.queue)
         yield from self.entities("bridge", self.old.bridges, self.new.bridges, self.bridge)
+        yield from _stack_moves(self.old, self.new)
 
     def entities(
         self,
@@ -151,6 +153,30 @@ def _replaces_it(noun: str, new: Any, changed: list[str], consequence: str) -> F
         f"changing the {' and '.join(changed)} of {noun} '{new.name}' replaces it: {consequence}; "
         "acknowledge: {replacement: <reason>}",
     )
+
+
+def _stack_moves(old: m.Blueprint, new: m.Blueprint) -> Iterator[Finding]:
+    """Rules that change stacks (a delete and a create in CloudFormation), and stacks that
+    leave the app (``cdk deploy`` does not delete them: their rules keep routing)."""
+    before, after = layout.entity_stacks(old), layout.entity_stacks(new)
+    for entity in sorted(set(before) & set(after)):
+        if before[entity] != after[entity]:
+            name = entity.split(":", 1)[1]
+            yield warning(
+                "stack-move",
+                new.rules[name].path,
+                f"rule '{name}' moves from stack {before[entity]} to {after[entity]}: "
+                "CloudFormation deletes it from the first and creates it in the second, so for "
+                "a few minutes between the two deployments no rule (or two rules) deliver its "
+                "events",
+            )
+    for stack in sorted(set(before.values()) - set(after.values())):
+        yield warning(
+            "stack-move",
+            ("eventbridge", "rules"),
+            f"stack {stack} no longer holds any rule and leaves the app: cdk deploy does not "
+            f"delete a stack, so its rules keep delivering until you run cdk destroy {stack}",
+        )
 
 
 def _acknowledged(entity: Any) -> bool:

@@ -221,3 +221,27 @@ def test_the_platform_synthesizes_through_the_cdk_cli(platform: Path, tmp_path: 
     templates = _within_limits(out)
     assert len(templates) == 2 * (2 + 3 * layout.RULE_SHARDS)  # kafka, events, 12 rules stacks
     _deploy_order(out)
+
+
+# --- validate --baseline names what moves ------------------------------------------------------
+
+
+def test_baseline_warns_when_a_rule_changes_stack_or_a_stack_leaves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text(_blueprint(["rule-01", "rule-03"]), encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    # rule-01 pinned to a stack of its own leaves its shard (billing-2) empty; rule-03 is gone
+    new.write_text(
+        _blueprint(["rule-01"]).replace("rule-01: {", "rule-01: {stack: audit, "),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(new), "--baseline", str(old)]) == 0
+    out = capsys.readouterr().out
+    assert "rule 'rule-01' moves from stack st-dev-rules-billing-2 to st-dev-rules-audit" in out
+    assert "stack st-dev-rules-billing-2 no longer holds any rule and leaves the app" in out
+    assert "cdk destroy st-dev-rules-billing-2" in out
+    assert "stack st-dev-rules-billing-4 no longer holds any rule" in out
+    assert main(["validate", str(old), "--baseline", str(old)]) == 0
+    assert "stack-move" not in capsys.readouterr().out
