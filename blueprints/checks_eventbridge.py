@@ -1,5 +1,5 @@
 """Semantic checks of the EventBridge side: buses, rules and their targets, queues, and the
-size of the events stack."""
+size of every stack."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from edastack.aws import limits
+from edastack.blueprints import layout, layout_sizes
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
-from edastack.blueprints.findings import Finding, Path, error, one_of, warning
+from edastack.blueprints.findings import Finding, Path, error, one_of
 from edastack.blueprints.patterns import check_pattern
 from edastack.blueprints.units import human_seconds
 
@@ -136,22 +137,43 @@ def queues(ctx: Checks) -> Iterator[Finding]:
 
 
 def stack_size(ctx: Checks) -> Iterator[Finding]:
-    """The events stack is one CloudFormation stack: at most 500 resources.
+    """Every stack within CloudFormation's limits of 500 resources, 200 outputs and 200
+    parameters (CloudFormation user guide, "Quotas"), counted exactly as synthesis makes them
+    (``layout_sizes``): above one, CloudFormation refuses the stack."""
+    for size in layout_sizes.stack_sizes(ctx.bp):
+        for what, count, limit in (
+            ("resources", size.resources, limits.STACK_RESOURCES_MAX),
+            ("outputs", size.outputs, limits.STACK_OUTPUTS_MAX),
+            ("parameters", size.parameters, limits.STACK_PARAMETERS_MAX),
+        ):
+            if count > limit:
+                where, fix = _stack_size_fix(ctx.bp, size.name)
+                yield error(
+                    "stack-size",
+                    where,
+                    f"stack {size.name} would hold {count:,} {what}; CloudFormation allows at "
+                    f"most {limit} in one stack: {fix}",
+                    at_key=True,
+                )
 
-    A lower bound, counted from what every rule, target, queue, bus and bridge always
-    creates (a rule and its own DLQ queue, policy and alarm; a permission or role per
-    target; ...): above 500, synthesis is certain to fail.
-    """
-    rules = list(ctx.bp.rules.values())
-    count = sum(1 + (3 if r.dead_letter.scope == "rule" else 0) + len(r.targets) for r in rules)
-    count += 5 * len(ctx.bp.queues)
-    count += sum(4 for b in ctx.bp.buses.values() if b.import_arn is None)
-    count += 6 * len(ctx.bp.bridges)
-    if count > limits.STACK_RESOURCES_MAX:
-        yield warning(
-            "stack-size",
-            ("eventbridge", "rules"),
-            f"the events stack would hold at least {count:,} resources; CloudFormation "
-            f"refuses more than {limits.STACK_RESOURCES_MAX} in one stack, so synthesis "
-            "will fail: split the blueprint (e.g. one blueprint per bus)",
+
+def _stack_size_fix(bp: m.Blueprint, stack: str) -> tuple[Path, str]:
+    """Where an oversized stack is best explained, and what makes it smaller."""
+    if stack == layout.stack_name(bp, layout.KAFKA):
+        section = "topics" if bp.topics else "clusters"
+        return ("kafka", section), (
+            "split the blueprint (move some clusters and their topics to a blueprint of their own)"
         )
+    if stack == layout.stack_name(bp, layout.EVENTS):
+        where: Path = (
+            ("bridges",) if bp.bridges else ("queues",) if bp.queues else ("eventbridge", "buses")
+        )
+        return where, (
+            "split the blueprint (move some buses with their queues and bridges to a blueprint "
+            "of their own)"
+        )
+    first = layout.rule_groups(bp)[stack][0]
+    return first.path, (
+        "pin some of its rules to another stack with `stack: <name>` (each stack holds up to "
+        f"{limits.STACK_RESOURCES_MAX} resources)"
+    )

@@ -98,11 +98,11 @@ def stack_sizes(blueprint: m.Blueprint) -> list[StackSize]:
 
 def kafka_stack_size(blueprint: m.Blueprint) -> StackSize:
     """The network, the clusters and their topics (``edastack.stacks.kafka``)."""
-    managed = [c for c in blueprint.clusters.values() if c.type != "external"]
+    managed = [c for c in blueprint.clusters.values() if _managed(c)]
     resources = METADATA_RESOURCES + _network(blueprint) + SDK_CALL_PROVIDER * bool(managed)
     resources += sum(_cluster(blueprint, c) for c in managed)
     resources += TOPIC * sum(
-        1 for t in blueprint.topics.values() if blueprint.clusters[t.cluster].type != "external"
+        1 for t in blueprint.topics.values() if _managed(blueprint.clusters.get(t.cluster))
     )
     outputs = BOOTSTRAP_OUTPUT * len(managed) + len(_exports(blueprint))
     entities = [f"cluster:{c}" for c in sorted(blueprint.clusters)]
@@ -147,8 +147,8 @@ def _exports(blueprint: m.Blueprint) -> set[str]:
     exports: set[str] = set()
     for b in blueprint.bridges.values():
         c = _cluster_of(blueprint, b)
-        if c.type == "external":
-            continue  # its ARN, servers and secret are literals
+        if c is None or not _managed(c):
+            continue  # an external cluster's ARN, servers and secret are literals
         exports.add(f"{c.name}:arn")
         if isinstance(b, m.KafkaToBus) and b.via == "lambda":
             if "iam" not in c.auth and "scram" in c.auth:  # the pollers present the secret
@@ -227,7 +227,7 @@ def _bridge(blueprint: m.Blueprint, b: m.Bridge) -> int:
     if isinstance(b, m.BusToKafka):
         count = PRODUCER_BRIDGE + DEAD_LETTER_RESOURCES * (b.dead_letter.scope == "rule")
         c = _cluster_of(blueprint, b)
-        if c.type != "external":
+        if c is not None and _managed(c):
             count += PRODUCER_SECURITY_GROUP + CLIENT_RULES * len(set(c.auth))
         return count
     if b.via == "connector":
@@ -240,9 +240,17 @@ def _bridge(blueprint: m.Blueprint, b: m.Bridge) -> int:
 # --- shared --------------------------------------------------------------------------------
 
 
-def _cluster_of(blueprint: m.Blueprint, b: m.Bridge) -> m.KafkaCluster:
-    return blueprint.clusters[blueprint.topics[b.topic].cluster]
+def _cluster_of(blueprint: m.Blueprint, b: m.Bridge) -> m.KafkaCluster | None:
+    """The cluster of a bridge's topic; None when a reference dangles (its own error)."""
+    topic = blueprint.topics.get(b.topic)
+    return blueprint.clusters.get(topic.cluster) if topic is not None else None
+
+
+def _managed(c: m.KafkaCluster | None) -> bool:
+    """An MSK cluster of this blueprint (not external, not a dangling reference)."""
+    return c is not None and c.type != "external"
 
 
 def _bridges_on(blueprint: m.Blueprint, c: m.KafkaCluster) -> list[m.Bridge]:
-    return [b for b in blueprint.bridges.values() if blueprint.topics[b.topic].cluster == c.name]
+    topics = {t.name for t in blueprint.topics.values() if t.cluster == c.name}
+    return [b for b in blueprint.bridges.values() if b.topic in topics]
