@@ -245,3 +245,19 @@ def test_baseline_warns_when_a_rule_changes_stack_or_a_stack_leaves(
     assert "stack st-dev-rules-billing-4 no longer holds any rule" in out
     assert main(["validate", str(old), "--baseline", str(old)]) == 0
     assert "stack-move" not in capsys.readouterr().out
+
+
+def test_the_readme_pin_puts_the_rule_in_its_stack(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    [block] = [b for b in readme.split("```yaml\n")[1:] if "stack: audit" in b]
+    path = tmp_path / "pin.yaml"
+    path.write_text(
+        "blueprint: shop\n"
+        "environments: {prod: {account: '111111111111', region: eu-west-1}}\n"
+        + block.split("```")[0].replace("eventbridge:\n", "eventbridge:\n  buses: {orders: {}}\n"),
+        encoding="utf-8",
+    )
+    report = validate_file(path)
+    assert report.ok, [f.message for f in report.findings]
+    [bp] = report.blueprints.values()
+    assert layout.entity_stacks(bp) == {"rule:audit-everything": "shop-prod-rules-audit"}
