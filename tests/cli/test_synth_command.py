@@ -109,10 +109,14 @@ def dev_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
 
 def test_synth_writes_the_assembly_and_lists_its_stacks(dev_only: Synth) -> None:
     assert dev_only.result.code == 0, dev_only.result.err
-    assert stack_names(dev_only.out) == ["partner-ingress-dev-events", "partner-ingress-dev-kafka"]
+    assert stack_names(dev_only.out) == [
+        "partner-ingress-dev-events",
+        "partner-ingress-dev-kafka",
+        "partner-ingress-dev-rules-partner-1",
+    ]
     assert dev_only.result.out.splitlines() == [
         *expected_listing(dev_only.out),
-        f"wrote 2 stacks to {dev_only.out}",
+        f"wrote 3 stacks to {dev_only.out}",
     ]
     # CDK reports each Lambda asset it bundles (through jsii, which relays it raw when stderr
     # is not a terminal); no finding, warning or traceback is printed
@@ -141,10 +145,12 @@ def test_synth_without_env_writes_every_environment(
     assert stack_names(out) == [
         "partner-ingress-dev-events",
         "partner-ingress-dev-kafka",
+        "partner-ingress-dev-rules-partner-1",
         "partner-ingress-prod-events",
         "partner-ingress-prod-kafka",
+        "partner-ingress-prod-rules-partner-1",
     ]
-    assert result.out.splitlines()[-1] == f"wrote 4 stacks to {out}"
+    assert result.out.splitlines()[-1] == f"wrote 6 stacks to {out}"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     protection = {
         name: a["properties"].get("terminationProtection", False)
@@ -154,8 +160,10 @@ def test_synth_without_env_writes_every_environment(
     assert protection == {
         "partner-ingress-dev-events": False,
         "partner-ingress-dev-kafka": False,
+        "partner-ingress-dev-rules-partner-1": False,
         "partner-ingress-prod-events": True,
         "partner-ingress-prod-kafka": True,
+        "partner-ingress-prod-rules-partner-1": True,
     }
 
 

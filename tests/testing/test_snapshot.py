@@ -15,7 +15,11 @@ PARTNER = REPO / "blueprints" / "examples" / "partner-ingress.yaml"
 
 def test_blueprint_templates_are_normalized_and_keyed_by_stack_name() -> None:
     templates = blueprint_templates(PARTNER, "dev", context=project_context(REPO))
-    assert sorted(templates) == ["partner-ingress-dev-events", "partner-ingress-dev-kafka"]
+    assert sorted(templates) == [
+        "partner-ingress-dev-events",
+        "partner-ingress-dev-kafka",
+        "partner-ingress-dev-rules-partner-1",
+    ]
     kafka = templates["partner-ingress-dev-kafka"]
     assert "BootstrapVersion" not in kafka.get("Parameters", {})
     types = {r["Type"] for r in kafka["Resources"].values()}
@@ -33,7 +37,9 @@ def test_fails_when_the_stack_suffix_is_ambiguous_or_unknown() -> None:
     assert str(error.value) == (
         f"2 stacks (partner-ingress-dev-events, partner-ingress-prod-events) of {PARTNER} ends "
         "with '-events'; pass the environment (stacks: partner-ingress-dev-events, "
-        "partner-ingress-dev-kafka, partner-ingress-prod-events, partner-ingress-prod-kafka)"
+        "partner-ingress-dev-kafka, partner-ingress-dev-rules-partner-1, "
+        "partner-ingress-prod-events, partner-ingress-prod-kafka, "
+        "partner-ingress-prod-rules-partner-1)"
     )
     with pytest.raises(LookupError, match=r"^no stack of .* ends with '-bridges' \(stacks: "):
         template(PARTNER, "bridges", "dev", context=project_context(REPO))

@@ -45,9 +45,9 @@ def test_shop(blueprint_snapshot):
     blueprint_snapshot("blueprints/shop.yaml", env="prod")
 
 
-def test_shop_rules(edastack_template):
+def test_shop_bus(edastack_template):
     template = edastack_template("blueprints/shop.yaml", "events", env="prod")
-    template.resource_count_is("AWS::Events::Rule", 1)
+    template.resource_count_is("AWS::Events::EventBus", 1)
 """
 
 
