@@ -112,6 +112,18 @@ def queue_key_alias(blueprint: m.Blueprint) -> str:
     return f"alias/edastack/{prefix(blueprint)}/queues"
 
 
+def dead_letter_queues(blueprint: m.Blueprint) -> set[str]:
+    """The declared queues that rules or bus → Kafka bridges name as their ``dlq``: the events
+    stack makes them dead-letter queues (no redrive queue of their own)."""
+    names = {r.dead_letter.queue for r in blueprint.rules.values() if r.dead_letter.queue}
+    names |= {
+        b.dead_letter.queue
+        for b in blueprint.bridges.values()
+        if isinstance(b, m.BusToKafka) and b.dead_letter.queue
+    }
+    return names
+
+
 # --- what a rules stack holds --------------------------------------------------------------
 
 _ROLE_TARGETS = frozenset({"sns", "stepfunctions", "kinesis", "bus"})

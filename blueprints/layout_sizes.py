@@ -178,7 +178,7 @@ def events_stack_size(blueprint: m.Blueprint) -> StackSize:
     if alarms.emails and not alarms.sns_topic_arn:
         resources += ALARM_TOPIC + ALARM_SUBSCRIPTION * len(alarms.emails)
     resources += sum(_bus(b) for b in blueprint.buses.values())
-    dead_letters = dead_letter_queues(blueprint)
+    dead_letters = layout.dead_letter_queues(blueprint)
     resources += sum(
         DEAD_LETTER_RESOURCES if q in dead_letters else TARGET_QUEUE for q in blueprint.queues
     )
@@ -209,18 +209,6 @@ def _bus(bus: m.EventBus) -> int:
         bool(bus.allow_organizations),
     )
     return BUS + DEAD_LETTER_RESOURCES + BUS_OPTION * sum(options)
-
-
-def dead_letter_queues(blueprint: m.Blueprint) -> set[str]:
-    """The declared queues that rules or bus → Kafka bridges name as their ``dlq``: the events
-    stack makes them dead-letter queues (no redrive queue of their own)."""
-    names = {r.dead_letter.queue for r in blueprint.rules.values() if r.dead_letter.queue}
-    names |= {
-        b.dead_letter.queue
-        for b in blueprint.bridges.values()
-        if isinstance(b, m.BusToKafka) and b.dead_letter.queue
-    }
-    return names
 
 
 def _bridge(blueprint: m.Blueprint, b: m.Bridge) -> int:

@@ -210,7 +210,15 @@ class KafkaToBusPipe(Construct):
         acknowledge_wildcard_resources(role, _VPC_WILDCARDS)
         event_bus.grant_put_events_to(role)
         if enrichment is not None:
-            enrichment.grant_invoke(role)
+            # In the role's own policy, as grant_invoke does for a function of the pipe's account;
+            # grant_invoke would try the function's policy when it cannot tell the accounts
+            # match (an environment-agnostic stack), and an imported function's is not ours.
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["lambda:InvokeFunction"],
+                    resources=[enrichment.function_arn, f"{enrichment.function_arn}:*"],
+                )
+            )
         return role
 
 

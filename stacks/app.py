@@ -108,7 +108,7 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
             app,
             name,
             stack_name=name,
-            description=f"{where}: {len(rules)} rules, {name.removeprefix(prefix)}",
+            description=f"{where}: {name.removeprefix(prefix)}, {_count(rules, 'rule')}",
             blueprint=blueprint,
             rules=rules,
             **common,
@@ -119,6 +119,10 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
     for stack in stacks:
         _tag(stack, blueprint)
     return stacks
+
+
+def _count(things: list[Any], noun: str) -> str:
+    return f"{len(things)} {noun}{'' if len(things) == 1 else 's'}"
 
 
 def blueprints_for(

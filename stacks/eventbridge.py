@@ -170,7 +170,7 @@ class EventBridgeStack(Stack):
 
     def _queue(self, queue: m.Queue) -> None:
         name = layout.queue_name(self.blueprint, queue)
-        if queue.name in _queues_used_as_dead_letters(self.blueprint):
+        if queue.name in layout.dead_letter_queues(self.blueprint):
             dlq = self.new_dead_letter_queue(
                 self, f"Queue-{queue.name}", Duration.seconds(queue.retention_s), name
             )
@@ -233,13 +233,3 @@ def _rules_dead_lettering_to(blueprint: m.Blueprint, where: str) -> list[m.Rule]
 
 def _buses_of(rules: list[m.Rule]) -> list[str]:
     return sorted({r.bus for r in rules})
-
-
-def _queues_used_as_dead_letters(blueprint: m.Blueprint) -> set[str]:
-    names = {r.dead_letter.queue for r in blueprint.rules.values() if r.dead_letter.queue}
-    names |= {
-        b.dead_letter.queue
-        for b in blueprint.bridges.values()
-        if isinstance(b, m.BusToKafka) and b.dead_letter.queue
-    }
-    return names

@@ -113,11 +113,14 @@ class RulesStack(Stack):
 
     def _queue(self, name: str) -> sqs.IQueue:
         if f"queue:{name}" not in self._imports:
-            queue_name = layout.queue_name(self.blueprint, self.blueprint.queues[name])
+            queue = self.blueprint.queues[name]
+            queue_name = layout.queue_name(self.blueprint, queue)
             arn = self.format_arn(service="sqs", resource=queue_name, resource_name=None)
-            self._imports[f"queue:{name}"] = sqs.Queue.from_queue_arn(self, f"Queue-{name}", arn)
-        queue: sqs.IQueue = self._imports[f"queue:{name}"]
-        return queue
+            self._imports[f"queue:{name}"] = sqs.Queue.from_queue_attributes(
+                self, f"Queue-{name}", queue_arn=arn, fifo=queue.fifo
+            )
+        imported: sqs.IQueue = self._imports[f"queue:{name}"]
+        return imported
 
     # --- dead letters (edastack.stacks.dead_letters) ------------------------------------
 

@@ -206,9 +206,7 @@ class _Generator:
     def queue_section(self) -> dict[str, Any]:
         for index in range(self.rng.randint(0, 3)):
             queue: dict[str, Any] = {}
-            # A rule cannot yet target a FIFO queue from an environment-agnostic rules stack
-            # (the imported queue's ARN is a token: CDK cannot tell it is FIFO).
-            if self.chance(0.3) and not self.agnostic:
+            if self.chance(0.3):
                 queue["fifo"] = True
             if self.chance():
                 queue.update(retention="2d", visibility_timeout="2m", max_receives=10)
@@ -362,9 +360,7 @@ class _Generator:
         options: dict[str, Any] = {"batch_size": 10}
         if self.chance():
             options["filter"] = {"value": {"kind": ["a"]}}
-        # Not yet from an environment-agnostic stack: CDK cannot tell the imported function is
-        # in the pipe's account, so it refuses to grant the invocation.
-        if self.chance() and not self.agnostic:
+        if self.chance():
             options["enrichment"] = _arn("lambda", "function:enrich")
         if self.chance(0.3):
             options.update(
