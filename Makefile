@@ -74,6 +74,7 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(PY) bench/validate_bench.py
+	$(PY) bench/synth_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules build cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -106,6 +106,7 @@ class DeadLetterQueue(Construct):
             retention_period=retention or Duration.seconds(limits.SQS_RETENTION_MAX_S),
             removal_policy=RemovalPolicy.RETAIN,
         )
+        self.queue_arn: str = self.queue.queue_arn
         Validations.of(self.queue).acknowledge(
             Acknowledgment(id="AwsSolutions::AwsSolutions-SQS3", reason=_LAST_STOP),
             Acknowledgment(id="Serverless::Serverless-SQSRedrivePolicy", reason=_LAST_STOP),

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_cdk import Duration, Token
 from aws_cdk import aws_events as events
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -18,9 +17,9 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct, IConstruct
 
-from edastack.aws import limits
+from edastack.aws import limits, retry
 from edastack.constructs.dead_letter import DeadLetterQueue
-from edastack.constructs.target_access import TargetAccess, rules_on
+from edastack.constructs.target_access import TargetAccess
 
 # What a Kinesis target needs (what aws_events_targets.KinesisStream grants).
 _KINESIS_ACTIONS = ("kinesis:ListShards", "kinesis:PutRecord", "kinesis:PutRecords")
@@ -55,16 +54,20 @@ class _Target:
 
 @dataclass(frozen=True, kw_only=True)
 class LambdaTarget(_Target):
-    """Invoke a Lambda function (a ``lambda:InvokeFunction`` permission scoped to the rule)."""
+    """Invoke a Lambda function (a ``lambda:InvokeFunction`` permission scoped to the rule).
 
-    function: lambda_.IFunction
+    ``function`` is the function or its ARN, as every target's resource can be: an ARN costs
+    no construct, which counts for stacks of hundreds of rules.
+    """
+
+    function: lambda_.IFunction | str
 
 
 @dataclass(frozen=True, kw_only=True)
 class SqsTarget(_Target):
     """Send to an SQS queue. A FIFO queue needs ``message_group_id``; a standard one refuses it."""
 
-    queue: sqs.IQueue
+    queue: sqs.IQueue | str
     message_group_id: str | None = None
 
 
@@ -72,14 +75,14 @@ class SqsTarget(_Target):
 class SnsTarget(_Target):
     """Publish to an SNS topic (through a role allowed ``sns:Publish`` on it)."""
 
-    topic: sns.ITopic
+    topic: sns.ITopic | str
 
 
 @dataclass(frozen=True, kw_only=True)
 class StateMachineTarget(_Target):
     """Start a Step Functions execution (a role allowed ``states:StartExecution`` on it)."""
 
-    state_machine: sfn.IStateMachine
+    state_machine: sfn.IStateMachine | str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,7 +93,7 @@ class KinesisTarget(_Target):
         Default: - the event id, spreading events over all shards
     """
 
-    stream: kinesis.IStream
+    stream: kinesis.IStream | str
     partition_key_path: str | None = None
 
 
@@ -142,7 +145,7 @@ class EventBusTarget(_Target):
     The bus's own policy must let this account put events; that is its owner's side.
     """
 
-    event_bus: events.IEventBus
+    event_bus: events.IEventBus | str
 
 
 RuleTarget = (
@@ -212,57 +215,59 @@ class EventRule(Construct):
         super().__init__(scope, construct_id)
 
         rule_attempts = limits.RETRY_ATTEMPTS_MAX if retry_attempts is None else retry_attempts
-        rule_max_age = max_event_age or Duration.seconds(limits.RETRY_MAX_AGE_MAX_S)
-        _raise_if_any(_check(targets, retry_attempts, max_event_age))
+        rule_age_s = _seconds(max_event_age)
+        ages = [_seconds(t.max_event_age) for t in targets]
+        _raise_if_any(_check(targets, retry_attempts, rule_age_s, ages))
 
+        # Grants follow the access's scope: this rule alone, or every rule on the bus.
+        shared = target_access is not None
+        self._access = target_access or TargetAccess(self, "Access")
+        bus_name, source_arn, source_id = self._access.bus(event_bus)
         self.rule: events.CfnRule = events.CfnRule(
             self,
             "Resource",
-            event_bus_name=event_bus.event_bus_name,
+            event_bus_name=bus_name,
             event_pattern=dict(event_pattern),
             name=rule_name,
             description=description,
             state="ENABLED" if enabled else "DISABLED",
         )
-        self.rule_arn: str = self.rule.attr_arn
-        # Grants follow the access's scope: this rule alone, or every rule on the bus.
-        if target_access is None:
-            target_access = TargetAccess(self, "Access")
+        if not shared:
             source_arn, source_id = self.rule_arn, "Rule"
-        else:
-            source_arn, source_id = rules_on(event_bus), _construct_id(event_bus.event_bus_name)
-        self._access = target_access
-        if dead_letter_queue is None:
-            dead_letter_queue = DeadLetterQueue(self, "DeadLetterQueue")
-        self.dead_letter_queue: DeadLetterQueue | sqs.IQueue = dead_letter_queue
-        if isinstance(dead_letter_queue, DeadLetterQueue):
-            if not dead_letter_queue.allows(rules_on(event_bus)):
-                dead_letter_queue.allow_event_bridge(self.rule_arn)
-            dead_letter_queue = dead_letter_queue.queue
-        self.dead_letter_queue_arn: str = dead_letter_queue.queue_arn
+        dlq = dead_letter_queue or DeadLetterQueue(self, "DeadLetterQueue")
+        if isinstance(dlq, DeadLetterQueue) and not (shared and dlq.allows(source_arn)):
+            dlq.allow_event_bridge(self.rule_arn)
+        self.dead_letter_queue: DeadLetterQueue | sqs.IQueue = dlq
+        self.dead_letter_queue_arn: str = dlq.queue_arn
+        default_age_s = limits.RETRY_MAX_AGE_MAX_S if rule_age_s is None else int(rule_age_s)
         self.rule.targets = [
             self._target(
                 target,
                 rule_attempts if target.retry_attempts is None else target.retry_attempts,
-                target.max_event_age or rule_max_age,
+                default_age_s if age_s is None else int(age_s),
                 source_arn,
                 source_id,
             )
-            for target in targets
+            for target, age_s in zip(targets, ages, strict=True)
         ]
 
+    @property
+    def rule_arn(self) -> str:
+        """The rule's ARN (a reference to the ``AWS::Events::Rule``)."""
+        return self.rule.attr_arn
+
     def _target(
-        self, target: RuleTarget, attempts: int, age: Duration, source_arn: str, source_id: str
+        self, target: RuleTarget, attempts: int, age_s: int, source_arn: str, source_id: str
     ) -> events.CfnRule.TargetProperty:
         arn, role = self._bind(target, source_arn, source_id)
         transformer = target.input_transformer
         return events.CfnRule.TargetProperty(
             id=target.target_id,
             arn=arn,
-            role_arn=role.role_arn if role is not None else None,
+            role_arn=role,
             retry_policy=events.CfnRule.RetryPolicyProperty(
                 maximum_retry_attempts=attempts,
-                maximum_event_age_in_seconds=int(age.to_seconds(integral=False)),
+                maximum_event_age_in_seconds=age_s,
             ),
             dead_letter_config=events.CfnRule.DeadLetterConfigProperty(
                 arn=self.dead_letter_queue_arn
@@ -289,35 +294,44 @@ class EventRule(Construct):
             ),
         )
 
-    def _bind(
-        self, target: RuleTarget, source_arn: str, source_id: str
-    ) -> tuple[str, iam.IRole | None]:
+    def _bind(self, target: RuleTarget, source_arn: str, source_id: str) -> tuple[str, str | None]:
         """The target's ARN, and the role EventBridge assumes for it (None: a resource policy)."""
         access = self._access
         if isinstance(target, LambdaTarget):
-            access.allow_invoke(target.function, source_arn, source_id)
-            return target.function.function_arn, None
+            return access.allow_invoke(target.function, source_arn, source_id), None
         if isinstance(target, SqsTarget):
-            access.allow_send(target.queue, source_arn, source_id)
-            return target.queue.queue_arn, None
-        arn, actions, holder = _role_target(target, self)
-        return arn, access.role_for(holder, arn, actions)
+            return access.allow_send(target.queue, source_arn, source_id), None
+        resource, arn, actions = _role_target(target, self)
+        return arn, access.role_for(resource, arn, actions)
 
 
-def _role_target(target: RuleTarget, scope: Construct) -> tuple[str, tuple[str, ...], IConstruct]:
-    """A role-delivered target's ARN, the actions EventBridge needs on it, its construct."""
+def _role_target(
+    target: RuleTarget, scope: Construct
+) -> tuple[IConstruct | str, str, tuple[str, ...]]:
+    """A role-delivered target's resource (or ARN), its ARN, and what EventBridge does to it."""
     if isinstance(target, SnsTarget):
-        return target.topic.topic_arn, ("sns:Publish",), target.topic
+        topic = target.topic
+        return topic, _arn(topic, lambda t: t.topic_arn), ("sns:Publish",)
     if isinstance(target, StateMachineTarget):
         machine = target.state_machine
-        return machine.state_machine_arn, ("states:StartExecution",), machine
+        return machine, _arn(machine, lambda m: m.state_machine_arn), ("states:StartExecution",)
     if isinstance(target, KinesisTarget):
-        return target.stream.stream_arn, _KINESIS_ACTIONS, target.stream
+        stream = target.stream
+        return stream, _arn(stream, lambda s: s.stream_arn), _KINESIS_ACTIONS
     if isinstance(target, EventBusTarget):
-        return target.event_bus.event_bus_arn, ("events:PutEvents",), target.event_bus
+        bus = target.event_bus
+        return bus, _arn(bus, lambda b: b.event_bus_arn), ("events:PutEvents",)
     assert isinstance(target, ApiDestinationTarget)
     destination = _api_destination(scope, target)
-    return destination.api_destination_arn, ("events:InvokeApiDestination",), destination
+    return destination, destination.api_destination_arn, ("events:InvokeApiDestination",)
+
+
+R = TypeVar("R")
+
+
+def _arn(resource: R | str, arn_of: Callable[[R], str]) -> str:
+    """The ARN of a target's resource, given as the resource or as its ARN."""
+    return resource if isinstance(resource, str) else arn_of(resource)
 
 
 def _api_destination(scope: Construct, target: ApiDestinationTarget) -> events.ApiDestination:
@@ -343,23 +357,20 @@ def _api_destination(scope: Construct, target: ApiDestinationTarget) -> events.A
     )
 
 
-def _construct_id(name: str) -> str:
-    return "Bus" if Token.is_unresolved(name) else re.sub(r"[^A-Za-z0-9-]", "-", name)
-
-
 def _check(
     rule_targets: Sequence[RuleTarget],
     retry_attempts: int | None,
-    max_event_age: Duration | None,
+    rule_age_s: float | None,
+    ages_s: Sequence[float | None],
 ) -> list[str]:
     errors: list[str] = []
     if len(rule_targets) > limits.RULE_TARGETS_MAX:
         errors.append(
             f"targets must number at most {limits.RULE_TARGETS_MAX}, got {len(rule_targets)}"
         )
-    errors += _check_retry("retry_attempts", retry_attempts, "max_event_age", max_event_age)
+    errors += _check_retry("retry_attempts", retry_attempts, "max_event_age", rule_age_s)
     seen: set[str] = set()
-    for index, target in enumerate(rule_targets):
+    for index, (target, age_s) in enumerate(zip(rule_targets, ages_s, strict=True)):
         where = f"targets[{index}]"
         if not _TARGET_ID.match(target.target_id):
             errors.append(
@@ -372,10 +383,7 @@ def _check(
             )
         seen.add(target.target_id)
         errors += _check_retry(
-            f"{where}.retry_attempts",
-            target.retry_attempts,
-            f"{where}.max_event_age",
-            target.max_event_age,
+            f"{where}.retry_attempts", target.retry_attempts, f"{where}.max_event_age", age_s
         )
         if target.input_transformer is not None:
             count = len(target.input_transformer.input_paths)
@@ -385,37 +393,42 @@ def _check(
                     f"{limits.INPUT_TRANSFORMER_VARIABLES_MAX} variables, got {count}"
                 )
         if isinstance(target, SqsTarget):
-            if target.queue.fifo and target.message_group_id is None:
-                errors.append(f"{where}.message_group_id is required for the FIFO queue target")
-            if not target.queue.fifo and target.message_group_id is not None:
-                errors.append(
-                    f"{where}.message_group_id is only allowed for a FIFO queue target, "
-                    f"got '{target.message_group_id}' for a standard queue"
-                )
+            errors += _check_message_group(where, target)
     return errors
 
 
+def _check_message_group(where: str, target: SqsTarget) -> list[str]:
+    queue = target.queue
+    fifo = queue.endswith(".fifo") if isinstance(queue, str) else queue.fifo
+    if fifo and target.message_group_id is None:
+        return [f"{where}.message_group_id is required for the FIFO queue target"]
+    if not fifo and target.message_group_id is not None:
+        return [
+            f"{where}.message_group_id is only allowed for a FIFO queue target, "
+            f"got '{target.message_group_id}' for a standard queue"
+        ]
+    return []
+
+
+def _seconds(age: Duration | None) -> float | None:
+    """``age`` in seconds (a number token if it is one), None when not given."""
+    return None if age is None else age.to_seconds(integral=False)
+
+
 def _check_retry(
-    attempts_name: str, attempts: int | None, age_name: str, age: Duration | None
+    attempts_name: str, attempts: int | None, age_name: str, age_s: float | None
 ) -> list[str]:
     errors: list[str] = []
-    if attempts is not None and not (
-        limits.RETRY_ATTEMPTS_MIN <= attempts <= limits.RETRY_ATTEMPTS_MAX
-    ):
+    if attempts is not None and not retry.attempts_allowed(attempts):
         errors.append(
             f"{attempts_name} must be between {limits.RETRY_ATTEMPTS_MIN} and "
             f"{limits.RETRY_ATTEMPTS_MAX}, got {attempts}"
         )
-    if age is not None and not Token.is_unresolved(age.to_seconds(integral=False)):
-        seconds = age.to_seconds(integral=False)
-        if not (
-            limits.RETRY_MAX_AGE_MIN_S <= seconds <= limits.RETRY_MAX_AGE_MAX_S
-            and seconds == int(seconds)
-        ):
-            errors.append(
-                f"{age_name} must be a whole number of seconds between "
-                f"{limits.RETRY_MAX_AGE_MIN_S} and {limits.RETRY_MAX_AGE_MAX_S}, got {seconds:.15g}"
-            )
+    if age_s is not None and not Token.is_unresolved(age_s) and not retry.max_age_allowed(age_s):
+        errors.append(
+            f"{age_name} must be a whole number of seconds between "
+            f"{limits.RETRY_MAX_AGE_MIN_S} and {limits.RETRY_MAX_AGE_MAX_S}, got {age_s:.15g}"
+        )
     return errors
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from aws_cdk import Stack, Token
 from aws_cdk import aws_events as events
@@ -44,82 +45,136 @@ class TargetAccess(Construct):
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
         self._granted: set[str] = set()
-        self._roles: dict[str, iam.Role] = {}
+        self._roles: dict[str, str] = {}
+        self._account = Stack.of(self).account
+        # by id(): the bus objects are kept in the values, so an id is never reused
+        self._buses: dict[int, tuple[events.IEventBus, str, str, str]] = {}
 
-    def allow_invoke(self, function: lambda_.IFunction, source_arn: str, source_id: str) -> None:
-        """Let EventBridge invoke ``function`` for rules whose ARN matches ``source_arn``.
+    def bus(self, event_bus: events.IEventBus) -> tuple[str, str, str]:
+        """The bus's name, :func:`rules_on` it, and a construct id naming it (asked once)."""
+        key = id(event_bus)
+        if key not in self._buses:
+            name = event_bus.event_bus_name
+            label = "Bus" if Token.is_unresolved(name) else re.sub(r"[^A-Za-z0-9-]", "-", name)
+            self._buses[key] = (event_bus, name, rules_on(event_bus), label)
+        _, name, arn, label = self._buses[key]
+        return name, arn, label
 
-        ``source_id`` names that set of rules in the construct id (e.g. the bus name).
+    def allow_invoke(
+        self, function: lambda_.IFunction | str, source_arn: str, source_id: str
+    ) -> str:
+        """Let EventBridge invoke ``function`` (or the function of that ARN) for rules whose ARN
+        matches ``source_arn``; returns the function's ARN.
 
-        Nothing is added for a function of another account, whose owner grants it (as
+        ``source_id`` names that set of rules in the construct id (e.g. the bus name). Nothing
+        is added for a function of another account, whose owner grants it (as
         ``aws_events_targets`` does).
         """
-        stack = Stack.of(self)
-        account = function.env.account
-        known = not (Token.is_unresolved(account) or Token.is_unresolved(stack.account))
-        if known and account != stack.account:
-            return
-        key = f"Invoke-{_readable(function.function_arn, function)}-{source_id}"
+        arn = function if isinstance(function, str) else function.function_arn
+        key = f"Invoke-{_readable(arn, function)}-{source_id}"
         if key in self._granted:
-            return
+            return arn
         self._granted.add(key)
+        account = _account_of(arn) if isinstance(function, str) else function.env.account
+        if _known(account) and _known(self._account) and account != self._account:
+            return arn
         lambda_.CfnPermission(
             self,
             key,
             action="lambda:InvokeFunction",
-            function_name=function.function_arn,
+            function_name=arn,
             principal=_EVENTS_PRINCIPAL,
             source_arn=source_arn,
         )
+        return arn
 
-    def allow_send(self, queue: sqs.IQueue, source_arn: str, source_id: str) -> None:
-        """Let EventBridge send to ``queue`` for rules whose ARN matches ``source_arn``.
+    def allow_send(self, queue: sqs.IQueue | str, source_arn: str, source_id: str) -> str:
+        """Let EventBridge send to ``queue`` for rules whose ARN matches ``source_arn``; returns
+        the queue's ARN.
 
-        A queue of this app gets one queue-policy statement per ``source_id``; an imported
-        queue's policy is its owner's (nothing is added, as with ``aws_events_targets``).
+        A queue of this app gets one queue-policy statement per ``source_id``; a queue given by
+        ARN or imported is its owner's to open (nothing is added, as with
+        ``aws_events_targets``).
         """
+        if isinstance(queue, str):
+            return queue
+        arn = queue.queue_arn
         key = f"Send-{queue.node.addr}-{source_id}"
         if key in self._granted:
-            return
+            return arn
         self._granted.add(key)
         queue.add_to_resource_policy(
             iam.PolicyStatement(
                 principals=[iam.ServicePrincipal(_EVENTS_PRINCIPAL)],
                 actions=["sqs:SendMessage"],
-                resources=[queue.queue_arn],
+                resources=[arn],
                 conditions={
                     "ArnLike" if "*" in source_arn else "ArnEquals": {"aws:SourceArn": source_arn}
                 },
             )
         )
+        return arn
 
-    def role_for(self, target: IConstruct, resource_arn: str, actions: Sequence[str]) -> iam.IRole:
-        """The role EventBridge assumes to deliver to ``resource_arn``: ``actions`` on it only."""
+    def role_for(self, target: IConstruct | str, resource_arn: str, actions: Sequence[str]) -> str:
+        """The ARN of the role EventBridge assumes to deliver to ``resource_arn``: allowed
+        ``actions`` on it only, in an inline policy (one resource, not two)."""
         key = f"Role-{_readable(resource_arn, target)}"
-        role = self._roles.get(key)
-        if role is None:
-            role = iam.Role(
+        if key not in self._roles:
+            role = iam.CfnRole(
                 self,
                 key,
-                assumed_by=iam.ServicePrincipal(_EVENTS_PRINCIPAL),
-                inline_policies={
-                    "Deliver": iam.PolicyDocument(
-                        statements=[
-                            iam.PolicyStatement(actions=list(actions), resources=[resource_arn])
-                        ]
+                assume_role_policy_document=_document(
+                    {"Action": "sts:AssumeRole", "Principal": {"Service": _EVENTS_PRINCIPAL}}
+                ),
+                policies=[
+                    iam.CfnRole.PolicyProperty(
+                        policy_name="Deliver",
+                        policy_document=_document(
+                            {
+                                "Action": actions[0] if len(actions) == 1 else list(actions),
+                                "Resource": resource_arn,
+                            }
+                        ),
                     )
-                },
+                ],
             )
-            self._roles[key] = role
-        return role
+            self._roles[key] = role.attr_arn
+        return self._roles[key]
 
 
-def _readable(arn: str, construct: IConstruct) -> str:
-    """A construct id for a target: its ARN's last part and a checksum of the whole ARN.
+def _document(statement: dict[str, Any]) -> dict[str, Any]:
+    """An IAM policy document of one ``Allow`` statement."""
+    return {"Statement": [{**statement, "Effect": "Allow"}], "Version": "2012-10-17"}
 
-    A token ARN (a resource of the same app) is named by the construct that holds it.
+
+def _readable(arn: str, construct: IConstruct | str) -> str:
+    """A construct id for a target: its ARN's last part and a checksum of the ARN.
+
+    The ARN of a resource of the same app is named by the construct that holds it; deploy-time
+    values in an ARN (``${Token[AWS.Region.5]}``: their numbers change from run to run) are
+    left out of the checksum.
     """
-    if Token.is_unresolved(arn):
+    if _unresolved(arn) and not isinstance(construct, str):
         return construct.node.addr[:16]
-    last = re.split(r"[:/]", arn.rstrip("/:"))[-1]
-    return f"{re.sub(r'[^A-Za-z0-9-]', '-', last)[:40]}-{fnv1a(arn)}"
+    stable = _TOKEN.sub("", arn)
+    last = re.split(r"[:/]", stable.rstrip("/:"))[-1]
+    return f"{re.sub(r'[^A-Za-z0-9-]', '-', last)[:40]}-{fnv1a(stable)}"
+
+
+# How aws-cdk-lib writes an unresolved value into a string ("${Token[NAME.123]}"), so that
+# literal ARNs are told apart without a call into the CDK for each of hundreds of targets.
+_TOKEN = re.compile(r"\$\{Token\[[^\]]*\]\}")
+
+
+def _unresolved(text: str) -> bool:
+    return "${Token[" in text
+
+
+def _known(account: str | None) -> bool:
+    return account is not None and not _unresolved(account)
+
+
+def _account_of(arn: str) -> str | None:
+    """The account of an ARN (``arn:partition:service:region:account:...``), if it has one."""
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 and parts[4].isdigit() else None

@@ -135,7 +135,7 @@ def _bus_to_kafka(
     scope: Construct, b: m.BusToKafka, events: EventBridgeStack, kafka: KafkaStack
 ) -> None:
     topic = events.blueprint.topics[b.topic]
-    dead_letter_queue = dead_letters_for(b.dead_letter, b.bus, scope, events)
+    dead_letter_queue = dead_letters_for(b.dead_letter, b.bus, events, scope)
     assert isinstance(dead_letter_queue, DeadLetterQueue)  # the events stack holds them all
     BusToKafkaProducer(
         scope,

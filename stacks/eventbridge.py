@@ -209,8 +209,8 @@ class EventBridgeStack(Stack):
 
     # --- dead letters, as bridges choose them (edastack.stacks.dead_letters) ---------------
 
-    def own_dead_letters(self, scope: Construct) -> DeadLetterQueue:
-        return self.new_dead_letter_queue(scope, "DeadLetters")
+    def own_dead_letters(self, scope: Construct, construct_id: str) -> DeadLetterQueue:
+        return self.new_dead_letter_queue(scope, construct_id)
 
     def bus_dead_letters(self, bus: str) -> DeadLetterQueue:
         return self.bus_constructs[bus].dead_letter_queue

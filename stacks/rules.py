@@ -15,13 +15,10 @@ from typing import Any
 
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
-from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
-from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from edastack.blueprints import layout
@@ -41,7 +38,7 @@ from edastack.constructs.event_rule import (
     SqsTarget,
     StateMachineTarget,
 )
-from edastack.constructs.target_access import TargetAccess, rules_on
+from edastack.constructs.target_access import TargetAccess
 from edastack.stacks.dead_letters import dead_letters_for
 
 
@@ -81,19 +78,23 @@ class RulesStack(Stack):
         return sns.Topic.from_topic_arn(self, "AlarmTopic", arn)
 
     def _rule(self, rule: m.Rule) -> None:
-        scope = Construct(self, f"Rule-{rule.name}")
+        cid = f"Rule-{rule.name}"
         self.rules[rule.name] = EventRule(
-            scope,
-            "Resource",
+            self,
+            cid,
             event_bus=self._bus(rule.bus),
             event_pattern=rule.pattern,
             description=rule.description,
             enabled=rule.enabled,
             retry_attempts=rule.retry.attempts,
-            max_event_age=Duration.seconds(rule.retry.max_age_s),
-            dead_letter_queue=dead_letters_for(rule.dead_letter, rule.bus, scope, self),
+            max_event_age=self._duration(rule.retry.max_age_s),
+            dead_letter_queue=dead_letters_for(
+                rule.dead_letter, rule.bus, self, self, f"{cid}-DeadLetters"
+            ),
             target_access=self.access,
-            targets=[self._target(scope, t) for t in sorted(rule.targets, key=lambda t: t.name)],
+            targets=[
+                self._target(cid, t, rule.retry) for t in sorted(rule.targets, key=lambda t: t.name)
+            ],
         )
 
     # --- what the events stack holds, by name -------------------------------------------
@@ -111,29 +112,45 @@ class RulesStack(Stack):
         bus_construct: events.IEventBus = self._imports[f"bus:{name}"]
         return bus_construct
 
+    def _queue_arn(self, name: str) -> str:
+        if f"arn:{name}" not in self._imports:
+            queue_name = layout.queue_name(self.blueprint, self.blueprint.queues[name])
+            self._imports[f"arn:{name}"] = self.format_arn(
+                service="sqs", resource=queue_name, resource_name=None
+            )
+        arn: str = self._imports[f"arn:{name}"]
+        return arn
+
     def _queue(self, name: str) -> sqs.IQueue:
         if f"queue:{name}" not in self._imports:
-            queue = self.blueprint.queues[name]
-            queue_name = layout.queue_name(self.blueprint, queue)
-            arn = self.format_arn(service="sqs", resource=queue_name, resource_name=None)
             self._imports[f"queue:{name}"] = sqs.Queue.from_queue_attributes(
-                self, f"Queue-{name}", queue_arn=arn, fifo=queue.fifo
+                self,
+                f"Queue-{name}",
+                queue_arn=self._queue_arn(name),
+                fifo=self.blueprint.queues[name].fifo,
             )
         imported: sqs.IQueue = self._imports[f"queue:{name}"]
         return imported
 
+    def _duration(self, seconds: int) -> Duration:
+        key = f"duration:{seconds}"
+        if key not in self._imports:
+            self._imports[key] = Duration.seconds(seconds)
+        duration: Duration = self._imports[key]
+        return duration
+
     # --- dead letters (edastack.stacks.dead_letters) ------------------------------------
 
-    def own_dead_letters(self, scope: Construct) -> DeadLetterQueue:
+    def own_dead_letters(self, scope: Construct, construct_id: str) -> DeadLetterQueue:
         return DeadLetterQueue(
-            scope, "DeadLetters", encryption_key=self.queue_key, alarm_topic=self.alarm_topic
+            scope, construct_id, encryption_key=self.queue_key, alarm_topic=self.alarm_topic
         )
 
     def stack_dead_letters(self, bus: str) -> DeadLetterQueue:
         """The queue every rule of the stack shares, open to every rule on their buses."""
         if self._shared is None:
-            self._shared = self.own_dead_letters(self)
-        self._shared.allow_event_bridge(rules_on(self._bus(bus)))
+            self._shared = self.own_dead_letters(self, "DeadLetters")
+        self._shared.allow_event_bridge(self.access.bus(self._bus(bus))[1])
         return self._shared
 
     def bus_dead_letters(self, bus: str) -> sqs.IQueue:
@@ -151,38 +168,35 @@ class RulesStack(Stack):
 
     # --- targets ---------------------------------------------------------------------------
 
-    def _target(self, scope: Construct, t: m.Target) -> RuleTarget:
+    def _target(self, rule_id: str, t: m.Target, rule_retry: m.RetryPolicy) -> RuleTarget:
+        # what the target does not set differently, it takes from the rule
+        own_age = t.retry.max_age_s != rule_retry.max_age_s
         common: dict[str, Any] = {
             "target_id": t.name,
-            "retry_attempts": t.retry.attempts,
-            "max_event_age": Duration.seconds(t.retry.max_age_s),
+            "retry_attempts": t.retry.attempts if t.retry.attempts != rule_retry.attempts else None,
+            "max_event_age": self._duration(t.retry.max_age_s) if own_age else None,
             "input_transformer": _input(t.input),
         }
-        cid = f"Target-{t.name}"
+        # By ARN: a target costs no construct (the ARNs come from the blueprint or are names)
         if t.kind == "lambda":
-            fn = lambda_.Function.from_function_arn(scope, cid, t.ref)
-            return LambdaTarget(function=fn, **common)
+            return LambdaTarget(function=t.ref, **common)
         if t.kind == "sqs":
-            queue = sqs.Queue.from_queue_arn(scope, cid, t.ref) if t.is_arn else self._queue(t.ref)
+            queue = t.ref if t.is_arn else self._queue_arn(t.ref)
             return SqsTarget(queue=queue, message_group_id=t.message_group, **common)
         if t.kind == "sns":
-            return SnsTarget(topic=sns.Topic.from_topic_arn(scope, cid, t.ref), **common)
+            return SnsTarget(topic=t.ref, **common)
         if t.kind == "stepfunctions":
-            machine = sfn.StateMachine.from_state_machine_arn(scope, cid, t.ref)
-            return StateMachineTarget(state_machine=machine, **common)
+            return StateMachineTarget(state_machine=t.ref, **common)
         if t.kind == "kinesis":
-            stream = kinesis.Stream.from_stream_arn(scope, cid, t.ref)
-            return KinesisTarget(stream=stream, partition_key_path=t.partition_key, **common)
+            return KinesisTarget(stream=t.ref, partition_key_path=t.partition_key, **common)
         if t.kind == "bus":
-            bus = (
-                events.EventBus.from_event_bus_arn(scope, cid, t.ref)
-                if t.is_arn
-                else self._bus(t.ref)
-            )
+            bus = t.ref if t.is_arn else self._bus(t.ref).event_bus_arn
             return EventBusTarget(event_bus=bus, **common)
         assert t.api is not None
         api = t.api
-        secret = secretsmanager.Secret.from_secret_complete_arn(scope, cid, api.secret_arn)
+        secret = secretsmanager.Secret.from_secret_complete_arn(
+            self, f"{rule_id}-Target-{t.name}", api.secret_arn
+        )
         auth: ApiKeyAuth | BasicAuth
         if api.auth == "api_key":
             auth = ApiKeyAuth(header_name=api.header or "", secret=secret)

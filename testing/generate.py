@@ -22,27 +22,36 @@ def platform_blueprint(
     queues: int = 30,
     seed: int = 11,
     name: str = "platform",
+    environments: int = 2,
 ) -> str:
-    """The text of a valid blueprint of this size (see the module docstring)."""
+    """The text of a valid blueprint of this size (see the module docstring); without topics
+    and bridges it has no Kafka at all, and ``environments=1`` keeps only ``dev``."""
     rng = random.Random(seed)
     bus_names = [f"bus-{b}" for b in range(buses)]
+    envs = [
+        '  dev: {account: "111111111111", region: eu-west-1}',
+        '  prod: {account: "222222222222", region: eu-west-1, production: true}',
+    ]
     out = [
         f"blueprint: {name}",
         "owner: platform-team",
         "environments:",
-        '  dev: {account: "111111111111", region: eu-west-1}',
-        '  prod: {account: "222222222222", region: eu-west-1, production: true}',
+        *envs[:environments],
         "alarms: {notify: {email: [oncall@example.com]}}",
-        "kafka:",
-        "  clusters:",
-        "    core-a: {brokers: {count: 3, storage: 1000GiB}}",
-        "    core-b: {brokers: {count: 3, storage: 1000GiB}}",
-        "  topics:",
     ]
-    out += [
-        f"    topic-{t:03d}: {{cluster: core-{'ab'[t % 2]}, partitions: {rng.choice((3, 6, 12))}}}"
-        for t in range(topics)
-    ]
+    if topics or bridges:
+        out += [
+            "kafka:",
+            "  clusters:",
+            "    core-a: {brokers: {count: 3, storage: 1000GiB}}",
+            "    core-b: {brokers: {count: 3, storage: 1000GiB}}",
+            "  topics:",
+        ]
+        out += [
+            f"    topic-{t:03d}: {{cluster: core-{'ab'[t % 2]}, "
+            f"partitions: {rng.choice((3, 6, 12))}}}"
+            for t in range(topics)
+        ]
     out += ["eventbridge:", "  buses:"]
     out += [f"    {bus}: {{}}" for bus in bus_names]
     out.append("  rules:")
@@ -50,7 +59,8 @@ def platform_blueprint(
         out += _rule(rng, r, bus_names[r % buses], queues)
     out.append("queues:")
     out += [f"  queue-{q:02d}: {{}}" for q in range(queues)]
-    out.append("bridges:")
+    if bridges:
+        out.append("bridges:")
     for b in range(bridges):
         out += _bridge(b, bus_names[b % buses], topics)
     return "\n".join(out) + "\n"
