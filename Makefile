@@ -46,7 +46,8 @@ $(CHECKOV_STAMP): pyproject.toml
 install: $(STAMP) $(NODE)
 
 # Validate every example, then synthesize each through the real CDK CLI (cdk.json → app.py).
-demo: install
+# checkov's venv too, so that `edastack check` finds every gate's tool after a demo.
+demo: install $(CHECKOV_STAMP)
 	$(BIN)/edastack validate --summary $(EXAMPLES)
 	@for f in $(EXAMPLES); do \
 		name=$$(basename $$f .yaml); \
@@ -55,6 +56,7 @@ demo: install
 			|| exit 1; \
 		$(BIN)/edastack stacks cdk.out/$$name || exit 1; \
 	done
+	@echo "== next, every trust gate on an example: $(BIN)/edastack check $(firstword $(EXAMPLES)) --env dev"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

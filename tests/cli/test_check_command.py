@@ -451,7 +451,7 @@ def test_real_gates_on_an_example(
 def test_real_gates_without_checkov(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """The case of a checkout after ``make demo``: no checkov; the other gates run and pass."""
+    """A checkout without checkov (e.g. its venv removed): the other gates run and pass."""
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("EDASTACK_CHECKOV", str(tmp_path / "no" / "checkov"))
     argv = ("--env", "dev", "--gate", "edastack", "--gate", "cfn-lint", "--gate", "checkov")
