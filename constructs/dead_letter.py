@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
@@ -12,6 +11,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from edastack.aws import limits
+from edastack.constructs.alarms import alarm_on_any
 from edastack.constructs.encryption_key import new_key
 
 _EVENTS_PRINCIPAL = "events.amazonaws.com"
@@ -111,20 +111,19 @@ class DeadLetterQueue(Construct):
             Acknowledgment(id="AwsSolutions::AwsSolutions-SQS3", reason=_LAST_STOP),
             Acknowledgment(id="Serverless::Serverless-SQSRedrivePolicy", reason=_LAST_STOP),
         )
-        self.alarm: cloudwatch.Alarm = cloudwatch.Alarm(
+        self.alarm: cloudwatch.Alarm = alarm_on_any(
             self,
             "Alarm",
-            alarm_description=f"Messages are waiting in the dead-letter queue {self.node.path}",
-            metric=self.queue.metric_approximate_number_of_messages_visible(
-                period=Duration.minutes(1), statistic=cloudwatch.Stats.MAXIMUM
-            ),
-            threshold=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            evaluation_periods=1,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            metric=self.metric_messages_waiting(),
+            description=f"Messages are waiting in the dead-letter queue {self.node.path}",
+            alarm_topic=alarm_topic,
         )
-        if alarm_topic is not None:
-            self.alarm.add_alarm_action(cloudwatch_actions.SnsAction(alarm_topic))
+
+    def metric_messages_waiting(self) -> cloudwatch.Metric:
+        """The most messages visible in the queue in each minute: above 0, events are waiting."""
+        return self.queue.metric_approximate_number_of_messages_visible(
+            period=Duration.minutes(1), statistic=cloudwatch.Stats.MAXIMUM
+        )
 
     def grant_send_messages(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` send to the queue, with the KMS permissions to encrypt.

@@ -11,11 +11,12 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_msk as msk
 from constructs import Construct
 
-from edastack.aws import limits
+from edastack.aws import defaults, limits
 from edastack.aws.kafka_config import EXPRESS_READ_ONLY_PROPERTIES
 from edastack.constructs.encryption_key import encrypted_log_group
 
-DEFAULT_KAFKA_VERSION = "3.8.x"
+# The blueprint language's default (one value for both: edastack.aws.defaults).
+DEFAULT_KAFKA_VERSION = defaults.KAFKA_VERSION
 DEFAULT_INSTANCE_TYPE = "kafka.m7g.large"
 
 _KAFKA_VERSION = re.compile(r"^(\d+)\.(\d+)(\.\d+|\.x)?(\.tiered|\.kraft)?$")

@@ -141,7 +141,8 @@ class KafkaCluster(KafkaClusterBase):
             VPC's private subnets (CDK's default selection), one per zone
         :param cluster_name: MSK cluster name; renaming replaces the cluster (data loss).
             Default: - derived from the construct path
-        :param kafka_version: Apache Kafka version, e.g. ``3.8.x``. Default: - ``3.8.x``
+        :param kafka_version: Apache Kafka version, e.g. ``3.9.x``. Default: - ``3.9.x``, the
+            blueprint language's
         :param instance_type: broker instance type; ``express.m7g.*`` makes Express brokers,
             ``kafka.*`` Standard ones. Default: - ``kafka.m7g.large`` (Standard)
         :param broker_count: number of brokers, a multiple of the number of zones.

@@ -3,7 +3,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from aws_cdk import App, CfnElement, Duration, Stack
+from aws_cdk import App, CfnElement, Duration, Environment, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_lambda as lambda_
@@ -13,6 +13,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk.assertions import Match, Template
 
+from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_bus import EventBus
 from edastack.constructs.event_rule import (
     ApiDestinationTarget,
@@ -28,6 +29,7 @@ from edastack.constructs.event_rule import (
     SqsTarget,
     StateMachineTarget,
 )
+from edastack.constructs.target_access import TargetAccess, rules_on
 
 PATTERN: dict[str, Any] = {
     "$or": [
@@ -644,3 +646,84 @@ def test_each_target_kind_lets_eventbridge_send_to_its_dlq_exactly_once(
         {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": [rule_id, "Arn"]}}}
     ]
     assert [s["Principal"] for s in sends] == [{"Service": "events.amazonaws.com"}]
+
+
+# --- many rules sharing a TargetAccess, targets given by ARN ----------------------------------
+
+SHARED_FN = "arn:aws:lambda:eu-west-1:111111111111:function:shared"
+OTHER_ACCOUNT_FN = "arn:aws:lambda:eu-west-1:999999999999:function:theirs"
+TOPIC_ARN = "arn:aws:sns:eu-west-1:111111111111:alerts"
+
+
+@pytest.fixture(scope="module")
+def shared() -> Template:
+    """Three rules on one bus sharing a DLQ and a TargetAccess; targets by ARN."""
+    stack = Stack(App(), "Shared", env=Environment(account="111111111111", region="eu-west-1"))
+    bus = EventBus(stack, "Bus", bus_name="orders")
+    access = TargetAccess(stack, "Access")
+    dlq = DeadLetterQueue(stack, "DeadLetters")
+    dlq.allow_event_bridge(rules_on(bus.bus))
+    for name in ("a", "b", "c"):
+        EventRule(
+            stack,
+            name,
+            event_bus=bus.bus,
+            event_pattern={"source": [name]},
+            dead_letter_queue=dlq,
+            target_access=access,
+            targets=[
+                LambdaTarget(target_id="fn", function=SHARED_FN),
+                LambdaTarget(target_id="theirs", function=OTHER_ACCOUNT_FN),
+                SnsTarget(target_id="alerts", topic=TOPIC_ARN),
+            ],
+        )
+    return Template.from_stack(stack)
+
+
+def test_rules_sharing_access_share_one_permission_per_function(shared: Template) -> None:
+    permissions = shared.find_resources("AWS::Lambda::Permission")
+    # one for the shared function; none for another account's function (its owner grants it)
+    assert [p["Properties"]["FunctionName"] for p in permissions.values()] == [SHARED_FN]
+    [permission] = permissions.values()
+    source = json.dumps(permission["Properties"]["SourceArn"])
+    assert ":events:eu-west-1:111111111111:rule/" in source and source.endswith('"/*"]]}')
+
+
+def test_rules_sharing_access_share_one_role_per_target_resource(shared: Template) -> None:
+    roles = shared.find_resources("AWS::IAM::Role")
+    assert len(roles) == 1
+    rules = _rules(shared).values()
+    assert (
+        len(
+            {
+                json.dumps(t["RoleArn"])
+                for r in rules
+                for t in r["Properties"]["Targets"]
+                if "RoleArn" in t
+            }
+        )
+        == 1
+    )
+
+
+def test_a_shared_dlq_takes_every_rule_on_the_bus_in_one_statement(shared: Template) -> None:
+    policies = shared.find_resources("AWS::SQS::QueuePolicy")
+    sends = [
+        s
+        for p in policies.values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if s.get("Action") == "sqs:SendMessage" and "DeadLetters" in json.dumps(s["Resource"])
+    ]
+    assert [list(s["Condition"]) for s in sends] == [["ArnLike"]]
+
+
+def test_a_fifo_queue_given_by_arn_needs_a_message_group() -> None:
+    stack = Stack(App(), "Fifo")
+    with pytest.raises(ValueError, match="message_group_id is required for the FIFO queue"):
+        EventRule(
+            stack,
+            "Rule",
+            event_bus=events.EventBus.from_event_bus_name(stack, "Bus", "b"),
+            event_pattern={"source": ["a"]},
+            targets=[SqsTarget(target_id="q", queue="arn:aws:sqs:eu-west-1:1:orders.fifo")],
+        )

@@ -203,13 +203,13 @@ def test_no_security_group_is_open_to_the_internet(variant: Template) -> None:
 # --- documented defaults -------------------------------------------------------------------
 
 
-def test_default_is_three_standard_m7g_large_brokers_on_kafka_3_8_with_1000_gib(
+def test_default_is_three_standard_m7g_large_brokers_on_kafka_3_9_with_1000_gib(
     default_template: Template,
 ) -> None:
     default_template.has_resource_properties(
         "AWS::MSK::Cluster",
         {
-            "KafkaVersion": "3.8.x",
+            "KafkaVersion": "3.9.x",
             "NumberOfBrokerNodes": 3,
             "ClusterName": Match.string_like_regexp("^Test-Kafka-[0-9A-F]{8}$"),
             "BrokerNodeGroupInfo": Match.object_like(
