@@ -52,7 +52,10 @@ def _show(value: Any) -> str:
 
 def _is_number(value: Any) -> bool:
     """A finite number: NaN and infinities have no JSON form EventBridge could read."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    # an int is finite however long; math.isfinite would overflow converting one of 309+ digits
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def check_pattern(pattern: Mapping[str, Any], path: Path) -> list[Finding]:
@@ -229,7 +232,7 @@ def _numeric(operand: Any, path: Path) -> Iterator[Finding]:
             yield error(
                 "pattern-operand",
                 path,
-                f"numeric matching works between -5e9 and 5e9, found {n}",
+                f"numeric matching works between -5e9 and 5e9, found {_show(n)}",
             )
 
 

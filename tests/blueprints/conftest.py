@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from edastack.blueprints.validate import FileReport, validate_file
+from edastack.cli.main import main
 
 Files = Mapping[str, str | bytes]
 
@@ -54,5 +55,18 @@ def messages(report: Callable[..., FileReport]) -> Callable[..., list[str]]:
         text: str | bytes, files: Files | None = None, envs: Iterable[str] | None = None
     ) -> list[str]:
         return [f.format() for f in report(text, files, envs).findings]
+
+    return run
+
+
+@pytest.fixture
+def cli(workdir: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """``cli(text, *args, files={...})``: ``edastack validate bp.yaml *args`` → code, out, err."""
+
+    def run(text: str | bytes, *args: str, files: Files | None = None) -> tuple[int, str, str]:
+        write_files(workdir, {**(files or {}), "bp.yaml": text})
+        code = main(["validate", "bp.yaml", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
 
     return run
