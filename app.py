@@ -13,11 +13,12 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 from aws_cdk import App
 
 from edastack.blueprints.validate import BlueprintError
-from edastack.stacks.app import build_app
+from edastack.stacks.app import FEATURE_FLAGS, build_app
 
 
 def main() -> None:
-    app = App()
+    # edastack's feature flags; the CLI's context (-c, cdk.json) takes precedence over them
+    app = App(context=FEATURE_FLAGS)
     path = app.node.try_get_context("blueprint")
     if not path:
         sys.exit("app.py: say which blueprint: cdk synth -c blueprint=PATH [-c env=NAME]")

@@ -1,7 +1,8 @@
 """``edastack synth``: the cloud assembly ``cdk synth`` would write, without the CDK CLI.
 
 Imported only when asked for: it loads ``aws_cdk`` (about a second), which ``validate`` must not.
-It reads the feature flags of ``./cdk.json`` like the CLI does, so both write the same templates.
+It uses edastack's feature flags and the context of ``./cdk.json`` over them, as ``app.py`` under
+the CDK CLI does, so both write the same templates, from any folder.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk import App
 
+from edastack.blueprints import layout
 from edastack.blueprints.findings import Finding
 from edastack.cli.assembly import StackSummary, read_assembly
-from edastack.stacks.app import build_app, project_context
+from edastack.stacks.app import add_blueprint, blueprints_for, project_context
 
 
 def synth(
@@ -27,16 +29,28 @@ def synth(
     environments: Sequence[str] | None,
     out: Path,
     on_warning: Callable[[Finding], None] | None = None,
+    on_progress: Callable[[str], None] | None = None,
 ) -> list[StackSummary]:
     """Synthesize into ``out``, replacing it only once the whole assembly is written.
 
     A blueprint with errors raises ``BlueprintError`` and leaves ``out`` as it was.
+
+    :param on_progress: told what runs, each time that changes (``building commerce-dev``,
+        ``synthesizing 7 stacks``). Default: - nothing is told
     """
+    progress = on_progress or (lambda _: None)
+    progress("validate")
+    blueprints = blueprints_for(blueprint, environments, on_warning)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".edastack-synth-", dir=out.parent))
     try:
         app = App(outdir=str(staging), context=project_context())
-        build_app(blueprint, environments, app=app, on_warning=on_warning).synth()
+        count = 0
+        for each in blueprints:  # the stacks of each environment, as build_app adds them
+            progress(f"building {layout.prefix(each)}")
+            count += len(add_blueprint(app, each))
+        progress(f"synthesizing {count} stack{'' if count == 1 else 's'}")
+        app.synth()
         stacks = read_assembly(staging)
         if out.exists():
             shutil.rmtree(out)

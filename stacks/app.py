@@ -39,14 +39,23 @@ CLI_CONTEXT: dict[str, Any] = {
 }
 
 
+# The feature flags edastack's templates are made with (CDK's recommended set when this
+# version was written). They live in the package, not only in a project's cdk.json, so that
+# every way of synthesizing, from any folder, writes the same templates.
+FEATURE_FLAGS: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "feature_flags.json").read_text(encoding="utf-8")
+)
+
+
 def project_context(directory: Path | str = ".") -> dict[str, Any]:
-    """The context ``cdk synth`` gives an app in ``directory``: its defaults and ``cdk.json``.
+    """The context ``cdk synth`` gives an app in ``directory``: CDK CLI's defaults, edastack's
+    feature flags, and over them the ``context`` of the folder's ``cdk.json`` if it has one.
 
     ``edastack synth`` and the test kit use it so that they synthesize exactly what
-    ``cdk synth`` does in the same project; no ``cdk.json`` means CDK's feature-flag defaults.
+    ``cdk synth`` does in the same project, and what they would anywhere else.
     """
     path = Path(directory) / "cdk.json"
-    context = dict(CLI_CONTEXT)
+    context = {**CLI_CONTEXT, **FEATURE_FLAGS}
     if path.is_file():
         declared = json.loads(path.read_text(encoding="utf-8")).get("context", {})
         if isinstance(declared, dict):
