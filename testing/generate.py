@@ -53,7 +53,7 @@ def platform_blueprint(
             for t in range(topics)
         ]
     out += ["eventbridge:", "  buses:"]
-    out += [f"    {bus}: {{}}" for bus in bus_names]
+    out += [f"    {bus}: {{archive: {{retention: 7d}}}}" for bus in bus_names]
     out.append("  rules:")
     for r in range(rules):
         out += _rule(rng, r, bus_names[r % buses], queues)
