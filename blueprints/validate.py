@@ -22,7 +22,7 @@ from edastack.blueprints.findings import Finding, Path, error, sort_findings
 from edastack.blueprints.loader import display_name, load_tree
 from edastack.blueprints.schema import validate as schema_findings
 from edastack.blueprints.tree import Node, locate, merge, to_data
-from edastack.blueprints.variables import substitute
+from edastack.blueprints.variables import Value, expand, substitute
 
 DEFAULT_ENVIRONMENT = m.DEFAULT_ENVIRONMENT
 
@@ -88,8 +88,8 @@ def _environment(name: str, spec: Node | None) -> m.Environment:
 
 def _variables(
     tree: Node, env: m.Environment, spec: Node | None
-) -> tuple[dict[str, str], dict[str, str]]:
-    values: dict[str, str] = {"env": env.name}
+) -> tuple[dict[str, Value], dict[str, str]]:
+    values: dict[str, Value] = {"env": env.name}
     missing: dict[str, str] = {}
     name = _scalar(tree, "blueprint")
     if isinstance(name, str):
@@ -112,10 +112,8 @@ def _variables(
         if source is not None and source.is_map:
             for key, node in source.value.items():
                 if isinstance(node.value, str | int | float | bool):
-                    values[key] = (
-                        str(node.value).lower() if isinstance(node.value, bool) else str(node.value)
-                    )
-    return values, missing
+                    values[key] = node.value
+    return expand(values, missing), missing
 
 
 def _resolve(tree: Node, env: m.Environment, spec: Node | None) -> tuple[Node, list[Finding]]:
@@ -148,6 +146,7 @@ def _validate_environment(
     """Findings of one environment; nothing more is said at or below ``reported`` paths."""
     resolved, findings = _resolve(tree, env, spec)
     data = to_data(resolved)
+    reported = [*reported, *(f.path for f in findings)]  # e.g. a '${name}' left unresolved
     bad_paths = list(reported)
     for finding in schema_findings(data):
         if not _under(finding.path, reported):

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
+from edastack.blueprints.validate import validate_file
+
 Cli = Callable[..., tuple[int, str, str]]
 
 RULE = """\
@@ -58,4 +60,79 @@ def test_fails_when_a_numeric_operand_has_309_digits(cli: Cli, sign: str) -> Non
         f"works between -5e9 and 5e9, found {number[:57]}...\n"
         "1 error, 0 warnings in 1 of 1 file\n",
         "",
+    )
+
+
+# --- variables -------------------------------------------------------------------------------
+
+VARIABLES = """\
+blueprint: demo
+variables:
+  VARS
+environments:
+  dev: {account: "111111111111", region: eu-west-1}
+kafka:
+  clusters:
+    core: {brokers: {count: 3}}
+  topics:
+    orders: {cluster: core, partitions: "${parts}"}
+eventbridge:
+  buses:
+    main: {}
+  rules:
+    r1:
+      pattern: {source: ["${source}"], detail: {n: ["${label}"]}}
+      targets:
+        q: {sqs: "${queue}"}
+queues:
+  orders-inbox: {}
+"""
+DEFINED = """parts: 12
+  label: "n-${parts}-${on}"
+  on: true
+  base: orders
+  queue: "${base}-inbox"
+  source: "shop.${env}.${queue}\""""
+
+
+def variables(defined: str = DEFINED) -> str:
+    return VARIABLES.replace("VARS", defined)
+
+
+def test_variables_defined_through_variables_are_expanded_transitively(cli: Cli) -> None:
+    assert cli(variables()) == (0, "0 errors, 0 warnings; 1 file valid\n", "")
+    rule = validate_file("bp.yaml").blueprints["dev"].rules["r1"]
+    assert rule.pattern == {"source": ["shop.dev.orders-inbox"], "detail": {"n": ["n-12-true"]}}
+    assert rule.targets[0].ref == "orders-inbox"
+
+
+def test_a_number_variable_keeps_its_type_as_a_whole_value(cli: Cli) -> None:
+    assert cli(variables())[0] == 0
+    assert validate_file("bp.yaml").blueprints["dev"].topics["orders"].partitions == 12
+
+
+def test_fails_when_variables_are_defined_through_each_other(cli: Cli) -> None:
+    cycle = DEFINED.replace("base: orders", 'base: "${queue}"')
+    assert cli(variables(cycle)) == (
+        1,
+        "bp.yaml:6:9: $.variables.base: variable 'queue' is defined through itself: "
+        "queue -> base -> queue\n"
+        "bp.yaml:7:10: $.variables.queue: variable 'base' is defined through itself: "
+        "base -> queue -> base\n"
+        "bp.yaml:8:11: $.variables.source: variable 'queue' is defined through itself: "
+        "queue -> base -> queue\n"
+        "bp.yaml:23:18: $.eventbridge.rules.r1.targets.q.sqs: variable 'queue' is defined "
+        "through itself: queue -> base -> queue\n"
+        "4 errors, 0 warnings in 1 of 1 file\n",
+        "",
+    )
+
+
+def test_fails_when_variables_double_past_the_expansion_bound(cli: Cli) -> None:
+    chain = "\n  ".join(f'v{i}: "${{v{i + 1}}}${{v{i + 1}}}"' for i in range(40))
+    bomb = DEFINED.replace("base: orders", f"base: orders\n  {chain}\n  v40: xxxxxxxx")
+    code, out, _ = cli(variables(bomb))
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "bp.yaml:7:7: $.variables.v0: variable 'v1' expands to more than 1,000,000 characters"
     )
