@@ -56,7 +56,7 @@ def _blueprint(builder: Builder, environment: m.Environment, source: str) -> m.B
         owner=d.get("owner"),
         tags=strings({**d.get("tags", {}), **environment.tags}) if ok(("tags",)) else m.EMPTY,
         network=build_kafka.network(builder, d.get("network")) if ok(("network",)) else m.Network(),
-        alarms=_alarms(d.get("alarms", {})) if ok(("alarms",)) else m.Alarms(),
+        alarms=_alarms(builder, d.get("alarms", {})) if ok(("alarms",)) else m.Alarms(),
         clusters=section(("kafka", "clusters"), "clusters", build_kafka.cluster),
         topics=section(("kafka", "topics"), "topics", build_kafka.topic),
         buses=buses,
@@ -70,9 +70,18 @@ def _blueprint(builder: Builder, environment: m.Environment, source: str) -> m.B
     )
 
 
-def _alarms(spec: Mapping[str, Any]) -> m.Alarms:
+def _alarms(builder: Builder, spec: Mapping[str, Any]) -> m.Alarms:
     notify = spec.get("notify", {})
     email = notify.get("email", ())
+    if email and "sns" in notify:  # the stacks would notify the topic and drop the addresses
+        builder.report(
+            "alarms",
+            ("alarms", "notify", "sns"),
+            "notify takes email or sns, not both: with sns, alarms go to that existing topic "
+            "and edastack subscribes nobody to a topic it does not manage; subscribe the "
+            "addresses to that topic where it is managed, or remove sns to have edastack create "
+            "a topic with these e-mail subscribers",
+        )
     return m.Alarms(
         emails=(email,) if isinstance(email, str) else tuple(email),
         sns_topic_arn=notify.get("sns"),

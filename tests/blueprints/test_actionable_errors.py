@@ -136,3 +136,19 @@ def test_fails_when_variables_double_past_the_expansion_bound(cli: Cli) -> None:
     assert out.splitlines()[0] == (
         "bp.yaml:7:7: $.variables.v0: variable 'v1' expands to more than 1,000,000 characters"
     )
+
+
+def test_fails_when_alarms_notify_both_email_and_an_existing_topic(cli: Cli) -> None:
+    notify = (
+        "alarms:\n  notify:\n    email: oncall@example.com\n"
+        '    sns: "arn:aws:sns:eu-west-1:111111111111:alarms"\n'
+    )
+    assert cli(rule() + notify) == (
+        1,
+        "bp.yaml:17:10: $.alarms.notify.sns: notify takes email or sns, not both: with sns, "
+        "alarms go to that existing topic and edastack subscribes nobody to a topic it does "
+        "not manage; subscribe the addresses to that topic where it is managed, or remove sns "
+        "to have edastack create a topic with these e-mail subscribers\n"
+        "1 error, 0 warnings in 1 of 1 file\n",
+        "",
+    )
