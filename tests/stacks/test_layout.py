@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -261,3 +262,28 @@ def test_the_readme_pin_puts_the_rule_in_its_stack(tmp_path: Path) -> None:
     assert report.ok, [f.message for f in report.findings]
     [bp] = report.blueprints.values()
     assert layout.entity_stacks(bp) == {"rule:audit-everything": "shop-prod-rules-audit"}
+
+
+def test_a_generated_platform_passes_every_gate(tmp_path: Path) -> None:
+    # rules stacks of every target kind, shared DLQs, bridges both ways: edastack check
+    path = tmp_path / "mid.yaml"
+    path.write_text(
+        platform_blueprint(rules=60, topics=10, bridges=4, environments=1, name="mid"),
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "edastack"), "check", str(path), "--format", "json"],
+        cwd=REPO,  # where .venv-checkov is
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(run.stdout)
+    assert [(g["gate"], g["status"]) for g in report["gates"]] == [
+        ("cdk-nag", "passed"),
+        ("cdk-validate", "passed"),
+        ("edastack", "passed"),
+        ("cfn-lint", "passed"),
+        ("checkov", "passed"),
+    ], report["findings"][:5]
+    assert run.returncode == 0
