@@ -10,6 +10,8 @@ from edastack.aws import defaults
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import Builder
 from edastack.blueprints.findings import Path
+from edastack.blueprints.loader import read_text
+from edastack.blueprints.yaml_reader import MAX_DEPTH, LoadError
 
 
 def contract(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.Contract | None:
@@ -40,15 +42,41 @@ def _json_file(builder: Builder, value: Any, path: Path, what: str) -> Mapping[s
     if isinstance(value, dict):
         return value
     file = (builder.base_dir / value).resolve()
-    try:
-        loaded = json.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not file.exists():
         builder.report("dangling-file", path, f"{what} file '{value}' not found")
         return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    try:
+        loaded = json.loads(read_text(file, value, what="contract files", syntax="JSON"))
+    except LoadError as exc:
+        builder.report("contract-file", path, f"{what} file '{value}': {exc.finding.message}")
+        return None
+    except json.JSONDecodeError as exc:
         builder.report("contract-file", path, f"{what} file '{value}' is not valid JSON: {exc}")
+        return None
+    except RecursionError:  # json nests by recursion: a few thousand '[' exhaust the stack
+        loaded = None
+    if loaded is None or _nested_beyond(loaded, MAX_DEPTH):
+        builder.report(
+            "contract-file", path, f"{what} file '{value}' is nested more than {MAX_DEPTH} levels"
+        )
         return None
     if not isinstance(loaded, dict):
         builder.report("contract-file", path, f"{what} file '{value}' must hold a JSON object")
         return None
     return cast(Mapping[str, Any], loaded)
+
+
+def _nested_beyond(value: Any, limit: int) -> bool:
+    """Whether JSON data nests deeper than ``limit`` (as blueprints may not): what reads it
+    later (the schema checks, the registry) recurses."""
+    level: list[Any] = [value]
+    for _ in range(limit + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return True

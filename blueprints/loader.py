@@ -41,8 +41,11 @@ def _mark_at(file: str, data: bytes, offset: int) -> Mark:
     return Mark(file, line, column)
 
 
-def read_text(path: FsPath, display: str) -> str:
-    """The file's text, or ``LoadError`` for missing, huge, binary or non-UTF-8 files."""
+def read_text(path: FsPath, display: str, *, what: str = "blueprints", syntax: str = "YAML") -> str:
+    """The file's text, or ``LoadError`` for missing, huge, binary or non-UTF-8 files.
+
+    ``what`` names such files in messages (``contract files``), ``syntax`` their language.
+    """
     start = Mark(display, 1, 1)
     try:
         size = path.stat().st_size
@@ -53,8 +56,8 @@ def read_text(path: FsPath, display: str) -> str:
                 error(
                     "file-too-large",
                     (),
-                    f"file is {size:,} bytes; blueprints are limited to {MAX_FILE_BYTES:,} bytes "
-                    "(split it with include:)",
+                    f"file is {size:,} bytes; {what} are limited to {MAX_FILE_BYTES:,} bytes"
+                    + (" (split it with include:)" if syntax == "YAML" else ""),
                     start,
                 )
             )
@@ -69,7 +72,7 @@ def read_text(path: FsPath, display: str) -> str:
             error(
                 "binary-file",
                 (),
-                "binary file (NUL byte); blueprints are UTF-8 YAML text",
+                f"binary file (NUL byte); {what} are UTF-8 {syntax} text",
                 _mark_at(display, data, nul),
             )
         )
@@ -80,7 +83,7 @@ def read_text(path: FsPath, display: str) -> str:
             error(
                 "encoding",
                 (),
-                f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); blueprints must be UTF-8 text",
+                f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); {what} must be UTF-8 text",
                 _mark_at(display, data, exc.start),
             )
         ) from None

@@ -152,3 +152,53 @@ def test_fails_when_alarms_notify_both_email_and_an_existing_topic(cli: Cli) -> 
         "1 error, 0 warnings in 1 of 1 file\n",
         "",
     )
+
+
+# --- contract files: the limits of blueprint files -------------------------------------------
+
+CONTRACT = """\
+blueprint: demo
+contracts:
+  Shipped:
+    source: shop
+    detail_type: Shipped
+    schema: SCHEMA
+"""
+
+
+@pytest.mark.parametrize(
+    ("schema", "content", "problem"),
+    [
+        pytest.param("/dev/zero", None, "not a regular file", id="device"),
+        pytest.param(
+            "big.json",
+            b" " * (2 * 1024 * 1024 + 1),
+            "file is 2,097,153 bytes; contract files are limited to 2,097,152 bytes",
+            id="over_2_mib",
+        ),
+        pytest.param(
+            "nul.json",
+            b'{"a": 1}\x00',
+            "binary file (NUL byte); contract files are UTF-8 JSON text",
+            id="binary",
+        ),
+        pytest.param(
+            "latin.json",
+            b'{"a": "\xe9"}',
+            "invalid UTF-8 (byte 0xe9); contract files must be UTF-8 text",
+            id="not_utf8",
+        ),
+        pytest.param("deep.json", b"[" * 100_000, "is nested more than 64 levels", id="deep"),
+    ],
+)
+def test_fails_when_a_contract_file_is_not_json_text(
+    cli: Cli, schema: str, content: bytes | None, problem: str
+) -> None:
+    files = {} if content is None else {schema: content}
+    separator = " " if problem.startswith("is ") else ": "
+    assert cli(CONTRACT.replace("SCHEMA", schema), files=files) == (
+        1,
+        f"bp.yaml:6:13: $.contracts.Shipped.schema: schema file '{schema}'{separator}{problem}\n"
+        "1 error, 0 warnings in 1 of 1 file\n",
+        "",
+    )
