@@ -220,6 +220,7 @@ class Rule:
     description: str | None = None
     enabled: bool = True
     stack: str | None = None  # the rules stack it is pinned to; None: its bus's
+    acknowledged: Mapping[str, str] = field(default_factory=_empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,21 +245,23 @@ class ConnectorOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class PipeOptions:
+class ConsumerOptions:
+    """How a Kafka-to-bus bridge reads its topic, by a pipe or by a function alike."""
+
     batch_size: int = 100
     batch_window_s: int | None = None
     starting_position: StartingPosition = "latest"
     consumer_group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PipeOptions(ConsumerOptions):
     filter: Mapping[str, Any] | None = None
     enrichment_arn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class LambdaOptions:
-    batch_size: int = 100
-    batch_window_s: int | None = None
-    starting_position: StartingPosition = "latest"
-    consumer_group: str | None = None
+class LambdaOptions(ConsumerOptions):
     retries: int = 3
     on_failure_topic: str | None = None  # None: an SQS dead-letter queue
 

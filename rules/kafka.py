@@ -30,6 +30,12 @@ def _express(cluster: ResourceRef) -> bool:
     return isinstance(instance, str) and instance.startswith("express.")
 
 
+def _topic_finding(rule_id: str, topic: ResourceRef, problem: str, location: str) -> RuleFinding:
+    """A finding on a topic, named by its ``TopicName`` (its logical id when it has none)."""
+    name = topic.properties.get("TopicName", topic.logical_id)
+    return finding(rule_id, topic, f"topic {name!r} {problem}", location)
+
+
 def _brokers(templates: Templates, stack: StackTemplate, cluster_arn: Any) -> int | None:
     cluster = templates.resolve(stack, cluster_arn)
     if cluster is None or cluster.type != "AWS::MSK::Cluster":
@@ -56,12 +62,11 @@ def topic_replication(templates: Templates) -> Iterator[RuleFinding]:
         if replicas is None or brokers is None:
             continue
         if brokers >= BROKERS_FOR_REPLICATION and replicas < REPLICATION_FACTOR_MIN:
-            name = topic.properties.get("TopicName", topic.logical_id)
-            yield finding(
+            yield _topic_finding(
                 "EDA001",
                 topic,
-                f"topic {name!r} has replication factor {replicas} on a cluster of {brokers} "
-                f"brokers; at least {REPLICATION_FACTOR_MIN} is needed",
+                f"has replication factor {replicas} on a cluster of {brokers} brokers; "
+                f"at least {REPLICATION_FACTOR_MIN} is needed",
                 "Properties/ReplicationFactor",
             )
 
@@ -93,11 +98,10 @@ def _topics_min_insync(templates: Templates) -> Iterator[RuleFinding]:
             continue
         if replicas is not None and replicas < MIN_INSYNC_REPLICAS_MIN:
             continue
-        name = topic.properties.get("TopicName", topic.logical_id)
-        yield finding(
+        yield _topic_finding(
             "EDA002",
             topic,
-            f"topic {name!r} sets min.insync.replicas={value} in its Configs; "
+            f"sets min.insync.replicas={value} in its Configs; "
             f"at least {MIN_INSYNC_REPLICAS_MIN} is needed",
             "Properties/Configs",
         )

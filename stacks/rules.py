@@ -68,14 +68,12 @@ class RulesStack(Stack):
             self._rule(rule)
 
     def _alarm_topic(self, alarms: m.Alarms) -> sns.ITopic | None:
-        if alarms.sns_topic_arn:
-            return sns.Topic.from_topic_arn(self, "AlarmTopic", alarms.sns_topic_arn)
-        if not alarms.emails:
-            return None
-        arn = self.format_arn(
-            service="sns", resource=layout.alarm_topic_name(self.blueprint), resource_name=None
-        )
-        return sns.Topic.from_topic_arn(self, "AlarmTopic", arn)
+        """The blueprint's topic, or the one the events stack creates for its e-mails."""
+        arn = alarms.sns_topic_arn
+        if not arn and alarms.emails:
+            name = layout.alarm_topic_name(self.blueprint)
+            arn = self.format_arn(service="sns", resource=name, resource_name=None)
+        return sns.Topic.from_topic_arn(self, "AlarmTopic", arn) if arn else None
 
     def _rule(self, rule: m.Rule) -> None:
         cid = f"Rule-{rule.name}"
