@@ -115,6 +115,7 @@ def rule(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.
         description=spec.get("description"),
         enabled=spec.get("enabled", defaults.RULE_ENABLED),
         stack=spec.get("stack"),
+        acknowledged=strings(spec.get("acknowledge")),
     )
 
 

@@ -21,12 +21,14 @@ from edastack.blueprints import (
     checks_eventbridge,
     checks_kafka,
     checks_network,
+    finding_ids,
 )
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.findings import Finding, did_you_mean, error, one_of
 
-# Warning codes an entity may acknowledge, with what each means.
+# Warning codes an entity may acknowledge, with what each means (it may also acknowledge any
+# gate's finding id: edastack.blueprints.finding_ids).
 WARNINGS = {
     "low-replication": "a topic on a cluster of 3 or more brokers has replication below 3",
     "pipe-no-dlq": "a Kafka-sourced EventBridge Pipe has no dead-letter queue",
@@ -104,20 +106,25 @@ def names(ctx: Checks) -> Iterator[Finding]:
 
 
 def acknowledgements(ctx: Checks) -> Iterator[Finding]:
+    """Each acknowledged id is a warning edastack gives or a gate's finding id
+    (:mod:`edastack.blueprints.finding_ids`)."""
     entities: list[Any] = [
         *ctx.bp.clusters.values(),
         *ctx.bp.topics.values(),
         *ctx.bp.buses.values(),
+        *ctx.bp.rules.values(),
         *ctx.bp.queues.values(),
         *ctx.bp.bridges.values(),
     ]
+    known = [*WARNINGS, *finding_ids.EDASTACK_RULES]
     for entity in entities:
         for code in entity.acknowledged:
-            if code not in WARNINGS:
+            if code not in WARNINGS and not finding_ids.gate_ids(code):
                 yield error(
                     "acknowledge",
                     (*entity.path, "acknowledge", code),
-                    f"'{code}' is not a warning edastack gives (warnings: "
-                    f"{one_of(WARNINGS)})" + did_you_mean(code, WARNINGS),
+                    f"'{code}' is not a warning edastack gives (warnings: {one_of(WARNINGS)}) "
+                    f"nor a gate's finding id (such as {finding_ids.EXAMPLES})"
+                    + did_you_mean(code, known),
                     at_key=True,
                 )

@@ -3,9 +3,10 @@ on the resource with its reason so a finding is either fixed or explained where 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
-from aws_cdk import Acknowledgment, CfnResource, Validations
+from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -46,6 +47,85 @@ def ignore_redundant_role_dependency(function: Construct) -> None:
     resource = function.node.default_child
     assert isinstance(resource, CfnResource)
     resource.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+
+
+def ignore_cfn_lint(scope: Construct, checks: Mapping[str, str]) -> None:
+    """Ignore cfn-lint rules (id to the reason) on every CloudFormation resource of ``scope``:
+    template metadata ``cfn-lint.config.ignore_checks``, the reasons beside it (``comments``,
+    which cfn-lint does not read)."""
+    for resource in cfn_resources(scope):
+        metadata = dict(resource.get_metadata("cfn-lint") or {})
+        config = dict(metadata.get("config", {}))
+        ignored = list(config.get("ignore_checks", []))
+        config["ignore_checks"] = ignored + [i for i in checks if i not in ignored]
+        comments = {**metadata.get("comments", {}), **checks}
+        resource.add_metadata("cfn-lint", {**metadata, "config": config, "comments": comments})
+
+
+def skip_checkov_everywhere(scope: Construct, skips: Mapping[str, str]) -> None:
+    """:func:`skip_checkov` on every CloudFormation resource of ``scope``."""
+    for resource in cfn_resources(scope):
+        skip_checkov(resource, skips)
+
+
+def cfn_resources(scope: Construct) -> list[CfnResource]:
+    """The CloudFormation resources of ``scope`` and its children, in tree order."""
+    return [c for c in scope.node.find_all() if isinstance(c, CfnResource)]
+
+
+def wildcard_findings(scope: Construct) -> list[str]:
+    """cdk-nag's AwsSolutions-IAM5 ids (``AwsSolutions::AwsSolutions-IAM5[Resource::...]``) of
+    what the IAM policies of ``scope`` allow with a ``*``, as cdk-nag 3 names them (its rule
+    IAMNoWildcardPermissions): IAM5 is granular, so acknowledging its bare id covers nothing.
+
+    Call it once the policies are complete (a role's default policy grows with each grant).
+    """
+    found: dict[str, None] = {}
+    for resource in cfn_resources(scope):
+        stack = Stack.of(resource)
+        if isinstance(resource, iam.CfnRole):
+            policies = stack.resolve(resource.policies) or []
+            documents = [stack.resolve(p)["policyDocument"] for p in policies]
+        elif isinstance(resource, (iam.CfnPolicy, iam.CfnManagedPolicy)):
+            documents = [stack.resolve(resource.policy_document)]
+        else:
+            continue
+        for document in documents:
+            for statement in document.get("Statement", []):
+                if statement.get("Effect") != "Allow":
+                    continue
+                for kind, values in (
+                    ("Action", statement.get("Action")),
+                    ("Resource", statement.get("Resource")),
+                ):
+                    for value in values if isinstance(values, list) else [values]:
+                        flat = _flatten(value)
+                        if "*" in flat:
+                            found[f"AwsSolutions::AwsSolutions-IAM5[{kind}::{flat}]"] = None
+    return list(found)
+
+
+def _flatten(node: object) -> str:
+    """A CloudFormation value as cdk-nag writes it in a granular id (its flattenCfnReference):
+    ``{"Ref": "AWS::Partition"}`` is ``<AWS::Partition>``, a GetAtt ``<Id.Attr>``."""
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node.replace("${", "<").replace("}", ">")
+    if isinstance(node, dict):
+        if "Fn::Join" in node:
+            delimiter, items = node["Fn::Join"]
+            return str(delimiter).join(_flatten(item) for item in items)
+        if "Fn::Sub" in node:
+            return _flatten(node["Fn::Sub"])
+        if "Fn::GetAtt" in node:
+            resource, attribute = node["Fn::GetAtt"]
+            return f"<{_flatten(resource)}.{_flatten(attribute)}>"
+        if "Fn::ImportValue" in node:
+            return _flatten(node["Fn::ImportValue"])
+        if "Ref" in node:
+            return f"<{_flatten(node['Ref'])}>"
+    return json.dumps(node, separators=(",", ":"))
 
 
 def _checkov_skips(resource: CfnResource) -> list[dict[str, str]]:

@@ -24,6 +24,7 @@ from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Finding
 from edastack.blueprints.validate import BlueprintError, validate_file
+from edastack.stacks.acknowledgements import acknowledge_blueprint
 from edastack.stacks.bridges import add_bridges
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
@@ -127,6 +128,7 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
         stacks.append(rules_stack)
     for stack in stacks:
         _tag(stack, blueprint)
+    acknowledge_blueprint(blueprint, stacks)
     return stacks
 
 

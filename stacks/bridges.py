@@ -7,7 +7,7 @@ Kafka stack, never the reverse, whatever DLQ a bridge shares.
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -24,10 +24,6 @@ from edastack.stacks.dead_letters import dead_letters_for
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.naming import by_name
-
-# The edastack rule (edastack.rules.pack) that flags a Kafka-sourced pipe, which a blueprint
-# acknowledges with acknowledge: {pipe-no-dlq: <reason>} on the bridge.
-PIPE_WITHOUT_DLQ_RULE = "edastack::EDA007"
 
 
 def add_bridges(events: EventBridgeStack, kafka: KafkaStack) -> None:
@@ -81,7 +77,7 @@ def _kafka_to_bus(
         return
     if b.via == "pipe" and b.pipe is not None:
         p = b.pipe
-        pipe = KafkaToBusPipe(
+        KafkaToBusPipe(
             scope,
             "Resource",
             cluster=cluster,
@@ -101,11 +97,6 @@ def _kafka_to_bus(
             ),
             alarm_topic=events.alarm_topic,
         )
-        reason = b.acknowledged.get("pipe-no-dlq")
-        if reason is not None:
-            Validations.of(pipe).acknowledge(
-                Acknowledgment(id=PIPE_WITHOUT_DLQ_RULE, reason=reason)
-            )
         return
     lam = b.lambda_
     KafkaToBusFunction(

@@ -953,7 +953,30 @@ WARNINGS = [
         [
             f"bp.yaml:6:43: {T}.acknowledge.low-replicaton: 'low-replicaton' is not a warning "
             "edastack gives (warnings: bridge-feeds-nothing, low-replication, pipe-no-dlq, "
-            "replacement); did you mean 'low-replication'?"
+            "replacement) nor a gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, "
+            "EDA007); did you mean 'low-replication'?"
+        ],
+    ),
+    Case(
+        "unknown_edastack_rule",
+        topic("acknowledge: {EDA009: reviewed by the data team}"),
+        topic("acknowledge: {EDA001: reviewed by the data team, W3005: reviewed as well}"),
+        [
+            f"bp.yaml:6:43: {T}.acknowledge.EDA009: 'EDA009' is not a warning edastack gives "
+            "(warnings: bridge-feeds-nothing, low-replication, pipe-no-dlq, replacement) nor a "
+            "gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007); did you "
+            "mean 'EDA008'?"
+        ],
+    ),
+    Case(
+        "mismatched_cdk_nag_namespace",
+        topic("acknowledge: {Serverless::AwsSolutions-IAM5: reviewed by the data team}"),
+        topic("acknowledge: {AwsSolutions::AwsSolutions-IAM5: reviewed by the data team}"),
+        [
+            f"bp.yaml:6:43: {T}.acknowledge['Serverless::AwsSolutions-IAM5']: "
+            "'Serverless::AwsSolutions-IAM5' is not a warning edastack gives (warnings: "
+            "bridge-feeds-nothing, low-replication, pipe-no-dlq, replacement) nor a gate's "
+            "finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007)"
         ],
     ),
 ]
