@@ -97,19 +97,16 @@ def _rules_stack(stack: Stack, bp: m.Blueprint, rules: list[m.Rule]) -> None:
         stack,
         "DeadLettersPolicy",
         queues=[dlq.ref],
-        policy_document={
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": _EVENTS},
-                    "Action": "sqs:SendMessage",
-                    "Resource": dlq.attr_arn,
-                    "Condition": {"ArnLike": {"aws:SourceArn": _rules_on(arn, bp, b)}},
-                }
+        policy_document=_policy(
+            *(
+                _events_may(
+                    "sqs:SendMessage",
+                    Resource=dlq.attr_arn,
+                    Condition={"ArnLike": {"aws:SourceArn": _rules_on(arn, bp, b)}},
+                )
                 for b in buses
-            ],
-        },
+            )
+        ),
     )
     cloudwatch.CfnAlarm(
         stack,
@@ -179,30 +176,27 @@ def _rules_on(arn: str, bp: m.Blueprint, bus: str) -> str:
     return arn.format("events", f"rule/{layout.bus_name(bp, bus)}/*")
 
 
+def _policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def _events_may(action: str, **more: Any) -> dict[str, Any]:
+    """A statement letting EventBridge do ``action`` (``more``: its Resource, Condition)."""
+    return {"Effect": "Allow", "Principal": {"Service": _EVENTS}, "Action": action, **more}
+
+
 def _role(stack: Stack, roles: dict[str, str], t: m.Target) -> str:
     if t.ref not in roles:
         role = iam.CfnRole(
             stack,
             f"Role{len(roles)}",
-            assume_role_policy_document={
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": _EVENTS},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
+            assume_role_policy_document=_policy(_events_may("sts:AssumeRole")),
             policies=[
                 iam.CfnRole.PolicyProperty(
                     policy_name="Deliver",
-                    policy_document={
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {"Effect": "Allow", "Action": _ROLE_ACTIONS[t.kind], "Resource": t.ref}
-                        ],
-                    },
+                    policy_document=_policy(
+                        {"Effect": "Allow", "Action": _ROLE_ACTIONS[t.kind], "Resource": t.ref}
+                    ),
                 )
             ],
         )
