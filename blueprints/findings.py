@@ -17,6 +17,14 @@ PathPart = str | int
 Path = tuple[PathPart, ...]
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# C0/C1 controls, DEL, line/paragraph separators and the bidirectional overrides ("Trojan
+# Source", CVE-2021-42574): a name holding one could split a message or drive the terminal.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``, ``\\x1b``, ``\\u202e``)."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 class Mark(NamedTuple):
@@ -51,7 +59,7 @@ class Finding:
     def format(self) -> str:
         where = str(self.mark) if self.mark else "<unknown>"
         label = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {self.json_path}: {label}{self.message}"
+        return printable(f"{where}: {self.json_path}: {label}{self.message}")
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from edastack.blueprints.delivery import delivery_paths, format_table
-from edastack.blueprints.findings import Finding
+from edastack.blueprints.findings import Finding, printable
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
 from edastack.cli.assembly import StackSummary, read_assembly
@@ -102,17 +102,22 @@ def _add_synth_parser(commands: Any) -> None:
 
 
 def _expand(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """The blueprint files that ``paths`` name, and what is wrong with the paths that name none."""
     files: list[Path] = []
-    missing: list[str] = []
+    problems: list[str] = []
     for raw in paths:
         p = Path(raw)
+        shown = printable(raw)
         if p.is_dir():
-            files.extend(sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")]))
+            found = sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")])
+            if not found:
+                problems.append(f"no blueprint files (*.yaml, *.yml) in folder {shown}")
+            files.extend(found)
         elif p.exists():
             files.append(p)
         else:
-            missing.append(raw)
-    return files, missing
+            problems.append(f"no such file or folder: {shown}")
+    return files, problems
 
 
 def summarize(bp: Blueprint) -> dict[str, int]:
@@ -186,13 +191,10 @@ def _print_json(reports: list[FileReport], report: str | None) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    files, missing = _expand(args.paths)
-    if missing:
-        for raw in missing:
-            print(f"edastack validate: no such file or folder: {raw}", file=sys.stderr)
-        return EXIT_USAGE
-    if not files:
-        print("edastack validate: no blueprint files (*.yaml, *.yml) found", file=sys.stderr)
+    files, problems = _expand(args.paths)
+    if problems:
+        for problem in problems:
+            print(f"edastack validate: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.baseline and len(files) != 1:
         print("edastack validate: --baseline compares one blueprint file", file=sys.stderr)

@@ -4,7 +4,9 @@ allowed (issue 14)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -201,4 +203,46 @@ def test_fails_when_a_contract_file_is_not_json_text(
         f"bp.yaml:6:13: $.contracts.Shipped.schema: schema file '{schema}'{separator}{problem}\n"
         "1 error, 0 warnings in 1 of 1 file\n",
         "",
+    )
+
+
+# --- text output -----------------------------------------------------------------------------
+
+
+def test_text_output_escapes_control_characters_in_names(cli: Cli) -> None:
+    hostile = rule(target='q: {sqs: "in\\nbox\\e[2J\\u202e"}')
+    assert cli(hostile) == (
+        1,
+        "bp.yaml:11:18: $.eventbridge.rules.r1.targets.q.sqs: no queue named "
+        "'in\\nbox\\x1b[2J\\u202e' (queues: inbox); did you mean 'inbox'?\n"
+        "1 error, 0 warnings in 1 of 1 file\n",
+        "",
+    )
+
+
+def test_json_output_keeps_names_as_written(cli: Cli) -> None:
+    code, out, _ = cli(rule(target='q: {sqs: "in\\nbox"}'), "--format", "json")
+    assert code == 1
+    assert json.loads(out)["files"][0]["findings"][0]["message"] == (
+        "no queue named 'in\nbox' (queues: inbox); did you mean 'inbox'?"
+    )
+
+
+def test_fails_naming_a_missing_path_escaped(cli: Cli) -> None:
+    assert cli(rule(), "no\x1bpe.yaml") == (
+        2,
+        "",
+        "edastack validate: no such file or folder: no\\x1bpe.yaml\n",
+    )
+
+
+def test_fails_naming_each_folder_without_blueprints(cli: Cli, workdir: Path) -> None:
+    (workdir / "empty").mkdir()
+    (workdir / "docs").mkdir()
+    (workdir / "docs" / "README.md").write_text("no blueprints here\n")
+    assert cli(rule(), "empty", "docs") == (
+        2,
+        "",
+        "edastack validate: no blueprint files (*.yaml, *.yml) in folder empty\n"
+        "edastack validate: no blueprint files (*.yaml, *.yml) in folder docs\n",
     )

@@ -118,7 +118,7 @@ def test_exit_2_for_a_folder_without_blueprints(
     assert run(capsys, "empty") == (
         2,
         "",
-        "edastack validate: no blueprint files (*.yaml, *.yml) found\n",
+        "edastack validate: no blueprint files (*.yaml, *.yml) in folder empty\n",
     )
 
 
