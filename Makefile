@@ -74,9 +74,10 @@ unit: install $(CHECKOV_STAMP)
 
 test: lint typecheck unit
 
-bench: $(STAMP)
+bench: $(STAMP) $(CHECKOV_STAMP)
 	$(PY) bench/validate_bench.py
 	$(PY) bench/synth_bench.py
+	$(PY) bench/check_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules build cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,8 @@ Each finding is mapped back to the blueprint line of the entity that made the re
 install it, and the other gates still run.
 
 Formats: ``table`` (default), ``json`` (the findings, how each gate went and the seconds of
-each stage) and ``sarif`` (SARIF 2.1.0 for GitHub code scanning).
+each stage) and ``sarif`` (SARIF 2.1.0 for GitHub code scanning). With ``table`` on a terminal,
+a status line on stderr says which stage or gate runs and for how long (:mod:`.progress`).
 
 Importing this module loads no ``aws_cdk``: the gated synthesis runs in a child process.
 """
@@ -27,6 +28,7 @@ from edastack.blueprints.findings import Finding
 from edastack.blueprints.loader import load_tree
 from edastack.blueprints.validate import BlueprintError, validate_file
 from edastack.cli.check_report import format_table, locate_findings, summary, to_json, to_sarif
+from edastack.cli.progress import Progress
 from edastack.testing.gates import (
     GATES,
     GateRun,
@@ -111,7 +113,9 @@ def check(args: argparse.Namespace) -> int:
         print(warning.format(), file=sys.stderr)
     root, _ = load_tree(blueprint)
     try:
-        run = _run(blueprint, args.env, args.out, gates)
+        # on a terminal only, and never around JSON or SARIF
+        with Progress("edastack check", enabled=None if args.format == "table" else False) as tell:
+            run = _run(blueprint, args.env, args.out, gates, tell)
     except BlueprintError as error:
         _print_findings(error.findings)
         return EXIT_FINDINGS
@@ -145,12 +149,18 @@ def check(args: argparse.Namespace) -> int:
 
 
 def _run(
-    blueprint: Path, environments: list[str] | None, out: str | None, gates: list[str]
+    blueprint: Path,
+    environments: list[str] | None,
+    out: str | None,
+    gates: list[str],
+    progress: Progress,
 ) -> GateRun:
     """The gates on ``blueprint``, synthesized into ``out`` (default: a folder removed after)."""
     outdir = Path(out) if out else Path(tempfile.mkdtemp(prefix="edastack-check-"))
     try:
-        return check_blueprint(blueprint, environments, outdir=outdir, gates=gates)
+        return check_blueprint(
+            blueprint, environments, outdir=outdir, gates=gates, on_progress=progress
+        )
     finally:
         if not out:
             shutil.rmtree(outdir, ignore_errors=True)

@@ -227,12 +227,12 @@ def _sarif_result(x: Located, rule_id: str, rule_index: int, blueprint: str) -> 
 
 
 def to_json(located: Sequence[Located], run: GateRun) -> dict[str, Any]:
-    """The findings, how each gate went and the seconds of each stage (and in all)."""
+    """The findings, how each gate went and the seconds of each stage and of the whole run."""
     return {
         "findings": [x.as_dict() for x in located],
         "gates": [asdict(status) for status in run.gates],
         "timings": dict(run.timings),
-        "seconds": round(sum(run.timings.values()), 2),
+        "seconds": run.seconds,
     }
 
 

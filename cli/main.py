@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from edastack.blueprints.delivery import delivery_paths, format_table
-from edastack.blueprints.findings import Finding, printable
+from edastack.blueprints.findings import printable
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
 from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.cli.baseline import BaselineError, compare_with_baseline
 from edastack.cli.check import add_parser as add_check_parser
 from edastack.cli.check import check as _check
+from edastack.cli.progress import Progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -215,10 +216,6 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS
 
 
-def _print_warning(finding: Finding) -> None:
-    print(finding.format(), file=sys.stderr)
-
-
 def _synth(args: argparse.Namespace) -> int:
     blueprint = Path(args.blueprint)
     if not blueprint.is_file():
@@ -227,7 +224,14 @@ def _synth(args: argparse.Namespace) -> int:
     from edastack.cli.synth import synth  # loads aws_cdk: only here
 
     try:
-        stacks = synth(blueprint, args.env, Path(args.out), on_warning=_print_warning)
+        with Progress("edastack synth") as progress:  # shown on a terminal only
+            stacks = synth(
+                blueprint,
+                args.env,
+                Path(args.out),
+                on_warning=lambda finding: progress.print(finding.format()),
+                on_progress=progress,
+            )
     except BlueprintError as exc:
         for finding in exc.findings:
             print(finding.format())

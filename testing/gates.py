@@ -13,7 +13,8 @@ Five gates, one shape (:class:`GateFinding`):
 The first three run inside ``app.synth()`` and land in ``<assembly>/validation-report.json``
 (:mod:`edastack.testing.validation_report`); acknowledged findings are not returned. cfn-lint
 and checkov read the templates and honour their template metadata; skipped checks are not
-returned either.
+returned either. Each runs once over every template (checkov takes about two seconds to start),
+and the two run side by side: they are child processes, one core each.
 
 :func:`check_blueprint` does it all for one blueprint and says how each gate went (a gate whose
 tool is missing is reported, the others still run); :func:`run_gates` returns the findings
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,13 +109,15 @@ class GateStatus:
 
 @dataclass(frozen=True)
 class GateRun:
-    """Every gate's findings on a blueprint, how each gate went, and the seconds of each stage
+    """Every gate's findings on a blueprint, how each gate went, the seconds of each stage
     (``validate``; ``synth``, which includes the gates that run inside it; ``cfn-lint``;
-    ``checkov``)."""
+    ``checkov``) and of the whole run: less than their sum, as cfn-lint and checkov run side
+    by side."""
 
     findings: list[GateFinding]
     gates: list[GateStatus]
     timings: dict[str, float]
+    seconds: float
 
     @property
     def not_run(self) -> list[GateStatus]:
@@ -173,6 +177,7 @@ def check_blueprint(
     *,
     outdir: Path,
     gates: Sequence[str] | None = None,
+    on_progress: Callable[[str], None] | None = None,
 ) -> GateRun:
     """Validate ``blueprint``, synthesize it into ``outdir`` and run the ``gates`` (default: all).
 
@@ -180,9 +185,14 @@ def check_blueprint(
     positioned errors; nothing is synthesized), :class:`ToolMissing` when aws-cdk-lib is not
     installed (nothing can run) and :class:`SynthesisError` when the synthesis fails. A gate whose
     tool is missing or fails is reported in :attr:`GateRun.gates`; the others still run.
+
+    :param on_progress: told what runs, each time that changes (``synth with cdk-nag, ...``,
+        ``cfn-lint, checkov``). Default: - nothing is told
     """
+    progress = on_progress or (lambda _: None)
     selected = GATES if gates is None else select_gates(gates)
     started = time.monotonic()
+    progress("validate")
     report = validate_file(blueprint, None if environments is None else list(environments))
     if not report.ok:
         raise BlueprintError(report.findings)
@@ -192,26 +202,51 @@ def check_blueprint(
     timings = {"validate": _since(started)}
     missing = {name: error for name in selected if (error := _missing_tool(name)) is not None}
     in_synth = [g for g in IN_SYNTH if g in selected and g not in missing]
-    started = time.monotonic()
+    progress(f"synth with {', '.join(in_synth)}" if in_synth else "synth")
+    synth_started = time.monotonic()
     _synthesize(blueprint, environments, Path(outdir), in_synth)
-    timings["synth"] = _since(started)
+    timings["synth"] = _since(synth_started)
     findings = validation_report_findings(Path(outdir)) if in_synth else []
     statuses = [_status(g, selected, missing, findings) for g in IN_SYNTH]
-    templates = assembly_templates(Path(outdir))
-    for name, run in ON_TEMPLATES.items():
-        if name not in selected or name in missing:
+    on_templates = [g for g in ON_TEMPLATES if g in selected and g not in missing]
+    ran = _template_gates(on_templates, assembly_templates(Path(outdir)), progress)
+    for name in ON_TEMPLATES:
+        if name not in ran:
             statuses.append(_status(name, selected, missing, []))
             continue
+        found, seconds = ran[name]
+        if isinstance(found, GateError):
+            statuses.append(GateStatus(name, "error", message=str(found)))
+            continue
+        timings[name] = seconds
+        findings += found
+        statuses.append(_status(name, selected, missing, found, seconds))
+    return GateRun(sorted_findings(findings), statuses, timings, _since(started))
+
+
+def _template_gates(
+    names: Sequence[str], templates: Sequence[Path], progress: Callable[[str], None]
+) -> dict[str, tuple[list[GateFinding] | GateError, float]]:
+    """The gates that read templates, side by side: each gate's findings (or error) and seconds."""
+
+    def run(name: str) -> tuple[list[GateFinding] | GateError, float]:
         started = time.monotonic()
         try:
-            found = run(templates)
+            return ON_TEMPLATES[name](templates), _since(started)
         except GateError as error:
-            statuses.append(GateStatus(name, "error", message=str(error)))
-            continue
-        timings[name] = _since(started)
-        findings += found
-        statuses.append(_status(name, selected, missing, found, timings[name]))
-    return GateRun(sorted_findings(findings), statuses, timings)
+            return error, _since(started)
+
+    results: dict[str, tuple[list[GateFinding] | GateError, float]] = {}
+    if not names:
+        return results
+    progress(", ".join(names))
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        futures = {pool.submit(run, name): name for name in names}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if running := [n for n in names if n not in results]:
+                progress(", ".join(running))
+    return results
 
 
 def run_gates(
