@@ -20,6 +20,7 @@ from edastack.blueprints.build import build
 from edastack.blueprints.checks import check
 from edastack.blueprints.findings import Finding, Path, error, sort_findings
 from edastack.blueprints.loader import display_name, load_tree
+from edastack.blueprints.overrides import added_entities, explain_added
 from edastack.blueprints.schema import validate as schema_findings
 from edastack.blueprints.tree import Node, locate, merge, to_data
 from edastack.blueprints.variables import Value, expand, substitute
@@ -148,9 +149,10 @@ def _validate_environment(
     data = to_data(resolved)
     reported = [*reported, *(f.path for f in findings)]  # e.g. a '${name}' left unresolved
     bad_paths = list(reported)
+    added = added_entities(tree, spec.get("overrides") if spec is not None else None)
     for finding in schema_findings(data):
         if not _under(finding.path, reported):
-            findings.append(_place(finding, resolved))
+            findings.append(_place(explain_added(finding, added), resolved))
         bad_paths.append(finding.path)
     built = build(data, env, source=source, base_dir=base_dir, bad_paths=bad_paths)
     findings.extend(_place(f, resolved) for f in built.findings)

@@ -246,3 +246,38 @@ def test_fails_naming_each_folder_without_blueprints(cli: Cli, workdir: Path) ->
         "edastack validate: no blueprint files (*.yaml, *.yml) in folder empty\n"
         "edastack validate: no blueprint files (*.yaml, *.yml) in folder docs\n",
     )
+
+
+# --- overrides and warnings after errors -----------------------------------------------------
+
+
+def test_fails_naming_the_rule_an_override_misspells(cli: Cli) -> None:
+    text = rule().replace(
+        '  dev: {account: "111111111111", region: eu-west-1}',
+        '  dev:\n    account: "111111111111"\n    region: eu-west-1\n'
+        "    overrides: {eventbridge: {rules: {r11: {retry: {attempts: 3}}}}}",
+    )
+    assert cli(text) == (
+        1,
+        "bp.yaml:6:44: $.eventbridge.rules.r11: no rule named 'r11' to override; did you mean "
+        "'r1'? (rules: r1; a rule an override adds must be complete)\n"
+        "1 error, 0 warnings in 1 of 1 file\n",
+        "",
+    )
+
+
+def test_a_rejected_rule_gets_no_bridge_feeds_nothing_warning(cli: Cli) -> None:
+    bridged = (
+        rule(pattern="{source: [shop], bogus: 1}")
+        + "kafka:\n  clusters:\n    core: {brokers: {count: 3}}\n  topics:\n"
+        "    t: {cluster: core}\n"
+        "bridges:\n  b:\n    from: {topic: t}\n"
+        "    to: {bus: main, detail_type: X, source: shop}\n"
+    )
+    assert cli(bridged) == (
+        1,
+        "bp.yaml:9:40: $.eventbridge.rules.r1.pattern.bogus: expected a list of values or a "
+        "nested object, found number 1 (write [1])\n"
+        "1 error, 0 warnings in 1 of 1 file\n",
+        "",
+    )
