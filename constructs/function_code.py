@@ -78,7 +78,7 @@ class RuntimeFunction(enum.Enum):
     @property
     def shared_modules(self) -> tuple[str, ...]:
         """Modules of ``runtime/shared`` copied next to the handler."""
-        return () if self is RuntimeFunction.KAFKA_FORWARDER else ("msk_iam.py",)
+        return ("put_events.py",) if self is RuntimeFunction.KAFKA_FORWARDER else ("msk_iam.py",)
 
 
 def function_code(function: RuntimeFunction) -> lambda_.Code:

@@ -79,11 +79,14 @@ def test_kafka_bundles_hold_handler_shared_module_and_dependencies_but_no_boto3(
         assert not list(bundle.rglob("__pycache__")) and not list(bundle.rglob("*.pyc"))
 
 
-def test_forwarder_bundle_is_the_handler_alone(
+def test_forwarder_bundle_is_the_handler_and_its_put_events_module_alone(
     synthesized: tuple[Template, dict[RuntimeFunction, str], Path],
 ) -> None:
     bundle = _asset_dir(synthesized, RuntimeFunction.KAFKA_FORWARDER)
-    assert [p.name for p in bundle.iterdir()] == ["handler.py"]
+    assert sorted(p.name for p in bundle.iterdir()) == ["handler.py", "put_events.py"]
+    shared = fc.RUNTIME_ROOT / "shared" / "put_events.py"
+    assert (bundle / "put_events.py").read_bytes() == shared.read_bytes()
+    assert "\nfrom put_events import " in (bundle / "handler.py").read_text()
 
 
 def test_asset_hash_is_stable_across_synths(

@@ -59,39 +59,35 @@ import binascii
 import json
 import logging
 import os
-import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
-# Mirrors of edastack.aws.limits (this file runs without edastack; a test keeps them equal).
-PUT_EVENTS_ENTRIES_MAX = 10
-PUT_EVENTS_ENTRY_MAX_BYTES = 1_048_576
-# All entries of one call together (aws-facts.md: 1 MB per entry and per call).
-PUT_EVENTS_REQUEST_MAX_BYTES = 1_048_576
-# EventBridge counts a Time field as 14 bytes ("Calculating PutEvents event entry size").
-TIME_FIELD_BYTES = 14
+# Sending entries to PutEvents lives in put_events, bundled next to this file. The names not used
+# here stay importable from the handler, part of its surface: the error it raises, the mirrored
+# limit and the backoff step.
+from put_events import BACKOFF_BASE_SECONDS as BACKOFF_BASE_SECONDS
+from put_events import PUT_EVENTS_ENTRIES_MAX as PUT_EVENTS_ENTRIES_MAX
+from put_events import (
+    PUT_EVENTS_ENTRY_MAX_BYTES,
+    EventsClient,
+    ForwardingError,
+    PendingEntry,
+    RecordRef,
+    batches,
+    entry_size,
+    put_batch,
+)
+from put_events import PutEventsFailedError as PutEventsFailedError
 
 DEFAULT_MAX_ATTEMPTS = 4
-BACKOFF_BASE_SECONDS = 0.2
-BACKOFF_MAX_SECONDS = 2.0
 
 _WRAPPER_FIELDS = frozenset({"value", "valueEncoding"})
 
 logger = logging.getLogger("edastack.kafka_forwarder")
 logger.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL") or os.environ.get("LOG_LEVEL") or "INFO")
-
-
-class EventsClient(Protocol):
-    """The part of a boto3 ``events`` client the forwarder uses."""
-
-    def put_events(self, *, Entries: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]: ...
-
-
-class ForwardingError(Exception):
-    """The batch was not (entirely) forwarded; the event source mapping should retry it."""
 
 
 class ConfigurationError(ForwardingError):
@@ -104,10 +100,6 @@ class MalformedRecordError(ForwardingError):
 
 class RecordTooLargeError(ForwardingError):
     """A record's event would exceed EventBridge's entry size."""
-
-
-class PutEventsFailedError(ForwardingError):
-    """PutEvents kept rejecting some entries after every retry."""
 
 
 @dataclass(frozen=True)
@@ -155,32 +147,6 @@ class Settings:
             metadata_field=metadata_field,
             max_attempts=max_attempts,
         )
-
-
-@dataclass(frozen=True)
-class RecordRef:
-    """Where a record lives: enough to find it again in Kafka."""
-
-    topic: str
-    partition: int
-    offset: int
-
-    @property
-    def locator(self) -> str:
-        """``kafka:<topic>:<partition>:<offset>``, the event's first resource."""
-        return f"kafka:{self.topic}:{self.partition}:{self.offset}"
-
-    def __str__(self) -> str:
-        return f"{self.topic}/{self.partition}@{self.offset}"
-
-
-@dataclass(frozen=True)
-class PendingEntry:
-    """A PutEvents entry with the record it came from and its size as EventBridge counts it."""
-
-    record: RecordRef
-    entry: dict[str, Any]
-    size: int
 
 
 @dataclass(frozen=True)
@@ -315,101 +281,6 @@ def build_entry(
     if isinstance(timestamp, int) and timestamp >= 0:
         entry["Time"] = datetime.fromtimestamp(timestamp / 1000, tz=UTC)
     return PendingEntry(record=ref, entry=entry, size=entry_size(entry))
-
-
-def entry_size(entry: Mapping[str, Any]) -> int:
-    """The entry's size as EventBridge counts it against the entry limit.
-
-    The documented rule: 14 bytes for ``Time`` if present, plus the UTF-8 bytes of ``Source``,
-    ``DetailType``, ``Detail`` and each of ``Resources``.
-    """
-    size = TIME_FIELD_BYTES if entry.get("Time") is not None else 0
-    for field in ("Source", "DetailType", "Detail"):
-        text = entry.get(field)
-        if text is not None:
-            size += len(str(text).encode("utf-8"))
-    for resource in entry.get("Resources") or ():
-        size += len(resource.encode("utf-8"))
-    return size
-
-
-def batches(entries: Sequence[PendingEntry]) -> Iterator[list[PendingEntry]]:
-    """Consecutive groups of at most 10 entries and at most 1 MB, in order."""
-    batch: list[PendingEntry] = []
-    batch_bytes = 0
-    for pending in entries:
-        if batch and (
-            len(batch) == PUT_EVENTS_ENTRIES_MAX
-            or batch_bytes + pending.size > PUT_EVENTS_REQUEST_MAX_BYTES
-        ):
-            yield batch
-            batch, batch_bytes = [], 0
-        batch.append(pending)
-        batch_bytes += pending.size
-    if batch:
-        yield batch
-
-
-def put_batch(
-    client: EventsClient,
-    batch: Sequence[PendingEntry],
-    *,
-    max_attempts: int,
-    sleep: Callable[[float], None] = time.sleep,
-) -> tuple[int, int]:
-    """Put one batch, retrying only the entries PutEvents rejects.
-
-    Returns the number of calls made and of entries retried; raises ``PutEventsFailedError``
-    naming each record still rejected after ``max_attempts`` calls.
-    """
-    pending = list(batch)
-    retried = 0
-    for attempt in range(1, max_attempts + 1):
-        response = client.put_events(Entries=[p.entry for p in pending])
-        if not response.get("FailedEntryCount"):
-            return attempt, retried
-        results = list(response.get("Entries") or ())
-        if len(results) != len(pending):
-            raise PutEventsFailedError(
-                f"PutEvents reported {response.get('FailedEntryCount')} failed entries but "
-                f"returned {len(results)} results for {len(pending)} entries; records: "
-                + ", ".join(str(p.record) for p in pending)
-            )
-        failed = [(p, r) for p, r in zip(pending, results, strict=True) if r.get("ErrorCode")]
-        if not failed:
-            # FailedEntryCount without an ErrorCode: no entry can be trusted to have landed.
-            failed = [(p, r) for p, r in zip(pending, results, strict=True) if not r.get("EventId")]
-        if not failed:
-            return attempt, retried
-        if attempt == max_attempts:
-            described = ", ".join(
-                f"{p.record} ({r.get('ErrorCode', 'no EventId')}: {r.get('ErrorMessage', '')})"
-                for p, r in failed
-            )
-            raise PutEventsFailedError(
-                f"PutEvents rejected {len(failed)} entries after {max_attempts} attempts: "
-                f"{described}"
-            )
-        delay = _backoff(attempt)
-        logger.warning(
-            "PutEvents rejected entries, retrying them",
-            extra={
-                "attempt": attempt,
-                "failed_entries": len(failed),
-                "error_codes": sorted({str(r.get("ErrorCode")) for _, r in failed}),
-                "delay_seconds": round(delay, 3),
-            },
-        )
-        sleep(delay)
-        pending = [p for p, _ in failed]
-        retried += len(pending)
-    raise AssertionError("unreachable: the last attempt returns or raises")
-
-
-def _backoff(attempt: int) -> float:
-    """Equal-jitter exponential backoff: half the step fixed, half random."""
-    step = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** (attempt - 1))
-    return step / 2 + random.uniform(0, step / 2)
 
 
 def _ref(record: Mapping[str, Any]) -> RecordRef:
