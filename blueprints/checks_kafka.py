@@ -130,23 +130,23 @@ def _kind_options(ctx: Checks, c: m.KafkaCluster) -> Iterator[Finding]:
             )
 
 
+# The broker instance types of each provisioned kind: its prefix and an example.
+_BROKER_TYPES = {
+    "express": ("express.m7g.", "express.m7g.large"),
+    "standard": ("kafka.", "kafka.m7g.large"),
+}
+
+
 def _brokers(ctx: Checks, c: m.KafkaCluster) -> Iterator[Finding]:
     """Broker types and counts of a provisioned cluster over the network's zones."""
     p = c.path
     broker_type = c.broker_type or ""
-    if c.type == "express" and not broker_type.startswith("express.m7g."):
+    prefix, example = _BROKER_TYPES.get(c.type, ("", ""))
+    if not broker_type.startswith(prefix):
         yield error(
             "broker-type",
             (*p, "brokers", "type"),
-            f"express clusters use express.m7g.* broker types (e.g. express.m7g.large), "
-            f"found {broker_type}",
-        )
-    if c.type == "standard" and not broker_type.startswith("kafka."):
-        yield error(
-            "broker-type",
-            (*p, "brokers", "type"),
-            f"standard clusters use kafka.* broker types (e.g. kafka.m7g.large), "
-            f"found {broker_type}",
+            f"{c.type} clusters use {prefix}* broker types (e.g. {example}), found {broker_type}",
         )
     if c.type == "express" and ctx.azs() != 3:
         yield error(
@@ -253,25 +253,14 @@ def _topic_values(t: m.KafkaTopic) -> Iterator[Finding]:
             (*p, "max_message_size"),
             f"max_message_size must be at least 1 byte, found {t.max_message_bytes}",
         )
-    if t.partitions < 1:
-        yield error(
-            "partitions",
-            (*p, "partitions"),
-            f"a topic needs at least 1 partition, found {t.partitions}",
-        )
-    if t.replication < 1:
-        yield error(
-            "replication",
-            (*p, "replication"),
-            f"replication must be at least 1, found {t.replication}",
-        )
-    if t.min_insync < 1:
-        yield error(
-            "min-insync",
-            (*p, "min_insync"),
-            f"min_insync must be at least 1, found {t.min_insync}",
-        )
-    elif t.min_insync > t.replication or t.min_insync == t.replication > 1:
+    for check, key, value, rule in (
+        ("partitions", "partitions", t.partitions, "a topic needs at least 1 partition"),
+        ("replication", "replication", t.replication, "replication must be at least 1"),
+        ("min-insync", "min_insync", t.min_insync, "min_insync must be at least 1"),
+    ):
+        if value < 1:
+            yield error(check, (*p, key), f"{rule}, found {value}")
+    if t.min_insync >= 1 and (t.min_insync > t.replication or t.min_insync == t.replication > 1):
         yield error(
             "min-insync",
             (*p, "min_insync"),
