@@ -47,6 +47,12 @@ def topic_min_insync(replication: int) -> int:
     return 2 if replication >= 3 else 1
 
 
+def topic_replication(broker_count: int | None) -> int:
+    """3 replicas, or one per broker on a cluster of fewer brokers (a user's choice that
+    validate warns about at the cluster's brokers.count); ``None``: brokers unknown."""
+    return TOPIC_REPLICATION if broker_count is None else min(TOPIC_REPLICATION, broker_count)
+
+
 # --- EventBridge ---------------------------------------------------------------------------
 BUS_SCHEMA_DISCOVERY = False
 # An archive keeps its events until it is deleted unless a retention is given.

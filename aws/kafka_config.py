@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from edastack.aws import limits
+from edastack.aws import defaults, limits
 
 # The Standard-broker defaults edastack changes for durability (aws-facts.md, "MSK").
 DURABLE_SERVER_PROPERTIES: Mapping[str, str] = {
@@ -25,6 +25,19 @@ EXPRESS_READ_ONLY_PROPERTIES: Mapping[str, str] = {
     "min.insync.replicas": str(limits.EXPRESS_MIN_INSYNC_REPLICAS),
     "unclean.leader.election.enable": "false",
 }
+
+
+def durable_properties(broker_count: int) -> dict[str, str]:
+    """:data:`DURABLE_SERVER_PROPERTIES` for ``broker_count`` Standard brokers: fewer than 3
+    hold one replica per broker and acknowledge a write with all but one of them
+    (``defaults.topic_replication``, ``defaults.topic_min_insync``), so that edastack's own
+    configuration is valid and passes edastack's rules on a 2-broker cluster."""
+    replication = defaults.topic_replication(broker_count if broker_count >= 1 else None)
+    return {
+        **DURABLE_SERVER_PROPERTIES,
+        "default.replication.factor": str(replication),
+        "min.insync.replicas": str(defaults.topic_min_insync(replication)),
+    }
 
 
 def broker_configuration(
@@ -52,7 +65,7 @@ def broker_configuration(
                 )
         durable = {"auto.create.topics.enable": "false"}
     else:
-        durable = dict(DURABLE_SERVER_PROPERTIES)
+        durable = durable_properties(broker_count)
     merged = {**durable, **rendered}
     if not allow_weaker:
         weaker = [
@@ -88,13 +101,15 @@ def broker_configuration(
     return merged, errors
 
 
-def weakened(overrides: Mapping[str, str | int | bool]) -> list[str]:
-    """``key=value`` for each override weaker than edastack's durable default."""
+def weakened(overrides: Mapping[str, str | int | bool], broker_count: int) -> list[str]:
+    """``key=value`` for each override weaker than edastack's durable default for
+    ``broker_count`` brokers (:func:`durable_properties`)."""
+    durable = durable_properties(broker_count)
     rendered = {key: render(value) for key, value in overrides.items()}
     return [
         f"{key}={rendered[key]}"
-        for key in sorted(DURABLE_SERVER_PROPERTIES)
-        if key in rendered and _is_weaker(key, rendered[key], DURABLE_SERVER_PROPERTIES[key])
+        for key in sorted(durable)
+        if key in rendered and _is_weaker(key, rendered[key], durable[key])
     ]
 
 

@@ -48,6 +48,7 @@ def _blueprint(builder: Builder, environment: m.Environment, source: str) -> m.B
     d, ok, section = builder.data, builder.ok, builder.section
     buses = section(("eventbridge", "buses"), "buses", partial(build_events.bus, builder))
     builder.bus_names = {*buses, *(n for k, n in builder.broken if k == "buses")}
+    clusters = section(("kafka", "clusters"), "clusters", build_kafka.cluster)
     return m.Blueprint(
         name=d.get("blueprint", "") if ok(("blueprint",)) else "",
         source=source,
@@ -57,8 +58,8 @@ def _blueprint(builder: Builder, environment: m.Environment, source: str) -> m.B
         tags=strings({**d.get("tags", {}), **environment.tags}) if ok(("tags",)) else m.EMPTY,
         network=build_kafka.network(builder, d.get("network")) if ok(("network",)) else m.Network(),
         alarms=_alarms(builder, d.get("alarms", {})) if ok(("alarms",)) else m.Alarms(),
-        clusters=section(("kafka", "clusters"), "clusters", build_kafka.cluster),
-        topics=section(("kafka", "topics"), "topics", build_kafka.topic),
+        clusters=clusters,
+        topics=section(("kafka", "topics"), "topics", partial(build_kafka.topic, clusters)),
         buses=buses,
         rules=section(
             ("eventbridge", "rules"), "rules", partial(build_events.rule, builder), ("targets",)

@@ -87,8 +87,13 @@ def _autoscaling(spec: str | Mapping[str, Any] | None) -> m.StorageAutoscaling |
     return None
 
 
-def topic(name: str, spec: Mapping[str, Any], path: Path) -> m.KafkaTopic:
-    replication = spec.get("replication", defaults.TOPIC_REPLICATION)
+def topic(
+    clusters: Mapping[str, m.KafkaCluster], name: str, spec: Mapping[str, Any], path: Path
+) -> m.KafkaTopic:
+    """A topic; its default replication fits its cluster's Standard brokers."""
+    owner = clusters.get(spec["cluster"])
+    brokers = owner.broker_count if owner is not None and owner.type == "standard" else None
+    replication = spec.get("replication", defaults.topic_replication(brokers))
     cleanup = spec.get("cleanup", defaults.TOPIC_CLEANUP)
     retention_s = (
         retention_seconds(spec["retention"]) if "retention" in spec else defaults.TOPIC_RETENTION_S

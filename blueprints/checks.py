@@ -30,7 +30,10 @@ from edastack.blueprints.findings import Finding, did_you_mean, error, one_of
 # Warning codes an entity may acknowledge, with what each means (it may also acknowledge any
 # gate's finding id: edastack.blueprints.finding_ids).
 WARNINGS = {
-    "low-replication": "a topic on a cluster of 3 or more brokers has replication below 3",
+    "low-replication": (
+        "fewer than 3 replicas: a topic on a cluster of 3 or more brokers, a cluster of fewer "
+        "brokers, or a broker configuration that weakens edastack's durable defaults"
+    ),
     "pipe-no-dlq": "a Kafka-sourced EventBridge Pipe has no dead-letter queue",
     "bridge-feeds-nothing": "no rule on the bus matches the events a bridge puts there",
     "replacement": "a change replaces or strands a resource that holds data (validate --baseline)",

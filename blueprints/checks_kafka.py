@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from edastack.aws import limits
+from edastack.aws import defaults, limits
 from edastack.aws.kafka_config import broker_configuration, weakened
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
@@ -219,8 +219,21 @@ def _broker_configuration(ctx: Checks, c: m.KafkaCluster) -> Iterator[Finding]:
             where,
             problem.replace("server_properties", "configuration"),
         )
-    weak = weakened(c.configuration) if c.type == "standard" else []
-    if weak and not ctx.acknowledged(c.acknowledged, "low-replication"):
+    if ctx.acknowledged(c.acknowledged, "low-replication") or c.type != "standard":
+        return
+    brokers = c.broker_count or 0
+    if 1 <= brokers < limits.REPLICATION_FACTOR_MIN:
+        insync = defaults.topic_min_insync(brokers)
+        yield warning(
+            "low-replication",
+            (*c.path, "brokers", "count"),
+            f"{brokers} brokers keep at most {brokers} copies of a partition: topics default to "
+            f"replication {brokers} and min.insync.replicas {insync}, and a broker failure can "
+            f"lose acknowledged writes; use {limits.REPLICATION_FACTOR_MIN} or more brokers, or "
+            "acknowledge: {low-replication: <reason>}",
+        )
+    weak = weakened(c.configuration, brokers)
+    if weak:
         yield warning(
             "low-replication",
             where,

@@ -11,7 +11,8 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 # cdk-nag's id for a policy statement on "*" resources (AwsSolutions-IAM5, granular).
-WILDCARD_RESOURCE_ID = "AwsSolutions::AwsSolutions-IAM5[Resource::*]"
+_IAM5 = "AwsSolutions::AwsSolutions-IAM5"
+WILDCARD_RESOURCE_ID = f"{_IAM5}[Resource::*]"
 
 
 def acknowledge_wildcard_resources(role: iam.Role, reason: str) -> None:
@@ -101,8 +102,14 @@ def wildcard_findings(scope: Construct) -> list[str]:
                     for value in values if isinstance(values, list) else [values]:
                         flat = _flatten(value)
                         if "*" in flat:
-                            found[f"AwsSolutions::AwsSolutions-IAM5[{kind}::{flat}]"] = None
+                            found[f"{_IAM5}[{kind}::{flat}]"] = None
     return list(found)
+
+
+def wildcard_resource_id(stack: Stack, resource: str) -> str:
+    """cdk-nag's AwsSolutions-IAM5 id of a policy's wildcard ``resource`` (an ARN with ``*``,
+    tokens allowed) in ``stack``, to acknowledge that resource and no other."""
+    return f"{_IAM5}[Resource::{_flatten(stack.resolve(resource))}]"
 
 
 def _flatten(node: object) -> str:

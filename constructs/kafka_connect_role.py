@@ -9,14 +9,13 @@ on the prefix has an id this module can acknowledge.
 
 from __future__ import annotations
 
-import json
-
 from aws_cdk import Acknowledgment, Aws, Stack, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from edastack.constructs.acknowledgments import wildcard_resource_id
 from edastack.constructs.kafka_cluster import KafkaCluster
 
 _INTERNAL_PREFIX = "__amazon_msk_connect_*"
@@ -24,6 +23,11 @@ _INTERNAL_WILDCARDS = (
     "MSK Connect's internal topics and worker group are named __amazon_msk_connect_<kind>_"
     "<connector>_<id> with ids MSK Connect picks: the role can only name them by prefix, on "
     "this cluster only"
+)
+_OFFLOAD_OBJECTS = (
+    "the connector writes offloaded payloads under object keys it generates: s3:PutObject on "
+    "the offload bucket's objects (<bucket ARN>/*) is the narrowest grant S3 allows, on that "
+    "bucket only"
 )
 
 
@@ -69,10 +73,10 @@ def new_connector_role(
     if offload_bucket is not None:
         # Not bucket.grant_put: it adds s3:Abort* and object tagging, which offloading never
         # uses.
-        role.add_to_policy(
-            iam.PolicyStatement(
-                actions=["s3:PutObject"], resources=[offload_bucket.arn_for_objects("*")]
-            )
+        objects = offload_bucket.arn_for_objects("*")
+        role.add_to_policy(iam.PolicyStatement(actions=["s3:PutObject"], resources=[objects]))
+        Validations.of(role).acknowledge(
+            Acknowledgment(id=wildcard_resource_id(stack, objects), reason=_OFFLOAD_OBJECTS)
         )
         if offload_bucket.encryption_key is not None:
             offload_bucket.encryption_key.grant(role, "kms:GenerateDataKey")
@@ -101,10 +105,7 @@ def _allow_internal_topics(role: iam.Role, stack: Stack, cluster: KafkaCluster) 
     )
     Validations.of(role).acknowledge(
         *(
-            Acknowledgment(
-                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::{_nag_resource(stack, arn)}]",
-                reason=_INTERNAL_WILDCARDS,
-            )
+            Acknowledgment(id=wildcard_resource_id(stack, arn), reason=_INTERNAL_WILDCARDS)
             for arn in (internal_topics, internal_group)
         )
     )
@@ -117,20 +118,3 @@ def _internal_arn(stack: Stack, cluster: KafkaCluster, kind: str) -> str:
         resource=kind,
         resource_name=f"{cluster.cluster_name}/*/{_INTERNAL_PREFIX}",
     )
-
-
-def _nag_resource(stack: Stack, value: str) -> str:
-    """``value`` as cdk-nag names a resource in a finding id (its ``flattenCfnReference``):
-    ``Fn::Join`` joined, ``Ref`` as ``<name>``, anything else as compact JSON."""
-
-    def visit(node: object) -> str:
-        if isinstance(node, str):
-            return node.replace("${", "<").replace("}", ">")
-        if isinstance(node, dict) and "Fn::Join" in node:
-            delimiter, items = node["Fn::Join"]
-            return str(delimiter).join(visit(item) for item in items)
-        if isinstance(node, dict) and "Ref" in node:
-            return f"<{visit(node['Ref'])}>"
-        return json.dumps(node, separators=(",", ":"))
-
-    return visit(stack.resolve(value))

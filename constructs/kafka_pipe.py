@@ -213,10 +213,11 @@ class KafkaToBusPipe(Construct):
             # In the role's own policy, as grant_invoke does for a function of the pipe's account;
             # grant_invoke would try the function's policy when it cannot tell the accounts
             # match (an environment-agnostic stack), and an imported function's is not ours.
+            # Exactly the ARN the pipe invokes (a version or alias is part of it when given):
+            # no wildcard, so no finding to acknowledge.
             role.add_to_policy(
                 iam.PolicyStatement(
-                    actions=["lambda:InvokeFunction"],
-                    resources=[enrichment.function_arn, f"{enrichment.function_arn}:*"],
+                    actions=["lambda:InvokeFunction"], resources=[enrichment.function_arn]
                 )
             )
         return role

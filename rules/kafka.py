@@ -83,8 +83,9 @@ def min_insync_replicas(templates: Templates) -> Iterator[RuleFinding]:
     record is gone although the producer was told it was stored. Set ``min.insync.replicas=2``
     in the cluster's configuration (``ServerProperties``; Kafka's own default is 1, so a
     configuration that does not set it counts as 1) and do not lower it in a topic's
-    ``Configs``. Topics with a single replica and configurations used only by clusters of
-    fewer than 3 brokers, or only by Express brokers (which fix the value at 2), are exempt."""
+    ``Configs``. Topics with a single replica, topics and configurations of clusters of fewer
+    than 3 brokers, and configurations used only by Express brokers (which fix the value at 2)
+    are exempt."""
     yield from _topics_min_insync(templates)
     yield from _configurations_min_insync(templates)
 
@@ -98,6 +99,9 @@ def _topics_min_insync(templates: Templates) -> Iterator[RuleFinding]:
             continue
         if replicas is not None and replicas < MIN_INSYNC_REPLICAS_MIN:
             continue
+        brokers = _brokers(templates, topic.stack, topic.properties.get("ClusterArn"))
+        if brokers is not None and brokers < BROKERS_FOR_REPLICATION:
+            continue  # as for broker configurations: see _configuration_users
         yield _topic_finding(
             "EDA002",
             topic,

@@ -29,13 +29,29 @@ def messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cluster: str) -> l
         pytest.param(
             "{brokers: {count: 2}}",
             [
-                "bp.yaml:5:8: $.kafka.clusters.c.configuration: default.replication.factor 3 is "
-                "greater than the 2 brokers; add brokers or lower it"
+                "bp.yaml:5:26: $.kafka.clusters.c.brokers.count: warning: 2 brokers keep at most "
+                "2 copies of a partition: topics default to replication 2 and min.insync.replicas "
+                "1, and a broker failure can lose acknowledged writes; use 3 or more brokers, or "
+                "acknowledge: {low-replication: <reason>}"
             ],
-            id="two_brokers_with_the_durable_defaults",
+            id="two_brokers_get_defaults_that_fit_and_a_warning_at_their_count",
         ),
         pytest.param(
-            "{brokers: {count: 2}, configuration: {default.replication.factor: 2, "
+            "{brokers: {count: 2}, acknowledge: {low-replication: a two-broker sandbox}}",
+            [],
+            id="two_brokers_acknowledged",
+        ),
+        pytest.param(
+            "{brokers: {count: 2}, configuration: {default.replication.factor: 3}, "
+            "acknowledge: {low-replication: a two-broker sandbox}}",
+            [
+                "bp.yaml:5:45: $.kafka.clusters.c.configuration: default.replication.factor 3 is "
+                "greater than the 2 brokers; add brokers or lower it"
+            ],
+            id="two_brokers_with_a_replication_of_three",
+        ),
+        pytest.param(
+            "{brokers: {count: 4}, configuration: {default.replication.factor: 2, "
             "min.insync.replicas: 1}}",
             [
                 "bp.yaml:5:45: $.kafka.clusters.c.configuration: warning: configuration weakens "
@@ -46,8 +62,8 @@ def messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cluster: str) -> l
             id="weakened_without_acknowledgement",
         ),
         pytest.param(
-            "{brokers: {count: 2}, configuration: {default.replication.factor: 2, "
-            "min.insync.replicas: 1}, acknowledge: {low-replication: a two-broker sandbox}}",
+            "{brokers: {count: 4}, configuration: {default.replication.factor: 2, "
+            "min.insync.replicas: 1}, acknowledge: {low-replication: a four-broker sandbox}}",
             [],
             id="weakened_and_acknowledged",
         ),

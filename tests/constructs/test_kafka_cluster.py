@@ -924,13 +924,30 @@ def test_fails_when_express_brokers_get_two_zones(
     )
 
 
+def test_two_brokers_default_to_one_replica_each_and_all_but_one_in_sync(
+    cluster_template: Callable[..., Template],
+) -> None:
+    cluster_template(zones=ZONES[:2], broker_count=2).has_resource_properties(
+        "AWS::MSK::Configuration",
+        {
+            "ServerProperties": DURABLE.replace("factor=3", "factor=2").replace(
+                "replicas=2", "replicas=1"
+            )
+        },
+    )
+
+
 def test_fails_when_two_brokers_cannot_hold_three_replicas(
     build_cluster: Callable[..., tuple[Stack, KafkaCluster]],
     refusal: Callable[[Callable[[], object]], str],
 ) -> None:
-    assert refusal(lambda: build_cluster(zones=ZONES[:2], broker_count=2)) == (
-        "default.replication.factor 3 is greater than the 2 brokers; add brokers or lower it"
-    )
+    assert refusal(
+        lambda: build_cluster(
+            zones=ZONES[:2],
+            broker_count=2,
+            server_properties={"default.replication.factor": "3"},
+        )
+    ) == ("default.replication.factor 3 is greater than the 2 brokers; add brokers or lower it")
 
 
 def test_fails_when_four_subnets_are_selected(

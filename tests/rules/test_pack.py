@@ -203,6 +203,16 @@ def test_eda002_topic_configs(
     assert ids(check(build), "EDA002") == expected
 
 
+def test_eda002_passes_all_but_one_replica_in_sync_on_a_two_broker_cluster(check: Check) -> None:
+    """What edastack's defaults give a 2-broker cluster (validate warns at its brokers.count)."""
+
+    def build(stack: Stack) -> None:
+        owner = cluster(stack, brokers=2)
+        topic(stack, "Orders", owner.ref, replicas=2, configs="min.insync.replicas=1\n")
+
+    assert ids(check(build), "EDA002") == []
+
+
 # --- EDA003 / EDA004 rule targets --------------------------------------------------------------
 
 
