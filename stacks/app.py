@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_cdk import App, Environment, Stack, Tags
 
@@ -80,52 +80,40 @@ def _tag(stack: Stack, blueprint: m.Blueprint) -> None:
         tags.add(key, value)
 
 
+StackT = TypeVar("StackT", bound=Stack)
+
+
 def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
     """Add the stacks of one blueprint in one environment to ``app`` (see ``layout``)."""
-    common = {
+    common: dict[str, Any] = {
         "env": _environment(blueprint.environment),
         "termination_protection": blueprint.environment.production,
     }
     where = f"edastack {blueprint.name} ({blueprint.environment.name})"
     prefix = f"{layout.prefix(blueprint)}-"
     stacks: list[Stack] = []
-    kafka: KafkaStack | None = None
-    if blueprint.clusters:
-        kafka_name = layout.stack_name(blueprint, layout.KAFKA)
-        kafka = KafkaStack(
-            app,
-            kafka_name,
-            stack_name=kafka_name,
-            description=f"{where}: Kafka",
-            blueprint=blueprint,
-            **common,
+
+    def add(stack_class: type[StackT], name: str, what: str, **props: Any) -> StackT:
+        stack = stack_class(
+            app, name, stack_name=name, description=f"{where}: {what}", **common, **props
         )
-        stacks.append(kafka)
-    events_name = layout.stack_name(blueprint, layout.EVENTS)
-    events = EventBridgeStack(
-        app,
-        events_name,
-        stack_name=events_name,
-        description=f"{where}: EventBridge and bridges",
-        blueprint=blueprint,
-        **common,
+        stacks.append(stack)
+        return stack
+
+    kafka = (
+        add(KafkaStack, layout.stack_name(blueprint, layout.KAFKA), "Kafka", blueprint=blueprint)
+        if blueprint.clusters
+        else None
     )
-    stacks.append(events)
+    events_name = layout.stack_name(blueprint, layout.EVENTS)
+    events = add(EventBridgeStack, events_name, "EventBridge and bridges", blueprint=blueprint)
     if kafka is not None:
         add_bridges(events, kafka)
     for name, rules in layout.rule_groups(blueprint).items():
-        rules_stack = RulesStack(
-            app,
-            name,
-            stack_name=name,
-            description=f"{where}: {name.removeprefix(prefix)}, {_count(rules, 'rule')}",
-            blueprint=blueprint,
-            rules=rules,
-            **common,
-        )
+        what = f"{name.removeprefix(prefix)}, {_count(rules, 'rule')}"
+        rules_stack = add(RulesStack, name, what, blueprint=blueprint, rules=rules)
         # By name only (no exports): the buses, queues and key alias must exist first.
         rules_stack.add_stack_dependency(events)
-        stacks.append(rules_stack)
     for stack in stacks:
         _tag(stack, blueprint)
     acknowledge_blueprint(blueprint, stacks)

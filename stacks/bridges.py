@@ -7,7 +7,10 @@ Kafka stack, never the reverse, whatever DLQ a bridge shares.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Duration
+from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -16,7 +19,7 @@ from edastack.aws import limits
 from edastack.blueprints import model as m
 from edastack.constructs.bus_producer import BusToKafkaProducer
 from edastack.constructs.dead_letter import DeadLetterQueue
-from edastack.constructs.kafka_cluster import KafkaCluster
+from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaCluster
 from edastack.constructs.kafka_connector import KafkaToBusConnector
 from edastack.constructs.kafka_forwarder import KafkaToBusFunction
 from edastack.constructs.kafka_pipe import KafkaToBusPipe
@@ -80,15 +83,7 @@ def _kafka_to_bus(
         KafkaToBusPipe(
             scope,
             "Resource",
-            cluster=cluster,
-            topic_name=topic.topic_name,
-            event_bus=bus,
-            detail_type=b.detail_type,
-            source=b.source,
-            consumer_group=p.consumer_group,
-            starting_position=p.starting_position,
-            batch_size=p.batch_size,
-            batch_window=_seconds(p.batch_window_s),
+            **_consumer(b, p, cluster, topic.topic_name, bus),
             filter_pattern=p.filter,
             enrichment=(
                 lambda_.Function.from_function_arn(scope, "Enrichment", p.enrichment_arn)
@@ -102,15 +97,7 @@ def _kafka_to_bus(
     KafkaToBusFunction(
         scope,
         "Resource",
-        cluster=cluster,
-        topic_name=topic.topic_name,
-        event_bus=bus,
-        detail_type=b.detail_type,
-        source=b.source,
-        consumer_group=lam.consumer_group,
-        starting_position=lam.starting_position,
-        batch_size=lam.batch_size,
-        batch_window=_seconds(lam.batch_window_s),
+        **_consumer(b, lam, cluster, topic.topic_name, bus),
         retries=lam.retries,
         on_failure_topic_name=(
             _topic_name(events, lam.on_failure_topic) if lam.on_failure_topic else None
@@ -120,6 +107,27 @@ def _kafka_to_bus(
         ),
         alarm_topic=events.alarm_topic,
     )
+
+
+def _consumer(
+    b: m.KafkaToBus,
+    options: m.ConsumerOptions,
+    cluster: IKafkaCluster,
+    topic_name: str,
+    bus: events.IEventBus,
+) -> dict[str, Any]:
+    """What a Lambda bridge and a pipe both take: where they read, and how they put events."""
+    return {
+        "cluster": cluster,
+        "topic_name": topic_name,
+        "event_bus": bus,
+        "detail_type": b.detail_type,
+        "source": b.source,
+        "consumer_group": options.consumer_group,
+        "starting_position": options.starting_position,
+        "batch_size": options.batch_size,
+        "batch_window": _seconds(options.batch_window_s),
+    }
 
 
 def _bus_to_kafka(

@@ -117,20 +117,16 @@ class EventBridgeStack(Stack):
         return topic
 
     def new_dead_letter_queue(
-        self,
-        scope: Construct,
-        construct_id: str,
-        retention: Duration | None = None,
-        queue_name: str | None = None,
+        self, scope: Construct, construct_id: str, **props: Any
     ) -> DeadLetterQueue:
-        """A DLQ encrypted with the stack's queue key, alarming to the blueprint's topic."""
+        """A DLQ encrypted with the stack's queue key, alarming to the blueprint's topic
+        (``props``: the rest of :class:`DeadLetterQueue`'s, e.g. ``queue_name``)."""
         return DeadLetterQueue(
             scope,
             construct_id,
-            queue_name=queue_name,
-            retention=retention,
             encryption_key=self.queue_key,
             alarm_topic=self.alarm_topic,
+            **props,
         )
 
     def _bus(self, bus: m.EventBus) -> None:
@@ -172,7 +168,10 @@ class EventBridgeStack(Stack):
         name = layout.queue_name(self.blueprint, queue)
         if queue.name in layout.dead_letter_queues(self.blueprint):
             dlq = self.new_dead_letter_queue(
-                self, f"Queue-{queue.name}", Duration.seconds(queue.retention_s), name
+                self,
+                f"Queue-{queue.name}",
+                retention=Duration.seconds(queue.retention_s),
+                queue_name=name,
             )
             self.dead_letter_queues[queue.name] = dlq
             self.queues[queue.name] = dlq.queue

@@ -23,21 +23,9 @@ from constructs import Construct
 
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
+from edastack.constructs import rule_targets as rt
 from edastack.constructs.dead_letter import DeadLetterQueue
-from edastack.constructs.event_rule import (
-    ApiDestinationTarget,
-    ApiKeyAuth,
-    BasicAuth,
-    EventBusTarget,
-    EventRule,
-    InputTransformer,
-    KinesisTarget,
-    LambdaTarget,
-    RuleTarget,
-    SnsTarget,
-    SqsTarget,
-    StateMachineTarget,
-)
+from edastack.constructs.event_rule import EventRule
 from edastack.constructs.target_access import TargetAccess
 from edastack.stacks.dead_letters import dead_letters_for
 
@@ -166,7 +154,7 @@ class RulesStack(Stack):
 
     # --- targets ---------------------------------------------------------------------------
 
-    def _target(self, rule_id: str, t: m.Target, rule_retry: m.RetryPolicy) -> RuleTarget:
+    def _target(self, rule_id: str, t: m.Target, rule_retry: m.RetryPolicy) -> rt.RuleTarget:
         # what the target does not set differently, it takes from the rule
         own_age = t.retry.max_age_s != rule_retry.max_age_s
         common: dict[str, Any] = {
@@ -177,30 +165,30 @@ class RulesStack(Stack):
         }
         # By ARN: a target costs no construct (the ARNs come from the blueprint or are names)
         if t.kind == "lambda":
-            return LambdaTarget(function=t.ref, **common)
+            return rt.LambdaTarget(function=t.ref, **common)
         if t.kind == "sqs":
             queue = t.ref if t.is_arn else self._queue_arn(t.ref)
-            return SqsTarget(queue=queue, message_group_id=t.message_group, **common)
+            return rt.SqsTarget(queue=queue, message_group_id=t.message_group, **common)
         if t.kind == "sns":
-            return SnsTarget(topic=t.ref, **common)
+            return rt.SnsTarget(topic=t.ref, **common)
         if t.kind == "stepfunctions":
-            return StateMachineTarget(state_machine=t.ref, **common)
+            return rt.StateMachineTarget(state_machine=t.ref, **common)
         if t.kind == "kinesis":
-            return KinesisTarget(stream=t.ref, partition_key_path=t.partition_key, **common)
+            return rt.KinesisTarget(stream=t.ref, partition_key_path=t.partition_key, **common)
         if t.kind == "bus":
             bus = t.ref if t.is_arn else self._bus(t.ref).event_bus_arn
-            return EventBusTarget(event_bus=bus, **common)
+            return rt.EventBusTarget(event_bus=bus, **common)
         assert t.api is not None
         api = t.api
         secret = secretsmanager.Secret.from_secret_complete_arn(
             self, f"{rule_id}-Target-{t.name}", api.secret_arn
         )
-        auth: ApiKeyAuth | BasicAuth
+        auth: rt.ApiKeyAuth | rt.BasicAuth
         if api.auth == "api_key":
-            auth = ApiKeyAuth(header_name=api.header or "", secret=secret)
+            auth = rt.ApiKeyAuth(header_name=api.header or "", secret=secret)
         else:
-            auth = BasicAuth(username=api.username or "", secret=secret)
-        return ApiDestinationTarget(
+            auth = rt.BasicAuth(username=api.username or "", secret=secret)
+        return rt.ApiDestinationTarget(
             endpoint=api.url,
             auth=auth,
             http_method=events.HttpMethod(api.method),
@@ -209,7 +197,7 @@ class RulesStack(Stack):
         )
 
 
-def _input(spec: m.InputTransform | None) -> InputTransformer | None:
+def _input(spec: m.InputTransform | None) -> rt.InputTransformer | None:
     if spec is None:
         return None
-    return InputTransformer(input_paths=dict(spec.paths), input_template=spec.template)
+    return rt.InputTransformer(input_paths=dict(spec.paths), input_template=spec.template)
