@@ -137,21 +137,19 @@ class KafkaStack(Stack):
                 cluster_arn=c.arn,
             )
         assert self.network is not None
+        # where an MSK cluster of either kind lives, its name and how clients authenticate
+        placed: dict[str, Any] = {
+            "vpc": self.network.vpc,
+            "vpc_subnets": self.network.private_subnets,
+            "cluster_name": name,
+            "client_auth": auth,
+        }
         if c.type == "serverless":
-            return ServerlessKafkaCluster(
-                self,
-                cid,
-                vpc=self.network.vpc,
-                vpc_subnets=self.network.private_subnets,
-                cluster_name=name,
-                client_auth=auth,
-            )
+            return ServerlessKafkaCluster(self, cid, **placed)
         return KafkaCluster(
             self,
             cid,
-            vpc=self.network.vpc,
-            vpc_subnets=self.network.private_subnets,
-            cluster_name=name,
+            **placed,
             kafka_version=c.version,
             instance_type=c.broker_type or "",
             broker_count=c.broker_count,
@@ -164,7 +162,6 @@ class KafkaStack(Stack):
                 if c.autoscaling
                 else None
             ),
-            client_auth=auth,
             mtls_certificate_authorities=[
                 acmpca.CertificateAuthority.from_certificate_authority_arn(
                     self, f"{cid}Authority{i}", arn
