@@ -181,13 +181,10 @@ class KafkaStack(Stack):
         )
 
     def _topic(self, t: m.KafkaTopic) -> KafkaTopic:
-        cluster = self.clusters[t.cluster]
         return KafkaTopic(
             self,
             f"Topic-{t.name}",
-            cluster=cluster,
-            topic_name=t.topic_name,
-            partition_count=t.partitions,
+            **_topic_place(t, self.clusters[t.cluster]),
             replication_factor=t.replication,
             retention=("forever" if t.retention_ms is None else Duration.millis(t.retention_ms)),
             cleanup_policy=_CLEANUP[tuple(sorted(t.cleanup))],
@@ -207,10 +204,10 @@ class KafkaStack(Stack):
             **t.configs,
         }
         return ServerlessKafkaTopic(
-            self,
-            f"Topic-{t.name}",
-            cluster=cluster,
-            topic_name=t.topic_name,
-            partition_count=t.partitions,
-            configs=configs,
+            self, f"Topic-{t.name}", **_topic_place(t, cluster), configs=configs
         )
+
+
+def _topic_place(t: m.KafkaTopic, cluster: IKafkaCluster) -> dict[str, Any]:
+    """Where a topic of either kind lives: its cluster, its name and partitions."""
+    return {"cluster": cluster, "topic_name": t.topic_name, "partition_count": t.partitions}
