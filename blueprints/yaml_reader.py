@@ -211,9 +211,10 @@ class _Builder:
                 if lowered in (".inf", "-.inf", ".nan"):
                     return float(lowered.replace(".", ""))
                 return float(text)
-        except ValueError:
+        except ValueError:  # e.g. an int of more than 4,300 digits (sys.get_int_max_str_digits)
+            shown = text if len(text) <= 60 else text[:57] + "..."
             self.findings.append(
-                error("yaml-scalar", self.child_path(), f"'{text}' is not a valid {tag}", mark)
+                error("yaml-scalar", self.child_path(), f"'{shown}' is not a valid {tag}", mark)
             )
             return None
         return text
