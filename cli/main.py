@@ -27,6 +27,8 @@ from edastack.cli.baseline import BaselineError, compare_with_baseline
 from edastack.cli.check import add_parser as add_check_parser
 from edastack.cli.check import check as _check
 from edastack.cli.progress import Progress
+from edastack.cli.reference import add_parser as add_schema_parser
+from edastack.cli.reference import schema_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -46,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     stacks.add_argument("assembly", metavar="DIR", help="the assembly folder, e.g. cdk.out")
     add_check_parser(commands)
+    add_schema_parser(commands)
     commands.add_parser(
         "rules",
         help="list edastack's rule pack (the CDK validation plugin edastack check runs)",
@@ -295,6 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stacks(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "schema":
+            return schema_command(args)
         if args.command == "rules":
             print(_rules_markdown(), end="")
             return EXIT_OK
