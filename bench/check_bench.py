@@ -28,13 +28,13 @@ STAGES = ("validate", "synth", "cfn-lint", "checkov")
 
 
 def _row(label: str, run: GateRun) -> str:
-    cells = [f"{run.timings.get(stage, float('nan')):8.2f}" for stage in STAGES]
-    return f"{label:<24}{''.join(cells)}{run.seconds:8.2f}"
+    cells = [f"{run.timings.get(stage, float('nan')):10.2f}" for stage in STAGES]
+    return f"{label:<12}{''.join(cells)}{run.seconds:10.2f}"
 
 
 def bench(blueprint: Path, runs: int) -> None:
     print(f"{blueprint.name} ({os.cpu_count()} cores)")
-    print(f"{'':<24}{''.join(f'{s:>8}' for s in STAGES)}{'total':>8}")
+    print(f"{'':<12}{''.join(f'{s:>10}' for s in STAGES)}{'total':>10}")
     results = []
     for index in range(runs):
         with tempfile.TemporaryDirectory(prefix="edastack-check-bench-") as out:
