@@ -27,6 +27,7 @@ from typing import Any
 from edastack.blueprints.findings import Finding
 from edastack.blueprints.loader import load_tree
 from edastack.blueprints.validate import BlueprintError, validate_file
+from edastack.cli.arguments import add_env_argument
 from edastack.cli.check_report import format_table, locate_findings, summary, to_json, to_sarif
 from edastack.cli.progress import Progress
 from edastack.testing.gates import (
@@ -60,12 +61,7 @@ def add_parser(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
-    check.add_argument(
-        "--env",
-        action="append",
-        metavar="NAME",
-        help="check only this environment (repeatable; default: every declared one)",
-    )
+    add_env_argument(check, "check")
     check.add_argument("--format", choices=("table", "json", "sarif"), default="table")
     check.add_argument(
         "--out",

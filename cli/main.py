@@ -22,6 +22,7 @@ from edastack.blueprints.delivery import delivery_paths, format_table
 from edastack.blueprints.findings import printable
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
+from edastack.cli.arguments import add_env_argument
 from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.cli.baseline import BaselineError, compare_with_baseline
 from edastack.cli.check import add_parser as add_check_parser
@@ -64,12 +65,7 @@ def _add_validate_parser(commands: Any) -> None:
         description="Check blueprint files: syntax, schema, references and AWS limits.",
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="blueprint files or folders")
-    validate.add_argument(
-        "--env",
-        action="append",
-        metavar="NAME",
-        help="validate only this environment (repeatable; default: every declared one)",
-    )
+    add_env_argument(validate, "validate")
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument(
         "--summary", action="store_true", help="also print what each valid blueprint declares"
@@ -94,12 +90,7 @@ def _add_synth_parser(commands: Any) -> None:
         description="Synthesize a blueprint into a cloud assembly, as `cdk synth` would.",
     )
     synth.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
-    synth.add_argument(
-        "--env",
-        action="append",
-        metavar="NAME",
-        help="synthesize only this environment (repeatable; default: every declared one)",
-    )
+    add_env_argument(synth, "synthesize")
     synth.add_argument(
         "--out", default="cdk.out", metavar="DIR", help="where to write it (default: cdk.out)"
     )
