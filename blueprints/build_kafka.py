@@ -112,4 +112,5 @@ def topic(
         max_message_bytes=size_bytes(size) if size else None,
         configs=strings(spec.get("configs")),
         acknowledged=strings(spec.get("acknowledge")),
+        stack=spec.get("stack"),
     )

@@ -160,9 +160,19 @@ def stack_size(ctx: Checks) -> Iterator[Finding]:
 def _stack_size_fix(bp: m.Blueprint, stack: str) -> tuple[Path, str]:
     """Where an oversized stack is best explained, and what makes it smaller."""
     if stack == layout.stack_name(bp, layout.KAFKA):
-        section = "topics" if bp.topics else "clusters"
-        return ("kafka", section), (
+        if any(_pinnable(bp, t) for t in bp.topics.values()):
+            return ("kafka", "topics"), (
+                "pin some topics to another stack with `stack: <name>` (each stack holds up "
+                f"to {limits.STACK_RESOURCES_MAX} resources)"
+            )
+        return ("kafka", "topics" if bp.topics else "clusters"), (
             "split the blueprint (move some clusters and their topics to a blueprint of their own)"
+        )
+    topics = layout.topic_groups(bp).get(stack)
+    if topics:
+        return topics[0].path, (
+            "pin some of its topics to another stack with `stack: <name>` (each stack holds up "
+            f"to {limits.STACK_RESOURCES_MAX} resources)"
         )
     if stack == layout.stack_name(bp, layout.EVENTS):
         where: Path = (
@@ -177,3 +187,9 @@ def _stack_size_fix(bp: m.Blueprint, stack: str) -> tuple[Path, str]:
         "pin some of its rules to another stack with `stack: <name>` (each stack holds up to "
         f"{limits.STACK_RESOURCES_MAX} resources)"
     )
+
+
+def _pinnable(bp: m.Blueprint, t: m.KafkaTopic) -> bool:
+    """A topic in the Kafka stack that ``stack:`` could move out of it."""
+    cluster = bp.clusters.get(t.cluster)
+    return not t.stack and cluster is not None and cluster.type in layout.PROVISIONED

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from edastack.aws import defaults, limits
 from edastack.aws.kafka_config import broker_configuration, weakened
+from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.findings import Finding, error, warning
@@ -249,6 +250,25 @@ def topics(ctx: Checks) -> Iterator[Finding]:
         cluster = ctx.bp.clusters.get(t.cluster)
         if cluster is not None:
             yield from _topic_on_cluster(ctx, t, cluster)
+            yield from _topic_stack(t, cluster)
+
+
+def _topic_stack(t: m.KafkaTopic, cluster: m.KafkaCluster) -> Iterator[Finding]:
+    """Only an AWS::MSK::Topic can live in a topics stack: a Serverless topic is made by the
+    topic function that lives with its cluster, an external cluster's topic not at all."""
+    if t.stack and cluster.type not in layout.PROVISIONED:
+        why = (
+            "its topics are created by edastack's topic function, which lives with the cluster "
+            "in the Kafka stack"
+            if cluster.type == "serverless"
+            else "edastack does not create its topics, so there is nothing to put in a stack"
+        )
+        yield error(
+            "topic-stack",
+            (*t.path, "stack"),
+            f"only topics of provisioned (standard, express) clusters can be pinned to a topics "
+            f"stack; cluster '{cluster.name}' is {cluster.type}: {why}; remove stack",
+        )
 
 
 def _topic_values(t: m.KafkaTopic) -> Iterator[Finding]:

@@ -4,6 +4,7 @@ Stacks per environment (``<p>`` is ``<blueprint>-<env>``, or ``<blueprint>`` wit
 environments):
 
 - ``<p>-kafka``: the network, MSK clusters and topics;
+- ``<p>-topics-<stack>``: the topics (of provisioned clusters) that name it in ``stack:``;
 - ``<p>-events``: buses, archives, declared queues, the schema registry, the alarm topic and
   the bridges;
 - ``<p>-rules-<bus>-<1..4>``: a bus's rules, spread over four shards by a checksum of their
@@ -28,7 +29,9 @@ from edastack.aws.checksum import fnv1a
 from edastack.blueprints import model as m
 
 KAFKA = "kafka"
+TOPICS = "topics"
 EVENTS = "events"
+PROVISIONED = ("standard", "express")  # the clusters whose topics are AWS::MSK::Topic
 # CloudFormation stack names: a letter, then letters, digits and '-'; at most 128 characters.
 _STACK_NAME_MAX = 128
 # SQS queue names: 1-80 characters, a FIFO queue's ending in ".fifo".
@@ -84,6 +87,38 @@ def rule_groups(blueprint: m.Blueprint) -> dict[str, list[m.Rule]]:
         rule = blueprint.rules[name]
         groups.setdefault(stack_name(blueprint, rules_part(rule)), []).append(rule)
     return dict(sorted(groups.items()))
+
+
+def topic_groups(blueprint: m.Blueprint) -> dict[str, list[m.KafkaTopic]]:
+    """The topics of each topics stack (those with ``stack:``) by stack name, in name order."""
+    groups: dict[str, list[m.KafkaTopic]] = {}
+    for name in sorted(blueprint.topics):
+        topic = blueprint.topics[name]
+        if topic.stack:
+            groups.setdefault(stack_name(blueprint, f"{TOPICS}-{topic.stack}"), []).append(topic)
+    return dict(sorted(groups.items()))
+
+
+def topic_stack(blueprint: m.Blueprint, topic: m.KafkaTopic) -> str:
+    part = f"{TOPICS}-{topic.stack}" if topic.stack else KAFKA
+    return stack_name(blueprint, part)
+
+
+def cluster_arn_parameter(blueprint: m.Blueprint, cluster: str) -> str:
+    """The SSM parameter through which the Kafka stack gives the topics stacks a cluster's ARN
+    (next to its ``/edastack/kafka/<cluster>/bootstrap-brokers``)."""
+    return f"/edastack/kafka/{physical_name(blueprint, cluster)}/arn"
+
+
+def pinned_clusters(blueprint: m.Blueprint) -> set[str]:
+    """The clusters whose ARN the Kafka stack publishes: those with a topic in a topics stack."""
+    return {
+        t.cluster
+        for t in blueprint.topics.values()
+        if t.stack
+        and t.cluster in blueprint.clusters
+        and blueprint.clusters[t.cluster].type in PROVISIONED
+    }
 
 
 # --- the names rules stacks use for what the events stack holds ------------------------
@@ -178,11 +213,17 @@ def rules_stack_sizes(blueprint: m.Blueprint) -> list[StackSize]:
 
 
 def entity_stacks(blueprint: m.Blueprint) -> dict[str, str]:
-    """The stack of each entity that can move between stacks (``rule:<name>`` → stack name)."""
-    return {
+    """The stack of each entity that can move between stacks (``rule:<name>``,
+    ``topic:<name>`` → stack name)."""
+    stacks = {
         f"rule:{rule.name}": stack_name(blueprint, rules_part(rule))
         for rule in blueprint.rules.values()
     }
+    stacks.update(
+        (f"topic:{topic.name}", topic_stack(blueprint, topic))
+        for topic in blueprint.topics.values()
+    )
+    return stacks
 
 
 def _same_account(function_arn: str, environment: m.Environment) -> bool:

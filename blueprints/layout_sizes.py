@@ -13,7 +13,12 @@ from __future__ import annotations
 
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
-from edastack.blueprints.layout import DEAD_LETTER_RESOURCES, METADATA_RESOURCES, StackSize
+from edastack.blueprints.layout import (
+    BOOTSTRAP_PARAMETERS,
+    DEAD_LETTER_RESOURCES,
+    METADATA_RESOURCES,
+    StackSize,
+)
 
 # --- the Kafka stack ---------------------------------------------------------------------
 
@@ -46,6 +51,9 @@ SDK_CALL_PROVIDER = 4
 TOPIC_ADMIN = 12
 # A topic: AWS::MSK::Topic (provisioned) or Custom::EdastackKafkaTopic (serverless).
 TOPIC = 1
+# A cluster with topics in a topics stack: the SSM parameter that gives them its ARN, which each
+# topics stack reads through an AWS::SSM::Parameter::Value<String> parameter.
+CLUSTER_ARN_PARAMETER = 1
 # A client port the cluster's security group opens to itself (for Lambda's pollers, on every
 # enabled auth mode's port, and for pipes, on the IAM port): an egress and an ingress rule.
 SELF_RULES = 2
@@ -89,8 +97,12 @@ CLIENT_RULES = 2
 
 def stack_sizes(blueprint: m.Blueprint) -> list[StackSize]:
     """Every stack of ``blueprint`` (one environment), in deployment order."""
-    kafka = [kafka_stack_size(blueprint)] if blueprint.clusters else []
-    return [*kafka, events_stack_size(blueprint), *layout.rules_stack_sizes(blueprint)]
+    kafka = [kafka_stack_size(blueprint), *topics_stack_sizes(blueprint)]
+    return [
+        *(kafka if blueprint.clusters else []),
+        events_stack_size(blueprint),
+        *layout.rules_stack_sizes(blueprint),
+    ]
 
 
 # --- the Kafka stack ---------------------------------------------------------------------
@@ -101,14 +113,28 @@ def kafka_stack_size(blueprint: m.Blueprint) -> StackSize:
     managed = [c for c in blueprint.clusters.values() if _managed(c)]
     resources = METADATA_RESOURCES + _network(blueprint) + SDK_CALL_PROVIDER * bool(managed)
     resources += sum(_cluster(blueprint, c) for c in managed)
-    resources += TOPIC * sum(
-        1 for t in blueprint.topics.values() if _managed(blueprint.clusters.get(t.cluster))
-    )
+    own = [t for _, t in sorted(blueprint.topics.items()) if not t.stack]  # not pinned
+    resources += TOPIC * sum(1 for t in own if _managed(blueprint.clusters.get(t.cluster)))
+    resources += CLUSTER_ARN_PARAMETER * len(layout.pinned_clusters(blueprint))
     outputs = BOOTSTRAP_OUTPUT * len(managed) + len(_exports(blueprint))
     entities = [f"cluster:{c}" for c in sorted(blueprint.clusters)]
-    entities += [f"topic:{t}" for t in sorted(blueprint.topics)]
+    entities += [f"topic:{t.name}" for t in own]
     name = layout.stack_name(blueprint, layout.KAFKA)
     return StackSize(name, resources, tuple(entities), outputs=outputs)
+
+
+def topics_stack_sizes(blueprint: m.Blueprint) -> list[StackSize]:
+    """The topics pinned with ``stack:`` (``edastack.stacks.topics``): each an AWS::MSK::Topic,
+    with a parameter per cluster for its ARN."""
+    return [
+        StackSize(
+            name,
+            METADATA_RESOURCES + TOPIC * len(topics),
+            tuple(f"topic:{t.name}" for t in topics),
+            parameters=BOOTSTRAP_PARAMETERS + len({t.cluster for t in topics}),
+        )
+        for name, topics in layout.topic_groups(blueprint).items()
+    ]
 
 
 def _network(blueprint: m.Blueprint) -> int:

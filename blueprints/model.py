@@ -133,6 +133,7 @@ class KafkaTopic:
     max_message_bytes: int | None = None
     configs: Mapping[str, str] = field(default_factory=_empty)
     acknowledged: Mapping[str, str] = field(default_factory=_empty)
+    stack: str | None = None  # the topics stack it is pinned to; None: the Kafka stack
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,27 +156,48 @@ def _replaces_it(noun: str, new: Any, changed: list[str], consequence: str) -> F
 
 
 def _stack_moves(old: m.Blueprint, new: m.Blueprint) -> Iterator[Finding]:
-    """Rules that change stacks (a delete and a create in CloudFormation), and stacks that
-    leave the app (``cdk deploy`` does not delete them: their rules keep routing)."""
+    """Rules and topics that change stacks (a delete and a create in CloudFormation), and
+    stacks that leave the app (``cdk deploy`` does not delete them: what they hold stays)."""
     before, after = layout.entity_stacks(old), layout.entity_stacks(new)
     for entity in sorted(set(before) & set(after)):
         if before[entity] != after[entity]:
-            name = entity.split(":", 1)[1]
-            yield warning(
-                "stack-move",
-                new.rules[name].path,
-                f"rule '{name}' moves from stack {before[entity]} to {after[entity]}: "
-                "CloudFormation deletes it from the first and creates it in the second, so for "
-                "a few minutes between the two deployments no rule (or two rules) deliver its "
-                "events",
+            kind, name = entity.split(":", 1)
+            yield (_topic_move if kind == "topic" else _rule_move)(
+                new, name, before[entity], after[entity]
             )
-    for stack in sorted(set(before.values()) - set(after.values())):
+    kept = {layout.stack_name(new, layout.KAFKA)}
+    for stack in sorted(set(before.values()) - set(after.values()) - kept):
+        what = "topic" if stack in layout.topic_groups(old) else "rule"
         yield warning(
             "stack-move",
-            ("eventbridge", "rules"),
-            f"stack {stack} no longer holds any rule and leaves the app: cdk deploy does not "
-            f"delete a stack, so its rules keep delivering until you run cdk destroy {stack}",
+            ("kafka", "topics") if what == "topic" else ("eventbridge", "rules"),
+            f"stack {stack} no longer holds any {what} and leaves the app: cdk deploy does not "
+            f"delete a stack, so its {what}s stay until you run cdk destroy {stack}",
         )
+
+
+def _rule_move(new: m.Blueprint, name: str, source: str, target: str) -> Finding:
+    return warning(
+        "stack-move",
+        new.rules[name].path,
+        f"rule '{name}' moves from stack {source} to {target}: CloudFormation deletes it from "
+        "the first and creates it in the second, so for a few minutes between the two "
+        "deployments no rule (or two rules) deliver its events",
+    )
+
+
+def _topic_move(new: m.Blueprint, name: str, source: str, target: str) -> Finding:
+    topic = new.topics[name]
+    return warning(
+        "stack-move",
+        (*topic.path, "stack"),
+        f"topic '{name}' moves from stack {source} to {target}: a replacement. CloudFormation "
+        f"creates an AWS::MSK::Topic in {target} and drops the one in {source} (retained in "
+        f"Kafka), so the create collides with the existing topic '{topic.topic_name}' and "
+        "fails; a topic created anew would be empty, its records lost. Keep the topic in "
+        f"{source}, or move it deliberately: remove it from the blueprint and deploy, delete "
+        "it in Kafka, then declare it in its new stack",
+    )
 
 
 def _acknowledged(entity: Any) -> bool:

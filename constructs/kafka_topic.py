@@ -70,6 +70,7 @@ class KafkaTopic(Construct):
         max_message_bytes: int | None = None,
         configs: Mapping[str, str | int | bool] | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        cluster_arn: str | None = None,
     ) -> None:
         """
         :param cluster: the provisioned ``KafkaCluster`` (Kafka 3.6 or later) the topic lives on
@@ -88,6 +89,9 @@ class KafkaTopic(Construct):
         :param configs: any other topic configs, e.g. ``{"compression.type": "zstd"}``.
             Default: - none
         :param removal_policy: for the topic. Default: - RETAIN (deleting a topic deletes data)
+        :param cluster_arn: the cluster's ARN as the topic's stack reads it, for a topic in
+            another stack than its cluster (e.g. from an SSM parameter, so that no
+            CloudFormation export ties the stacks). Default: - ``cluster.cluster_arn``
         """
         super().__init__(scope, construct_id)
         errors: list[str] = []
@@ -182,17 +186,18 @@ class KafkaTopic(Construct):
         self.partition_count = partition_count
         self.replication_factor = replication
         self.configs: Mapping[str, str] = properties
+        arn = cluster_arn or cluster.cluster_arn
         self.resource = msk.CfnTopic(
             self,
             "Resource",
-            cluster_arn=cluster.cluster_arn,
+            cluster_arn=arn,
             topic_name=topic_name,
             partition_count=partition_count,
             replication_factor=replication,
             configs=encode_configs(properties) if properties else None,
         )
         self.resource.apply_removal_policy(removal_policy)
-        self.topic_arn = cluster_child_arn(cluster.cluster_arn, "topic", topic_name)
+        self.topic_arn = cluster_child_arn(arn, "topic", topic_name)
 
 
 def encode_configs(properties: Mapping[str, str]) -> str:

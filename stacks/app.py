@@ -3,6 +3,7 @@
 Stacks per environment (which stack holds what: ``edastack.blueprints.layout``):
 
 - ``<blueprint>-<env>-kafka``: network, MSK clusters and topics (stateful, slow to create);
+- ``<blueprint>-<env>-topics-<group>``: the topics that say ``stack: <group>``, after kafka;
 - ``<blueprint>-<env>-events``: buses, archives, queues, the schema registry, the alarm topic
   and the bridges (which refer to the Kafka stack's clusters: events depends on kafka);
 - ``<blueprint>-<env>-rules-<group>``: the rules of one bus (or ``stack:`` group), after events.
@@ -29,6 +30,7 @@ from edastack.stacks.bridges import add_bridges
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.rules import RulesStack
+from edastack.stacks.topics import TopicsStack
 
 # What the CDK CLI adds to every app's context unless told otherwise (path and asset metadata,
 # the AWS::CDK::Metadata resource, bundling of every stack).
@@ -105,8 +107,15 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
         if blueprint.clusters
         else None
     )
+    topics = [
+        add(TopicsStack, name, f"Kafka {name.removeprefix(prefix)}", kafka=kafka, topics=pinned)
+        for name, pinned in layout.topic_groups(blueprint).items()
+        if kafka is not None
+    ]
     events_name = layout.stack_name(blueprint, layout.EVENTS)
     events = add(EventBridgeStack, events_name, "EventBridge and bridges", blueprint=blueprint)
+    for topics_stack in topics:
+        events.add_stack_dependency(topics_stack)  # the bridges' topics exist first
     if kafka is not None:
         add_bridges(events, kafka)
     for name, rules in layout.rule_groups(blueprint).items():

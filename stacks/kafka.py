@@ -1,4 +1,5 @@
-"""The Kafka half of a blueprint: the network, MSK clusters and their topics."""
+"""The Kafka half of a blueprint: the network, MSK clusters and their topics (those not pinned
+to a topics stack, ``edastack.stacks.topics``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from edastack.aws import limits
+from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.layout import physical_name
 from edastack.constructs.kafka_cluster import (
@@ -76,11 +79,15 @@ class KafkaStack(Stack):
         self.clusters: dict[str, IKafkaCluster] = {}
         for cluster in by_name(blueprint.clusters):
             self.clusters[cluster.name] = self._cluster(cluster)
+        for name in sorted(layout.pinned_clusters(blueprint)):
+            self._publish_arn(name)
         self.topics: dict[str, KafkaTopic | ServerlessKafkaTopic] = {}
         for topic in by_name(blueprint.topics):
             owner = blueprint.clusters[topic.cluster]
-            if owner.type in ("standard", "express"):
-                self.topics[topic.name] = self._topic(topic)
+            if topic.stack:
+                continue  # in its topics stack
+            if owner.type in layout.PROVISIONED:
+                self.topics[topic.name] = provisioned_topic(self, topic, self.clusters[owner.name])
             elif owner.type == "serverless":
                 self.topics[topic.name] = self._serverless_topic(topic)
             # topics of external clusters are declared for the bridges; their owners create them
@@ -180,17 +187,17 @@ class KafkaStack(Stack):
             allow_weaker_durability=True,
         )
 
-    def _topic(self, t: m.KafkaTopic) -> KafkaTopic:
-        return KafkaTopic(
+    def _publish_arn(self, cluster: str) -> None:
+        """The cluster's ARN for its topics stacks, by a name they know: an SSM parameter, not
+        an export, so retiring a topics stack never has to wait for an export to be unused."""
+        arn = self.clusters[cluster].cluster_arn
+        assert arn is not None  # a provisioned cluster (layout.pinned_clusters)
+        ssm.StringParameter(
             self,
-            f"Topic-{t.name}",
-            **_topic_place(t, self.clusters[t.cluster]),
-            replication_factor=t.replication,
-            retention=("forever" if t.retention_ms is None else Duration.millis(t.retention_ms)),
-            cleanup_policy=_CLEANUP[tuple(sorted(t.cleanup))],
-            min_insync_replicas=t.min_insync,
-            max_message_bytes=t.max_message_bytes,
-            configs=dict(t.configs),
+            f"ClusterArn-{cluster}",
+            parameter_name=layout.cluster_arn_parameter(self.blueprint, cluster),
+            string_value=arn,
+            description=f"ARN of Kafka cluster {cluster}, for the topics stacks",
         )
 
     def _serverless_topic(self, t: m.KafkaTopic) -> ServerlessKafkaTopic:
@@ -206,6 +213,24 @@ class KafkaStack(Stack):
         return ServerlessKafkaTopic(
             self, f"Topic-{t.name}", **_topic_place(t, cluster), configs=configs
         )
+
+
+def provisioned_topic(
+    scope: Construct, t: m.KafkaTopic, cluster: IKafkaCluster, cluster_arn: str | None = None
+) -> KafkaTopic:
+    """A topic of a provisioned cluster (AWS::MSK::Topic), in ``scope``'s stack."""
+    return KafkaTopic(
+        scope,
+        f"Topic-{t.name}",
+        **_topic_place(t, cluster),
+        replication_factor=t.replication,
+        retention=("forever" if t.retention_ms is None else Duration.millis(t.retention_ms)),
+        cleanup_policy=_CLEANUP[tuple(sorted(t.cleanup))],
+        min_insync_replicas=t.min_insync,
+        max_message_bytes=t.max_message_bytes,
+        configs=dict(t.configs),
+        cluster_arn=cluster_arn,
+    )
 
 
 def _topic_place(t: m.KafkaTopic, cluster: IKafkaCluster) -> dict[str, Any]:

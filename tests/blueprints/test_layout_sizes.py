@@ -62,6 +62,17 @@ def test_generated_stack_sizes_are_counted_exactly(seed: int, tmp_path: Path) ->
     assert expected == actual
 
 
+def test_generated_blueprints_pin_topics_to_topics_stacks() -> None:
+    """The generated set covers topics stacks: of several clusters, with bridges on them."""
+    pinned = [
+        t
+        for seed in SEEDS
+        for t in generate(seed).get("kafka", {}).get("topics", {}).values()
+        if "stack" in t
+    ]
+    assert len(pinned) >= 10
+
+
 # --- a seeded generator of valid blueprints --------------------------------------------------
 
 
@@ -137,6 +148,9 @@ class _Generator:
             self.clusters[name] = getattr(self, f"_{kind}")()
             for t in range(self.rng.randint(1, 3)):
                 self.topics[f"{name}-t{t}"] = self.topic(name, kind)
+                # pinned to a topics stack without a draw, so the other options stay as they were
+                if kind in ("standard", "express") and (self.seed + t) % 3 == 0:
+                    self.topics[f"{name}-t{t}"]["stack"] = f"s{(self.seed + index) % 2}"
         return self.clusters
 
     def _standard(self) -> dict[str, Any]:

@@ -50,6 +50,6 @@ def test_fails_when_the_kafka_stack_exceeds_500_resources(messages: Messages) ->
     text = f"blueprint: big\n{ENV}kafka:\n  clusters: {{core: {{}}}}\n  topics:\n{topics}"
     assert messages(text) == [
         "bp.yaml:5:3: $.kafka.topics: stack big-dev-kafka would hold 505 resources; "
-        "CloudFormation allows at most 500 in one stack: split the blueprint (move some "
-        "clusters and their topics to a blueprint of their own)"
+        "CloudFormation allows at most 500 in one stack: pin some topics to another stack "
+        "with `stack: <name>` (each stack holds up to 500 resources)"
     ]
