@@ -21,7 +21,7 @@ what synthesis makes.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from edastack.aws import limits
@@ -232,12 +232,3 @@ def _same_account(function_arn: str, environment: m.Environment) -> bool:
     parts = function_arn.split(":")
     account = parts[4] if len(parts) > 4 else ""
     return environment.account is None or not account.isdigit() or account == environment.account
-
-
-def stack_names_clash(blueprint: m.Blueprint) -> Mapping[str, list[str]]:
-    """Rules groups whose stack names are the same once made valid (``a.b`` and ``a-b``)."""
-    names: dict[str, set[str]] = {}
-    for rule in blueprint.rules.values():
-        group = f"stack: {rule.stack}" if rule.stack else f"bus {rule.bus}"
-        names.setdefault(stack_name(blueprint, rules_part(rule)), set()).add(group)
-    return {stack: sorted(groups) for stack, groups in names.items() if len(groups) > 1}
