@@ -67,6 +67,13 @@ class Templates:
                 name = output.get("Export", {}).get("Name") if isinstance(output, dict) else None
                 if isinstance(name, str):
                     self._exports[name] = (stack, output.get("Value"))
+        # A stack can also read another's value through an SSM parameter (edastack's topics
+        # stacks read a cluster's ARN so): the parameter resource, by its name.
+        self._parameters: dict[str, tuple[StackTemplate, Any]] = {}
+        for ref in self.of_type("AWS::SSM::Parameter"):
+            name = ref.properties.get("Name")
+            if isinstance(name, str):
+                self._parameters[name] = (ref.stack, ref.properties.get("Value"))
 
     def of_type(self, *types: str) -> Iterator[ResourceRef]:
         for stack in self.stacks:
@@ -81,6 +88,9 @@ class Templates:
         ((function, argument),) = value.items()
         logical_id: Any = None
         if function == "Ref":
+            read = self._read_from_ssm(stack, argument)
+            if read is not None:
+                return self.resolve(*read)
             logical_id = argument
         elif function == "Fn::GetAtt":
             if isinstance(argument, list) and argument:
@@ -93,6 +103,18 @@ class Templates:
         if isinstance(logical_id, str) and logical_id in stack.resources:
             return ResourceRef(stack, logical_id)
         return None
+
+    def _read_from_ssm(
+        self, stack: StackTemplate, parameter: Any
+    ) -> tuple[StackTemplate, Any] | None:
+        """The value behind a template parameter that reads an SSM parameter of this app."""
+        parameters = stack.template.get("Parameters", {})
+        declared = parameters.get(parameter) if isinstance(parameters, dict) else None
+        if not isinstance(declared, dict) or "SSM::Parameter::Value" not in str(
+            declared.get("Type")
+        ):
+            return None
+        return self._parameters.get(str(declared.get("Default")))
 
     def bus(self, stack: StackTemplate, value: Any) -> ResourceRef | None:
         """The ``AWS::Events::EventBus`` that ``value`` (reference, name or ARN) names."""

@@ -101,3 +101,26 @@ def test_adding_a_pinned_topic_changes_nothing_else(synth: Build) -> None:
     assert new.startswith("tp-dev-topics-a/Topicaaafirst")
     for key in before:
         assert before[key] == now[key], key
+
+
+def test_the_rule_pack_follows_a_pinned_topic_to_its_cluster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # EDA001 and EDA002 need the cluster's broker count: they follow the ARN's SSM parameter
+    from edastack.rules.pack import evaluate_templates
+
+    path = tmp_path / "tp.yaml"
+    path.write_text(
+        HEAD
+        + "    weak: {cluster: core, partitions: 3, replication: 2, stack: a,"
+        + " acknowledge: {low-replication: 'a test of the rule pack'}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["synth", str(path), "--out", str(out)]) == 0
+    capsys.readouterr()
+    findings = evaluate_templates(sorted(out.glob("*.template.json")))
+    assert sorted((f.rule_id, f.stack) for f in findings) == [
+        ("EDA001", "tp-dev-topics-a"),  # replication 2 on 3 brokers
+        ("EDA002", "tp-dev-topics-a"),  # and so min.insync.replicas 1
+    ]
