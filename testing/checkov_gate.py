@@ -2,7 +2,9 @@
 
 checkov pins packaging<24 and boto3==1.35.49, which conflict with pytest and the Lambda client
 libraries, so it lives in a venv of its own: ``$EDASTACK_CHECKOV``, else
-``.venv-checkov/bin/checkov`` in the current directory, else ``checkov`` on ``PATH``. It runs with
+``.venv-checkov/bin/checkov`` in the current directory or beside the virtualenv edastack runs
+from (``make`` makes both in the checkout, so ``check`` finds it from any folder), else
+``checkov`` on ``PATH``. It runs with
 ``BC_SKIP_MAPPING=TRUE`` and ``--skip-download``: nothing touches the network.
 """
 
@@ -13,6 +15,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -48,13 +51,15 @@ def install_hint() -> str:
     return (
         "run `make .venv-checkov/.installed` in the edastack repository, or "
         f"`python3 -m venv {venv} && {venv}/bin/pip install '{checkov_requirement()}'`"
-        f" (found there from the current directory; elsewhere set {CHECKOV_ENV} to its "
-        "bin/checkov): its pins conflict with edastack's, so it needs a venv of its own"
+        f" (found there from the current directory or beside edastack's virtualenv; elsewhere "
+        f"set {CHECKOV_ENV} to its bin/checkov): its pins conflict with edastack's, so it needs "
+        "a venv of its own"
     )
 
 
 def checkov_executable() -> Path:
-    """checkov: ``$EDASTACK_CHECKOV``, else ``.venv-checkov/bin/checkov``, else on ``PATH``."""
+    """checkov: ``$EDASTACK_CHECKOV``, else ``.venv-checkov/bin/checkov`` (here or beside
+    edastack's virtualenv), else on ``PATH``."""
     configured = os.environ.get(CHECKOV_ENV)
     if configured:
         path = Path(configured)
@@ -62,9 +67,11 @@ def checkov_executable() -> Path:
             reason = f"{CHECKOV_ENV}={configured} is not an executable file"
             raise ToolMissing("checkov", reason, install_hint())
         return path
-    local = CHECKOV_VENV / "bin" / "checkov"
-    if local.is_file():
-        return local.resolve()
+    # sys.prefix is the virtualenv running edastack (<checkout>/.venv under make)
+    for venv in (CHECKOV_VENV, Path(sys.prefix).parent / CHECKOV_VENV):
+        local = venv / "bin" / "checkov"
+        if local.is_file():
+            return local.resolve()
     found = shutil.which("checkov")
     if found:
         return Path(found)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -363,9 +364,10 @@ def test_missing_checkov_is_named_with_its_install_and_the_others_run(
     blueprint = str(REPO / COMMERCE)
     if how == "EDASTACK_CHECKOV":
         monkeypatch.setenv("EDASTACK_CHECKOV", str(tmp_path / "no" / "checkov"))
-    else:  # no variable, no .venv-checkov in the current directory, no checkov on PATH
+    else:  # no variable, no .venv-checkov here or beside the venv, no checkov on PATH
         monkeypatch.delenv("EDASTACK_CHECKOV", raising=False)
         monkeypatch.setenv("PATH", str(tmp_path))
+        monkeypatch.setattr(sys, "prefix", str(tmp_path / ".venv"))
         monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, blueprint, "--format", "json")
     assert code == 4  # documented: no findings, but a gate could not run
@@ -380,6 +382,21 @@ def test_missing_checkov_is_named_with_its_install_and_the_others_run(
     assert "internal error" not in err and "bug" not in err
     code, out, _ = run(capsys, blueprint)
     assert (code, out) == (4, "0 findings from the gates that ran; did not run: checkov\n")
+
+
+@pytest.mark.skipif(
+    not (Path(sys.prefix).parent / ".venv-checkov" / "bin" / "checkov").is_file(),
+    reason="checkov is not installed beside this virtualenv (make installs it)",
+)
+def test_checkov_beside_the_virtualenv_is_found_from_any_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from edastack.testing.checkov_gate import checkov_executable
+
+    monkeypatch.delenv("EDASTACK_CHECKOV", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert checkov_executable() == (Path(sys.prefix).parent / ".venv-checkov/bin/checkov").resolve()
 
 
 def test_missing_cdk_nag_is_named_and_the_others_run(
