@@ -37,6 +37,7 @@ WARNINGS = {
     "pipe-no-dlq": "a Kafka-sourced EventBridge Pipe has no dead-letter queue",
     "bridge-feeds-nothing": "no rule on the bus matches the events a bridge puts there",
     "replacement": "a change replaces or strands a resource that holds data (validate --baseline)",
+    "stack-move": "a rule changes stack: deleted from one, created in another (--baseline)",
 }
 
 

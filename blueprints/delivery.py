@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.units import human_seconds
 
@@ -29,11 +30,15 @@ def _retry(retry: m.RetryPolicy) -> str:
     return f"{retry.attempts} attempts / {human_seconds(retry.max_age_s)}"
 
 
-def _rule_dlq(dl: m.DeadLetter, rule: str, bus: str) -> str:
+def _rule_dlq(
+    bp: m.Blueprint, dl: m.DeadLetter, rule: str, bus: str, stack: str | None = None
+) -> str:
     if dl.scope == "bus":
-        return f"sqs:{bus}-bus-dlq (the bus's shared DLQ)"
+        return f"sqs:{layout.bus_dead_letter_name(bp, bus)} (the bus's shared DLQ)"
     if dl.scope == "queue":
         return f"sqs:{dl.queue}"
+    if dl.scope == "stack":
+        return f"sqs:{stack}/DeadLetters (shared by the rules of that stack)"
     return f"sqs:{rule}-dlq"
 
 
@@ -50,7 +55,13 @@ def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
                     mechanism=f"rule:{rule.name}",
                     target=target,
                     retries=_retry(t.retry),
-                    failures=_rule_dlq(rule.dead_letter, rule.name, rule.bus),
+                    failures=_rule_dlq(
+                        bp,
+                        rule.dead_letter,
+                        rule.name,
+                        rule.bus,
+                        layout.stack_name(bp, layout.rules_part(rule)),
+                    ),
                 )
             )
     for b in bp.bridges.values():
@@ -64,7 +75,7 @@ def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
                     target=f"topic:{b.topic}",
                     # the rule retries invoking; Lambda retries a failed (asynchronous) run twice
                     retries=f"{_retry(b.retry)}, then 2 function retries",
-                    failures=_rule_dlq(b.dead_letter, b.name, b.bus),
+                    failures=_rule_dlq(bp, b.dead_letter, b.name, b.bus),
                 )
             )
     declared_dlqs = {r.dead_letter.queue for r in bp.rules.values() if r.dead_letter.queue}

@@ -22,6 +22,7 @@ from edastack.blueprints import model as m
 from edastack.blueprints.findings import Finding, error, warning
 
 CODE = "replacement"
+MOVE = "stack-move"
 
 
 def _changed(old: Any, new: Any, fields: Mapping[str, Callable[[Any], Any]]) -> list[str]:
@@ -52,6 +53,10 @@ def _bridge_fields(b: m.Bridge) -> dict[str, Any]:
         }
     if b.connector is not None:
         fields |= {"plugin": b.connector.plugin, "source (connector id)": b.source}
+    if b.via == "lambda":
+        # the event source mapping's consumer group is create-only (AWS::Lambda::
+        # EventSourceMapping AmazonManagedKafkaEventSourceConfig / SelfManaged...ConsumerGroupId)
+        fields |= {"consumer group": b.lambda_.consumer_group}
     return fields
 
 
@@ -162,14 +167,15 @@ def _stack_moves(old: m.Blueprint, new: m.Blueprint) -> Iterator[Finding]:
     for entity in sorted(set(before) & set(after)):
         if before[entity] != after[entity]:
             kind, name = entity.split(":", 1)
-            yield (_topic_move if kind == "topic" else _rule_move)(
-                new, name, before[entity], after[entity]
-            )
+            if kind == "topic":
+                yield _topic_move(new, name, before[entity], after[entity])
+            elif MOVE not in new.rules[name].acknowledged:
+                yield _rule_move(new, name, before[entity], after[entity])
     kept = {layout.stack_name(new, layout.KAFKA)}
     for stack in sorted(set(before.values()) - set(after.values()) - kept):
         what = "topic" if stack in layout.topic_groups(old) else "rule"
         yield warning(
-            "stack-move",
+            MOVE,
             ("kafka", "topics") if what == "topic" else ("eventbridge", "rules"),
             f"stack {stack} no longer holds any {what} and leaves the app: cdk deploy does not "
             f"delete a stack, so its {what}s stay until you run cdk destroy {stack}",
@@ -178,18 +184,19 @@ def _stack_moves(old: m.Blueprint, new: m.Blueprint) -> Iterator[Finding]:
 
 def _rule_move(new: m.Blueprint, name: str, source: str, target: str) -> Finding:
     return warning(
-        "stack-move",
+        MOVE,
         new.rules[name].path,
         f"rule '{name}' moves from stack {source} to {target}: CloudFormation deletes it from "
         "the first and creates it in the second, so for a few minutes between the two "
-        "deployments no rule (or two rules) deliver its events",
+        "deployments no rule (or two rules) deliver its events; acknowledge: "
+        "{stack-move: <reason>}",
     )
 
 
 def _topic_move(new: m.Blueprint, name: str, source: str, target: str) -> Finding:
     topic = new.topics[name]
-    return warning(
-        "stack-move",
+    return error(  # CloudFormation would refuse it, as it refuses fewer partitions
+        MOVE,
         (*topic.path, "stack"),
         f"topic '{name}' moves from stack {source} to {target}: a replacement. CloudFormation "
         f"creates an AWS::MSK::Topic in {target} and drops the one in {source} (retained in "

@@ -10,7 +10,7 @@ import enum
 import json
 from collections.abc import Sequence
 
-from aws_cdk import RemovalPolicy, Token
+from aws_cdk import Acknowledgment, RemovalPolicy, Token, Validations
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_msk as msk
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -142,7 +142,7 @@ def _create_scram_secret(
         description=f"Encrypts the SCRAM credentials of MSK cluster {cluster_name}",
         removal_policy=removal_policy,
     )
-    return secretsmanager.Secret(
+    secret = secretsmanager.Secret(
         cluster,
         "ScramSecret",
         secret_name=f"AmazonMSK_{cluster_name}_client",
@@ -156,6 +156,17 @@ def _create_scram_secret(
         ),
         removal_policy=removal_policy,
     )
+    Validations.of(secret).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions::AwsSolutions-SMG4",
+            reason=(
+                "the SCRAM credentials of an MSK cluster: Secrets Manager has no rotation "
+                "function for them, and a rotation must update every client at once; rotate by "
+                "writing a new password to the secret (MSK reads it on association)"
+            ),
+        )
+    )
+    return secret
 
 
 def _secret_name(secret: secretsmanager.ISecret) -> str | None:

@@ -69,6 +69,9 @@ class TargetQueue(Construct):
             "Resource",
             queue_name=queue_name,
             fifo=fifo or None,
+            # EventBridge delivers to a FIFO queue only if it deduplicates by content
+            # (EventBridge API reference, Target.SqsParameters; the event id is the content's)
+            content_based_deduplication=fifo or None,
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=self.dead_letter_queue.encryption_key,
             enforce_ssl=True,

@@ -35,7 +35,7 @@ class TopicsStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.add_dependency(kafka)
+        self.add_stack_dependency(kafka)
         blueprint = kafka.blueprint
         self.topics: dict[str, KafkaTopic] = {}
         for topic in topics:

@@ -953,8 +953,8 @@ WARNINGS = [
         [
             f"bp.yaml:6:43: {T}.acknowledge.low-replicaton: 'low-replicaton' is not a warning "
             "edastack gives (warnings: bridge-feeds-nothing, low-replication, pipe-no-dlq, "
-            "replacement) nor a gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, "
-            "EDA007); did you mean 'low-replication'?"
+            "replacement, stack-move) nor a gate's finding id (such as AwsSolutions-IAM5, W3005, "
+            "CKV_AWS_27, EDA007); did you mean 'low-replication'?"
         ],
     ),
     Case(
@@ -963,9 +963,9 @@ WARNINGS = [
         topic("acknowledge: {EDA001: reviewed by the data team, W3005: reviewed as well}"),
         [
             f"bp.yaml:6:43: {T}.acknowledge.EDA009: 'EDA009' is not a warning edastack gives "
-            "(warnings: bridge-feeds-nothing, low-replication, pipe-no-dlq, replacement) nor a "
-            "gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007); did you "
-            "mean 'EDA008'?"
+            "(warnings: bridge-feeds-nothing, low-replication, pipe-no-dlq, replacement, "
+            "stack-move) nor a gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, "
+            "EDA007); did you mean 'EDA008'?"
         ],
     ),
     Case(
@@ -975,8 +975,8 @@ WARNINGS = [
         [
             f"bp.yaml:6:43: {T}.acknowledge['Serverless::AwsSolutions-IAM5']: "
             "'Serverless::AwsSolutions-IAM5' is not a warning edastack gives (warnings: "
-            "bridge-feeds-nothing, low-replication, pipe-no-dlq, replacement) nor a gate's "
-            "finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007)"
+            "bridge-feeds-nothing, low-replication, pipe-no-dlq, replacement, stack-move) nor a "
+            "gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007)"
         ],
     ),
 ]

@@ -101,6 +101,18 @@ CASES = [
         ],
         id="queue_renamed",
     ),
+    pytest.param(
+        (
+            "    via: pipe\n    pipe: {consumer_group: g1}\n",
+            "    lambda: {consumer_group: g2}\n",
+        ),
+        [
+            "warning: $.bridges.b: changing the consumer group of bridge 'b' replaces its "
+            "consumer: a new consumer group starts from its starting position, so records are "
+            "skipped or read again; acknowledge: {replacement: <reason>}"
+        ],
+        id="lambda_consumer_group",
+    ),
     pytest.param(("partitions: 6}", "partitions: 12}"), [], id="more_partitions_is_in_place"),
 ]
 
@@ -110,6 +122,10 @@ def test_baseline_flags(tmp_path: Path, change: tuple[str, str], expected: list[
     new = BASE.replace(*change)
     if change == ("  inbox: {}", "  inbox2: {}"):
         new = new.replace("sqs: inbox", "sqs: inbox2")
+    if "lambda:" in change[1]:  # from a Lambda bridge of group g1 to one of group g2
+        old = BASE.replace(change[0], "    lambda: {consumer_group: g1}\n")
+        assert messages(tmp_path, old, new) == expected
+        return
     if change == ("inbox: {}", "inbox: {fifo: true}"):
         new = new.replace("q: {sqs: inbox}", "q: {sqs: inbox, message_group: shop}")
     assert new != BASE

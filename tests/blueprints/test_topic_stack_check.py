@@ -47,13 +47,15 @@ def test_fails_when_a_topics_stack_exceeds_500_resources(messages: Messages) -> 
     )
 
 
-def test_baseline_warns_when_a_topic_changes_stack(
+def test_baseline_refuses_a_topic_that_changes_stack(
     cli: Callable[..., tuple[int, str, str]],
 ) -> None:
+    # CloudFormation would fail the create (the name exists in Kafka): an error, as fewer
+    # partitions are
     kafka = HEAD + "kafka:\n  clusters: {core: {}}\n  topics:\n    a: {cluster: core, stack: "
     old = {"old.yaml": kafka + "x}\n"}
     code, out, _ = cli(kafka + "y}\n", "--baseline", "old.yaml", files=old)
-    assert code == 0
+    assert code == 1
     out = " ".join(out.split())
     assert "topic 'a' moves from stack tp-dev-topics-x to tp-dev-topics-y: a replacement" in out
     assert "collides with the existing topic 'a'" in out

@@ -246,6 +246,16 @@ def test_baseline_warns_when_a_rule_changes_stack_or_a_stack_leaves(
     assert "stack st-dev-rules-billing-4 no longer holds any rule" in out
     assert main(["validate", str(old), "--baseline", str(old)]) == 0
     assert "stack-move" not in capsys.readouterr().out
+    # a move the blueprint means is acknowledged on the rule, with the reason
+    new.write_text(
+        new.read_text(encoding="utf-8").replace(
+            "rule-01: {stack: audit, ",
+            "rule-01: {stack: audit, acknowledge: {stack-move: 'audit is kept apart'}, ",
+        ),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(new), "--baseline", str(old)]) == 0
+    assert "rule 'rule-01' moves" not in capsys.readouterr().out
 
 
 def test_the_readme_pin_puts_the_rule_in_its_stack(tmp_path: Path) -> None:
