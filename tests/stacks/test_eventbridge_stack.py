@@ -1177,4 +1177,6 @@ def test_a_fifo_queue_target_is_fifo_with_a_fifo_redrive_queue(
     # the FIFO queue's physical name ends in .fifo, as SQS requires; the target finds it by it
     queue_id, queue = one(template, "AWS::SQS::Queue", "Queueorders[0-9A-F]{8}")
     assert queue["Properties"]["QueueName"] == "fifo-dev-orders.fifo"
+    # EventBridge delivers to a FIFO queue only if it deduplicates by content
+    assert queue["Properties"]["ContentBasedDeduplication"] is True
     assert target["Arn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
