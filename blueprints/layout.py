@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from edastack.aws import limits
+from edastack.aws.arns import account_of
 from edastack.aws.checksum import fnv1a
 from edastack.blueprints import model as m
 
@@ -228,7 +229,6 @@ def entity_stacks(blueprint: m.Blueprint) -> dict[str, str]:
 
 def _same_account(function_arn: str, environment: m.Environment) -> bool:
     """Whether a permission can be added to the function (a literal ARN in another account of
-    a concrete environment cannot: its owner grants it)."""
-    parts = function_arn.split(":")
-    account = parts[4] if len(parts) > 4 else ""
-    return environment.account is None or not account.isdigit() or account == environment.account
+    a concrete environment cannot: its owner grants it). TargetAccess decides the same way."""
+    account = account_of(function_arn)
+    return environment.account is None or account is None or account == environment.account

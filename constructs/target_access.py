@@ -13,6 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IConstruct
 
+from edastack.aws.arns import account_of
 from edastack.aws.checksum import fnv1a
 
 _EVENTS_PRINCIPAL = "events.amazonaws.com"
@@ -75,7 +76,7 @@ class TargetAccess(Construct):
         if key in self._granted:
             return arn
         self._granted.add(key)
-        account = _account_of(arn) if isinstance(function, str) else function.env.account
+        account = account_of(arn) if isinstance(function, str) else function.env.account
         if _known(account) and _known(self._account) and account != self._account:
             return arn
         lambda_.CfnPermission(
@@ -172,9 +173,3 @@ def _unresolved(text: str) -> bool:
 
 def _known(account: str | None) -> bool:
     return account is not None and not _unresolved(account)
-
-
-def _account_of(arn: str) -> str | None:
-    """The account of an ARN (``arn:partition:service:region:account:...``), if it has one."""
-    parts = arn.split(":")
-    return parts[4] if len(parts) > 5 and parts[4].isdigit() else None
