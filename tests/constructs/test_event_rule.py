@@ -727,3 +727,12 @@ def test_a_fifo_queue_given_by_arn_needs_a_message_group() -> None:
             event_pattern={"source": ["a"]},
             targets=[SqsTarget(target_id="q", queue="arn:aws:sqs:eu-west-1:1:orders.fifo")],
         )
+
+
+def test_rules_on_the_default_bus_are_named_without_a_bus() -> None:
+    # arn:...:rule/<name> on the default bus, arn:...:rule/<bus>/<name> on a custom one
+    stack = Stack(App(), "Default", env=Environment(account="111111111111", region="eu-west-1"))
+    default = events.EventBus.from_event_bus_name(stack, "Default", "default")
+    custom = events.EventBus.from_event_bus_name(stack, "Custom", "orders")
+    assert json.dumps(stack.resolve(rules_on(default))).endswith(':rule/*"]]}')
+    assert json.dumps(stack.resolve(rules_on(custom))).endswith(':rule/orders/*"]]}')
