@@ -1,8 +1,9 @@
 """How long ``validate_file`` takes on a large blueprint, and how much memory it needs.
 
-Generates (in a temporary folder) a blueprint with 1,000 rules of 1-3 targets over 4 buses,
-200 topics over 2 clusters, 20 bridges, 10 contracts and 2 environments, then prints the best
-and median wall time of several runs, the peak traced memory, and the time of each stage.
+Writes (in a temporary folder) ``edastack.testing.generate.platform_blueprint`` with 1,000
+rules of 1-3 targets over 4 buses, patterns that use every operator, 200 topics over 2
+clusters, 20 bridges, 10 contracts and 2 environments, then prints the best and median wall
+time of several runs, the peak traced memory, and the time of each stage.
 
     .venv/bin/python bench/validate_bench.py [--runs 7] [--rules 1000] [--topics 200]
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import random
 import resource
 import statistics
 import tempfile
@@ -28,117 +28,7 @@ from edastack.blueprints.build import build
 from edastack.blueprints.checks import check
 from edastack.blueprints.loader import load_tree, to_data
 from edastack.blueprints.schema import validate as schema_validate
-
-BUSES = ("orders", "payments", "logistics", "partners")
-DETAIL_TYPES = ("Created", "Updated", "Cancelled", "Shipped", "Refunded", "Failed")
-
-
-def _pattern(rng: random.Random, i: int) -> list[str]:
-    """YAML lines (indented for a rule body) of a realistic event pattern."""
-    lines = [
-        "      pattern:",
-        f"        source: [com.example.{rng.choice(BUSES)}.svc{i % 17}]",
-        f"        detail-type: [{', '.join(rng.sample(DETAIL_TYPES, rng.randint(1, 3)))}]",
-    ]
-    kind = i % 5
-    if kind == 0:
-        lines += [
-            "        detail:",
-            f"          total: [{{numeric: ['>=', {i}, '<', {i * 10 + 1}]}}]",
-        ]
-    elif kind == 1:
-        lines += ["        detail:", f"          region: [{{prefix: eu-}}, {{prefix: us-{i % 3}}}]"]
-    elif kind == 2:
-        lines += [
-            "        detail:",
-            "          status: [{anything-but: [test, draft]}]",
-            "          customer: {tier: [gold, platinum], id: [{exists: true}]}",
-        ]
-    elif kind == 3:
-        lines += [
-            "        detail:",
-            "          $or:",
-            f"            - channel: [{{equals-ignore-case: web}}, app{i % 4}]",
-            "            - ip: [{cidr: 10.0.0.0/8}]",
-        ]
-    return lines
-
-
-def generate(rules: int = 1000, topics: int = 200, seed: int = 7) -> str:
-    """The text of a large, valid blueprint."""
-    rng = random.Random(seed)
-    out = [
-        "blueprint: bench",
-        "description: A large blueprint for the validate benchmark",
-        "owner: platform-team",
-        "variables: {team: payments}",
-        "environments:",
-        "  dev:",
-        '    account: "111111111111"',
-        "    region: eu-west-1",
-        "    overrides:",
-        "      kafka: {clusters: {core-a: {brokers: {storage: 100GiB}}}}",
-        "  prod:",
-        '    account: "222222222222"',
-        "    region: eu-west-1",
-        "    production: true",
-        "kafka:",
-        "  clusters:",
-        "    core-a: {brokers: {count: 3, storage: 1000GiB, autoscale: 4000GiB}, auth: iam}",
-        "    core-b: {brokers: {count: 6, storage: 2000GiB}, auth: [iam, scram]}",
-        "  topics:",
-    ]
-    for t in range(topics):
-        cluster = "core-a" if t % 2 else "core-b"
-        out.append(
-            f"    topic-{t:03d}: {{cluster: {cluster}, partitions: {rng.choice((3, 6, 12, 24))}, "
-            f"retention: {rng.choice(('1d', '7d', '30d'))}}}"
-        )
-    out += ["eventbridge:", "  buses:"]
-    out += [f"    {bus}: {{archive: 30d}}" for bus in BUSES]
-    out.append("  rules:")
-    for r in range(rules):
-        out += [f"    rule-{r:04d}:", f"      bus: {BUSES[r % len(BUSES)]}"]
-        out += _pattern(rng, r)
-        if r % 7 == 0:
-            out.append(f"      retry: {{attempts: {r % 185}, max_age: 6h}}")
-        out.append("      targets:")
-        for n in range(rng.randint(1, 3)):
-            kind = (r + n) % 3
-            if kind == 0:
-                out.append(f"        t{n}: {{sqs: queue-{(r + n) % 50:02d}}}")
-            elif kind == 1:
-                out.append(
-                    f'        t{n}: {{lambda: "arn:${{partition}}:lambda:${{region}}:'
-                    f'${{account}}:function:${{team}}-{r}-{n}"}}'
-                )
-            else:
-                out.append(
-                    f'        t{n}: {{sns: "arn:aws:sns:eu-west-1:${{account}}:alerts-{r % 9}", '
-                    "retry: {attempts: 3}}"
-                )
-    out.append("queues:")
-    out += [f"  queue-{q:02d}: {{retention: 4d, visibility_timeout: 60s}}" for q in range(50)]
-    out.append("bridges:")
-    for b in range(20):
-        bus = BUSES[b % len(BUSES)]
-        out += [
-            f"  bridge-{b:02d}:",
-            f"    from: {{topic: topic-{b * 3:03d}}}",
-            f"    to: {{bus: {bus}, detail_type: Created, source: com.example.{bus}.svc{b % 17}}}",
-            "    acknowledge: {bridge-feeds-nothing: generated benchmark data}",
-        ]
-    out.append("contracts:")
-    for c in range(10):
-        out += [
-            f"  Event{c}:",
-            f"    version: {c + 1}",
-            "    source: com.example.orders",
-            f"    detail_type: {DETAIL_TYPES[c % len(DETAIL_TYPES)]}",
-            "    schema: {type: object, required: [id], properties: {id: {type: string}}}",
-            f"    examples: [{{id: e-{c}}}]",
-        ]
-    return "\n".join(out) + "\n"
+from edastack.testing.generate import platform_blueprint
 
 
 def _time(fn: Callable[[], Any], runs: int) -> list[float]:
@@ -202,14 +92,22 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="edastack-bench-") as tmp:
         path = Path(tmp) / "bench.yaml"
-        text = generate(args.rules, args.topics)
+        text = platform_blueprint(
+            rules=args.rules,
+            buses=4,
+            topics=args.topics,
+            contracts=10,
+            every_operator=True,
+            seed=7,
+            name="bench",
+        )
         path.write_text(text, encoding="utf-8")
 
         report = v.validate_file(path)  # warm-up: imports, schema compilation
         if report.errors:
             for finding in report.errors[:10]:
                 print(finding.format())
-            raise SystemExit("the generated blueprint has errors; fix generate()")
+            raise SystemExit("the generated blueprint has errors; fix platform_blueprint()")
         bp = report.blueprints["prod"]
         targets = sum(len(r.targets) for r in bp.rules.values())
         print(

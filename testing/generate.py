@@ -5,6 +5,8 @@ blueprint shaped like a real platform: two environments, two MSK clusters, rules
 three targets of every common kind (each Lambda target a function of its own, the costliest
 case for permissions), queues, topic → bus and bus → topic bridges (rule ``rule-<b>`` takes
 what bridge ``bridge-<b>`` puts on its bus). The same arguments and seed give the same text.
+``contracts`` and ``every_operator`` add what validation spends its time on: event contracts,
+and patterns that use every EventBridge operator (the validate benchmark asks for both).
 """
 
 from __future__ import annotations
@@ -23,9 +25,13 @@ def platform_blueprint(
     seed: int = 11,
     name: str = "platform",
     environments: int = 2,
+    contracts: int = 0,
+    every_operator: bool = False,
 ) -> str:
     """The text of a valid blueprint of this size (see the module docstring); without topics
-    and bridges it has no Kafka at all, and ``environments=1`` keeps only ``dev``."""
+    and bridges it has no Kafka at all, and ``environments=1`` keeps only ``dev``.
+    ``every_operator`` gives rules patterns with ``$or`` and every kind of matcher instead of a
+    ``numeric`` one on every fourth rule."""
     rng = random.Random(seed)
     bus_names = [f"bus-{b}" for b in range(buses)]
     envs = [
@@ -56,17 +62,21 @@ def platform_blueprint(
     out += [f"    {bus}: {{archive: {{retention: 7d}}}}" for bus in bus_names]
     out.append("  rules:")
     for r in range(rules):
-        out += _rule(rng, r, bus_names[r % buses], queues)
+        out += _rule(rng, r, bus_names[r % buses], queues, every_operator)
     out.append("queues:")
     out += [f"  queue-{q:02d}: {{}}" for q in range(queues)]
     if bridges:
         out.append("bridges:")
     for b in range(bridges):
         out += _bridge(b, bus_names[b % buses], topics)
+    if contracts:
+        out.append("contracts:")
+    for c in range(contracts):
+        out += _contract(c)
     return "\n".join(out) + "\n"
 
 
-def _rule(rng: random.Random, r: int, bus: str, queues: int) -> list[str]:
+def _rule(rng: random.Random, r: int, bus: str, queues: int, every_operator: bool) -> list[str]:
     lines = [
         f"    rule-{r:04d}:",
         f"      bus: {bus}",
@@ -74,7 +84,9 @@ def _rule(rng: random.Random, r: int, bus: str, queues: int) -> list[str]:
         f"        source: [com.example.svc{r % 23}]",
         f"        detail-type: [{DETAIL_TYPES[r % len(DETAIL_TYPES)]}]",
     ]
-    if r % 4 == 0:
+    if every_operator:
+        lines += _detail_matchers(r)
+    elif r % 4 == 0:
         lines += ["        detail:", f"          total: [{{numeric: ['>=', {r}]}}]"]
     lines.append("      targets:")
     for n in range(rng.randint(1, 3)):
@@ -99,6 +111,43 @@ def _rule(rng: random.Random, r: int, bus: str, queues: int) -> list[str]:
                 "          input: {paths: {id: $.detail.id}, template: '{\"id\": <id>}'}",
             ]
     return lines
+
+
+def _detail_matchers(r: int) -> list[str]:
+    """The ``detail`` of rule ``r``'s pattern: one of four with every operator, or none."""
+    kind = r % 5
+    if kind == 0:
+        return [
+            "        detail:",
+            f"          total: [{{numeric: ['>=', {r}, '<', {r * 10 + 1}]}}]",
+        ]
+    if kind == 1:
+        return ["        detail:", f"          region: [{{prefix: eu-}}, {{suffix: -zone{r % 3}}}]"]
+    if kind == 2:
+        return [
+            "        detail:",
+            "          status: [{anything-but: [test, draft]}]",
+            "          customer: {tier: [gold, platinum], id: [{exists: true}]}",
+        ]
+    if kind == 3:
+        return [
+            "        detail:",
+            "          $or:",
+            f"            - channel: [{{equals-ignore-case: web}}, {{wildcard: 'app*{r % 4}'}}]",
+            "            - ip: [{cidr: 10.0.0.0/8}]",
+        ]
+    return []
+
+
+def _contract(c: int) -> list[str]:
+    return [
+        f"  Event{c}:",
+        f"    version: {c + 1}",
+        "    source: com.example.orders",
+        f"    detail_type: {DETAIL_TYPES[c % len(DETAIL_TYPES)]}",
+        "    schema: {type: object, required: [id], properties: {id: {type: string}}}",
+        f"    examples: [{{id: e-{c}}}]",
+    ]
 
 
 def _bridge(b: int, bus: str, topics: int) -> list[str]:
