@@ -13,6 +13,7 @@ from types import ModuleType
 import pytest
 
 RUNTIME = Path(__file__).resolve().parents[2] / "constructs" / "runtime"
+_BUNDLED_MODULES = tuple(path.stem for path in RUNTIME.glob("*/*.py") if path.name != "handler.py")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -29,6 +30,10 @@ def load_handler(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], ModuleType]
     monkeypatch.syspath_prepend(str(RUNTIME / "shared"))
 
     def load(name: str) -> ModuleType:
+        # A handler's own modules sit next to it; each load imports them afresh.
+        monkeypatch.syspath_prepend(str(RUNTIME / name))
+        for module in _BUNDLED_MODULES:
+            monkeypatch.delitem(sys.modules, module, raising=False)
         module_name = f"edastack_runtime_{name}"
         spec = importlib.util.spec_from_file_location(module_name, RUNTIME / name / "handler.py")
         assert spec is not None and spec.loader is not None

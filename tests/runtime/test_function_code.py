@@ -79,11 +79,12 @@ def test_kafka_bundles_hold_handler_shared_module_and_dependencies_but_no_boto3(
         assert not list(bundle.rglob("__pycache__")) and not list(bundle.rglob("*.pyc"))
 
 
-def test_forwarder_bundle_is_the_handler_and_its_put_events_module_alone(
+def test_forwarder_bundle_is_its_folder_and_the_put_events_module_alone(
     synthesized: tuple[Template, dict[RuntimeFunction, str], Path],
 ) -> None:
     bundle = _asset_dir(synthesized, RuntimeFunction.KAFKA_FORWARDER)
-    assert sorted(p.name for p in bundle.iterdir()) == ["handler.py", "put_events.py"]
+    names = ["entries.py", "handler.py", "payloads.py", "put_events.py"]
+    assert sorted(p.name for p in bundle.iterdir()) == names
     shared = fc.RUNTIME_ROOT / "shared" / "put_events.py"
     assert (bundle / "put_events.py").read_bytes() == shared.read_bytes()
     assert "\nfrom put_events import " in (bundle / "handler.py").read_text()

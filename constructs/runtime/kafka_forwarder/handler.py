@@ -1,21 +1,34 @@
 """Kafka → EventBridge forwarder: the Lambda behind a Kafka event source mapping.
 
-Attach this function to an event source mapping on an MSK or self-managed Kafka topic. Every
-record of the batch becomes one EventBridge event on ``EVENT_BUS_NAME``; the function returns only
-when every event was accepted by ``PutEvents``, and raises otherwise, so that the mapping's
-retries, bisection and on-failure destination (SQS, SNS, S3 or a Kafka topic) take the batch.
-Nothing is dropped silently.
+Attach this function to an event source mapping on an MSK or self-managed Kafka topic with
+``FunctionResponseTypes: [ReportBatchItemFailures]``. Every record of the batch becomes one
+EventBridge event on ``EVENT_BUS_NAME``; each record ends one of three ways (decision record
+0005), and none is dropped:
+
+- **forwarded**: PutEvents accepted its event;
+- **rejected**, when no retry can help — the record cannot be converted, or PutEvents rejects
+  the entry itself (``MalformedDetail``, ``InvalidArgument``, ``RedactionFailure``): the record
+  alone is dead-lettered **with its payload** to ``DEAD_LETTER_QUEUE_URL`` (see
+  ``payloads.py``) and the rest of the batch goes on;
+- **not yet**, for anything else (throttling, internal errors, permissions, a failed call):
+  retried in rounds with full-jitter backoff while the function's remaining time allows, then
+  reported in ``batchItemFailures`` so the mapping resumes each such partition at its first
+  record not forwarded (its retries bounded; then its on-failure destination).
+
+The function fails (and the mapping retries the whole batch) only when the event is not a
+Lambda Kafka event, the environment is incomplete, or a dead letter cannot be written.
 
 Environment:
 
-- ``EVENT_BUS_NAME`` (required): name or ARN of the bus.
-- ``EVENT_SOURCE`` (required): the events' ``source``.
-- ``DETAIL_TYPE`` (required): the events' ``detail-type``.
+- ``EVENT_BUS_NAME``, ``EVENT_SOURCE``, ``DETAIL_TYPE`` (required): the bus (name or ARN) and
+  the events' ``source`` and ``detail-type``.
+- ``DEAD_LETTER_QUEUE_URL`` (required): the SQS queue of rejected records.
+- ``PAYLOAD_BUCKET`` (required) and ``PAYLOAD_PREFIX`` (optional, default ``kafka-forwarder``):
+  where claim checks and oversized dead letters are written.
 - ``KAFKA_METADATA_FIELD`` (optional): when set, e.g. ``kafka``, the detail gets that field with
-  the record's topic, partition, offset, timestamp, key and headers (see below). Default: unset,
-  the detail is the record value alone and key and headers are not forwarded.
-- ``PUT_EVENTS_MAX_ATTEMPTS`` (optional): calls per batch, the first included, before failed
-  entries make the invocation fail. Default: 4.
+  the record's topic, partition, offset, timestamp, key and headers (see below). Default: unset.
+- ``PUT_EVENTS_MAX_ATTEMPTS`` (optional): at most this many calls per entry, 1 to 100, within
+  the time budget. Default: 50 (the time budget is the usual bound).
 
 The event built from a record:
 
@@ -25,28 +38,21 @@ The event built from a record:
   null) as itself with ``"json"``, other UTF-8 text as a string with ``"text"``, other bytes as
   base64 with ``"base64"``, and a tombstone (no value) as ``null`` with ``"null"``. JSON texts
   with ``NaN`` or ``Infinity`` are not JSON to EventBridge and count as text.
+- a value whose event would exceed EventBridge's 1 MB entry is written to the payload bucket and
+  the detail is ``{"valueEncoding": "claimCheck", "claimCheck": {"bucket", "key", "bytes",
+  "sha256"}}``: consumers fetch the object; rules cannot match the value's fields.
 - ``resources``: ``kafka:<topic>:<partition>:<offset>``, which locates the record (topic names
   cannot contain ``:``), followed by the cluster ARN for MSK. Trace an event to its record with
   it, deduplicate redeliveries with it, or match a topic with ``{"prefix": "kafka:orders:"}``.
-  Tracing lives here rather than in the detail so that the detail stays the producer's payload.
-- ``time``: the record timestamp (omitted when the record has none).
+- ``time``: the record timestamp (omitted when the record has none or it is past year 9999).
 - with ``KAFKA_METADATA_FIELD=kafka``, ``detail.kafka`` is ``{"topic", "partition", "offset",
   "timestamp", "timestampType", "key", "keyEncoding", "headers": [{"name", "value",
-  "encoding"}]}``; key and header values are strings (``encoding`` ``"text"``) or base64
-  (``"base64"``). A JSON-object value that already has that field fails loudly.
+  "encoding"}]}``; key and header values are strings (``encoding`` ``"text"``), base64
+  (``"base64"``) or null (``"null"``). A JSON-object value that already has that field is
+  rejected.
 
-Failure behaviour:
-
-- A record whose event would exceed EventBridge's 1 MB entry size, or whose value is not valid
-  base64, fails the whole invocation before anything is sent; the error names every such record
-  by topic, partition and offset (bisect-on-error then isolates it).
-- Entries are sent in calls of at most 10 entries and 1 MB. Entries ``PutEvents`` reports as
-  failed (``FailedEntryCount > 0``) are retried alone, with jittered exponential backoff, up to
-  ``PUT_EVENTS_MAX_ATTEMPTS`` calls; if some still fail the invocation raises
-  ``PutEventsFailedError`` naming them. Errors of the call itself are retried by botocore
-  (standard mode) and then raised.
-- Delivery is therefore at least once: a retried batch re-sends the events already accepted.
-  Consumers deduplicate on the ``kafka:...`` resource.
+Delivery is at least once: a partition resumed at its first unsent record re-sends what
+followed it. Consumers deduplicate on the ``kafka:...`` resource.
 
 Logging: stdlib ``logging`` with the fields in ``extra``; give the function Lambda's JSON log
 format to get them as structured fields. Runs on the Lambda Python runtimes with only boto3.
@@ -54,35 +60,35 @@ format to get them as structured fields. Runs on the Lambda Python runtimes with
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
 from typing import Any
 
-# Sending entries to PutEvents lives in put_events, bundled next to this file. The names not used
-# here stay importable from the handler, part of its surface: the error it raises, the mirrored
-# limit and the backoff step.
+# Sending entries lives in put_events and entries, bundled next to this file. The names not used
+# here stay importable from the handler, part of its surface.
+from entries import EventShape, MalformedRecordError, build_entry, record_ref
+from entries import RecordTooLargeError as RecordTooLargeError
+from payloads import ObjectStore, PayloadStore, Queue, Rejection
 from put_events import BACKOFF_BASE_SECONDS as BACKOFF_BASE_SECONDS
 from put_events import PUT_EVENTS_ENTRIES_MAX as PUT_EVENTS_ENTRIES_MAX
-from put_events import (
-    PUT_EVENTS_ENTRY_MAX_BYTES,
-    EventsClient,
-    ForwardingError,
-    PendingEntry,
-    RecordRef,
-    batches,
-    entry_size,
-    put_batch,
-)
-from put_events import PutEventsFailedError as PutEventsFailedError
+from put_events import PUT_EVENTS_ENTRY_MAX_BYTES as PUT_EVENTS_ENTRY_MAX_BYTES
+from put_events import EventsClient, ForwardingError, PendingEntry, RecordRef, put_entries
+from put_events import entry_size as entry_size
 
-DEFAULT_MAX_ATTEMPTS = 4
+DEFAULT_MAX_ATTEMPTS = 50
+MAX_ATTEMPTS_LIMIT = 100
+DEFAULT_PAYLOAD_PREFIX = "kafka-forwarder"
+# One call's worst case: the clients' connect and read timeouts, one attempt each for PutEvents
+# (the rounds retry), so that a hung endpoint errors in seconds, not botocore's default 60 s.
+CONNECT_TIMEOUT_S = 2
+READ_TIMEOUT_S = 5
+CALL_SECONDS = CONNECT_TIMEOUT_S + READ_TIMEOUT_S
+# Kept free of PutEvents retries for dead letters and the response: a few S3 and SQS calls.
+RESERVED_SECONDS = 15.0
 
 _WRAPPER_FIELDS = frozenset({"value", "valueEncoding"})
 
@@ -94,22 +100,13 @@ class ConfigurationError(ForwardingError):
     """The function's environment is incomplete or invalid."""
 
 
-class MalformedRecordError(ForwardingError):
-    """A record of the Lambda Kafka event cannot be decoded."""
-
-
-class RecordTooLargeError(ForwardingError):
-    """A record's event would exceed EventBridge's entry size."""
-
-
 @dataclass(frozen=True)
-class Settings:
+class Settings(EventShape):
     """What the forwarder sends where, read from the environment by ``from_env``."""
 
-    event_bus_name: str
-    source: str
-    detail_type: str
-    metadata_field: str | None = None
+    dead_letter_queue_url: str = ""
+    payload_bucket: str = ""
+    payload_prefix: str = DEFAULT_PAYLOAD_PREFIX
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
 
     @classmethod
@@ -118,26 +115,23 @@ class Settings:
         env = os.environ if environ is None else environ
         errors: list[str] = []
         required = {}
-        for name in ("EVENT_BUS_NAME", "EVENT_SOURCE", "DETAIL_TYPE"):
-            value = env.get(name, "").strip()
-            if not value:
+        for name in (
+            "EVENT_BUS_NAME",
+            "EVENT_SOURCE",
+            "DETAIL_TYPE",
+            "DEAD_LETTER_QUEUE_URL",
+            "PAYLOAD_BUCKET",
+        ):
+            required[name] = env.get(name, "").strip()
+            if not required[name]:
                 errors.append(f"{name} must be set")
-            required[name] = value
         metadata_field = env.get("KAFKA_METADATA_FIELD", "").strip() or None
         if metadata_field in _WRAPPER_FIELDS:
             errors.append(
                 "KAFKA_METADATA_FIELD must not be 'value' or 'valueEncoding', "
                 f"got {metadata_field!r}"
             )
-        raw_attempts = env.get("PUT_EVENTS_MAX_ATTEMPTS", "").strip()
-        max_attempts = DEFAULT_MAX_ATTEMPTS
-        if raw_attempts:
-            try:
-                max_attempts = int(raw_attempts)
-            except ValueError:
-                max_attempts = 0
-            if not 1 <= max_attempts <= 10:
-                errors.append(f"PUT_EVENTS_MAX_ATTEMPTS must be 1 to 10, got {raw_attempts!r}")
+        max_attempts = _max_attempts(env.get("PUT_EVENTS_MAX_ATTEMPTS", "").strip(), errors)
         if errors:
             raise ConfigurationError("; ".join(errors))
         return cls(
@@ -145,104 +139,179 @@ class Settings:
             source=required["EVENT_SOURCE"],
             detail_type=required["DETAIL_TYPE"],
             metadata_field=metadata_field,
+            dead_letter_queue_url=required["DEAD_LETTER_QUEUE_URL"],
+            payload_bucket=required["PAYLOAD_BUCKET"],
+            payload_prefix=env.get("PAYLOAD_PREFIX", "").strip() or DEFAULT_PAYLOAD_PREFIX,
             max_attempts=max_attempts,
         )
 
 
-@dataclass(frozen=True)
+def _max_attempts(raw: str, errors: list[str]) -> int:
+    if not raw:
+        return DEFAULT_MAX_ATTEMPTS
+    value = int(raw) if raw.isdigit() else 0
+    if not 1 <= value <= MAX_ATTEMPTS_LIMIT:
+        errors.append(f"PUT_EVENTS_MAX_ATTEMPTS must be 1 to {MAX_ATTEMPTS_LIMIT}, got {raw!r}")
+    return value
+
+
+@dataclass
 class ForwardResult:
-    """What one invocation did."""
+    """What one invocation did, and the partitions the mapping must resume."""
 
-    events: int
-    put_events_calls: int
-    retried_entries: int
+    forwarded: int = 0
+    claim_checked: int = 0
+    dead_lettered: int = 0
+    unsent: int = 0
+    put_events_calls: int = 0
+    retried_entries: int = 0
+    resume_at: dict[str, int] = field(default_factory=dict)  # "<topic>-<partition>": offset
+
+    def response(self) -> dict[str, list[dict[str, Any]]]:
+        """The partial batch response (Lambda guide, "Configuring error handling controls for
+        Kafka event sources"): each partition resumes at its first record not forwarded."""
+        return {
+            "batchItemFailures": [
+                {"itemIdentifier": {"partition": partition, "offset": offset}}
+                for partition, offset in sorted(self.resume_at.items())
+            ]
+        }
 
 
-def handler(event: Mapping[str, Any], context: object) -> dict[str, int]:
-    """Lambda entry point: forward every record of ``event``; raise if any is not forwarded."""
+def handler(event: Mapping[str, Any], context: Any) -> dict[str, list[dict[str, Any]]]:
+    """Lambda entry point: forward every record of ``event``; report what must be retried."""
     settings = Settings.from_env()
-    result = forward(event, client=events_client(), settings=settings)
-    return {
-        "events": result.events,
-        "putEventsCalls": result.put_events_calls,
-        "retriedEntries": result.retried_entries,
-    }
+    events, s3, sqs = clients()
+    store = PayloadStore(
+        s3=s3,
+        sqs=sqs,
+        bucket=settings.payload_bucket,
+        prefix=settings.payload_prefix,
+        queue_url=settings.dead_letter_queue_url,
+    )
+    result = forward(
+        event, events=events, store=store, settings=settings, seconds_left=_budget(context)
+    )
+    return result.response()
 
 
-_client: EventsClient | None = None
+def _budget(context: Any) -> Callable[[], float]:
+    """Seconds left for PutEvents retries: the invocation's, less the reserve."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return lambda: math.inf
+    return lambda: remaining() / 1000 - RESERVED_SECONDS
 
 
-def events_client() -> EventsClient:
-    """The container's boto3 ``events`` client, created on first use."""
-    global _client
-    if _client is None:
+_clients: tuple[EventsClient, ObjectStore, Queue] | None = None
+
+
+def clients() -> tuple[EventsClient, ObjectStore, Queue]:
+    """The container's boto3 ``events``, ``s3`` and ``sqs`` clients, created on first use."""
+    global _clients
+    if _clients is None:
         import boto3  # type: ignore[import-untyped]
         from botocore.config import Config  # type: ignore[import-untyped]
 
-        _client = boto3.client("events", config=Config(retries={"mode": "standard"}))
-    return _client
+        timeouts = {"connect_timeout": CONNECT_TIMEOUT_S, "read_timeout": READ_TIMEOUT_S}
+        once = Config(**timeouts, retries={"mode": "standard", "total_max_attempts": 1})
+        standard = Config(**timeouts, retries={"mode": "standard", "total_max_attempts": 3})
+        _clients = (
+            boto3.client("events", config=once),
+            boto3.client("s3", config=standard),
+            boto3.client("sqs", config=standard),
+        )
+    return _clients
 
 
 def forward(
     event: Mapping[str, Any],
     *,
-    client: EventsClient,
+    events: EventsClient,
+    store: PayloadStore,
     settings: Settings,
+    seconds_left: Callable[[], float] = lambda: math.inf,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ForwardResult:
-    """Send one EventBridge event per record of a Lambda Kafka ``event``.
-
-    Builds and checks every entry first, so a malformed or oversized record fails the batch
-    before anything is sent; then sends them in calls of at most 10 entries and 1 MB.
-    """
-    entries = build_entries(event, settings)
-    calls = 0
-    retried = 0
-    for batch in batches(entries):
-        batch_calls, batch_retried = put_batch(
-            client, batch, max_attempts=settings.max_attempts, sleep=sleep
-        )
-        calls += batch_calls
-        retried += batch_retried
-    logger.info(
-        "forwarded Kafka records to EventBridge",
-        extra={
-            "events": len(entries),
-            "put_events_calls": calls,
-            "retried_entries": retried,
-            "event_bus_name": settings.event_bus_name,
-        },
-    )
-    return ForwardResult(events=len(entries), put_events_calls=calls, retried_entries=retried)
-
-
-def build_entries(event: Mapping[str, Any], settings: Settings) -> list[PendingEntry]:
-    """Every record's PutEvents entry, in the event's order; raise naming every bad record."""
-    cluster_arn = event.get("eventSourceArn")
-    entries: list[PendingEntry] = []
-    malformed: list[str] = []
-    too_large: list[str] = []
+    """Forward every record of a Lambda Kafka ``event``; dead-letter what can never be sent."""
+    source_arn = event.get("eventSourceArn")
+    result = ForwardResult()
+    records: dict[RecordRef, Mapping[str, Any]] = {}
+    pending: list[PendingEntry] = []
+    rejected: list[Rejection] = []
     for record in iter_records(event):
-        ref = _ref(record)
+        ref = record_ref(record)
+        records[ref] = record
         try:
-            pending = build_entry(record, ref, settings, cluster_arn=cluster_arn)
-        except MalformedRecordError as error:
-            malformed.append(f"{ref}: {error}")
+            entry = build_entry(
+                record, ref, settings, cluster_arn=source_arn, claim_check=store.claim_check
+            )
+        except Exception as error:  # a record that cannot be converted, whatever why
+            rejected.append(
+                Rejection(record, ref, "unconvertible", type(error).__name__, str(error))
+            )
             continue
-        if pending.size > PUT_EVENTS_ENTRY_MAX_BYTES:
-            too_large.append(f"{ref} ({pending.size} bytes)")
-            continue
-        entries.append(pending)
-    if malformed:
-        raise MalformedRecordError(
-            f"{len(malformed)} record(s) cannot be forwarded: " + "; ".join(malformed)
+        result.claim_checked += '"valueEncoding":"claimCheck"' in entry.entry["Detail"]
+        pending.append(entry)
+    outcome = put_entries(
+        events,
+        pending,
+        seconds_left=seconds_left,
+        call_seconds=CALL_SECONDS,
+        max_rounds=settings.max_attempts,
+        sleep=sleep,
+    )
+    rejected += [
+        Rejection(
+            records[f.pending.record], f.pending.record, "rejected by PutEvents", f.code, f.message
         )
-    if too_large:
-        raise RecordTooLargeError(
-            f"{len(too_large)} record(s) exceed EventBridge's entry size of "
-            f"{PUT_EVENTS_ENTRY_MAX_BYTES} bytes: " + ", ".join(too_large)
+        for f in outcome.rejected
+    ]
+    for f in outcome.unsent:
+        ref = f.pending.record
+        offset = result.resume_at.get(ref.partition_key)
+        result.resume_at[ref.partition_key] = min(
+            ref.offset, offset if offset is not None else ref.offset
         )
-    return entries
+    # A rejected record at or after its partition's resume point comes back with the retry.
+    rejected = [
+        r for r in rejected if r.ref.offset < result.resume_at.get(r.ref.partition_key, math.inf)
+    ]
+    for rejection in rejected:
+        store.dead_letter(rejection, bus=settings.event_bus_name, source_arn=source_arn)
+        logger.error(
+            "dead-lettered a record that cannot be forwarded",
+            extra={
+                "record": str(rejection.ref),
+                "reason": rejection.reason,
+                "error_code": rejection.code,
+                "error": rejection.message,
+            },
+        )
+    result.forwarded = len(pending) - len(outcome.rejected) - len(outcome.unsent)
+    result.dead_lettered = len(rejected)
+    result.unsent = len(outcome.unsent)
+    result.put_events_calls = outcome.calls
+    result.retried_entries = outcome.retried
+    _log(result, settings)
+    return result
+
+
+def _log(result: ForwardResult, settings: Settings) -> None:
+    fields = {
+        "forwarded": result.forwarded,
+        "claim_checked": result.claim_checked,
+        "dead_lettered": result.dead_lettered,
+        "unsent": result.unsent,
+        "put_events_calls": result.put_events_calls,
+        "retried_entries": result.retried_entries,
+        "resume_at": result.resume_at,
+        "event_bus_name": settings.event_bus_name,
+    }
+    if result.unsent:
+        logger.warning("records not forwarded, the mapping retries them", extra=fields)
+    else:
+        logger.info("forwarded Kafka records to EventBridge", extra=fields)
 
 
 def iter_records(event: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -254,136 +323,3 @@ def iter_records(event: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         )
     for partition_records in records.values():
         yield from partition_records
-
-
-def build_entry(
-    record: Mapping[str, Any],
-    ref: RecordRef,
-    settings: Settings,
-    *,
-    cluster_arn: str | None = None,
-) -> PendingEntry:
-    """The PutEvents entry for one record (see the module docstring for its shape)."""
-    value = _decode_b64(record.get("value"), "value")
-    metadata = _metadata(record, ref) if settings.metadata_field else None
-    detail = _detail(value, settings.metadata_field, metadata, ref)
-    resources = [ref.locator]
-    if cluster_arn:
-        resources.append(cluster_arn)
-    entry: dict[str, Any] = {
-        "EventBusName": settings.event_bus_name,
-        "Source": settings.source,
-        "DetailType": settings.detail_type,
-        "Detail": detail,
-        "Resources": resources,
-    }
-    timestamp = record.get("timestamp")
-    if isinstance(timestamp, int) and timestamp >= 0:
-        entry["Time"] = datetime.fromtimestamp(timestamp / 1000, tz=UTC)
-    return PendingEntry(record=ref, entry=entry, size=entry_size(entry))
-
-
-def _ref(record: Mapping[str, Any]) -> RecordRef:
-    try:
-        return RecordRef(
-            topic=str(record["topic"]),
-            partition=int(record["partition"]),
-            offset=int(record["offset"]),
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise MalformedRecordError(
-            f"a record without topic, partition and offset cannot be traced: {error!r}"
-        ) from error
-
-
-def _decode_b64(encoded: object, what: str) -> bytes | None:
-    if encoded is None:
-        return None
-    if not isinstance(encoded, str):
-        raise MalformedRecordError(f"{what} must be a base64 string, got {type(encoded).__name__}")
-    try:
-        return base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise MalformedRecordError(f"{what} is not valid base64: {error}") from error
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _detail(
-    value: bytes | None,
-    metadata_field: str | None,
-    metadata: dict[str, Any] | None,
-    ref: RecordRef,
-) -> str:
-    wrapper: dict[str, Any]
-    if value is None:
-        wrapper = {"value": None, "valueEncoding": "null"}
-    else:
-        try:
-            text = value.decode("utf-8")
-        except UnicodeDecodeError:
-            wrapper = {"value": base64.b64encode(value).decode("ascii"), "valueEncoding": "base64"}
-        else:
-            try:
-                parsed = json.loads(text, parse_constant=_reject_constant)
-            except ValueError:
-                wrapper = {"value": text, "valueEncoding": "text"}
-            else:
-                if isinstance(parsed, dict):
-                    if metadata_field is None:
-                        return text
-                    if metadata_field in parsed:
-                        raise MalformedRecordError(
-                            f"the value already has the field {metadata_field!r} that "
-                            "KAFKA_METADATA_FIELD reserves for Kafka metadata"
-                        )
-                    parsed[metadata_field] = metadata
-                    return _dumps(parsed)
-                wrapper = {"value": parsed, "valueEncoding": "json"}
-    if metadata_field is not None:
-        wrapper[metadata_field] = metadata
-    return _dumps(wrapper)
-
-
-def _metadata(record: Mapping[str, Any], ref: RecordRef) -> dict[str, Any]:
-    key = _decode_b64(record.get("key"), "key")
-    key_text, key_encoding = _text_or_base64(key)
-    headers: list[dict[str, Any]] = []
-    for header in record.get("headers") or ():
-        for name, raw in header.items():
-            try:
-                # Lambda writes header bytes as JSON numbers; Java's are signed, hence the mask.
-                value = bytes(int(b) & 0xFF for b in raw)
-            except (TypeError, ValueError) as error:
-                raise MalformedRecordError(
-                    f"header {name!r} must be a list of bytes, got {raw!r}"
-                ) from error
-            text, encoding = _text_or_base64(value)
-            headers.append({"name": name, "value": text, "encoding": encoding})
-    metadata: dict[str, Any] = {
-        "topic": ref.topic,
-        "partition": ref.partition,
-        "offset": ref.offset,
-        "timestamp": record.get("timestamp"),
-        "timestampType": record.get("timestampType"),
-        "key": key_text,
-        "headers": headers,
-    }
-    if key_encoding is not None:
-        metadata["keyEncoding"] = key_encoding
-    return metadata
-
-
-def _text_or_base64(value: bytes | None) -> tuple[str | None, str | None]:
-    if value is None:
-        return None, None
-    try:
-        return value.decode("utf-8"), "text"
-    except UnicodeDecodeError:
-        return base64.b64encode(value).decode("ascii"), "base64"
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -2,9 +2,15 @@
 
 A module of the ``kafka_forwarder`` bundle, copied next to ``handler.py`` (``function_code``
 lists it among the forwarder's shared modules). ``handler.py`` builds one entry per Kafka record;
-this module sends them in calls of at most 10 entries and 1 MB and retries the entries
-``PutEvents`` rejects (see the handler's docstring for the failure behaviour). Runs on the Lambda
-Python runtimes with only the standard library.
+``put_entries`` sends them in calls of at most 10 entries and 1 MB and sorts what PutEvents does
+not accept by its error code (``PutEventsResultEntry.ErrorCode``, EventBridge API reference):
+
+- **rejected** — the entry itself is wrong and no retry can help (``REJECTED_CODES``);
+- **unsent** — anything else (throttling, internal failures, permissions, an unknown code, a
+  failed or timed-out call): retried with full-jitter exponential backoff in rounds while the
+  caller's time budget allows, then handed back for the event source mapping to retry.
+
+Runs on the Lambda Python runtimes with only the standard library.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 # Mirrors of edastack.aws.limits (this file runs without edastack; a test keeps them equal).
@@ -24,8 +30,14 @@ PUT_EVENTS_REQUEST_MAX_BYTES = 1_048_576
 # EventBridge counts a Time field as 14 bytes ("Calculating PutEvents event entry size").
 TIME_FIELD_BYTES = 14
 
-BACKOFF_BASE_SECONDS = 0.2
-BACKOFF_MAX_SECONDS = 2.0
+# Errors of the entry itself (EventBridge API reference, PutEventsResultEntry: "non-retryable").
+# The other non-retryable codes there (AccessDeniedException, InvalidAccountIdException,
+# NotAuthorizedFor*) are the bridge's configuration, not the record's: those records stay
+# unsent, so that fixing the permission lets them through without a redrive.
+REJECTED_CODES = frozenset({"MalformedDetail", "InvalidArgument", "RedactionFailure"})
+
+BACKOFF_BASE_SECONDS = 0.1
+BACKOFF_MAX_SECONDS = 5.0
 
 # The handler's logger (it sets the level).
 logger = logging.getLogger("edastack.kafka_forwarder")
@@ -41,10 +53,6 @@ class ForwardingError(Exception):
     """The batch was not (entirely) forwarded; the event source mapping should retry it."""
 
 
-class PutEventsFailedError(ForwardingError):
-    """PutEvents kept rejecting some entries after every retry."""
-
-
 @dataclass(frozen=True)
 class RecordRef:
     """Where a record lives: enough to find it again in Kafka."""
@@ -57,6 +65,11 @@ class RecordRef:
     def locator(self) -> str:
         """``kafka:<topic>:<partition>:<offset>``, the event's first resource."""
         return f"kafka:{self.topic}:{self.partition}:{self.offset}"
+
+    @property
+    def partition_key(self) -> str:
+        """``<topic>-<partition>``, the key of the Lambda Kafka event's ``records``."""
+        return f"{self.topic}-{self.partition}"
 
     def __str__(self) -> str:
         return f"{self.topic}/{self.partition}@{self.offset}"
@@ -71,6 +84,25 @@ class PendingEntry:
     size: int
 
 
+@dataclass(frozen=True)
+class Failure:
+    """An entry PutEvents did not accept, with the last code and message it gave."""
+
+    pending: PendingEntry
+    code: str
+    message: str
+
+
+@dataclass
+class PutOutcome:
+    """What ``put_entries`` did: calls made, entries retried, and what was not accepted."""
+
+    calls: int = 0
+    retried: int = 0
+    rejected: list[Failure] = field(default_factory=list)
+    unsent: list[Failure] = field(default_factory=list)
+
+
 def entry_size(entry: Mapping[str, Any]) -> int:
     """The entry's size as EventBridge counts it against the entry limit.
 
@@ -78,8 +110,8 @@ def entry_size(entry: Mapping[str, Any]) -> int:
     ``DetailType``, ``Detail`` and each of ``Resources``.
     """
     size = TIME_FIELD_BYTES if entry.get("Time") is not None else 0
-    for field in ("Source", "DetailType", "Detail"):
-        text = entry.get(field)
+    for name in ("Source", "DetailType", "Detail"):
+        text = entry.get(name)
         if text is not None:
             size += len(str(text).encode("utf-8"))
     for resource in entry.get("Resources") or ():
@@ -104,63 +136,82 @@ def batches(entries: Sequence[PendingEntry]) -> Iterator[list[PendingEntry]]:
         yield batch
 
 
-def put_batch(
+def put_entries(
     client: EventsClient,
-    batch: Sequence[PendingEntry],
+    entries: Sequence[PendingEntry],
     *,
-    max_attempts: int,
+    seconds_left: Callable[[], float],
+    call_seconds: float,
+    max_rounds: int,
     sleep: Callable[[float], None] = time.sleep,
-) -> tuple[int, int]:
-    """Put one batch, retrying only the entries PutEvents rejects.
+) -> PutOutcome:
+    """Send ``entries``; retry the unsent ones in rounds while time and ``max_rounds`` allow.
 
-    Returns the number of calls made and of entries retried; raises ``PutEventsFailedError``
-    naming each record still rejected after ``max_attempts`` calls.
+    A round sends every pending entry once. Another round starts only if, after its backoff,
+    ``seconds_left()`` still exceeds ``call_seconds`` (one call's worst case) for each call
+    the round needs, so the caller always has time left to report what stays unsent.
     """
-    pending = list(batch)
-    retried = 0
-    for attempt in range(1, max_attempts + 1):
-        response = client.put_events(Entries=[p.entry for p in pending])
-        if not response.get("FailedEntryCount"):
-            return attempt, retried
-        results = list(response.get("Entries") or ())
-        if len(results) != len(pending):
-            raise PutEventsFailedError(
-                f"PutEvents reported {response.get('FailedEntryCount')} failed entries but "
-                f"returned {len(results)} results for {len(pending)} entries; records: "
-                + ", ".join(str(p.record) for p in pending)
-            )
-        failed = [(p, r) for p, r in zip(pending, results, strict=True) if r.get("ErrorCode")]
-        if not failed:
-            # FailedEntryCount without an ErrorCode: no entry can be trusted to have landed.
-            failed = [(p, r) for p, r in zip(pending, results, strict=True) if not r.get("EventId")]
-        if not failed:
-            return attempt, retried
-        if attempt == max_attempts:
-            described = ", ".join(
-                f"{p.record} ({r.get('ErrorCode', 'no EventId')}: {r.get('ErrorMessage', '')})"
-                for p, r in failed
-            )
-            raise PutEventsFailedError(
-                f"PutEvents rejected {len(failed)} entries after {max_attempts} attempts: "
-                f"{described}"
-            )
-        delay = _backoff(attempt)
+    outcome = PutOutcome()
+    pending = list(entries)
+    for round_number in range(1, max_rounds + 1):
+        failed = _put_round(client, pending, outcome)
+        outcome.rejected += [f for f in failed if f.code in REJECTED_CODES]
+        unsent = [f for f in failed if f.code not in REJECTED_CODES]
+        if not unsent:
+            return outcome
+        delay = _backoff(round_number)
+        needed = delay + call_seconds * sum(1 for _ in batches([f.pending for f in unsent]))
+        if round_number == max_rounds or seconds_left() <= needed:
+            outcome.unsent = unsent
+            return outcome
         logger.warning(
-            "PutEvents rejected entries, retrying them",
+            "PutEvents did not accept entries, retrying them",
             extra={
-                "attempt": attempt,
-                "failed_entries": len(failed),
-                "error_codes": sorted({str(r.get("ErrorCode")) for _, r in failed}),
+                "round": round_number,
+                "unsent_entries": len(unsent),
+                "error_codes": sorted({f.code for f in unsent}),
                 "delay_seconds": round(delay, 3),
             },
         )
         sleep(delay)
-        pending = [p for p, _ in failed]
-        retried += len(pending)
-    raise AssertionError("unreachable: the last attempt returns or raises")
+        pending = [f.pending for f in unsent]
+        outcome.retried += len(pending)
+    raise AssertionError("unreachable: the last round returns")
 
 
-def _backoff(attempt: int) -> float:
-    """Equal-jitter exponential backoff: half the step fixed, half random."""
-    step = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** (attempt - 1))
-    return step / 2 + random.uniform(0, step / 2)
+def _put_round(
+    client: EventsClient, pending: Sequence[PendingEntry], outcome: PutOutcome
+) -> list[Failure]:
+    failed: list[Failure] = []
+    for batch in batches(pending):
+        outcome.calls += 1
+        failed += _put_call(client, batch)
+    return failed
+
+
+def _put_call(client: EventsClient, batch: Sequence[PendingEntry]) -> list[Failure]:
+    """One PutEvents call; every entry not accepted, with its code."""
+    try:
+        response = client.put_events(Entries=[p.entry for p in batch])
+    except Exception as error:  # any failed call leaves its entries unsent
+        code = getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
+        return [Failure(p, str(code), str(error)) for p in batch]
+    if not response.get("FailedEntryCount"):
+        return []
+    results = list(response.get("Entries") or ())
+    if len(results) != len(batch):
+        # Results cannot be matched to entries: none can be trusted to have landed.
+        message = f"{len(results)} results for {len(batch)} entries"
+        return [Failure(p, "UnmatchedResults", message) for p in batch]
+    return [
+        Failure(p, str(r.get("ErrorCode") or "NoEventId"), str(r.get("ErrorMessage") or ""))
+        for p, r in zip(batch, results, strict=True)
+        if r.get("ErrorCode") or not r.get("EventId")
+    ]
+
+
+def _backoff(round_number: int) -> float:
+    """Full-jitter exponential backoff (AWS Architecture Blog, "Exponential Backoff And
+    Jitter"): a random delay up to the capped exponential step."""
+    step = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** (round_number - 1))
+    return random.uniform(0, step)
