@@ -78,8 +78,11 @@ SCHEMA_REGISTRY = 1
 SCHEMA = 1
 # One of edastack's bundled functions: its role, the role's policy, log key, log group, function.
 FUNCTION = 5
-# Kafka → bus through Lambda: the forwarder, its errors alarm, the event source mapping.
-LAMBDA_BRIDGE = FUNCTION + 2
+# Kafka → bus through Lambda: the forwarder, its errors alarm, the event source mapping, and
+# the dead-letter queue of the records it cannot forward.
+LAMBDA_BRIDGE = FUNCTION + 2 + DEAD_LETTER_RESOURCES
+# The Lambda bridges' payload bucket, one per events stack: the bucket and its TLS-only policy.
+PAYLOAD_BUCKET = 2
 # Kafka → bus through a pipe: its role and policy, log key and log group, the pipe, its alarm.
 PIPE_BRIDGE = 6
 # Kafka → bus through MSK Connect: the dead-letter topic, the workers' security group, its egress
@@ -211,6 +214,7 @@ def events_stack_size(blueprint: m.Blueprint) -> StackSize:
     if blueprint.contracts:
         resources += SCHEMA_REGISTRY + SCHEMA * len(blueprint.contracts)
     resources += sum(_bridge(blueprint, b) for b in blueprint.bridges.values())
+    resources += PAYLOAD_BUCKET * any(_lambda_bridge(b) for b in blueprint.bridges.values())
     entities = [
         f"{kind}:{name}"
         for kind, names in (
@@ -237,6 +241,10 @@ def _bus(bus: m.EventBus) -> int:
     return BUS + DEAD_LETTER_RESOURCES + BUS_OPTION * sum(options)
 
 
+def _lambda_bridge(b: m.Bridge) -> bool:
+    return isinstance(b, m.KafkaToBus) and b.via == "lambda"
+
+
 def _bridge(blueprint: m.Blueprint, b: m.Bridge) -> int:
     if isinstance(b, m.BusToKafka):
         count = PRODUCER_BRIDGE + DEAD_LETTER_RESOURCES * (b.dead_letter.scope == "rule")
@@ -248,7 +256,7 @@ def _bridge(blueprint: m.Blueprint, b: m.Bridge) -> int:
         return CONNECTOR_BRIDGE
     if b.via == "pipe":
         return PIPE_BRIDGE
-    return LAMBDA_BRIDGE + DEAD_LETTER_RESOURCES * (b.lambda_.on_failure_topic is None)
+    return LAMBDA_BRIDGE
 
 
 # --- shared --------------------------------------------------------------------------------

@@ -58,13 +58,15 @@ def new_event_source_mapping(
     batch_size: int,
     batch_window: Duration | None,
     retries: int,
+    max_record_age: Duration,
     on_failure: lambda_.IEventSourceDlq,
     min_pollers: int,
     max_pollers: int,
 ) -> lambda_.EventSourceMapping:
     """The mapping (child ``EventSourceMapping``): an Amazon MSK source when the cluster has an
     ARN, else a self-managed Kafka source; retries bounded, the batch bisected on error, then
-    ``on_failure``. These controls need provisioned pollers, so it always has them."""
+    ``on_failure``; records older than ``max_record_age`` go there unforwarded. These controls
+    need provisioned pollers, so it always has them."""
     managed = cluster.cluster_arn is not None
     mapping = lambda_.EventSourceMapping(
         scope,
@@ -79,6 +81,9 @@ def new_event_source_mapping(
         max_batching_window=batch_window,
         retry_attempts=retries,
         bisect_batch_on_error=True,
+        # The forwarder answers with the records to retry (decision record 0005).
+        report_batch_item_failures=True,
+        max_record_age=max_record_age,
         on_failure=on_failure,
         provisioned_poller_config=lambda_.ProvisionedPollerConfig(
             minimum_pollers=min_pollers, maximum_pollers=max_pollers
@@ -123,18 +128,18 @@ def _poller_errors(min_pollers: int, max_pollers: int) -> list[str]:
 
 
 @jsii.implements(lambda_.IEventSourceDlq)
-class QueueDestination:
-    """An SQS on-failure destination that grants nothing: ``DeadLetterQueue.grant_send_messages``
-    gives the role exactly ``sqs:SendMessage`` and the KMS data-key actions (``SqsDlq`` would add
-    wildcard KMS actions)."""
+class ArnDestination:
+    """An on-failure destination that grants nothing: the caller grants exactly what the role
+    needs (``SqsDlq`` would add wildcard KMS actions, ``S3OnFailureDestination`` read and delete
+    on the bucket)."""
 
-    def __init__(self, queue_arn: str) -> None:
-        self._queue_arn = queue_arn
+    def __init__(self, arn: str) -> None:
+        self._arn = arn
 
     def bind(
         self, _target: lambda_.IEventSourceMapping, _target_handler: lambda_.IFunction
     ) -> lambda_.DlqDestinationConfig:
-        return lambda_.DlqDestinationConfig(destination=self._queue_arn)
+        return lambda_.DlqDestinationConfig(destination=self._arn)
 
 
 def _source_access(

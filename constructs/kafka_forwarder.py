@@ -1,9 +1,12 @@
 """Kafka → EventBridge through a Lambda event source mapping and edastack's forwarder function.
 
 The default bridge mechanism (docs/decisions/0002-kafka-to-eventbridge-bridges.md): the only one
-whose failure handling is bounded. A batch the forwarder cannot put on the bus is retried
-``retries`` times, bisected to isolate the bad record, then sent to an on-failure destination (an
-SQS dead-letter queue, or a Kafka topic on the same cluster). Nothing is dropped silently.
+whose failure handling is bounded. Per record (decision record 0005): a record that can never be
+forwarded is dead-lettered alone, with its payload, to an SQS queue; one that is not forwarded
+yet (throttling, outages) is reported back to the mapping, which resumes at it ``retries`` times
+and then sends the batch to its on-failure destination: the payload bucket (the whole batch with
+its payloads) or a Kafka topic on the same cluster. Records over 1 MB travel by S3 claim check.
+Nothing is dropped silently.
 
 The event source mapping is built with ``aws_lambda.EventSourceMapping`` rather than
 ``aws_lambda_event_sources.ManagedKafkaEventSource``: the latter attaches the AWS managed policy
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Acknowledgment, Duration, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -25,7 +28,8 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from edastack.aws.bridge_checks import consumer_errors, event_errors
+from edastack.aws import limits
+from edastack.aws.bridge_checks import consumer_errors, event_errors, max_record_age_allowed
 from edastack.aws.names import topic_name_errors
 from edastack.constructs.acknowledgments import skip_checkov
 from edastack.constructs.dead_letter import DeadLetterQueue
@@ -33,7 +37,7 @@ from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_access import IKafkaCluster
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_event_source import (
-    QueueDestination,
+    ArnDestination,
     mapping_errors,
     new_event_source_mapping,
 )
@@ -44,10 +48,13 @@ from edastack.constructs.kafka_pollers import (
     msk_source_statement,
     poller_vpc_statement,
 )
+from edastack.constructs.payload_bucket import PayloadBucket
 from edastack.constructs.runtime_function import errors_alarm, errors_metric, new_runtime_function
 
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_RETRIES = 3
+# Lambda's maximum (edastack.aws.limits): a record is kept in Kafka's hands as long as allowed.
+DEFAULT_MAX_RECORD_AGE = Duration.seconds(limits.LAMBDA_KAFKA_RECORD_AGE_MAX_S)
 
 # Why the forwarder keeps what the gates flag on a function.
 _FORWARDER_DLQ = (
@@ -126,6 +133,8 @@ class KafkaToBusFunction(Construct):
         retries: int = DEFAULT_RETRIES,
         on_failure_topic_name: str | None = None,
         dead_letter_queue: DeadLetterQueue | None = None,
+        payload_bucket: PayloadBucket | None = None,
+        max_record_age: Duration = DEFAULT_MAX_RECORD_AGE,
         alarm_topic: sns.ITopic | None = None,
         min_pollers: int = 1,
         max_pollers: int = 2,
@@ -142,14 +151,19 @@ class KafkaToBusFunction(Construct):
         :param starting_position: where a new mapping starts reading. Default: - latest
         :param batch_size: records per invocation, 1-10,000. Default: - 100
         :param batch_window: how long to gather a batch, at most 300 s. Default: - no wait
-        :param retries: retries of a failing batch before it goes to the on-failure
-            destination, 0-10,000. Default: - 3
-        :param on_failure_topic_name: send failed records to this topic of the same cluster
-            (it must exist and differ from ``topic_name``) instead of an SQS queue.
-            Default: - failures go to ``dead_letter_queue``
-        :param dead_letter_queue: the SQS on-failure destination; not with
-            ``on_failure_topic_name``. Default: - a new :class:`DeadLetterQueue` notifying
+        :param retries: retries of records not yet forwarded before their batch goes to the
+            on-failure destination, 0-10,000. Default: - 3
+        :param on_failure_topic_name: send failed batches to this topic of the same cluster
+            (it must exist and differ from ``topic_name``) instead of the payload bucket.
+            Default: - failed batches go to ``payload_bucket``, with their payloads
+        :param dead_letter_queue: where the forwarder sends each record that can never be
+            forwarded, with its payload. Default: - a new :class:`DeadLetterQueue` notifying
             ``alarm_topic``
+        :param payload_bucket: where claim checks of records over 1 MB, oversized dead letters
+            and (without ``on_failure_topic_name``) failed batches are written.
+            Default: - a new :class:`PayloadBucket`
+        :param max_record_age: records older than this go to the on-failure destination
+            unforwarded, 60 s to 7 days. Default: - 7 days
         :param alarm_topic: where the function's error alarm and a created DLQ's alarm notify.
             Default: - no notification, the alarms still exist
         :param min_pollers: provisioned event pollers always running, 1-200. Default: - 1
@@ -157,7 +171,8 @@ class KafkaToBusFunction(Construct):
             ``min_pollers``. Default: - 2
         """
         super().__init__(scope, construct_id)
-        errors = _destination_errors(topic_name, on_failure_topic_name, dead_letter_queue)
+        errors = _destination_errors(topic_name, on_failure_topic_name)
+        errors += _record_age_errors(max_record_age)
         errors += event_errors(detail_type, source)
         errors += consumer_errors(consumer_group, starting_position)
         errors += mapping_errors(batch_size, batch_window, retries, min_pollers, max_pollers)
@@ -166,16 +181,20 @@ class KafkaToBusFunction(Construct):
             raise ValueError("; ".join(errors))
 
         self.consumer_group = consumer_group or default_consumer_group(self)
+        self.dead_letter_queue: DeadLetterQueue = dead_letter_queue or DeadLetterQueue(
+            self, "DeadLetterQueue", alarm_topic=alarm_topic
+        )
+        self.payload_bucket: PayloadBucket = payload_bucket or PayloadBucket(self, "Payloads")
         self.function, self.role = self._new_forwarder(
             topic_name, event_bus, detail_type, source, batch_size
         )
         self.errors_alarm = errors_alarm(self, self.function, self.metric_errors(), alarm_topic)
         event_bus.grant_put_events_to(self.role)
+        self.dead_letter_queue.grant_send_messages(self.role)
+        self.payload_bucket.grant_write(self.role)
         cluster.grant_consume(self.role, topic_name, self.consumer_group)
         self._let_pollers_in(cluster)
-        on_failure = self._on_failure(
-            cluster, on_failure_topic_name, dead_letter_queue, alarm_topic
-        )
+        on_failure = self._on_failure(cluster, on_failure_topic_name)
         self.event_source_mapping = new_event_source_mapping(
             self,
             function=self.function,
@@ -186,6 +205,7 @@ class KafkaToBusFunction(Construct):
             batch_size=batch_size,
             batch_window=batch_window,
             retries=retries,
+            max_record_age=max_record_age,
             on_failure=on_failure,
             min_pollers=min_pollers,
             max_pollers=max_pollers,
@@ -213,6 +233,11 @@ class KafkaToBusFunction(Construct):
                 "EVENT_BUS_NAME": event_bus.event_bus_name,
                 "EVENT_SOURCE": source,
                 "DETAIL_TYPE": detail_type,
+                "DEAD_LETTER_QUEUE_URL": self.dead_letter_queue.queue.queue_url,
+                "PAYLOAD_BUCKET": self.payload_bucket.bucket.bucket_name,
+                # Keys of this bridge's objects start with its consumer group: unique per
+                # bridge when several share a bucket, and known to operators.
+                "PAYLOAD_PREFIX": self.consumer_group,
             },
             timeout=forwarder_timeout(batch_size),
             # One trace per batch (X-Ray's default sampling: the first call each second and 5 %
@@ -243,22 +268,15 @@ class KafkaToBusFunction(Construct):
             cluster.allow_clients_from(cluster.security_group)
 
     def _on_failure(
-        self,
-        cluster: IKafkaCluster,
-        on_failure_topic_name: str | None,
-        dead_letter_queue: DeadLetterQueue | None,
-        alarm_topic: sns.ITopic | None,
+        self, cluster: IKafkaCluster, on_failure_topic_name: str | None
     ) -> lambda_.IEventSourceDlq:
-        """Where a batch goes after its retries: a topic of the cluster or a dead-letter queue."""
-        self.dead_letter_queue: DeadLetterQueue | None = None
+        """Where a batch goes after its retries: a topic of the cluster or the payload bucket
+        (for a Kafka source Lambda writes the whole batch with its payloads there, where an SQS
+        or SNS destination would get only its offsets)."""
         if on_failure_topic_name is not None:
             cluster.grant_produce(self.role, on_failure_topic_name)
             return event_sources.KafkaDlq(on_failure_topic_name)
-        self.dead_letter_queue = dead_letter_queue or DeadLetterQueue(
-            self, "DeadLetterQueue", alarm_topic=alarm_topic
-        )
-        self.dead_letter_queue.grant_send_messages(self.role)
-        return QueueDestination(self.dead_letter_queue.queue.queue_arn)
+        return ArnDestination(self.payload_bucket.bucket.bucket_arn)
 
 
 def forwarder_timeout(batch_size: int) -> Duration:
@@ -268,9 +286,7 @@ def forwarder_timeout(batch_size: int) -> Duration:
     return Duration.seconds(min(_TIMEOUT_MAX_S, seconds))
 
 
-def _destination_errors(
-    topic_name: str, on_failure_topic_name: str | None, dead_letter_queue: DeadLetterQueue | None
-) -> list[str]:
+def _destination_errors(topic_name: str, on_failure_topic_name: str | None) -> list[str]:
     errors = topic_name_errors(topic_name)
     if on_failure_topic_name is None:
         return errors
@@ -280,12 +296,19 @@ def _destination_errors(
             "on_failure_topic_name must differ from topic_name (Lambda refuses a "
             f"destination that is its source), got {topic_name!r} for both"
         )
-    if dead_letter_queue is not None:
-        errors.append(
-            "dead_letter_queue and on_failure_topic_name are exclusive: failures go to "
-            f"one destination, got both (topic {on_failure_topic_name!r})"
-        )
     return errors
+
+
+def _record_age_errors(max_record_age: Duration) -> list[str]:
+    if Token.is_unresolved(max_record_age.to_seconds(integral=False)):
+        return []
+    seconds = max_record_age.to_seconds(integral=False)
+    if max_record_age_allowed(seconds):
+        return []
+    return [
+        f"max_record_age must be whole seconds from {limits.LAMBDA_KAFKA_RECORD_AGE_MIN_S} to "
+        f"{limits.LAMBDA_KAFKA_RECORD_AGE_MAX_S} (7 days), got {seconds:.15g}"
+    ]
 
 
 def _credential_errors(cluster: IKafkaCluster) -> list[str]:

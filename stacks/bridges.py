@@ -99,12 +99,12 @@ def _kafka_to_bus(
         "Resource",
         **_consumer(b, lam, cluster, topic.topic_name, bus),
         retries=lam.retries,
+        max_record_age=Duration.seconds(lam.max_record_age_s),
         on_failure_topic_name=(
             _topic_name(events, lam.on_failure_topic) if lam.on_failure_topic else None
         ),
-        dead_letter_queue=(
-            None if lam.on_failure_topic else events.new_dead_letter_queue(scope, "DeadLetters")
-        ),
+        dead_letter_queue=events.new_dead_letter_queue(scope, "DeadLetters"),
+        payload_bucket=events.payload_bucket(),
         alarm_topic=events.alarm_topic,
     )
 

@@ -19,6 +19,7 @@ from edastack.blueprints import model as m
 from edastack.constructs.dead_letter import DeadLetterQueue, allow_event_bridge_to_encrypt
 from edastack.constructs.encryption_key import new_key
 from edastack.constructs.event_bus import EventBus
+from edastack.constructs.payload_bucket import PayloadBucket
 from edastack.constructs.schema_registry import SchemaRegistry
 from edastack.constructs.target_access import TargetAccess, rules_on
 from edastack.constructs.target_queue import TargetQueue
@@ -51,6 +52,7 @@ class EventBridgeStack(Stack):
             self.queue_key.add_alias(layout.queue_key_alias(blueprint))
             allow_event_bridge_to_encrypt(self.queue_key)
         self.alarm_topic = self._alarm_topic(blueprint.alarms)
+        self._payload_bucket: PayloadBucket | None = None
         self.buses: dict[str, events.IEventBus] = {}
         self.bus_constructs: dict[str, EventBus] = {}
         # Entities are added by name, not in YAML order, so reordering a blueprint changes nothing.
@@ -115,6 +117,13 @@ class EventBridgeStack(Stack):
                 )
             )
         return topic
+
+    def payload_bucket(self) -> PayloadBucket:
+        """The bucket of the Lambda bridges' payloads (claim checks, oversized dead letters,
+        failed batches), encrypted with the queue key: one per stack, made on first use."""
+        if self._payload_bucket is None:
+            self._payload_bucket = PayloadBucket(self, "Payloads", encryption_key=self.queue_key)
+        return self._payload_bucket
 
     def new_dead_letter_queue(
         self, scope: Construct, construct_id: str, **props: Any

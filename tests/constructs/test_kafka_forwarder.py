@@ -19,6 +19,7 @@ from edastack.constructs.kafka_cluster import (
 )
 from edastack.constructs.kafka_forwarder import KafkaToBusFunction, forwarder_timeout
 from edastack.constructs.network import Network
+from edastack.constructs.payload_bucket import PayloadBucket
 
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:AmazonMSK_orders-AbCdEf"
 CLUSTER = {"Fn::GetAtt": ["KafkaDE2CE4FA", "Arn"]}
@@ -68,7 +69,12 @@ def world(
         alarm_topic=w.topic,
     )
     w.shared_dlq = DeadLetterQueue(w.stack, "SharedDlq")  # type: ignore[attr-defined]
-    w.shared = w.forwarder("Shared", dead_letter_queue=w.shared_dlq)  # type: ignore[attr-defined]
+    w.shared_bucket = PayloadBucket(w.stack, "SharedBucket")  # type: ignore[attr-defined]
+    w.shared = w.forwarder(  # type: ignore[attr-defined]
+        "Shared",
+        dead_letter_queue=w.shared_dlq,  # type: ignore[attr-defined]
+        payload_bucket=w.shared_bucket,  # type: ignore[attr-defined]
+    )
     w.to_topic = w.forwarder("ToTopic", on_failure_topic_name="orders.dlq")  # type: ignore[attr-defined]
     return w
 
@@ -114,18 +120,20 @@ def _logical_id(template: Template, type_: str, prefix: str) -> str:
 # --- documented defaults ------------------------------------------------------------------
 
 
-def test_default_mapping_retries_bisects_and_dead_letters_with_provisioned_pollers(
+def test_default_mapping_retries_reports_failed_records_and_keeps_failed_batches_in_s3(
     world: World, template: Template
 ) -> None:
-    dlq = _logical_id(template, "AWS::SQS::Queue", "PlainDeadLetterQueue")
+    bucket = _logical_id(template, "AWS::S3::Bucket", "PlainPayloads")
     group = world.default.consumer_group  # type: ignore[attr-defined]
     assert _esm(template, "Plain") == {
         "AmazonManagedKafkaEventSourceConfig": {"ConsumerGroupId": group},
         "BatchSize": 100,
         "BisectBatchOnFunctionError": True,
-        "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [dlq, "Arn"]}}},
+        "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [bucket, "Arn"]}}},
         "EventSourceArn": CLUSTER,
         "FunctionName": {"Ref": _logical_id(template, "AWS::Lambda::Function", "Plain")},
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        "MaximumRecordAgeInSeconds": 604_800,
         "MaximumRetryAttempts": 3,
         "ProvisionedPollerConfig": {"MinimumPollers": 1, "MaximumPollers": 2},
         "StartingPosition": "LATEST",
@@ -183,32 +191,80 @@ def test_alarm_topic_notifies_function_errors_and_created_dlq(template: Template
         assert alarm["Properties"]["AlarmActions"] == [topic], prefix
 
 
-def test_dead_letter_queue_prop_is_the_destination_and_nothing_is_created(
+def test_dead_letter_queue_and_payload_bucket_props_are_used_and_nothing_is_created(
     world: World, template: Template
 ) -> None:
     assert world.shared.dead_letter_queue is world.shared_dlq  # type: ignore[attr-defined]
+    assert world.shared.payload_bucket is world.shared_bucket  # type: ignore[attr-defined]
     queue = _logical_id(template, "AWS::SQS::Queue", "SharedDlq")
+    bucket = _logical_id(template, "AWS::S3::Bucket", "SharedBucket")
+    variables = _function(template, "Shared")["Properties"]["Environment"]["Variables"]
+    assert variables["DEAD_LETTER_QUEUE_URL"] == {"Ref": queue}
+    assert variables["PAYLOAD_BUCKET"] == {"Ref": bucket}
     assert _esm(template, "Shared")["DestinationConfig"] == {
-        "OnFailure": {"Destination": {"Fn::GetAtt": [queue, "Arn"]}}
+        "OnFailure": {"Destination": {"Fn::GetAtt": [bucket, "Arn"]}}
     }
-    assert not [k for k in template.find_resources("AWS::SQS::Queue") if k.startswith("SharedDead")]
+    created = list(template.find_resources("AWS::SQS::Queue"))
+    created += list(template.find_resources("AWS::S3::Bucket"))
+    assert not [k for k in created if k.startswith("SharedDead") or k.startswith("SharedPay")]
 
 
-def test_on_failure_topic_sends_records_to_that_topic_and_creates_no_queue(
+def test_on_failure_topic_sends_batches_to_that_topic_and_records_still_to_the_dlq(
     world: World, template: Template
 ) -> None:
-    assert world.to_topic.dead_letter_queue is None  # type: ignore[attr-defined]
     assert _esm(template, "ToTopic")["DestinationConfig"] == {
         "OnFailure": {"Destination": "kafka://orders.dlq"}
     }
-    assert not [k for k in template.find_resources("AWS::SQS::Queue") if k.startswith("ToTopic")]
     statements = _statements(template, "ToTopic")
     assert any(
         s["Action"] == ["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"]
         and json.dumps(s["Resource"]).endswith('"/orders.dlq"]]}')
         for s in statements
     )
-    assert not any("sqs:SendMessage" in json.dumps(s["Action"]) for s in statements)
+    dlq = _logical_id(template, "AWS::SQS::Queue", "ToTopicDeadLetterQueue")
+    assert {
+        "Action": "sqs:SendMessage",
+        "Effect": "Allow",
+        "Resource": {"Fn::GetAtt": [dlq, "Arn"]},
+    } in statements
+
+
+def test_payload_bucket_is_private_encrypted_versioned_retained_and_expires(
+    template: Template,
+) -> None:
+    bucket = _one(template, "AWS::S3::Bucket", "PlainPayloads")
+    key = _logical_id(template, "AWS::KMS::Key", "PlainPayloadsKey")
+    assert bucket["DeletionPolicy"] == "Retain"
+    properties = bucket["Properties"]
+    assert properties["BucketEncryption"] == {
+        "ServerSideEncryptionConfiguration": [
+            {
+                "BucketKeyEnabled": True,
+                "ServerSideEncryptionByDefault": {
+                    "KMSMasterKeyID": {"Fn::GetAtt": [key, "Arn"]},
+                    "SSEAlgorithm": "aws:kms",
+                },
+            }
+        ]
+    }
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert properties["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    (rule,) = properties["LifecycleConfiguration"]["Rules"]
+    assert (rule["ExpirationInDays"], rule["NoncurrentVersionExpiration"]) == (
+        15,
+        {"NoncurrentDays": 15},
+    )
+    policy = _one(template, "AWS::S3::BucketPolicy", "PlainPayloads")
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert (statement["Effect"], statement["Condition"]) == (
+        "Deny",
+        {"Bool": {"aws:SecureTransport": "false"}},
+    )
 
 
 @pytest.mark.parametrize(
@@ -227,13 +283,18 @@ def test_timeout_grows_with_the_batch(batch_size: int, seconds: int) -> None:
 # --- the function -------------------------------------------------------------------------
 
 
-def test_function_env_runtime_architecture_and_no_vpc(template: Template) -> None:
+def test_function_env_runtime_architecture_and_no_vpc(world: World, template: Template) -> None:
     properties = _function(template, "Plain")["Properties"]
     assert properties["Environment"] == {
         "Variables": {
             "EVENT_BUS_NAME": {"Ref": _logical_id(template, "AWS::Events::EventBus", "Bus")},
             "EVENT_SOURCE": "com.shop",
             "DETAIL_TYPE": "OrderPlaced",
+            "DEAD_LETTER_QUEUE_URL": {
+                "Ref": _logical_id(template, "AWS::SQS::Queue", "PlainDeadLetterQueue")
+            },
+            "PAYLOAD_BUCKET": {"Ref": _logical_id(template, "AWS::S3::Bucket", "PlainPayloads")},
+            "PAYLOAD_PREFIX": world.default.consumer_group,  # type: ignore[attr-defined]
         }
     }
     assert properties["Runtime"] == "python3.14"
@@ -311,7 +372,17 @@ def _checkov_skips(resource: dict[str, Any]) -> set[str]:
 def test_what_the_gates_flag_is_acknowledged_with_reasons(world: World, template: Template) -> None:
     forwarder = world.default  # type: ignore[attr-defined]
     assert set(_acknowledged(forwarder.function)) == {"Serverless::Serverless-LambdaDLQ"}
-    assert set(_acknowledged(forwarder.role)) == {"AwsSolutions::AwsSolutions-IAM5[Resource::*]"}
+    bucket = _logical_id(template, "AWS::S3::Bucket", "PlainPayloads")
+    assert set(_acknowledged(forwarder.role)) == {
+        "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+        f"AwsSolutions::AwsSolutions-IAM5[Resource::<{bucket}.Arn>/*]",
+    }
+    assert set(_acknowledged(forwarder.payload_bucket.bucket)) == {"AwsSolutions::AwsSolutions-S1"}
+    assert _checkov_skips(_one(template, "AWS::S3::Bucket", "PlainPayloads")) == {
+        "CKV_AWS_18",
+        "CKV_AWS_144",
+        "CKV2_AWS_62",
+    }
     assert all(_acknowledged(forwarder.function).values())
     function = _function(template, "Plain")
     assert _checkov_skips(function) == {"CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117", "CKV_AWS_173"}
@@ -323,7 +394,7 @@ def test_what_the_gates_flag_is_acknowledged_with_reasons(world: World, template
 def test_every_dead_letter_queue_is_alarmed(template: Template) -> None:
     alarms = template.find_resources("AWS::CloudWatch::Alarm").values()
     queues = template.find_resources("AWS::SQS::Queue")
-    assert len(queues) == 3
+    assert len(queues) == 4
     for logical_id in queues:
         assert any(
             a["Properties"].get("Dimensions")
@@ -363,8 +434,21 @@ def test_role_has_exactly_the_documented_statements(template: Template) -> None:
             ],
             "sqs:SendMessage",
             ["kms:GenerateDataKey", "kms:Decrypt"],
+            "s3:PutObject",
+            "s3:ListBucket",
+            "kms:GenerateDataKey",
             ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
         )
+    }
+    resources = dict(found)
+    bucket = _logical_id(template, "AWS::S3::Bucket", "PlainPayloads")
+    bucket_key = _logical_id(template, "AWS::KMS::Key", "PlainPayloadsKey")
+    assert json.loads(resources['"s3:PutObject"']) == {
+        "Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/*"]]
+    }
+    assert json.loads(resources['"s3:ListBucket"']) == {"Fn::GetAtt": [bucket, "Arn"]}
+    assert json.loads(resources['"kms:GenerateDataKey"']) == {
+        "Fn::GetAtt": [bucket_key, "Arn"]
     }
     resources = dict(found)
     assert json.loads(resources['"events:PutEvents"']) == {
@@ -647,18 +731,13 @@ def test_fails_when_a_prop_is_invalid(
     assert refusal(lambda: scratch.forwarder(**props)) == message
 
 
-def test_fails_when_a_queue_and_a_topic_are_both_destinations(
-    scratch: World, refusal: Callable[[Callable[[], object]], str]
+@pytest.mark.parametrize("seconds", [59, 604_801, 90.5])
+def test_fails_when_the_record_age_is_outside_what_lambda_accepts(
+    scratch: World, refusal: Callable[[Callable[[], object]], str], seconds: float
 ) -> None:
     assert refusal(
-        lambda: scratch.forwarder(
-            on_failure_topic_name="orders.dlq",
-            dead_letter_queue=scratch.shared_dlq,  # type: ignore[attr-defined]
-        )
-    ) == (
-        "dead_letter_queue and on_failure_topic_name are exclusive: failures go to one "
-        "destination, got both (topic 'orders.dlq')"
-    )
+        lambda: scratch.forwarder(max_record_age=Duration.millis(int(seconds * 1000)))
+    ) == (f"max_record_age must be whole seconds from 60 to 604800 (7 days), got {seconds:.15g}")
 
 
 def test_fails_with_every_conflict_of_one_call(

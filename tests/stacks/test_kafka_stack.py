@@ -146,7 +146,7 @@ def test_one_topic_per_blueprint_topic(
     ("stack_name", "endpoints"),
     [
         pytest.param(
-            "commerce-dev-kafka", {"events", "lambda", "sts", "sqs", "logs"}, id="commerce"
+            "commerce-dev-kafka", {"events", "lambda", "sts", "s3", "logs"}, id="commerce"
         ),
         pytest.param("partner-ingress-dev-kafka", {"events", "sts", "logs"}, id="partner-ingress"),
     ],
