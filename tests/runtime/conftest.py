@@ -5,6 +5,7 @@ module-level state (cached clients, producers) never leaks between tests.
 """
 
 import importlib.util
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,11 @@ from types import ModuleType
 
 import pytest
 
-RUNTIME = Path(__file__).resolve().parents[2] / "constructs" / "runtime"
+# The mutation tests point this at a mutated copy of the runtime (test_mutants.py).
+RUNTIME = Path(
+    os.environ.get("EDASTACK_RUNTIME_ROOT")
+    or Path(__file__).resolve().parents[2] / "constructs" / "runtime"
+)
 _BUNDLED_MODULES = tuple(path.stem for path in RUNTIME.glob("*/*.py") if path.name != "handler.py")
 
 
