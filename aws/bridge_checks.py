@@ -39,3 +39,9 @@ def consumer_errors(consumer_group: str | None, starting_position: str) -> list[
             f"starting_position must be 'latest' or 'trim_horizon', got {starting_position!r}"
         )
     return errors
+
+
+def max_record_age_allowed(seconds: float) -> bool:
+    """Whether Lambda accepts ``seconds`` as a Kafka mapping's maximum record age."""
+    within = limits.LAMBDA_KAFKA_RECORD_AGE_MIN_S <= seconds <= limits.LAMBDA_KAFKA_RECORD_AGE_MAX_S
+    return within and seconds == int(seconds)

@@ -74,6 +74,9 @@ BATCH_SIZE = 100
 STARTING_POSITION = "latest"
 LAMBDA_BRIDGE_RETRIES = 3
 LAMBDA_BRIDGE_ON_FAILURE = "sqs"
+# A failing record is retried for up to Lambda's longest maximum record age
+# (limits.LAMBDA_KAFKA_RECORD_AGE_MAX_S), then goes to the on-failure destination.
+LAMBDA_BRIDGE_MAX_RECORD_AGE_S = 7 * DAY_S
 CONNECTOR_WORKERS = 1
 CONNECTOR_MCU = 1
 

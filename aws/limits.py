@@ -76,6 +76,13 @@ BATCH_WINDOW_MAX_S = 300
 PIPE_TOPIC_NAME_PATTERN = r"^[^.][A-Za-z0-9._-]{1,248}$"
 PIPE_BATCH_WINDOW_MAX_S = 300
 
+# --- Lambda Kafka event source mappings --------------------------------------------------
+# MaximumRecordAgeInSeconds of an MSK or self-managed Kafka source: 60 s to 7 days (Lambda API
+# reference, CreateEventSourceMapping; its -1, "infinite", edastack does not offer): an older
+# record goes to the on-failure destination instead of being retried.
+LAMBDA_KAFKA_RECORD_AGE_MIN_S = 60
+LAMBDA_KAFKA_RECORD_AGE_MAX_S = 604_800
+
 # --- MSK Connect -------------------------------------------------------------------------
 # Workers per connector: 1-10 (MSK Connect developer guide, "Connector capacity").
 KAFKA_CONNECT_WORKERS_MAX = 10

@@ -119,6 +119,11 @@ def _lambda(spec: Mapping[str, Any]) -> m.LambdaOptions:
         consumer_group=spec.get("consumer_group"),
         retries=spec.get("retries", defaults.LAMBDA_BRIDGE_RETRIES),
         on_failure_topic=on_failure["topic"] if isinstance(on_failure, dict) else None,
+        max_record_age_s=(
+            seconds(spec["max_record_age"])
+            if "max_record_age" in spec
+            else defaults.LAMBDA_BRIDGE_MAX_RECORD_AGE_S
+        ),
     )
 
 

@@ -38,6 +38,14 @@ WARNINGS = {
     "bridge-feeds-nothing": "no rule on the bus matches the events a bridge puts there",
     "replacement": "a change replaces or strands a resource that holds data (validate --baseline)",
     "stack-move": "a rule changes stack: deleted from one, created in another (--baseline)",
+    "endpoint-moved": (
+        "a created VPC lists the sqs endpoint a Lambda bridge's failed batches used to need, "
+        "not the s3 endpoint they need now"
+    ),
+    "failure-store-expires": (
+        "a topic that receives a bridge's failed records keeps them less than the 14 days of a "
+        "dead-letter queue"
+    ),
 }
 
 

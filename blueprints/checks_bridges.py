@@ -7,15 +7,19 @@ import re
 from collections.abc import Iterator
 
 from edastack.aws import limits
-from edastack.aws.bridge_checks import consumer_errors, event_errors
+from edastack.aws.bridge_checks import consumer_errors, event_errors, max_record_age_allowed
+from edastack.aws.defaults import DAY_S
 from edastack.aws.names import pipe_topic_name_errors
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.checks_network import endpoints
-from edastack.blueprints.findings import Finding, error, warning
+from edastack.blueprints.findings import Finding, Path, error, warning
 from edastack.blueprints.patterns import check_pattern, matches
+from edastack.blueprints.units import human_seconds
 
 _CONNECTOR_ID = re.compile(limits.KAFKA_CONNECTOR_ID_PATTERN)
+# How long a bridge's dead-letter queue keeps a failed record (DeadLetterQueue's default).
+_DLQ_RETENTION_S = limits.SQS_RETENTION_MAX_S
 
 
 def bridges(ctx: Checks) -> Iterator[Finding]:
@@ -124,6 +128,30 @@ def _mechanism(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
                 f"the on-failure topic must be on the source's cluster '{cluster.name}', "
                 f"found '{failure.cluster}'",
             )
+        elif failure is not None:
+            yield from _failure_store(ctx, b, failure, where)
+
+
+def _failure_store(
+    ctx: Checks, b: m.KafkaToBus, failure: m.KafkaTopic, where: Path
+) -> Iterator[Finding]:
+    """A topic that holds failed records should keep them as long as a dead-letter queue."""
+    kept_s = None if failure.retention_ms is None else failure.retention_ms // 1000
+    deletes = "delete" in failure.cleanup
+    if not deletes or kept_s is None or kept_s >= _DLQ_RETENTION_S:
+        return
+    if ctx.acknowledged(b.acknowledged, "failure-store-expires"):
+        return
+    kept = f"{kept_s // DAY_S} days" if kept_s % DAY_S == 0 else human_seconds(kept_s)
+    yield warning(
+        "failure-store-expires",
+        where,
+        f"topic '{failure.name}' keeps records for {kept}, less than the "
+        f"{_DLQ_RETENTION_S // DAY_S} days a dead-letter queue keeps them: the records bridge "
+        f"'{b.name}' fails to forward would be deleted sooner; give the topic retention: "
+        f"{_DLQ_RETENTION_S // DAY_S}d or more, or acknowledge: {{failure-store-expires: "
+        "<reason>}",
+    )
 
 
 def _bridge_options(ctx: Checks, b: m.KafkaToBus, cluster: m.KafkaCluster) -> Iterator[Finding]:
@@ -142,6 +170,15 @@ def _bridge_options(ctx: Checks, b: m.KafkaToBus, cluster: m.KafkaCluster) -> It
                 (*p, b.via, "batch_window"),
                 f"batch_window is at most {limits.BATCH_WINDOW_MAX_S}s, found {window}s",
             )
+    age = b.lambda_.max_record_age_s
+    if b.via == "lambda" and not max_record_age_allowed(age):
+        yield error(
+            "bridge-option",
+            (*p, "lambda", "max_record_age"),
+            f"max_record_age is {limits.LAMBDA_KAFKA_RECORD_AGE_MIN_S}s to "
+            f"{limits.LAMBDA_KAFKA_RECORD_AGE_MAX_S // DAY_S}d (Lambda's maximum record age of "
+            f"a Kafka source), found {human_seconds(age)}",
+        )
     if b.via == "lambda" and cluster.type != "external" and cluster.auth == ("mtls",):
         yield error(
             "bridge-mechanism",

@@ -8,15 +8,16 @@ from collections.abc import Iterator
 
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
-from edastack.blueprints.findings import Finding, Path, error
+from edastack.blueprints.findings import Finding, Path, error, warning
 
 
 def bridge_endpoints(bp: m.Blueprint, b: m.KafkaToBus) -> list[str]:
     """The interface endpoints a bridge needs in a VPC edastack creates (no internet access).
 
-    Lambda's MSK pollers call Lambda and STS (and Secrets Manager with SCRAM), and its SQS
-    on-failure destination SQS (Lambda developer guide, "Configuring your Amazon MSK cluster and
-    Amazon VPC network"); the EventBridge sink connector calls EventBridge.
+    Lambda's MSK pollers call Lambda and STS (and Secrets Manager with SCRAM), and its S3
+    on-failure destination S3 (Lambda developer guide, "Configuring your Amazon MSK cluster and
+    Amazon VPC network"); the forwarder function itself runs outside the VPC. The EventBridge
+    sink connector calls EventBridge.
     """
     topic = bp.topics.get(b.topic)
     cluster = bp.clusters.get(topic.cluster) if topic is not None else None
@@ -30,7 +31,7 @@ def bridge_endpoints(bp: m.Blueprint, b: m.KafkaToBus) -> list[str]:
     if "scram" in cluster.auth:
         needed.append("secretsmanager")
     if b.lambda_.on_failure_topic is None:
-        needed.append("sqs")
+        needed.append("s3")
     return needed
 
 
@@ -79,7 +80,21 @@ def endpoints(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
     """A created VPC has no internet access: what a bridge calls must have an endpoint."""
     if not ctx.bp.network.declared:
         return  # the default network has the endpoints the bridges need
-    missing = [e for e in bridge_endpoints(ctx.bp, b) if e not in ctx.bp.network.endpoints]
+    declared = ctx.bp.network.endpoints
+    missing = [e for e in bridge_endpoints(ctx.bp, b) if e not in declared]
+    if "s3" in missing and "sqs" in declared:
+        # Before S3 held failed batches, the on-failure destination was SQS: a network that
+        # validated with sqs keeps validating, with a warning until s3 is added.
+        missing.remove("s3")
+        if not ctx.acknowledged(b.acknowledged, "endpoint-moved"):
+            yield warning(
+                "endpoint-moved",
+                (*b.path, "via"),
+                f"bridge '{b.name}' sends batches that still fail to S3 now (with their "
+                "payloads), no longer to SQS: the created VPC has no internet access, so add "
+                "s3 to network.endpoints (sqs is no longer needed for it), or acknowledge: "
+                "{endpoint-moved: <reason>}",
+            )
     if missing:
         yield error(
             "bridge-network",

@@ -14,6 +14,9 @@ from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.units import human_seconds
 
+# Lambda retries a failed asynchronous invocation twice (the producer's configure_async_invoke).
+_ASYNC_RETRIES = 2
+
 
 @dataclass(frozen=True, slots=True)
 class DeliveryPath:
@@ -66,18 +69,9 @@ def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
             )
     for b in bp.bridges.values():
         if isinstance(b, m.KafkaToBus):
-            paths.append(_kafka_to_bus(b, bp))
+            paths.extend(_kafka_to_bus(b, bp))
         else:
-            paths.append(
-                DeliveryPath(
-                    source=f"bus:{b.bus}",
-                    mechanism=f"bridge:{b.name} (rule -> producer function)",
-                    target=f"topic:{b.topic}",
-                    # the rule retries invoking; Lambda retries a failed (asynchronous) run twice
-                    retries=f"{_retry(b.retry)}, then 2 function retries",
-                    failures=_rule_dlq(bp, b.dead_letter, b.name, b.bus),
-                )
-            )
+            paths.append(_bus_to_kafka(b, bp))
     declared_dlqs = {r.dead_letter.queue for r in bp.rules.values() if r.dead_letter.queue}
     for q in bp.queues.values():
         if q.name in declared_dlqs:
@@ -94,41 +88,94 @@ def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
     return paths
 
 
-def _kafka_to_bus(b: m.KafkaToBus, bp: m.Blueprint) -> DeliveryPath:
+def _bus_to_kafka(b: m.BusToKafka, bp: m.Blueprint) -> DeliveryPath:
+    failures = (
+        _bridge_dlq(bp, b)
+        if b.dead_letter.scope == "rule"
+        else _rule_dlq(bp, b.dead_letter, b.name, b.bus)
+    )
+    return DeliveryPath(
+        source=f"bus:{b.bus}",
+        mechanism=f"bridge:{b.name} (rule -> producer function)",
+        target=f"topic:{b.topic}",
+        # EventBridge invokes the function asynchronously: once Lambda has accepted the event,
+        # the rule's policy is done, and a Kafka error is Lambda's to retry (2 retries).
+        retries=(
+            f"invoking the function: {_retry(b.retry)} (the rule's retry policy); a Kafka "
+            f"error: {1 + _ASYNC_RETRIES} runs (the first + {_ASYNC_RETRIES} Lambda "
+            "asynchronous retries, about 1 and 2 minutes apart, each retrying produce for up "
+            "to 30s)"
+        ),
+        failures=failures,
+    )
+
+
+def _kafka_to_bus(b: m.KafkaToBus, bp: m.Blueprint) -> list[DeliveryPath]:
     source, target = f"topic:{b.topic}", f"bus:{b.bus}"
     if b.via == "connector" and b.connector is not None:
         dlq_topic = b.connector.dlq_topic or f"{_topic_name(bp, b.topic)}.dlq"
-        return DeliveryPath(
-            source=source,
-            mechanism=f"bridge:{b.name} (MSK Connect EventBridge sink)",
-            target=target,
-            retries="connector retries (aws.eventbridge.retries.max)",
-            failures=f"kafka:{dlq_topic} (errors.deadletterqueue)",
-        )
+        return [
+            DeliveryPath(
+                source=source,
+                mechanism=f"bridge:{b.name} (MSK Connect EventBridge sink)",
+                target=target,
+                retries="connector retries (aws.eventbridge.retries.max)",
+                failures=f"kafka:{dlq_topic} (errors.deadletterqueue)",
+            )
+        ]
     if b.via == "pipe":
         reason = b.acknowledged.get("pipe-no-dlq")
-        return DeliveryPath(
-            source=source,
-            mechanism=f"bridge:{b.name} (EventBridge Pipe)",
-            target=target,
-            retries="until the record expires",
-            failures="none: a failing record stalls its partition",
-            drops=True,
-            acknowledged=reason,
-        )
-    lam = b.lambda_
-    failures = (
-        f"kafka:{_topic_name(bp, lam.on_failure_topic)}"
+        return [
+            DeliveryPath(
+                source=source,
+                mechanism=f"bridge:{b.name} (EventBridge Pipe)",
+                target=target,
+                retries="until the record expires",
+                failures="none: a failing record stalls its partition",
+                drops=True,
+                acknowledged=reason,
+            )
+        ]
+    return _lambda_bridge(b, bp)
+
+
+def _lambda_bridge(b: m.KafkaToBus, bp: m.Blueprint) -> list[DeliveryPath]:
+    """Two paths (docs/decisions/0005): a record that can never be forwarded is dead-lettered
+    by the function alone; one that keeps failing goes to the mapping's on-failure destination."""
+    lam, age = b.lambda_, b.lambda_.max_record_age_s
+    bucket = f"s3:{layout.stack_name(bp, layout.EVENTS)}/Payloads"
+    on_failure = (
+        f"kafka:{_topic_name(bp, lam.on_failure_topic)} (on-failure destination: the records)"
         if lam.on_failure_topic
-        else f"sqs:{b.name}-dlq"
+        else f"{bucket} (the payload bucket, on-failure destination: the whole batch with its "
+        "payloads)"
     )
-    return DeliveryPath(
-        source=source,
-        mechanism=f"bridge:{b.name} (Lambda event source mapping)",
-        target=target,
-        retries=f"{lam.retries} retries, batch bisected",
-        failures=f"{failures} (on-failure destination)",
-    )
+    source, target = f"topic:{b.topic}", f"bus:{b.bus}"
+    return [
+        DeliveryPath(
+            source=source,
+            mechanism=f"bridge:{b.name} (forwarder function, rejected records)",
+            target=target,
+            retries="none: the record cannot be converted or PutEvents refuses it for good",
+            failures=(
+                f"{_bridge_dlq(bp, b)} (one message a record, with its payload; over 256 KiB "
+                f"a claimCheck to an object in {bucket})"
+            ),
+        ),
+        DeliveryPath(
+            source=source,
+            mechanism=f"bridge:{b.name} (Lambda event source mapping)",
+            target=target,
+            retries=f"{lam.retries} retries, or until a record is {human_seconds(age)} old",
+            failures=on_failure,
+        ),
+    ]
+
+
+def _bridge_dlq(bp: m.Blueprint, b: m.Bridge) -> str:
+    """A bridge's own dead-letter queue: CloudFormation names it, so the report gives its path
+    (as for the payload bucket and a rules stack's shared queue)."""
+    return f"sqs:{layout.stack_name(bp, layout.EVENTS)}/Bridge-{b.name}/DeadLetters"
 
 
 def _topic_name(bp: m.Blueprint, topic: str) -> str:

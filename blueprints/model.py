@@ -264,7 +264,8 @@ class PipeOptions(ConsumerOptions):
 @dataclass(frozen=True, slots=True)
 class LambdaOptions(ConsumerOptions):
     retries: int = 3
-    on_failure_topic: str | None = None  # None: an SQS dead-letter queue
+    on_failure_topic: str | None = None  # None: the payload bucket (S3)
+    max_record_age_s: int = 604_800  # older records go to the on-failure destination
 
 
 @dataclass(frozen=True, slots=True)

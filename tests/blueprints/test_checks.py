@@ -952,9 +952,10 @@ WARNINGS = [
         topic("acknowledge: {low-replication: reviewed by the data team}"),
         [
             f"bp.yaml:6:43: {T}.acknowledge.low-replicaton: 'low-replicaton' is not a warning "
-            "edastack gives (warnings: bridge-feeds-nothing, low-replication, pipe-no-dlq, "
-            "replacement, stack-move) nor a gate's finding id (such as AwsSolutions-IAM5, W3005, "
-            "CKV_AWS_27, EDA007); did you mean 'low-replication'?"
+            "edastack gives (warnings: bridge-feeds-nothing, endpoint-moved, "
+            "failure-store-expires, low-replication, pipe-no-dlq, replacement, stack-move) nor a "
+            "gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007); did you "
+            "mean 'low-replication'?"
         ],
     ),
     Case(
@@ -963,9 +964,9 @@ WARNINGS = [
         topic("acknowledge: {EDA001: reviewed by the data team, W3005: reviewed as well}"),
         [
             f"bp.yaml:6:43: {T}.acknowledge.EDA009: 'EDA009' is not a warning edastack gives "
-            "(warnings: bridge-feeds-nothing, low-replication, pipe-no-dlq, replacement, "
-            "stack-move) nor a gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, "
-            "EDA007); did you mean 'EDA008'?"
+            "(warnings: bridge-feeds-nothing, endpoint-moved, failure-store-expires, "
+            "low-replication, pipe-no-dlq, replacement, stack-move) nor a gate's finding id "
+            "(such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007); did you mean 'EDA008'?"
         ],
     ),
     Case(
@@ -975,8 +976,9 @@ WARNINGS = [
         [
             f"bp.yaml:6:43: {T}.acknowledge['Serverless::AwsSolutions-IAM5']: "
             "'Serverless::AwsSolutions-IAM5' is not a warning edastack gives (warnings: "
-            "bridge-feeds-nothing, low-replication, pipe-no-dlq, replacement, stack-move) nor a "
-            "gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007)"
+            "bridge-feeds-nothing, endpoint-moved, failure-store-expires, low-replication, "
+            "pipe-no-dlq, replacement, stack-move) nor a gate's finding id (such as "
+            "AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007)"
         ],
     ),
 ]

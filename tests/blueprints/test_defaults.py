@@ -57,6 +57,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], Any], Any]] = {
     f"{D}.bridge.lambda.batch_size": (_same, d.BATCH_SIZE),
     f"{D}.bridge.lambda.starting_position": (_same, d.STARTING_POSITION),
     f"{D}.bridge.lambda.retries": (_same, d.LAMBDA_BRIDGE_RETRIES),
+    f"{D}.bridge.lambda.max_record_age": (seconds, d.LAMBDA_BRIDGE_MAX_RECORD_AGE_S),
     f"{D}.contract.version": (_same, d.CONTRACT_VERSION),
 }
 # JSON Schema keywords between a property and its subschema, left out of the locations above.
@@ -161,8 +162,10 @@ def test_a_blueprint_that_leaves_everything_out_gets_the_table(
         d.QUEUE_VISIBILITY_TIMEOUT_S,
         d.QUEUE_MAX_RECEIVES,
     )
-    assert (bridge.via, bridge.lambda_.batch_size, bridge.lambda_.retries) == (
+    options = bridge.lambda_
+    assert (bridge.via, options.batch_size, options.retries, options.max_record_age_s) == (
         d.BRIDGE_VIA,
         d.BATCH_SIZE,
         d.LAMBDA_BRIDGE_RETRIES,
+        d.LAMBDA_BRIDGE_MAX_RECORD_AGE_S,
     )
