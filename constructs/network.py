@@ -44,6 +44,10 @@ _EXPLICIT_ZONES = (
 
 # What the bridges call from inside the VPC: EventBridge PutEvents, the Pipes data plane, STS
 # (IAM auth tokens), Secrets Manager (SCRAM / mTLS secrets), Lambda, CloudWatch Logs.
+# Services with gateway endpoints too (VPC user guide, "Gateway endpoints").
+_GATEWAY_SERVICES = frozenset({"s3", "dynamodb"})
+_ALL_RESOLVERS = ec2.VpcEndpointPrivateDnsOnlyForInboundResolverEndpoint.ALL_RESOLVERS
+
 BRIDGE_ENDPOINTS: tuple[ec2.InterfaceVpcEndpointAwsService, ...] = (
     ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
     ec2.InterfaceVpcEndpointAwsService.PIPES_DATA,
@@ -253,6 +257,12 @@ class Network(Construct):
                     subnets=self.private_subnets,
                     security_groups=[security_group],
                     private_dns_enabled=True,
+                    # S3 also has gateway endpoints: without one, its interface endpoint's
+                    # private DNS must answer every resolver, or creating it fails (EC2 API,
+                    # DnsOptionsSpecification.PrivateDnsOnlyForInboundResolverEndpoint).
+                    private_dns_only_for_inbound_resolver_endpoint=(
+                        _ALL_RESOLVERS if service.short_name in _GATEWAY_SERVICES else None
+                    ),
                     # The shared group above already allows 443 from the VPC block.
                     open=False,
                 )

@@ -180,3 +180,17 @@ def test_an_environment_agnostic_blueprint_places_its_subnets_with_fn_get_azs(
         if s["Type"] == "AWS::EC2::Subnet"
     ]
     assert zones == [{"Fn::Select": [i, {"Fn::GetAZs": ""}]} for i in range(3)]
+
+
+def test_the_s3_interface_endpoint_answers_every_resolver_without_a_gateway_endpoint(
+    kafka_templates: dict[str, dict[str, Any]],
+) -> None:
+    # EC2 refuses an S3 interface endpoint whose private DNS serves only inbound resolvers (the
+    # default) unless the VPC has an S3 gateway endpoint; the commerce VPC has none.
+    endpoints = of_type(kafka_templates["commerce-dev-kafka"], "AWS::EC2::VPCEndpoint").values()
+    by_service = {e["Properties"]["ServiceName"].rsplit(".", 1)[-1]: e for e in endpoints}
+    assert by_service["s3"]["Properties"]["DnsOptions"] == {
+        "PrivateDnsOnlyForInboundResolverEndpoint": "AllResolvers"
+    }
+    others = [e for name, e in by_service.items() if name != "s3"]
+    assert others and all("DnsOptions" not in e["Properties"] for e in others)
