@@ -447,10 +447,7 @@ def test_role_has_exactly_the_documented_statements(template: Template) -> None:
         "Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/*"]]
     }
     assert json.loads(resources['"s3:ListBucket"']) == {"Fn::GetAtt": [bucket, "Arn"]}
-    assert json.loads(resources['"kms:GenerateDataKey"']) == {
-        "Fn::GetAtt": [bucket_key, "Arn"]
-    }
-    resources = dict(found)
+    assert json.loads(resources['"kms:GenerateDataKey"']) == {"Fn::GetAtt": [bucket_key, "Arn"]}
     assert json.loads(resources['"events:PutEvents"']) == {
         "Fn::GetAtt": [_logical_id(template, "AWS::Events::EventBus", "Bus"), "Arn"]
     }

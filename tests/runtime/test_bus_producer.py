@@ -1,5 +1,8 @@
 import base64
 import json
+import socket
+import sys
+import time
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any, ClassVar
@@ -7,7 +10,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from kafka import KafkaProducer
-from kafka.errors import KafkaTimeoutError
+from kafka.errors import KafkaError, KafkaTimeoutError
+
+from edastack.constructs.bus_producer import PRODUCER_TIMEOUT
 
 ENV = {
     "BOOTSTRAP_SERVERS": "b-1.core:9098, b-2.core:9098",
@@ -266,3 +271,35 @@ def test_fails_without_a_region_to_sign_tokens(producer: ModuleType) -> None:
 
     with pytest.raises(ValueError, match="AWS_REGION must be set"):
         msk_iam.iam_client_config("b-1:9098", {})
+
+
+def test_the_real_client_against_a_closed_port_raises_within_the_function_timeout(
+    producer: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kafka-python itself, as bundled, against a port nothing listens on: the invocation must
+    # fail (Lambda retries it, then the DLQ gets the event) well inside the function's 60 s.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for name, value in {
+        **ENV,
+        "BOOTSTRAP_SERVERS": f"127.0.0.1:{port}",
+        "DELIVERY_TIMEOUT_MS": "10000",
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "not-a-secret",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(producer, "producer_class", None)
+    monkeypatch.setattr(producer, "_producer", None)
+    msk_iam = sys.modules["msk_iam"]
+    worst_case_s = (msk_iam.BOOTSTRAP_TIMEOUT_MS + producer.MAX_BLOCK_MS + 10_000) / 1000 + 5
+    monkeypatch.setattr(msk_iam, "BOOTSTRAP_TIMEOUT_MS", 1000)  # the same path, sooner
+    started = time.monotonic()
+
+    with pytest.raises(Exception) as raised:
+        producer.handler(EVENT, None)
+
+    elapsed = time.monotonic() - started
+    assert isinstance(raised.value, KafkaError), repr(raised.value)
+    assert elapsed < worst_case_s < PRODUCER_TIMEOUT.to_seconds()
+    assert producer._producer is None  # discarded: the next event builds a new one

@@ -1,5 +1,5 @@
 """The runtime tests catch the defects that lose events: each mutant is a copy of the runtime
-with one such defect, and the forwarder's tests must fail on it (issue #12's audit found a
+with one such defect, and its handler's tests must fail on it (issue #12's audit found a
 handler that swallowed forwarding errors unnoticed)."""
 
 import os
@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 
 RUNTIME = Path(__file__).resolve().parents[2] / "constructs" / "runtime"
-TESTS = Path(__file__).resolve().parent / "test_kafka_forwarder.py"
+HERE = Path(__file__).resolve().parent
+FORWARDER = "test_kafka_forwarder.py"
 
+# name: (the tests that must kill it, the file, the code, the defect)
 MUTANTS = {
     "swallows_a_failed_dead_letter": (
+        FORWARDER,
         "kafka_forwarder/handler.py",
         "        store.dead_letter(rejection, bus=settings.event_bus_name, source_arn=source_arn)",
         "        try:\n"
@@ -25,41 +28,58 @@ MUTANTS = {
         "            pass",
     ),
     "forgets_unsent_records": (
+        FORWARDER,
         "kafka_forwarder/handler.py",
         "    for f in outcome.unsent:\n",
         "    for f in ():\n",
     ),
     "retries_a_rejected_entry": (
+        FORWARDER,
         "shared/put_events.py",
         'REJECTED_CODES = frozenset({"MalformedDetail", "InvalidArgument", "RedactionFailure"})',
         "REJECTED_CODES: frozenset[str] = frozenset()",
     ),
     "gives_up_on_throttling": (
+        FORWARDER,
         "shared/put_events.py",
         'REJECTED_CODES = frozenset({"MalformedDetail", "InvalidArgument", "RedactionFailure"})',
         'REJECTED_CODES = frozenset({"MalformedDetail", "InvalidArgument", "ThrottlingException"})',
     ),
     "drops_oversized_records": (
+        FORWARDER,
         "kafka_forwarder/entries.py",
         "and value is not None and claim_check:",
         "and value is not None and claim_check and False:",
     ),
     "waits_on_a_hung_endpoint": (
+        FORWARDER,
         "kafka_forwarder/handler.py",
         "READ_TIMEOUT_S = 5\n",
         "READ_TIMEOUT_S = 60\n",
     ),
     "sends_before_isolating_poison": (
+        FORWARDER,
         "kafka_forwarder/handler.py",
         "        except Exception as error:",
         "        except KeyError as error:",
+    ),
+    "producer_swallows_a_kafka_error": (
+        "test_bus_producer.py",
+        "bus_producer/handler.py",
+        "        discard_producer()\n"
+        "        logger.exception(\n"
+        '            "producing the event failed", extra={"event_id": event["id"], '
+        '"topic": settings.topic}\n'
+        "        )\n"
+        "        raise\n",
+        "        discard_producer()\n        return None\n",
     ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))
-def test_the_forwarder_tests_kill_the_mutant(name: str, tmp_path: Path) -> None:
-    path, original, mutated = MUTANTS[name]
+def test_the_handler_tests_kill_the_mutant(name: str, tmp_path: Path) -> None:
+    tests, path, original, mutated = MUTANTS[name]
     runtime = tmp_path / "runtime"
     shutil.copytree(RUNTIME, runtime)
     source = (runtime / path).read_text()
@@ -67,7 +87,7 @@ def test_the_forwarder_tests_kill_the_mutant(name: str, tmp_path: Path) -> None:
     (runtime / path).write_text(source.replace(original, mutated))
 
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", str(TESTS)],
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", str(HERE / tests)],
         env={**os.environ, "EDASTACK_RUNTIME_ROOT": str(runtime)},
         capture_output=True,
         text=True,
