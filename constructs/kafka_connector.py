@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from aws_cdk import Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_kafkaconnect as kafkaconnect
@@ -138,6 +138,9 @@ class KafkaToBusConnector(Construct):
             cluster=cluster,
             topic_name=dlq_name,
             partition_count=dead_letter_partitions,
+            # As long as a dead-letter queue keeps a message, whatever the cluster's default
+            # (Kafka's is 7 days): failed records must not expire before anyone looks.
+            retention=Duration.seconds(limits.SQS_RETENTION_MAX_S),
         )
         self.security_group = self._new_security_group(cluster)
         self.role = new_connector_role(

@@ -17,6 +17,7 @@ from edastack.constructs.kafka_cluster import (
     KafkaCluster,
 )
 from edastack.constructs.kafka_connector import KafkaToBusConnector
+from edastack.constructs.kafka_topic import encode_configs
 
 REGION = "eu-west-1"
 WORKER_PROPERTIES = (
@@ -232,14 +233,18 @@ def test_worker_logs_go_to_a_retained_log_group(default: Built) -> None:
     assert (group["DeletionPolicy"], group["UpdateReplacePolicy"]) == ("Retain", "Retain")
 
 
-def test_dead_letter_topic_is_a_retained_msk_topic_with_three_replicas(default: Built) -> None:
+def test_dead_letter_topic_is_a_retained_msk_topic_keeping_records_14_days(
+    default: Built,
+) -> None:
     _, topic = _resource(default.template, "AWS::MSK::Topic", "BridgeDeadLetterTopic")
+    configs = topic["Properties"].pop("Configs")
     assert topic["Properties"] == {
         "ClusterArn": _ref(default.template, "AWS::MSK::Cluster"),
         "TopicName": "orders.dlq",
         "PartitionCount": 3,
         "ReplicationFactor": 3,
     }
+    assert configs == encode_configs({"retention.ms": str(14 * 86_400_000)})
     assert (topic["DeletionPolicy"], topic["UpdateReplacePolicy"]) == ("Retain", "Retain")
 
 
