@@ -71,7 +71,21 @@ def cluster(name: str, spec: Mapping[str, Any], path: Path) -> m.KafkaCluster:
         bootstrap_servers=tuple(spec.get("bootstrap_servers", ())),
         secret_arn=spec.get("secret"),
         arn=spec.get("arn"),
+        principal=spec.get("principal"),
+        quota=_quota(spec.get("quota")),
         acknowledged=strings(spec.get("acknowledge")),
+    )
+
+
+def _quota(spec: Mapping[str, Any] | None) -> m.ClientQuota | None:
+    """``quota: {produce: 5MB, consume: 10MB, request_percentage: 200}``, rates per second."""
+    if spec is None:
+        return None
+    produce, consume = spec.get("produce"), spec.get("consume")
+    return m.ClientQuota(
+        produce_bytes_per_s=size_bytes(produce) if produce else None,
+        consume_bytes_per_s=size_bytes(consume) if consume else None,
+        request_percentage=spec.get("request_percentage"),
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from edastack.blueprints import (
+    checks_access,
     checks_bridges,
     checks_contracts,
     checks_eventbridge,
@@ -56,6 +57,7 @@ def check(blueprint: m.Blueprint, broken: set[tuple[str, str]]) -> list[Finding]
         *names(ctx),
         *checks_network.network(ctx),
         *checks_kafka.clusters(ctx),
+        *checks_access.access(ctx),
         *checks_kafka.topics(ctx),
         *checks_eventbridge.buses(ctx),
         *checks_eventbridge.rules(ctx),

@@ -255,13 +255,14 @@ def topics(ctx: Checks) -> Iterator[Finding]:
 
 def _topic_stack(t: m.KafkaTopic, cluster: m.KafkaCluster) -> Iterator[Finding]:
     """Only an AWS::MSK::Topic can live in a topics stack: a Serverless topic is made by the
-    topic function that lives with its cluster, an external cluster's topic not at all."""
+    topic function that lives with its cluster, an external cluster's topic by Terraform."""
     if t.stack and cluster.type not in layout.PROVISIONED:
         why = (
             "its topics are created by edastack's topic function, which lives with the cluster "
             "in the Kafka stack"
             if cluster.type == "serverless"
-            else "edastack does not create its topics, so there is nothing to put in a stack"
+            else "its topics are created by the Terraform configuration edastack synth writes, "
+            "not by a CloudFormation stack"
         )
         yield error(
             "topic-stack",

@@ -93,6 +93,15 @@ class StorageAutoscaling:
 
 
 @dataclass(frozen=True, slots=True)
+class ClientQuota:
+    """Kafka client quotas on a principal's user (an external cluster's ``kafka_quota``)."""
+
+    produce_bytes_per_s: int | None = None
+    consume_bytes_per_s: int | None = None
+    request_percentage: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class KafkaCluster:
     name: str
     path: Path
@@ -111,6 +120,8 @@ class KafkaCluster:
     bootstrap_servers: tuple[str, ...] = ()
     secret_arn: str | None = None
     arn: str | None = None  # external MSK clusters
+    principal: str | None = None  # external clusters: the Kafka principal of edastack's clients
+    quota: ClientQuota | None = None  # external clusters: quotas on that principal
     acknowledged: Mapping[str, str] = field(default_factory=_empty)
 
     @property

@@ -199,6 +199,7 @@ class _Generator:
             "bootstrap_servers": ["b-1.example.com:9096", "b-2.example.com:9096"],
             "auth": "scram",
             "secret": _arn("secretsmanager", "secret:AmazonMSK_ext-AbCdEf"),
+            "principal": "User:edastack",
         }
 
     def topic(self, cluster: str, kind: str) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def test_a_topic_of_an_external_cluster_cannot_be_pinned(messages: Messages) -> 
         "  topics: {orders: {cluster: ext, stack: more}}\n"
     )
     [message] = [m for m in messages(text) if "stack" in m]
-    assert "cluster 'ext' is external: edastack does not create its topics" in message
+    assert "cluster 'ext' is external: its topics are created by the Terraform" in message
 
 
 def test_fails_when_a_topics_stack_exceeds_500_resources(messages: Messages) -> None:

@@ -1,0 +1,53 @@
+"""Semantic checks of an external cluster's access: the principal edastack's bridges
+authenticate as, which the Terraform configuration grants their ACLs, and the quotas on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from edastack.blueprints import model as m
+from edastack.blueprints.checks_base import Checks
+from edastack.blueprints.findings import Finding, error
+from edastack.blueprints.kafka_access import cluster_grants
+
+
+def access(ctx: Checks) -> Iterator[Finding]:
+    for c in ctx.bp.clusters.values():
+        yield from _cluster_access(ctx.bp, c)
+
+
+def _cluster_access(bp: m.Blueprint, c: m.KafkaCluster) -> Iterator[Finding]:
+    p = c.path
+    given = [key for key, value in (("principal", c.principal), ("quota", c.quota)) if value]
+    if c.type != "external":
+        for key in given:
+            yield error(
+                "cluster-option",
+                (*p, key),
+                f"'{key}' applies to external clusters, whose ACLs and quotas edastack writes "
+                "as Terraform; edastack's clients of an MSK cluster authenticate with IAM",
+            )
+    elif "iam" in c.auth:
+        for key in given:
+            yield error(
+                "cluster-option",
+                (*p, key),
+                "iam clients of MSK are authorized by their role's IAM policy, which edastack "
+                f"grants, not by Kafka ACLs or quotas on a principal; remove {key}",
+            )
+    elif c.quota is not None and c.principal is None:
+        yield error(
+            "cluster-option",
+            (*p, "quota"),
+            "quota applies to the principal edastack's bridges authenticate as; set principal",
+        )
+    elif c.principal is None and (grants := cluster_grants(bp, c.name)):
+        bridges = ", ".join(sorted({f"'{b}'" for g in grants for b in g.bridges}))
+        who = "the secret's SCRAM username" if c.auth == ("scram",) else "the certificate's subject"
+        yield error(
+            "cluster-option",
+            p,
+            f"cluster '{c.name}' needs principal: the Kafka principal its bridges ({bridges}) "
+            f"authenticate as, which the Terraform configuration edastack synth writes grants "
+            f"their ACLs; add principal: User:<{who}>",
+        )
