@@ -7,7 +7,7 @@ PY      := $(VENV)/bin/python
 BIN     := $(VENV)/bin
 # A strict editable install (a link tree) lets mypy follow the mapped folders; a new module
 # needs a re-install, so the stamp depends on the folders' listings as well as on pyproject.toml.
-SOURCES := $(shell find aws constructs stacks blueprints cli rules testing -type d -not -name __pycache__ 2>/dev/null)
+SOURCES := $(shell find aws constructs stacks blueprints cli rules testing terraform -type d -not -name __pycache__ 2>/dev/null)
 STAMP   := $(VENV)/.installed
 NODE    := node_modules/.installed
 # checkov pins packaging<24 and boto3==1.35.49 (pytest and the Lambda client libraries need newer):
@@ -64,7 +64,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy -p edastack.aws -p edastack.blueprints -p edastack.constructs -p edastack.stacks \
-		-p edastack.cli -p edastack.rules -p edastack.testing
+		-p edastack.cli -p edastack.rules -p edastack.testing -p edastack.terraform
 	@for handler in constructs/runtime/*/handler.py; do \
 		MYPYPATH=constructs/runtime/shared $(BIN)/mypy --strict --no-incremental $$handler || exit 1; \
 	done

@@ -3,14 +3,17 @@
 ::
 
     cli ──► testing ──► stacks ──► blueprints ──► aws
-                          │                        ▲
-                          └──────► constructs ─────┘
+     │                    │            ▲           ▲ ▲
+     │                    └──────► constructs ─────┘ │
+     └──────► terraform ───────────────┴─────────────┘
     rules ──► aws
 
 ``aws`` holds CDK-free AWS facts and imports nothing of edastack. The language
 (``blueprints``) and the construct library (``constructs``) each stand on ``aws`` alone and
 never on each other; ``stacks`` is the only place they meet. Nothing imports the CLI. The
 language and ``aws`` never import ``aws_cdk`` (that import alone costs about a second).
+``terraform`` (cdktf) stands on the language and ``aws``, never on the CDK; only the CLI
+imports it, so neither ``validate`` nor the CDK app ever loads cdktf.
 
 Every import counts: inside functions, under ``TYPE_CHECKING``, and modules loaded by name
 through ``importlib``.
@@ -25,32 +28,35 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-LAYERS = ("aws", "blueprints", "constructs", "stacks", "rules", "testing", "cli")
-# The CDK and the libraries only a CDK app loads (the top-level name is the key).
-CDK = "cdk"
-CDK_MODULES = frozenset({"aws_cdk", "constructs", "cdk_nag"})
+LAYERS = ("aws", "blueprints", "constructs", "stacks", "rules", "testing", "terraform", "cli")
+# Libraries by top-level name: the CDK and what only a CDK app loads, cdktf, and the construct
+# library both stand on.
+CDK, CDKTF, CONSTRUCTS = "cdk", "cdktf", "constructs library"
+LIBRARIES = {"aws_cdk": CDK, "cdk_nag": CDK, "cdktf": CDKTF, "constructs": CONSTRUCTS}
+WITH_CDK = frozenset({CDK, CONSTRUCTS})
 
 # What each layer may import besides itself.
 ALLOWED: dict[str, frozenset[str]] = {
     "aws": frozenset(),
     "blueprints": frozenset({"aws"}),
-    "constructs": frozenset({"aws", CDK}),
-    "stacks": frozenset({"aws", "blueprints", "constructs", CDK}),
-    "rules": frozenset({"aws", CDK}),
-    "testing": frozenset({"aws", "blueprints", "constructs", "stacks", "rules", CDK}),
-    "cli": frozenset(LAYERS) | {CDK},
-    # the CDK app and the benchmarks are users of the layers, like the CLI
-    "app.py": frozenset(LAYERS) - {"cli"} | {CDK},
-    "bench": frozenset(LAYERS) - {"cli"} | {CDK},
+    "constructs": frozenset({"aws"}) | WITH_CDK,
+    "stacks": frozenset({"aws", "blueprints", "constructs"}) | WITH_CDK,
+    "rules": frozenset({"aws"}) | WITH_CDK,
+    "testing": frozenset({"aws", "blueprints", "constructs", "stacks", "rules"}) | WITH_CDK,
+    "terraform": frozenset({"aws", "blueprints", CDKTF, CONSTRUCTS}),
+    "cli": frozenset(LAYERS) | WITH_CDK | {CDKTF},
+    # the CDK app and the benchmarks are users of the layers, like the CLI, but not of cdktf
+    "app.py": frozenset(LAYERS) - {"cli", "terraform"} | WITH_CDK,
+    "bench": frozenset(LAYERS) - {"cli", "terraform"} | WITH_CDK,
 }
 
 
 def layer_of(module: str) -> str | None:
-    """The layer (or ``cdk``) a module of an absolute import belongs to; None if neither."""
+    """The layer (or library) a module of an absolute import belongs to; None if neither."""
     parts = module.split(".")
     if parts[0] == "edastack" and len(parts) > 1 and parts[1] in LAYERS:
         return parts[1]
-    return CDK if parts[0] in CDK_MODULES else None
+    return LIBRARIES.get(parts[0])
 
 
 def imported_modules(source: str) -> Iterator[tuple[int, str, bool]]:
@@ -84,7 +90,7 @@ def layer_violations(owner: str, source: str) -> list[str]:
         layer = layer_of(module)
         if layer is not None and layer not in allowed:
             found.append(f"{line}: {owner} imports {module}")
-        elif by_name and layer is not None and layer != CDK:
+        elif by_name and layer is not None and layer not in LIBRARIES.values():
             found.append(f"{line}: loads {module} through importlib (import it; mypy follows)")
     return sorted(set(found))
 
@@ -169,6 +175,31 @@ def test_layer_imports_in_one_direction(owner: str) -> None:
             '__import__("edastack.cli.main")\n',
             ["1: testing imports edastack.cli.main"],
             id="testing_loads_the_cli_by_name",
+        ),
+        pytest.param(
+            "terraform",
+            "from aws_cdk import Stack\n",
+            ["1: terraform imports aws_cdk"],
+            id="terraform_imports_the_cdk",
+        ),
+        pytest.param(
+            "stacks",
+            "from edastack.terraform.synth import synth_terraform\n",
+            ["1: stacks imports edastack.terraform.synth"],
+            id="composition_imports_terraform",
+        ),
+        pytest.param(
+            "app.py",
+            "def f():\n    import cdktf\n",
+            ["2: app.py imports cdktf"],
+            id="cdk_app_imports_cdktf",
+        ),
+        pytest.param(
+            "terraform",
+            "from cdktf import TerraformStack\nfrom constructs import Construct\n"
+            "from edastack.blueprints import model as m\n",
+            [],
+            id="terraform_on_cdktf_and_the_language",
         ),
         pytest.param(
             "stacks",
