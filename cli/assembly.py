@@ -1,4 +1,5 @@
-"""What a cloud assembly holds, read from its files (no ``aws_cdk`` import)."""
+"""What a cloud assembly holds, read from its files (no ``aws_cdk`` or cdktf import): its
+CloudFormation stacks and the Terraform stacks ``edastack synth`` writes beside them."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+# edastack.terraform.synth.FOLDER: where the Terraform part is (cdktf's manifest and stacks)
+TERRAFORM_FOLDER = "terraform"
 
 
 @dataclass(frozen=True)
 class StackSummary:
     name: str
-    environment: str
+    environment: str  # the AWS environment; for a Terraform stack, "terraform: <its folder>"
     resources: Counter[str]
 
     @property
@@ -20,17 +25,35 @@ class StackSummary:
 
 
 def read_assembly(directory: Path) -> list[StackSummary]:
-    """Every stack of the assembly in ``directory`` (``cdk.out``), with resource counts by type.
+    """Every stack of the assembly in ``directory`` (``cdk.out``), with resource counts by type:
+    the CloudFormation stacks, then the Terraform stacks of its ``terraform/`` folder if any.
 
     Raises ``FileNotFoundError`` or ``ValueError`` when ``directory`` is not a cloud assembly.
     """
-    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    manifest = _json(directory / "manifest.json")
     stacks = []
     for name, artifact in sorted(manifest.get("artifacts", {}).items()):
         if artifact.get("type") != "aws:cloudformation:stack":
             continue
-        template_file = directory / artifact["properties"]["templateFile"]
-        template = json.loads(template_file.read_text(encoding="utf-8"))
+        template = _json(directory / artifact["properties"]["templateFile"])
         resources = Counter(r["Type"] for r in template.get("Resources", {}).values())
         stacks.append(StackSummary(name, artifact.get("environment", ""), resources))
+    return stacks + read_terraform(directory / TERRAFORM_FOLDER)
+
+
+def read_terraform(directory: Path) -> list[StackSummary]:
+    """The stacks of the cdktf output in ``directory`` (none if there is none), with their
+    resources by type."""
+    if not (directory / "manifest.json").is_file():
+        return []
+    stacks = []
+    for name, stack in sorted(_json(directory / "manifest.json").get("stacks", {}).items()):
+        config = _json(directory / stack["synthesizedStackPath"])
+        resources = Counter({kind: len(r) for kind, r in config.get("resource", {}).items()})
+        where = (Path(TERRAFORM_FOLDER) / stack["workingDirectory"]).as_posix()
+        stacks.append(StackSummary(name, f"terraform: {where}", resources))
     return stacks
+
+
+def _json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))

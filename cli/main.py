@@ -216,6 +216,7 @@ def _synth(args: argparse.Namespace) -> int:
         print(f"edastack synth: no such file: {args.blueprint}", file=sys.stderr)
         return EXIT_USAGE
     from edastack.cli.synth import synth  # loads aws_cdk: only here
+    from edastack.terraform.synth import MissingCdktf
 
     try:
         with Progress("edastack synth") as progress:  # shown on a terminal only
@@ -230,6 +231,9 @@ def _synth(args: argparse.Namespace) -> int:
         for finding in exc.findings:
             print(finding.format())
         return EXIT_FINDINGS
+    except MissingCdktf as exc:
+        print(f"edastack synth: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except RuntimeError as exc:
         if "TooManyResourcesInStack" not in str(exc):
             raise

@@ -1,6 +1,9 @@
-"""``edastack synth``: the cloud assembly ``cdk synth`` would write, without the CDK CLI.
+"""``edastack synth``: the cloud assembly ``cdk synth`` would write, without the CDK CLI, and
+beside it (``terraform/``) the Terraform configuration of the blueprint's external Kafka
+clusters, which ``cdk synth`` does not write.
 
-Imported only when asked for: it loads ``aws_cdk`` (about a second), which ``validate`` must not.
+Imported only when asked for: it loads ``aws_cdk`` (about a second), which ``validate`` must not;
+cdktf only when some environment has topics or a quota on an external cluster.
 It uses edastack's feature flags and the context of ``./cdk.json`` over them, as ``app.py`` under
 the CDK CLI does, so both write the same templates, from any folder.
 """
@@ -22,6 +25,7 @@ from edastack.blueprints import layout
 from edastack.blueprints.findings import Finding
 from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.stacks.app import add_blueprint, blueprints_for, project_context
+from edastack.terraform.synth import needs_terraform, synth_terraform
 
 
 def synth(
@@ -44,6 +48,9 @@ def synth(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".edastack-synth-", dir=out.parent))
     try:
+        if needs_terraform(blueprints):  # first: without cdktf, fail before CDK's seconds
+            progress("writing the Terraform configuration")
+            synth_terraform(blueprints, staging)
         app = App(outdir=str(staging), context=project_context())
         count = 0
         for each in blueprints:  # the stacks of each environment, as build_app adds them
