@@ -55,6 +55,9 @@ STORAGE_AUTOSCALING_TARGET_MIN = 10
 STORAGE_AUTOSCALING_TARGET_MAX = 80
 BROKER_STORAGE_MAX_GIB = 16_384
 BROKER_STORAGE_MIN_GIB = 1
+# A broker volume only grows, and an update must ask for at least 10 GiB more than the live
+# size (MSK UpdateBrokerStorage; AWS facts of 2026-11, shared reference).
+BROKER_STORAGE_MIN_INCREASE_GIB = 10
 # AWS::MSK::Topic works on provisioned clusters running Kafka 3.6 or later.
 MSK_TOPIC_MIN_KAFKA_VERSION = (3, 6)
 # Kafka topic names: 1-249 of [A-Za-z0-9._-] (Kafka's Topic.validate). Consumer groups a

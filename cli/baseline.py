@@ -1,4 +1,4 @@
-"""``validate --baseline``: compare a blueprint with an earlier version of itself."""
+"""``validate --baseline`` and ``diff --baseline``: a blueprint beside an earlier version."""
 
 from __future__ import annotations
 
@@ -7,34 +7,48 @@ import subprocess
 from pathlib import Path
 
 from edastack.blueprints.replacement import replacements
+from edastack.blueprints.replacement_envs import environment_changes
 from edastack.blueprints.validate import FileReport, validate_file
 
 
 class BaselineError(Exception):
-    """The baseline cannot be read (missing file, unknown git revision)."""
+    """The baseline cannot be read (missing file, unknown git revision, errors of its own)."""
 
 
-def compare_with_baseline(report: FileReport, path: Path, baseline: str) -> None:
-    """Add to ``report`` a warning for everything its blueprint would replace, per environment.
+def load_baseline(path: Path, baseline: str) -> FileReport:
+    """The baseline of ``path``, every environment of it: a file, or ``git:REF`` for ``path``
+    at that git revision (validated beside ``path``, so its includes resolve).
 
-    ``baseline`` is a file, or ``git:REF`` for ``path`` at that git revision. A baseline with
-    errors of its own is compared as far as it can be: environments it cannot build are skipped.
+    Raises ``BaselineError`` when it cannot be read or has errors: nothing could be compared.
     """
-    if not report.ok:
-        return
     if baseline.startswith("git:"):
         old = _validate_git_revision(path, baseline.removeprefix("git:"))
     else:
         if not Path(baseline).is_file():
             raise BaselineError(f"no such baseline file: {baseline}")
-        old = validate_file(baseline, list(report.blueprints))
+        old = validate_file(baseline)
+    if not old.ok:
+        first = old.errors[0].format()
+        raise BaselineError(
+            f"the baseline {baseline} has {len(old.errors)} error(s), so nothing can be "
+            f"compared with it; the first: {first}"
+        )
+    return old
+
+
+def compare_with_baseline(report: FileReport, path: Path, baseline: str) -> None:
+    """Add to ``report`` a finding for everything its blueprint would replace, strand or have
+    refused, per environment, and for environments renamed, dropped or moved."""
+    if not report.ok:
+        return
+    old = load_baseline(path, baseline)
+    report.add(environment_changes(old.blueprints, report.blueprints))
     for env, blueprint in report.blueprints.items():
         if env in old.blueprints:
             report.add(replacements(old.blueprints[env], blueprint))
 
 
 def _validate_git_revision(path: Path, ref: str) -> FileReport:
-    """The blueprint at ``ref``, validated beside the current file (so its includes resolve)."""
     directory = path.resolve().parent
     try:
         content = subprocess.run(

@@ -1,0 +1,296 @@
+"""The events and rules stacks' resources as the baseline comparison sees them: buses, archives,
+queues, contracts, bridges, rules and their dead-letter queues.
+
+Mirrors ``edastack.stacks.eventbridge``, ``bridges`` and ``rules``: physical names from
+``layout``, a generated name (None here) where the stacks set none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from edastack.aws import limits
+from edastack.blueprints import layout
+from edastack.blueprints import model as m
+from edastack.blueprints.findings import Path
+from edastack.blueprints.replacement_resources import Ref, Resource, plain, queue, settings
+
+_P = "/properties/"
+_ESM = "AWS::Lambda::EventSourceMapping"
+
+
+def events_resources(bp: m.Blueprint) -> Iterator[Resource]:
+    stack = layout.stack_name(bp, layout.EVENTS)
+    shared: dict[str, Any] = {"stack": stack, "entity": "events", "path": ()}
+    yield plain("events/queue-key", "AWS::KMS::Key", **shared, what="the queue key")
+    if bp.alarms.emails and not bp.alarms.sns_topic_arn:
+        yield Resource(
+            "events/alarms",
+            "AWS::SNS::Topic",
+            **shared,
+            what="the alarm topic",
+            properties={f"{_P}TopicName": layout.alarm_topic_name(bp)},
+            name=(f"{_P}TopicName",),
+        )
+    if any(isinstance(b, m.KafkaToBus) and b.via == "lambda" for b in bp.bridges.values()):
+        yield Resource(
+            "events/payloads",
+            "AWS::S3::Bucket",
+            **shared,
+            what="the payload bucket",
+            holds_data=True,
+        )
+    for name in sorted(bp.buses):
+        yield from _bus(bp, bp.buses[name], stack)
+    for name in sorted(bp.queues):
+        yield from _queue(bp, bp.queues[name], stack)
+    yield from _contracts(bp, stack)
+    for name in sorted(bp.bridges):
+        yield from _bridge(bp, bp.bridges[name], stack)
+
+
+def _bus(bp: m.Blueprint, bus: m.EventBus, stack: str) -> Iterator[Resource]:
+    if bus.import_arn:
+        return
+    key = f"bus:{bus.name}"
+    common: dict[str, Any] = {"stack": stack, "entity": key, "path": bus.path}
+    yield Resource(
+        key,
+        "AWS::Events::EventBus",
+        **common,
+        what=f"bus '{bus.name}'",
+        properties={f"{_P}Name": layout.bus_name(bp, bus.name)},
+        settings=settings(bus),
+        name=(f"{_P}Name",),
+    )
+    if bus.archive is not None:
+        yield Resource(
+            f"{key}/archive",
+            "AWS::Events::Archive",
+            **common,
+            what=f"the archive of bus '{bus.name}'",
+            properties={f"{_P}SourceArn": Ref(key)},
+            settings=settings(bus.archive),
+            holds_data=True,
+        )
+    yield queue(
+        f"{key}/dlq",
+        **common,
+        what=f"the dead-letter queue of bus '{bus.name}'",
+        name=layout.bus_dead_letter_name(bp, bus.name),
+    )
+    if bus.kms_key == "create":
+        yield plain(f"{key}/key", "AWS::KMS::Key", **common, what=f"the key of bus '{bus.name}'")
+
+
+def _queue(bp: m.Blueprint, q: m.Queue, stack: str) -> Iterator[Resource]:
+    key = f"queue:{q.name}"
+    common: dict[str, Any] = {"stack": stack, "entity": key, "path": q.path}
+    name = layout.queue_name(bp, q)
+    yield queue(key, **common, what=f"queue '{q.name}'", name=name, fifo=q.fifo, of=settings(q))
+    if q.name not in layout.dead_letter_queues(bp):  # a target queue has its own DLQ
+        yield queue(
+            f"{key}/dlq", **common, what=f"the dead-letter queue of queue '{q.name}'", fifo=q.fifo
+        )
+
+
+def _contracts(bp: m.Blueprint, stack: str) -> Iterator[Resource]:
+    if not bp.contracts:
+        return
+    registry = "events/contracts"
+    yield Resource(
+        registry,
+        "AWS::EventSchemas::Registry",
+        stack,
+        "events",
+        "the schema registry",
+        ("contracts",),
+        properties={f"{_P}RegistryName": layout.physical_name(bp, "contracts")},
+        name=(f"{_P}RegistryName",),
+    )
+    for name in sorted(bp.contracts):
+        contract = bp.contracts[name]
+        yield Resource(
+            f"contract:{name}",
+            "AWS::EventSchemas::Schema",
+            stack,
+            f"contract:{name}",
+            f"contract '{name}'",
+            contract.path,
+            properties={f"{_P}SchemaName": name, f"{_P}RegistryName": Ref(registry)},
+            settings=settings(contract),
+            name=(f"{_P}RegistryName", f"{_P}SchemaName"),
+        )
+
+
+def _bridge(bp: m.Blueprint, b: m.Bridge, stack: str) -> Iterator[Resource]:
+    key = f"bridge:{b.name}"
+    common: dict[str, Any] = {"stack": stack, "entity": key, "path": b.path}
+    what = f"bridge '{b.name}'"
+    if isinstance(b, m.BusToKafka):
+        yield Resource(key, "AWS::Events::Rule", **common, what=what, settings=settings(b))
+        yield plain(f"{key}/function", "AWS::Lambda::Function", **common, what=f"{what}'s producer")
+        if b.dead_letter.scope == "rule":
+            yield queue(f"{key}/dlq", **common, what=f"the dead-letter queue of {what}")
+        return
+    topic = bp.topics.get(b.topic)
+    cluster = bp.clusters.get(topic.cluster) if topic else None
+    if topic is None or cluster is None:
+        return
+    if b.via == "connector" and b.connector is not None:
+        yield from _connector(b, topic, cluster, common)
+        return
+    props, sources = _consumer(b, topic, cluster)
+    yield Resource(
+        key,
+        "AWS::Pipes::Pipe" if b.via == "pipe" else _ESM,
+        **common,
+        what=what,
+        properties=props,
+        sources=sources,
+        settings=settings(b),
+        # Lambda: "The consumer group ID must be unique among all your Kafka event sources"
+        name=tuple(p for p in props if p.endswith(("ConsumerGroupId", "EventSourceArn")))
+        if b.via == "lambda"
+        else (),
+    )
+    if b.via == "lambda":
+        yield plain(f"{key}/function", "AWS::Lambda::Function", **common, what=f"{what}'s function")
+        yield queue(f"{key}/dlq", **common, what=f"the dead-letter queue of {what}")
+
+
+def _consumer(
+    b: m.KafkaToBus, topic: m.KafkaTopic, c: m.KafkaCluster
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """A pipe's or an event source mapping's create-only (or never updated) properties."""
+    # the cluster's ARN (a Ref when the blueprint creates it), else an external one's servers
+    cluster = Ref(f"cluster:{c.name}") if c.type != "external" else c.arn
+    options: m.ConsumerOptions = b.pipe if b.via == "pipe" and b.pipe else b.lambda_
+    group = options.consumer_group or ("edastack's default for bridge", b.name)
+    position = options.starting_position.upper()
+    # the topic by reference: a new topic key is this bridge's change, a renamed topic the topic's
+    name = Ref(f"topic:{topic.name}")
+    keys = (*b.path, "pipe" if b.via == "pipe" else "lambda")
+    props: dict[str, Any]
+    if b.via == "pipe":
+        kafka = f"{_P}SourceParameters/ManagedStreamingKafkaParameters/"
+        props = {
+            f"{_P}Source": cluster,
+            f"{kafka}TopicName": name,
+            f"{kafka}StartingPosition": position,
+            f"{kafka}ConsumerGroupID": group,
+        }
+    else:
+        managed = cluster is not None
+        kafka = f"{_P}{'AmazonManagedKafka' if managed else 'SelfManagedKafka'}EventSourceConfig/"
+        props = {
+            f"{_P}EventSourceArn": cluster,
+            f"{_P}SelfManagedEventSource": None if managed else c.bootstrap_servers,
+            f"{_P}StartingPosition": position,
+            f"{kafka}ConsumerGroupId": group,
+            f"{_P}Topics": (name,),
+        }
+    sources = {
+        p: (*keys, "consumer_group") if "ConsumerGroup" in p else (*keys, "starting_position")
+        for p in props
+        if "ConsumerGroup" in p or p.endswith("StartingPosition")
+    }
+    for p in props:
+        if p.endswith(("Source", "EventSourceArn", "SelfManagedEventSource")):
+            sources[p] = (*topic.path, "cluster")
+        elif p.endswith(("TopicName", "Topics")):
+            sources[p] = (*b.path, "from", "topic")
+    return props, sources | {"type": (*b.path, "via")}
+
+
+def _connector(
+    b: m.KafkaToBus, topic: m.KafkaTopic, cluster: m.KafkaCluster, common: dict[str, Any]
+) -> Iterator[Resource]:
+    assert b.connector is not None
+    key = f"bridge:{b.name}"
+    ident = b.source.removeprefix(limits.KAFKA_CONNECT_SOURCE_PREFIX)
+    plugin = Resource(
+        f"{key}/plugin",
+        "AWS::KafkaConnect::CustomPlugin",
+        **common,
+        what=f"the connector plugin of bridge '{b.name}'",
+        properties={f"{_P}Name": f"{ident}-eventbridge-sink", f"{_P}Location": b.connector.plugin},
+        sources={f"{_P}Location": (*b.path, "connector", "plugin")},
+        name=(f"{_P}Name",),
+    )
+    workers = Resource(
+        f"{key}/workers",
+        "AWS::KafkaConnect::WorkerConfiguration",
+        **common,
+        what=f"the worker configuration of bridge '{b.name}'",
+        properties={f"{_P}Name": f"{ident}-workers"},
+        name=(f"{_P}Name",),
+    )
+    yield plugin
+    yield workers
+    yield Resource(
+        key,
+        "AWS::KafkaConnect::Connector",
+        **common,
+        what=f"bridge '{b.name}'",
+        properties={
+            f"{_P}ConnectorName": ident,
+            f"{_P}KafkaCluster": Ref(f"cluster:{cluster.name}"),
+            f"{_P}Plugins": Ref(plugin.key),
+            f"{_P}WorkerConfiguration": Ref(workers.key),
+        },
+        sources={
+            f"{_P}ConnectorName": (*b.path, "to", "source"),
+            f"{_P}KafkaCluster": (*topic.path, "cluster"),
+        },
+        settings=settings(b),
+        name=(f"{_P}ConnectorName",),
+    )
+    yield Resource(
+        f"{key}/dlq-topic",
+        "AWS::MSK::Topic",
+        **common,
+        what=f"the dead-letter topic of bridge '{b.name}'",
+        properties={
+            f"{_P}ClusterArn": Ref(f"cluster:{cluster.name}"),
+            # named after the topic unless named: a Ref, so the topic's own rename is the cause
+            f"{_P}TopicName": b.connector.dlq_topic or (Ref(f"topic:{topic.name}"), ".dlq"),
+            f"{_P}ReplicationFactor": None,
+        },
+        sources={
+            f"{_P}ClusterArn": (*topic.path, "cluster"),
+            f"{_P}TopicName": (*b.path, "connector", "dlq_topic")
+            if b.connector.dlq_topic
+            else (*b.path, "from", "topic"),
+        },
+        holds_data=True,
+        name=(f"{_P}ClusterArn", f"{_P}TopicName"),
+    )
+
+
+def rules_resources(bp: m.Blueprint) -> Iterator[Resource]:
+    for stack, rules in layout.rule_groups(bp).items():
+        for rule in rules:
+            key = f"rule:{rule.name}"
+            common: dict[str, Any] = {"stack": stack, "entity": key, "path": rule.path}
+            yield Resource(
+                key,
+                "AWS::Events::Rule",
+                **common,
+                what=f"rule '{rule.name}'",
+                settings=settings(rule),
+            )
+            if rule.dead_letter.scope == "rule":
+                yield queue(
+                    f"{key}/dlq", **common, what=f"the dead-letter queue of rule '{rule.name}'"
+                )
+        if any(r.dead_letter.scope == "stack" for r in rules):
+            group = layout.rules_group(rules[0])
+            yield queue(
+                f"rules:{group}/dlq",
+                stack=stack,
+                entity=f"rules:{group}",
+                what=f"the dead-letter queue shared by the rules of {stack}",
+                path=("eventbridge", "rules"),
+            )
