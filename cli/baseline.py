@@ -39,9 +39,13 @@ def load_baseline(path: Path, baseline: str) -> FileReport:
 def compare_with_baseline(report: FileReport, path: Path, baseline: str) -> None:
     """Add to ``report`` a finding for everything its blueprint would replace, strand or have
     refused, per environment, and for environments renamed, dropped or moved."""
-    if not report.ok:
-        return
-    old = load_baseline(path, baseline)
+    if report.ok:
+        add_findings(report, load_baseline(path, baseline))
+
+
+def add_findings(report: FileReport, old: FileReport) -> None:
+    """Add to ``report`` what its blueprint would replace, strand or have refused, compared with
+    the blueprint of ``old``, environment by environment."""
     report.add(environment_changes(old.blueprints, report.blueprints))
     for env, blueprint in report.blueprints.items():
         if env in old.blueprints:
