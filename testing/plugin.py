@@ -12,8 +12,10 @@ fixtures::
         )
 
 - ``blueprint_snapshot(path, env=None)``: the normalized templates of every stack of the
-  blueprint (in ``env``, or all environments) must equal the stored snapshot (syrupy, JSON).
-  Write or accept snapshots with ``pytest --snapshot-update``.
+  blueprint (in ``env``, or all environments), base64 values decoded, must equal the stored
+  snapshot (syrupy, JSON, keys sorted). A mismatch lists every difference, one line each.
+  The first run has no snapshot and fails: write or accept snapshots with
+  ``pytest --snapshot-update``, review them and commit them.
 - ``edastack_templates(path, env=None)``: those templates, by stack name, to assert on.
 - ``edastack_template(path, stack_suffix, env=None)``: an ``aws_cdk.assertions.Template``.
 
@@ -28,6 +30,7 @@ the ``gates`` extra can still run pytest.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -131,7 +134,7 @@ def blueprint_snapshot(request: pytest.FixtureRequest, edastack_kit: _Kit) -> Ca
     """``blueprint_snapshot(path, env=None)``: the blueprint's templates match the snapshot.
 
     One JSON snapshot file per call, named after the test and the call's index. A mismatch
-    fails with syrupy's diff of the templates.
+    fails with every difference, one line each (``edastack.testing.snapshot.snapshot_diff``).
     """
     try:
         from syrupy.extensions.json import JSONSnapshotExtension
@@ -144,14 +147,38 @@ def blueprint_snapshot(request: pytest.FixtureRequest, edastack_kit: _Kit) -> Ca
     color = request.config.get_terminal_writer().hasmarkup
 
     def check(path: Path | str, env: str | None = None) -> None:
-        templates = edastack_kit.templates(path, env)
+        from edastack.testing.snapshot import readable_template
+
+        templates = {
+            name: readable_template(t) for name, t in edastack_kit.templates(path, env).items()
+        }
         # Compare outside an `assert`: this module's asserts are not rewritten in every
-        # install mode, so syrupy's diff is fetched and reported explicitly.
+        # install mode, so the difference is reported explicitly.
         if snapshot != templates:
-            diff = "\n".join(snapshot.get_assert_diff())
-            if not color:
-                diff = _ANSI.sub("", diff)
             where = f"{path}" + (f" [{env}]" if env else "")
-            pytest.fail(f"edastack: {where} no longer matches its snapshot\n{diff}", pytrace=False)
+            pytest.fail(f"edastack: {where} {_mismatch(snapshot, color)}", pytrace=False)
 
     return check
+
+
+def _mismatch(snapshot: Any, color: bool) -> str:
+    """Why the last assertion of ``snapshot`` failed: no snapshot yet, or every difference."""
+    from edastack.testing.snapshot import snapshot_diff
+
+    result = snapshot.executions[snapshot.num_executions - 1]
+    if result.recalled_data is None and result.exception is None:
+        return (
+            "has no snapshot yet: run pytest with --snapshot-update to write it, review the "
+            "file it names, and commit it"
+        )
+    try:
+        lines = list(
+            snapshot_diff(json.loads(result.recalled_data), json.loads(result.asserted_data))
+        )
+    except (TypeError, ValueError):  # not JSON (a snapshot of another syrupy version)
+        diff = "\n".join(snapshot.get_assert_diff())
+        return f"no longer matches its snapshot\n{diff if color else _ANSI.sub('', diff)}"
+    return (
+        f"no longer matches its snapshot ({len(lines)} difference(s); accept them with "
+        "pytest --snapshot-update):\n" + "\n".join(lines)
+    )

@@ -10,16 +10,22 @@ functions work in any test runner::
 
 Templates are synthesized with the context ``cdk synth`` would give the app in the current
 directory (CDK's defaults plus ``cdk.json``), so they are what deploys. ``normalize_template``
-masks what churns without meaning, so a snapshot diff is always a real change.
+masks what churns without meaning, so a snapshot diff is always a real change;
+``readable_template`` decodes what CloudFormation takes base64-encoded (a topic's ``Configs``),
+and ``snapshot_diff`` lists every difference between two snapshots, one line each.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
+import difflib
 import importlib.metadata
+import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +80,80 @@ def normalize_template(template: Mapping[str, Any]) -> dict[str, Any]:
         if section in out and not out[section]:
             del out[section]
     return out
+
+
+# Properties CloudFormation takes base64-encoded, each a file of key=value lines (AWS::MSK::Topic
+# Configs; AWS::KafkaConnect::WorkerConfiguration PropertiesFileContent).
+ENCODED = {
+    "AWS::MSK::Topic": "Configs",
+    "AWS::KafkaConnect::WorkerConfiguration": "PropertiesFileContent",
+}
+DECODED = "decoded from base64"
+
+
+def readable_template(template: Mapping[str, Any]) -> dict[str, Any]:
+    """``template`` with each base64 value of ``ENCODED`` decoded into
+    ``{"decoded from base64": [its lines]}``, so that a snapshot names the setting that changed.
+
+    A value that is not base64 text (a token, an intrinsic function) is kept as it is.
+    ``template`` itself is not changed.
+    """
+    out = copy.deepcopy(dict(template))
+    for resource in out.get("Resources", {}).values():
+        name = ENCODED.get(resource.get("Type", ""))
+        properties = resource.get("Properties", {})
+        if name and isinstance(properties.get(name), str):
+            properties[name] = _decoded(properties[name])
+    return out
+
+
+def _decoded(value: str) -> Any:
+    try:
+        text = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return value
+    return {DECODED: text.splitlines()}
+
+
+def snapshot_diff(stored: Any, actual: Any, where: str = "") -> Iterator[str]:
+    """Every difference between two snapshots of templates by stack name, one line each:
+    ``+`` added, ``-`` removed, ``~`` changed, with the path of the value (a resource's type
+    beside its logical id). Nothing is elided, so every change of a template shows."""
+    if isinstance(stored, Mapping) and isinstance(actual, Mapping):
+        for key in sorted(stored.keys() | actual.keys()):
+            path = f"{where}/{key}" if where else str(key)
+            if key not in actual:
+                yield f"- {path}{_typed(stored[key])}"
+            elif key not in stored:
+                yield f"+ {path}{_typed(actual[key])}"
+            else:
+                yield from snapshot_diff(stored[key], actual[key], f"{path}{_typed(actual[key])}")
+    elif isinstance(stored, list) and isinstance(actual, list):
+        yield from _list_diff(stored, actual, where)
+    elif stored != actual:
+        yield f"~ {where}: {_short(stored)} -> {_short(actual)}"
+
+
+def _list_diff(stored: list[Any], actual: list[Any], where: str) -> Iterator[str]:
+    """Items compared in place where they line up, else each one added or removed."""
+    matcher = difflib.SequenceMatcher(a=[_short(v) for v in stored], b=[_short(v) for v in actual])
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                yield from snapshot_diff(stored[i], actual[j], f"{where}[{j}]")
+        elif tag != "equal":
+            yield from (f"- {where}[{i}]: {_short(stored[i])}" for i in range(i1, i2))
+            yield from (f"+ {where}[{j}]: {_short(actual[j])}" for j in range(j1, j2))
+
+
+def _typed(value: Any) -> str:
+    """`` (AWS::SQS::Queue)`` for a resource, so a diff line says what its logical id is."""
+    kind = value.get("Type") if isinstance(value, Mapping) else None
+    return f" ({kind})" if isinstance(kind, str) else ""
+
+
+def _short(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
 
 
 def blueprint_stacks(

@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from edastack.stacks.app import project_context
-from edastack.testing.snapshot import blueprint_templates, template
+from edastack.testing.snapshot import (
+    blueprint_templates,
+    readable_template,
+    snapshot_diff,
+    template,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 PARTNER = REPO / "blueprints" / "examples" / "partner-ingress.yaml"
@@ -43,3 +48,53 @@ def test_fails_when_the_stack_suffix_is_ambiguous_or_unknown() -> None:
     )
     with pytest.raises(LookupError, match=r"^no stack of .* ends with '-bridges' \(stacks: "):
         template(PARTNER, "bridges", "dev", context=project_context(REPO))
+
+
+# --- what a reviewer reads --------------------------------------------------------------------
+
+_TOPIC = {
+    "Resources": {
+        "Topic": {
+            "Type": "AWS::MSK::Topic",
+            # "cleanup.policy=delete\nretention.ms=604800000\n"
+            "Properties": {
+                "Configs": "Y2xlYW51cC5wb2xpY3k9ZGVsZXRlCnJldGVudGlvbi5tcz02MDQ4MDAwMDAK"
+            },
+        },
+        "Token": {"Type": "AWS::MSK::Topic", "Properties": {"Configs": {"Fn::Base64": "x"}}},
+    }
+}
+
+
+def test_topic_configs_are_decoded_into_their_lines() -> None:
+    readable = readable_template(_TOPIC)
+    assert readable["Resources"]["Topic"]["Properties"]["Configs"] == {
+        "decoded from base64": ["cleanup.policy=delete", "retention.ms=604800000"]
+    }
+    assert readable["Resources"]["Token"] == _TOPIC["Resources"]["Token"]  # not base64 text
+    assert _TOPIC["Resources"]["Topic"]["Properties"]["Configs"].startswith("Y2xl")  # a copy
+
+
+def test_every_difference_is_a_line_of_its_own() -> None:
+    stored = {
+        "s-kafka": readable_template(_TOPIC),
+        "s-events": {"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"A": 1}}}},
+    }
+    changed = readable_template(_TOPIC)
+    changed["Resources"]["Topic"]["Properties"]["Configs"]["decoded from base64"] = [
+        "cleanup.policy=compact",
+        "retention.ms=604800000",
+        "max.message.bytes=1000000",
+    ]
+    changed["Resources"]["New"] = {"Type": "AWS::SNS::Topic"}
+    actual = {"s-kafka": changed, "s-rules": {}}
+    assert list(snapshot_diff(stored, actual)) == [
+        "- s-events",
+        "+ s-kafka/Resources/New (AWS::SNS::Topic)",
+        "~ s-kafka/Resources/Topic (AWS::MSK::Topic)/Properties/Configs/decoded from base64[0]: "
+        '"cleanup.policy=delete" -> "cleanup.policy=compact"',
+        "+ s-kafka/Resources/Topic (AWS::MSK::Topic)/Properties/Configs/decoded from base64[2]: "
+        '"max.message.bytes=1000000"',
+        "+ s-rules",
+    ]
+    assert list(snapshot_diff(stored, stored)) == []

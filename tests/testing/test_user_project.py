@@ -79,6 +79,15 @@ def test_user_test_is_at_most_ten_lines() -> None:
 
 
 def test_snapshot_lifecycle_in_a_user_project(project: Path) -> None:
+    # 0. Without a snapshot, the test fails and says how to write one.
+    none = run_pytest(project)
+    assert none.returncode == 1, none.stdout + none.stderr
+    assert (
+        "edastack: blueprints/shop.yaml [prod] has no snapshot yet: run pytest with "
+        "--snapshot-update to write it, review the file it names, and commit it"
+    ) in none.stdout
+    assert not (project / "tests" / "__snapshots__").exists()
+
     # 1. First run with --snapshot-update writes the snapshot.
     first = run_pytest(project, "--snapshot-update")
     assert first.returncode == 0, first.stdout + first.stderr
@@ -94,14 +103,23 @@ def test_snapshot_lifecycle_in_a_user_project(project: Path) -> None:
     assert second.returncode == 0, second.stdout + second.stderr
     assert "2 passed" in second.stdout
 
-    # 3. An edited blueprint fails, with a readable diff of what changed.
+    # 3. An edited blueprint fails, every change on a line of its own.
     blueprint = project / "blueprints" / "shop.yaml"
-    blueprint.write_text(BLUEPRINT.replace("attempts: 5", "attempts: 7"), encoding="utf-8")
+    edited = BLUEPRINT.replace("attempts: 5", "attempts: 7").replace("4d}", "5d}")
+    blueprint.write_text(edited, encoding="utf-8")
     third = run_pytest(project)
     assert third.returncode == 1, third.stdout + third.stderr
-    assert "blueprints/shop.yaml [prod] no longer matches its snapshot" in third.stdout
-    assert re.search(r"^-\s+\"MaximumRetryAttempts\": 5$", third.stdout, re.MULTILINE)
-    assert re.search(r"^\+\s+\"MaximumRetryAttempts\": 7$", third.stdout, re.MULTILINE)
+    assert (
+        "blueprints/shop.yaml [prod] no longer matches its snapshot (2 difference(s); accept "
+        "them with pytest --snapshot-update):"
+    ) in third.stdout
+    changes = [line for line in third.stdout.splitlines() if line.startswith("~ ")]
+    assert [re.sub(r"[0-9A-F]{8} \(", "<hash> (", line) for line in changes] == [
+        "~ shop-prod-events/Resources/Queueaudit<hash> (AWS::SQS::Queue)/Properties/"
+        "MessageRetentionPeriod: 345600 -> 432000",
+        "~ shop-prod-rules-shop-1/Resources/Ruleorders<hash> (AWS::Events::Rule)/Properties/"
+        "Targets[0]/RetryPolicy/MaximumRetryAttempts: 5 -> 7",
+    ]
     assert "\x1b[" not in third.stdout
     assert "1 failed, 1 passed" in third.stdout
 
