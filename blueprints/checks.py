@@ -43,6 +43,13 @@ WARNINGS = {
         "a created VPC lists the sqs endpoint a Lambda bridge's failed batches used to need, "
         "not the s3 endpoint they need now"
     ),
+    "external-network": (
+        "the clients of an external cluster have no VPC to run in, or the created VPC lacks "
+        "an endpoint they call"
+    ),
+    "no-acls": (
+        "an external cluster with bridges has no principal: the Terraform part writes no ACLs"
+    ),
     "failure-store-expires": (
         "a topic that receives a bridge's failed records keeps them less than the 14 days of a "
         "dead-letter queue"

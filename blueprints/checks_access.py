@@ -7,16 +7,17 @@ from collections.abc import Iterator
 
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
-from edastack.blueprints.findings import Finding, error
+from edastack.blueprints.findings import Finding, error, warning
 from edastack.blueprints.kafka_access import cluster_grants
 
 
 def access(ctx: Checks) -> Iterator[Finding]:
     for c in ctx.bp.clusters.values():
-        yield from _cluster_access(ctx.bp, c)
+        yield from _cluster_access(ctx, c)
 
 
-def _cluster_access(bp: m.Blueprint, c: m.KafkaCluster) -> Iterator[Finding]:
+def _cluster_access(ctx: Checks, c: m.KafkaCluster) -> Iterator[Finding]:
+    bp = ctx.bp
     p = c.path
     given = [key for key, value in (("principal", c.principal), ("quota", c.quota)) if value]
     if c.type != "external":
@@ -41,13 +42,18 @@ def _cluster_access(bp: m.Blueprint, c: m.KafkaCluster) -> Iterator[Finding]:
             (*p, "quota"),
             "quota applies to the principal edastack's bridges authenticate as; set principal",
         )
-    elif c.principal is None and (grants := cluster_grants(bp, c.name)):
+    elif (
+        c.principal is None
+        and (grants := cluster_grants(bp, c.name))
+        and not ctx.acknowledged(c.acknowledged, "no-acls")
+    ):
+        # A warning, not an error: such blueprints validated before edastack wrote ACLs.
         bridges = ", ".join(sorted({f"'{b}'" for g in grants for b in g.bridges}))
         who = "the secret's SCRAM username" if c.auth == ("scram",) else "the certificate's subject"
-        yield error(
-            "cluster-option",
+        yield warning(
+            "no-acls",
             p,
-            f"cluster '{c.name}' needs principal: the Kafka principal its bridges ({bridges}) "
-            f"authenticate as, which the Terraform configuration edastack synth writes grants "
-            f"their ACLs; add principal: User:<{who}>",
+            f"cluster '{c.name}' has no principal, so the Terraform configuration edastack synth "
+            f"writes grants its bridges ({bridges}) no ACLs: add principal: User:<{who}>, or "
+            "acknowledge: {no-acls: <reason>} (ACLs managed elsewhere)",
         )

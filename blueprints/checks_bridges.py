@@ -12,7 +12,7 @@ from edastack.aws.defaults import DAY_S
 from edastack.aws.names import pipe_topic_name_errors
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
-from edastack.blueprints.checks_network import endpoints
+from edastack.blueprints.checks_network import endpoints, external_clients
 from edastack.blueprints.findings import Finding, Path, error, warning
 from edastack.blueprints.patterns import check_pattern, matches
 from edastack.blueprints.units import human_seconds
@@ -25,6 +25,7 @@ _DLQ_RETENTION_S = limits.SQS_RETENTION_MAX_S
 def bridges(ctx: Checks) -> Iterator[Finding]:
     for b in ctx.bp.bridges.values():
         p = b.path
+        yield from external_clients(ctx, b)
         if isinstance(b, m.KafkaToBus):
             yield from ctx.ref((*p, "from", "topic"), "topics", "topic", b.topic, ctx.bp.topics)
             yield from ctx.ref((*p, "to", "bus"), "buses", "bus", b.bus, ctx.bp.buses)

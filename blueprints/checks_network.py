@@ -14,25 +14,54 @@ from edastack.blueprints.findings import Finding, Path, error, warning
 def bridge_endpoints(bp: m.Blueprint, b: m.KafkaToBus) -> list[str]:
     """The interface endpoints a bridge needs in a VPC edastack creates (no internet access).
 
-    Lambda's MSK pollers call Lambda and STS (and Secrets Manager with SCRAM), and its S3
+    Lambda's pollers call Lambda and STS (and Secrets Manager with SCRAM), and its S3
     on-failure destination S3 (Lambda developer guide, "Configuring your Amazon MSK cluster and
-    Amazon VPC network"); the forwarder function itself runs outside the VPC. The EventBridge
-    sink connector calls EventBridge.
+    Amazon VPC network"; the same for a self-managed cluster reached through the VPC); the
+    forwarder function itself runs outside the VPC. The EventBridge sink connector calls
+    EventBridge.
     """
-    topic = bp.topics.get(b.topic)
-    cluster = bp.clusters.get(topic.cluster) if topic is not None else None
-    if not isinstance(bp.network.vpc, m.CreateVpc) or cluster is None or cluster.type == "external":
+    cluster = _cluster_of(bp, b)
+    if not isinstance(bp.network.vpc, m.CreateVpc) or cluster is None:
         return []
+    if cluster.type == "external" and cluster.arn:
+        return []  # an MSK source: the pollers run in that cluster's own VPC
     if b.via == "connector":
         return ["events"]
     if b.via != "lambda":
         return []
     needed = ["lambda", "sts"]
-    if "scram" in cluster.auth:
+    if "scram" in cluster.auth or (cluster.type == "external" and "mtls" in cluster.auth):
         needed.append("secretsmanager")
     if b.lambda_.on_failure_topic is None:
         needed.append("s3")
     return needed
+
+
+def _cluster_of(bp: m.Blueprint, b: m.Bridge) -> m.KafkaCluster | None:
+    topic = bp.topics.get(b.topic)
+    return bp.clusters.get(topic.cluster) if topic is not None else None
+
+
+def external_clients(ctx: Checks, b: m.Bridge) -> Iterator[Finding]:
+    """A bridge whose Kafka connections leave from outside any VPC: a self-managed cluster's
+    pollers, or a producer, when the blueprint declares no network to run them in."""
+    cluster = _cluster_of(ctx.bp, b)
+    if cluster is None or cluster.type != "external" or ctx.bp.network.declared:
+        return
+    producer = isinstance(b, m.BusToKafka)
+    if not producer and cluster.arn:
+        return  # an MSK source: Lambda's pollers run in that cluster's VPC
+    if ctx.acknowledged(b.acknowledged, "external-network"):
+        return
+    who = "its producer function reaches" if producer else "its event pollers reach"
+    yield warning(
+        "external-network",
+        (*b.path, "from" if not producer else "to"),
+        f"bridge '{b.name}': {who} external cluster '{cluster.name}' from outside any "
+        "VPC, so only brokers on the internet are reachable: declare network.vpc (create or "
+        "import the VPC that reaches the brokers) or, for brokers meant to be public, "
+        "acknowledge: {external-network: <reason>}",
+    )
 
 
 def network(ctx: Checks) -> Iterator[Finding]:
@@ -95,6 +124,19 @@ def endpoints(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
                 "s3 to network.endpoints (sqs is no longer needed for it), or acknowledge: "
                 "{endpoint-moved: <reason>}",
             )
+    cluster = _cluster_of(ctx.bp, b)
+    if missing and cluster is not None and cluster.type == "external":
+        # Bridges of external clusters ran outside the VPC before 0.2: a blueprint that
+        # validated keeps validating, with a warning.
+        if not ctx.acknowledged(b.acknowledged, "external-network"):
+            yield warning(
+                "external-network",
+                (*b.path, "via"),
+                f"bridge '{b.name}' reads external cluster '{cluster.name}' from the created VPC, "
+                f"whose subnets have no internet access: add {', '.join(missing)} to "
+                "network.endpoints, or acknowledge: {external-network: <reason>}",
+            )
+        return
     if missing:
         yield error(
             "bridge-network",

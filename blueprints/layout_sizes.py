@@ -95,6 +95,9 @@ PRODUCER_BRIDGE = FUNCTION + 4
 # A producer in an MSK cluster's VPC: its security group; per port of the cluster's enabled auth
 # modes, its egress rule and the cluster's ingress rule.
 PRODUCER_SECURITY_GROUP = 1
+# The security group the clients of an external cluster run in, when the blueprint has a VPC
+# (its egress rules are inline).
+CLIENT_SECURITY_GROUP = 1
 CLIENT_RULES = 2
 
 
@@ -116,6 +119,9 @@ def kafka_stack_size(blueprint: m.Blueprint) -> StackSize:
     managed = [c for c in blueprint.clusters.values() if _managed(c)]
     resources = METADATA_RESOURCES + _network(blueprint) + SDK_CALL_PROVIDER * bool(managed)
     resources += sum(_cluster(blueprint, c) for c in managed)
+    if blueprint.needs_vpc:
+        external = len(blueprint.clusters) - len(managed)
+        resources += CLIENT_SECURITY_GROUP * external
     own = [t for _, t in sorted(blueprint.topics.items()) if not t.stack]  # not pinned
     resources += TOPIC * sum(1 for t in own if _managed(blueprint.clusters.get(t.cluster)))
     resources += CLUSTER_ARN_PARAMETER * len(layout.pinned_clusters(blueprint))
@@ -176,6 +182,8 @@ def _exports(blueprint: m.Blueprint) -> set[str]:
     exports: set[str] = set()
     for b in blueprint.bridges.values():
         c = _cluster_of(blueprint, b)
+        if c is not None and c.type == "external" and blueprint.needs_vpc:
+            exports |= _external_exports(blueprint, b, c)
         if c is None or not _managed(c):
             continue  # an external cluster's ARN, servers and secret are literals
         exports.add(f"{c.name}:arn")
@@ -187,6 +195,18 @@ def _exports(blueprint: m.Blueprint) -> set[str]:
             exports |= {f"{c.name}:security-group", f"{c.name}:bootstrap-iam"}
             exports |= _vpc_exports(blueprint.network)
     return exports
+
+
+def _external_exports(blueprint: m.Blueprint, b: m.Bridge, c: m.KafkaCluster) -> set[str]:
+    """What a bridge running in the VPC reads of an external cluster's network: the clients'
+    group and subnets for a self-managed cluster's pollers, the VPC and subnets for a
+    producer (its own group)."""
+    vpc = _vpc_exports(blueprint.network)
+    if isinstance(b, m.BusToKafka):
+        return vpc
+    if b.via == "lambda" and not c.arn:
+        return {f"{c.name}:clients-security-group", *(e for e in vpc if e != "vpc")}
+    return set()
 
 
 def _vpc_exports(network: m.Network) -> set[str]:
@@ -251,6 +271,8 @@ def _bridge(blueprint: m.Blueprint, b: m.Bridge) -> int:
         c = _cluster_of(blueprint, b)
         if c is not None and _managed(c):
             count += PRODUCER_SECURITY_GROUP + CLIENT_RULES * len(set(c.auth))
+        elif c is not None and blueprint.needs_vpc:  # external: egress to its brokers, inline
+            count += PRODUCER_SECURITY_GROUP
         return count
     if b.via == "connector":
         return CONNECTOR_BRIDGE

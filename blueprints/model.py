@@ -350,4 +350,7 @@ class Blueprint:
 
     @property
     def needs_vpc(self) -> bool:
-        return any(c.type != "external" for c in self.clusters.values())
+        """MSK clusters live in the VPC; clients of external clusters run in it when the
+        blueprint declares one (its brokers are reached through it: peering, Direct Connect)."""
+        external = [c.type == "external" for c in self.clusters.values()]
+        return not all(external) or (self.network.declared and any(external))

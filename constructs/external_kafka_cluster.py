@@ -21,9 +21,14 @@ _CLUSTER_ARN = re.compile(r"^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster/[^/]
 class ExternalKafkaCluster(KafkaClusterBase):
     """A Kafka cluster edastack does not create (self-managed, another account, another stack).
 
-    Nothing is synthesized: the construct records how to reach and authenticate to the cluster
-    so bridges can consume it like an MSK cluster. ``allow_clients_from`` adds ingress rules to
-    the given security group only if that group was imported as mutable.
+    The construct records how to reach and authenticate to the cluster so bridges can consume
+    it like an MSK cluster. With brokers in ``vpc`` behind ``security_group``,
+    ``allow_clients_from`` adds ingress rules to that group (only if it was imported as mutable).
+    With ``brokers_outside_vpc`` (a data centre or another network reached through the VPC's
+    routes: peering, VPN, Direct Connect), clients run in ``vpc`` in a security group of their
+    own (``security_group``; created if not given, the only resource this construct makes) that
+    reaches the brokers' ports and HTTPS, and ``allow_clients_from`` gives a peer egress to the
+    brokers' ports: their addresses are not known here, their ports are.
     """
 
     def __init__(
@@ -38,6 +43,7 @@ class ExternalKafkaCluster(KafkaClusterBase):
         vpc: ec2.IVpc | None = None,
         vpc_subnets: ec2.SubnetSelection | None = None,
         security_group: ec2.ISecurityGroup | None = None,
+        brokers_outside_vpc: bool = False,
     ) -> None:
         """
         :param bootstrap_servers: ``host:port`` entries, as a list or one comma-separated string
@@ -50,8 +56,11 @@ class ExternalKafkaCluster(KafkaClusterBase):
             required. Default: - reachable without a VPC
         :param vpc_subnets: subnets of ``vpc`` that reach the brokers. Default: - the VPC's
             private subnets (CDK's default selection)
-        :param security_group: the security group of the brokers (or of what fronts them).
-            Default: - none, only with no ``vpc``
+        :param security_group: the security group of the brokers (or of what fronts them); with
+            ``brokers_outside_vpc``, the group clients run in. Default: - none, only with no
+            ``vpc``; with ``brokers_outside_vpc``, a new group
+        :param brokers_outside_vpc: the brokers are outside ``vpc`` and reached through its
+            routes; needs ``vpc``. Default: - False
         """
         super().__init__(scope, construct_id)
         servers = (
@@ -61,7 +70,7 @@ class ExternalKafkaCluster(KafkaClusterBase):
         )
         errors = _server_errors(servers, bootstrap_servers)
         errors += _auth_errors(auth_mode, client_secret, cluster_arn)
-        errors += _network_errors(vpc, vpc_subnets, security_group)
+        errors += _network_errors(vpc, vpc_subnets, security_group, brokers_outside_vpc)
         if errors:
             raise ValueError("; ".join(errors))
 
@@ -77,11 +86,39 @@ class ExternalKafkaCluster(KafkaClusterBase):
             if vpc is not None
             else None
         )
+        self.brokers_outside_vpc = brokers_outside_vpc
+        if brokers_outside_vpc and security_group is None:
+            assert vpc is not None
+            security_group = self._client_security_group(vpc)
         self.security_group = security_group
         self.connections = ec2.Connections(
             security_groups=[security_group] if security_group is not None else [],
             default_port=ec2.Port.tcp(self._client_ports[0]),
         )
+
+    def allow_clients_from(self, peer: ec2.IConnectable) -> None:
+        """Let ``peer`` reach the brokers: egress to their ports when they are outside the VPC
+        (nothing to open on their side here), else ingress on their security group."""
+        if not self.brokers_outside_vpc:
+            super().allow_clients_from(peer)
+            return
+        for port in self._client_ports:
+            peer.connections.allow_to_any_ipv4(ec2.Port.tcp(port), f"Kafka brokers on {port}")
+
+    def _client_security_group(self, vpc: ec2.IVpc) -> ec2.SecurityGroup:
+        group = ec2.SecurityGroup(
+            self,
+            "Clients",
+            vpc=vpc,
+            description=f"Clients of the external Kafka cluster {self.node.path}",
+            allow_all_outbound=False,
+        )
+        for port in self._client_ports:
+            group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(port), "Kafka brokers")
+        # The AWS APIs event pollers call (Lambda, STS, Secrets Manager), through interface
+        # endpoints or NAT.
+        group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "AWS APIs")
+        return group
 
 
 def _server_errors(servers: Sequence[str], given: str | Sequence[str]) -> list[str]:
@@ -117,9 +154,12 @@ def _network_errors(
     vpc: ec2.IVpc | None,
     vpc_subnets: ec2.SubnetSelection | None,
     security_group: ec2.ISecurityGroup | None,
+    brokers_outside_vpc: bool,
 ) -> list[str]:
     errors: list[str] = []
-    if vpc is not None and security_group is None:
+    if brokers_outside_vpc and vpc is None:
+        errors.append("brokers_outside_vpc needs vpc (the network that reaches them), got none")
+    if vpc is not None and security_group is None and not brokers_outside_vpc:
         errors.append("vpc needs security_group (how clients are let in), got none")
     if security_group is not None and vpc is None:
         errors.append("security_group needs vpc, got none")

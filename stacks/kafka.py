@@ -90,7 +90,18 @@ class KafkaStack(Stack):
                 self.topics[topic.name] = provisioned_topic(self, topic, self.clusters[owner.name])
             elif owner.type == "serverless":
                 self.topics[topic.name] = self._serverless_topic(topic)
-            # topics of external clusters are declared for the bridges; their owners create them
+            # topics of external clusters: edastack synth writes them as Terraform (terraform/)
+
+    def _external_network(self) -> dict[str, Any]:
+        """Where the clients of an external cluster run: the blueprint's VPC, if it has one,
+        which reaches the brokers through its routes (peering, VPN, Direct Connect)."""
+        if self.network is None:
+            return {}
+        return {
+            "vpc": self.network.vpc,
+            "vpc_subnets": self.network.private_subnets,
+            "brokers_outside_vpc": True,
+        }
 
     def _network(self, blueprint: m.Blueprint) -> Network:
         net = blueprint.network
@@ -142,6 +153,7 @@ class KafkaStack(Stack):
                     else None
                 ),
                 cluster_arn=c.arn,
+                **self._external_network(),
             )
         assert self.network is not None
         # where an MSK cluster of either kind lives, its name and how clients authenticate

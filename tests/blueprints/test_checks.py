@@ -109,6 +109,11 @@ def passing(cases: list[Case]) -> list[ParameterSet]:
 
 R = "$.eventbridge.rules.r1"
 T = "$.kafka.topics.orders"
+# Every warning an entity may acknowledge, as the error lists them (sorted).
+KNOWN_WARNINGS = (
+    "bridge-feeds-nothing, endpoint-moved, external-network, failure-store-expires, "
+    "low-replication, no-acls, pipe-no-dlq, replacement, stack-move"
+)
 
 
 # --- references ------------------------------------------------------------------------------
@@ -952,10 +957,8 @@ WARNINGS = [
         topic("acknowledge: {low-replication: reviewed by the data team}"),
         [
             f"bp.yaml:6:43: {T}.acknowledge.low-replicaton: 'low-replicaton' is not a warning "
-            "edastack gives (warnings: bridge-feeds-nothing, endpoint-moved, "
-            "failure-store-expires, low-replication, pipe-no-dlq, replacement, stack-move) nor a "
-            "gate's finding id (such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007); did you "
-            "mean 'low-replication'?"
+            f"edastack gives (warnings: {KNOWN_WARNINGS}) nor a gate's finding id (such as "
+            "AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007); did you mean 'low-replication'?"
         ],
     ),
     Case(
@@ -964,9 +967,8 @@ WARNINGS = [
         topic("acknowledge: {EDA001: reviewed by the data team, W3005: reviewed as well}"),
         [
             f"bp.yaml:6:43: {T}.acknowledge.EDA009: 'EDA009' is not a warning edastack gives "
-            "(warnings: bridge-feeds-nothing, endpoint-moved, failure-store-expires, "
-            "low-replication, pipe-no-dlq, replacement, stack-move) nor a gate's finding id "
-            "(such as AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007); did you mean 'EDA008'?"
+            f"(warnings: {KNOWN_WARNINGS}) nor a gate's finding id (such as AwsSolutions-IAM5, "
+            "W3005, CKV_AWS_27, EDA007); did you mean 'EDA008'?"
         ],
     ),
     Case(
@@ -976,9 +978,8 @@ WARNINGS = [
         [
             f"bp.yaml:6:43: {T}.acknowledge['Serverless::AwsSolutions-IAM5']: "
             "'Serverless::AwsSolutions-IAM5' is not a warning edastack gives (warnings: "
-            "bridge-feeds-nothing, endpoint-moved, failure-store-expires, low-replication, "
-            "pipe-no-dlq, replacement, stack-move) nor a gate's finding id (such as "
-            "AwsSolutions-IAM5, W3005, CKV_AWS_27, EDA007)"
+            f"{KNOWN_WARNINGS}) nor a gate's finding id (such as AwsSolutions-IAM5, W3005, "
+            "CKV_AWS_27, EDA007)"
         ],
     ),
 ]

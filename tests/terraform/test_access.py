@@ -118,10 +118,10 @@ def _blueprint(cluster: str, rest: str = "") -> str:
     [
         pytest.param(
             _blueprint(EXTERNAL + "}", BRIDGED),
-            "bp.yaml:11:19: $.kafka.clusters.ext: cluster 'ext' needs principal: the Kafka "
-            "principal its bridges ('orders-to-bus') authenticate as, which the Terraform "
-            "configuration edastack synth writes grants their ACLs; add principal: "
-            "User:<the secret's SCRAM username>",
+            "bp.yaml:11:19: $.kafka.clusters.ext: warning: cluster 'ext' has no principal, so "
+            "the Terraform configuration edastack synth writes grants its bridges "
+            "('orders-to-bus') no ACLs: add principal: User:<the secret's SCRAM username>, or "
+            "acknowledge: {no-acls: <reason>} (ACLs managed elsewhere)",
             id="bridged_scram_cluster_without_principal",
         ),
         pytest.param(
