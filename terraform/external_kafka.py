@@ -129,7 +129,7 @@ class ExternalKafkaStack(TerraformStack):
         """Exactly what each bridge needs (``kafka_access.cluster_grants``), for the principal
         they all authenticate as."""
         if c.principal is None:
-            return  # iam: the bridges' roles are granted in IAM (validate requires it otherwise)
+            return  # iam: the roles are granted in IAM; scram or mtls: validate warns (no-acls)
         for grant in cluster_grants(self.blueprint, c.name):
             kind = grant.resource_type.lower()
             name = f"{kind}_{resource_name(grant.owner)}_{grant.operation.lower()}"
