@@ -79,6 +79,12 @@ LAMBDA_BRIDGE_ON_FAILURE = "sqs"
 LAMBDA_BRIDGE_MAX_RECORD_AGE_S = 7 * DAY_S
 CONNECTOR_WORKERS = 1
 CONNECTOR_MCU = 1
+# Provisioned event pollers of a Lambda bridge whose topic has no load (else sized from it).
+LAMBDA_MIN_POLLERS = 1
+LAMBDA_MAX_POLLERS = 2
+
+# --- Load ----------------------------------------------------------------------------------
+LOAD_PEAK_FACTOR = 1.0
 
 # --- Contracts -----------------------------------------------------------------------------
 CONTRACT_VERSION = 1

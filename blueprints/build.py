@@ -18,6 +18,7 @@ from edastack.blueprints import model as m
 from edastack.blueprints.build_base import Builder, strings
 from edastack.blueprints.checks_network import bridge_endpoints
 from edastack.blueprints.findings import Finding, Path
+from edastack.blueprints.sizing import size_pollers
 
 
 @dataclass
@@ -41,7 +42,7 @@ def build(
     blueprint = _blueprint(builder, environment, source)
     if not blueprint.network.declared:
         blueprint = replace(blueprint, network=_default_network(blueprint))
-    return Built(blueprint, builder.findings, builder.broken)
+    return Built(size_pollers(blueprint), builder.findings, builder.broken)
 
 
 def _blueprint(builder: Builder, environment: m.Environment, source: str) -> m.Blueprint:

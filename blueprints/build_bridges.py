@@ -112,6 +112,10 @@ def _pipe(spec: Mapping[str, Any]) -> m.PipeOptions:
 
 def _lambda(spec: Mapping[str, Any]) -> m.LambdaOptions:
     on_failure = spec.get("on_failure", defaults.LAMBDA_BRIDGE_ON_FAILURE)
+    pollers = spec.get("pollers", {})
+    # min alone: max is its default or min, whichever is larger (the default min is 1)
+    low = pollers.get("min", defaults.LAMBDA_MIN_POLLERS)
+    high = pollers.get("max", max(defaults.LAMBDA_MAX_POLLERS, low))
     return m.LambdaOptions(
         batch_size=spec.get("batch_size", defaults.BATCH_SIZE),
         batch_window_s=seconds(spec["batch_window"]) if "batch_window" in spec else None,
@@ -124,6 +128,9 @@ def _lambda(spec: Mapping[str, Any]) -> m.LambdaOptions:
             if "max_record_age" in spec
             else defaults.LAMBDA_BRIDGE_MAX_RECORD_AGE_S
         ),
+        min_pollers=low,
+        max_pollers=high,
+        pollers_declared="pollers" in spec,
     )
 
 

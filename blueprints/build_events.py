@@ -9,6 +9,7 @@ from edastack.aws import defaults
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import Builder, days, strings
 from edastack.blueprints.findings import Path
+from edastack.blueprints.load import load
 from edastack.blueprints.units import seconds
 
 TARGET_KINDS: tuple[m.TargetKind, ...] = (
@@ -26,7 +27,7 @@ _OPTION_OWNERS = {"partition_key": "kinesis", "message_group": "sqs"}
 
 def bus(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.EventBus:
     policy = spec.get("policy", {})
-    own = sorted(set(spec) - {"import", "acknowledge"})
+    own = sorted(set(spec) - {"import", "acknowledge", "load"})
     if "import" in spec and own:
         builder.report(
             "imported-bus",
@@ -44,6 +45,7 @@ def bus(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.E
         archive=_archive(spec.get("archive")),
         schema_discovery=spec.get("schema_discovery", defaults.BUS_SCHEMA_DISCOVERY),
         acknowledged=strings(spec.get("acknowledge")),
+        load=load(spec.get("load")),
     )
 
 

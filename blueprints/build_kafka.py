@@ -9,6 +9,7 @@ from edastack.aws import defaults
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import GIB, Builder, days, strings
 from edastack.blueprints.findings import Path
+from edastack.blueprints.load import load
 from edastack.blueprints.units import retention_seconds, size_bytes
 
 
@@ -127,4 +128,5 @@ def topic(
         configs=strings(spec.get("configs")),
         acknowledged=strings(spec.get("acknowledge")),
         stack=spec.get("stack"),
+        load=load(spec.get("load")),
     )

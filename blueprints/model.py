@@ -87,6 +87,16 @@ class Alarms:
 
 
 @dataclass(frozen=True, slots=True)
+class Load:
+    """What producers write to a topic (or put on a bus from outside the bridges), on average;
+    ``edastack plan`` sizes storage, brokers, quotas and cost from it."""
+
+    events_per_s: float
+    event_size_bytes: int
+    peak_factor: float = 1.0  # the peak rate is the average times this
+
+
+@dataclass(frozen=True, slots=True)
 class StorageAutoscaling:
     max_gib: int
     target_percent: int = 60
@@ -145,6 +155,7 @@ class KafkaTopic:
     configs: Mapping[str, str] = field(default_factory=_empty)
     acknowledged: Mapping[str, str] = field(default_factory=_empty)
     stack: str | None = None  # the topics stack it is pinned to; None: the Kafka stack
+    load: Load | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,7 @@ class EventBus:
     archive: Archive | None = None
     schema_discovery: bool = False
     acknowledged: Mapping[str, str] = field(default_factory=_empty)
+    load: Load | None = None  # events put from outside the bridges
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +289,10 @@ class LambdaOptions(ConsumerOptions):
     retries: int = 3
     on_failure_topic: str | None = None  # None: the payload bucket (S3)
     max_record_age_s: int = 604_800  # older records go to the on-failure destination
+    # provisioned event pollers: lambda.pollers, else sized from the topic's load
+    min_pollers: int = 1
+    max_pollers: int = 2
+    pollers_declared: bool = False  # True: from lambda.pollers, never sized
 
 
 @dataclass(frozen=True, slots=True)
