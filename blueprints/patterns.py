@@ -4,6 +4,9 @@ A pattern is an object whose leaves are arrays of matchers. A matcher is a value
 number, boolean, null) or an object with exactly one operator: ``prefix``, ``suffix``,
 ``equals-ignore-case``, ``wildcard``, ``anything-but``, ``numeric``, ``exists``, ``cidr``.
 ``$or`` holds a list of sub-patterns at any level.
+
+This module says what EventBridge would refuse; :mod:`edastack.blueprints.routing` decides
+what a valid pattern matches.
 """
 
 from __future__ import annotations
@@ -28,6 +31,25 @@ OPERATORS = (
     "cidr",
 )
 NUMERIC_OPS = ("<", "<=", "=", ">", ">=")
+# Field names event-ruler refuses inside $or (Constants.RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP):
+# the operators, the numeric comparisons and keywords it keeps for later.
+OR_RESERVED = frozenset(
+    {
+        *OPERATORS,
+        *NUMERIC_OPS,
+        "exactly",
+        "regex",
+        "not-wildcard",
+        "not-equals-ignore-case",
+        "date-after",
+        "date-on-or-after",
+        "date-before",
+        "date-on-or-before",
+        "in-date-range",
+        "ip-address-in-range",
+        "ip-address-not-in-range",
+    }
+)
 NUMERIC_LIMIT = 5.0e9  # event-ruler: numbers are matched between -5e9 and 5e9
 
 
@@ -74,15 +96,23 @@ def check_pattern(pattern: Mapping[str, Any], path: Path) -> list[Finding]:
     return findings
 
 
-def _object(pattern: Mapping[str, Any], path: Path) -> Iterator[Finding]:
+def _object(pattern: Mapping[str, Any], path: Path, in_or: bool = False) -> Iterator[Finding]:
     if not pattern:
         yield error("pattern", path, "an empty pattern matches nothing; give at least one field")
     for field, value in pattern.items():
         where = (*path, field)
         if field == "$or":
             yield from _or(value, where)
+        elif in_or and field in OR_RESERVED:
+            yield error(
+                "pattern",
+                where,
+                f"'{field}' is an operator name, which EventBridge refuses as a field name "
+                "inside $or",
+                at_key=True,
+            )
         elif isinstance(value, dict):
-            yield from _object(value, where)
+            yield from _object(value, where, in_or)
         elif isinstance(value, list):
             if not value:
                 yield error("pattern", where, "an empty list matches nothing; give a value")
@@ -105,7 +135,7 @@ def _or(value: Any, path: Path) -> Iterator[Finding]:
         return
     for i, sub in enumerate(value):
         if isinstance(sub, dict):
-            yield from _object(sub, (*path, i))
+            yield from _object(sub, (*path, i), in_or=True)
         else:
             yield error(
                 "pattern", (*path, i), f"$or items are patterns (objects), found {_show(sub)}"
@@ -190,17 +220,68 @@ def _anything_but(operand: Any, path: Path) -> Iterator[Finding]:
         return
     if isinstance(operand, dict) and len(operand) == 1:
         ((op, value),) = operand.items()
+        where = (*path, op)
         if op in ("prefix", "suffix"):
-            yield from _expect(
-                isinstance(value, str), (*path, op), f"anything-but {op}", "a string", value
-            )
+            yield from _affixes(op, value, where)
             return
         if op in ("wildcard", "equals-ignore-case"):
             yield from _expect(
-                _strings(value), (*path, op), f"anything-but {op}", "a string or strings", value
+                _strings(value), where, f"anything-but {op}", "a string or strings", value
             )
+            if op == "wildcard" and _strings(value):
+                for text in [value] if isinstance(value, str) else value:
+                    yield from _wildcard_syntax(text, where)
             return
     yield from _expect(False, path, "anything-but", wanted, operand)
+
+
+def _affixes(op: str, value: Any, path: Path) -> Iterator[Finding]:
+    """anything-but prefix/suffix: a string or a list of them (event-ruler), none empty."""
+    if isinstance(value, list):
+        yield from _expect(
+            _strings(value), path, f"anything-but {op}", "a string or a list of strings", value
+        )
+    else:
+        yield from _expect(isinstance(value, str), path, f"anything-but {op}", "a string", value)
+    if _strings(value) and "" in ([value] if isinstance(value, str) else value):
+        # event-ruler: "Null prefix/suffix not allowed" (it would exclude every string)
+        yield error(
+            "pattern-operand",
+            path,
+            f"anything-but {op} takes non-empty strings: EventBridge refuses an empty {op}",
+        )
+
+
+def _wildcard(operand: Any, path: Path) -> Iterator[Finding]:
+    yield from _expect(isinstance(operand, str), path, "wildcard", "a string", operand)
+    if isinstance(operand, str):
+        yield from _wildcard_syntax(operand, path)
+
+
+def wildcard_problem(text: str) -> str | None:
+    """What EventBridge refuses in a wildcard (event-ruler's WildcardParser): two ``*`` in a
+    row, and a backslash that escapes neither ``*`` nor a backslash."""
+    i = 0
+    while i < len(text):
+        if text.startswith("**", i):
+            return f"two consecutive '*' at character {i + 1}"
+        if text[i] == "\\":
+            if text[i + 1 : i + 2] not in ("*", "\\"):
+                return f"a backslash at character {i + 1} escapes neither '*' nor '\\'"
+            i += 1
+        i += 1
+    return None
+
+
+def _wildcard_syntax(text: str, path: Path) -> Iterator[Finding]:
+    problem = wildcard_problem(text)
+    if problem is not None:
+        yield error(
+            "pattern-operand",
+            path,
+            f"wildcard {_show(text)} has {problem} (write \\* for a literal '*', \\\\ for a "
+            "backslash)",
+        )
 
 
 def _numeric(operand: Any, path: Path) -> Iterator[Finding]:
@@ -241,21 +322,33 @@ def _exists(operand: Any, path: Path) -> Iterator[Finding]:
 
 
 def _cidr(operand: Any, path: Path) -> Iterator[Finding]:
-    ok = False
-    if isinstance(operand, str) and "/" in operand:
-        try:
-            ipaddress.ip_network(operand, strict=False)
-            ok = True
-        except ValueError:
-            ok = False
-    yield from _expect(ok, path, "cidr", "an IPv4 or IPv6 CIDR such as 10.0.0.0/24", operand)
+    """event-ruler's CIDR.cidr: an address, '/', whole mask bits below the address's width."""
+    address, _, bits = operand.partition("/") if isinstance(operand, str) else ("", "", "")
+    try:
+        width: int = ipaddress.ip_address(address).max_prefixlen
+    except ValueError:
+        width = 0
+    yield from _expect(
+        bool(width and bits.isdigit()),
+        path,
+        "cidr",
+        "an IPv4 or IPv6 CIDR such as 10.0.0.0/24",
+        operand,
+    )
+    if width and bits.isdigit() and int(bits) >= width:
+        yield error(
+            "pattern-operand",
+            path,
+            f"EventBridge takes a mask below /{width} in a cidr, found {_show(operand)}; match "
+            f"one address with the address itself: [{_show(address)}]",
+        )
 
 
 _OPERAND_CHECKS = {
     "prefix": _string_or_ignore_case("prefix"),
     "suffix": _string_or_ignore_case("suffix"),
     "equals-ignore-case": _string("equals-ignore-case"),
-    "wildcard": _string("wildcard"),
+    "wildcard": _wildcard,
     "anything-but": _anything_but,
     "numeric": _numeric,
     "exists": _exists,
@@ -264,42 +357,13 @@ _OPERAND_CHECKS = {
 
 
 def matches(pattern: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
-    """Whether ``event`` could match ``pattern`` on the fields both name, with exact values.
+    """Whether an event of which only the fields of ``event`` are known could match
+    ``pattern``, decided by :func:`edastack.blueprints.routing.could_match` (every operator,
+    EventBridge's semantics); an invalid pattern, reported by ``check_pattern``, counts as a
+    possible match."""
+    from edastack.blueprints.routing import InvalidPatternError, could_match  # imports this
 
-    Used for cross-checks (does any rule take what a bridge sends?): only exact-value, prefix
-    and exists matchers on ``source`` and ``detail-type`` are decided; anything else counts as
-    a possible match.
-    """
-    for field, expected in pattern.items():
-        if field == "$or":
-            subs = expected if isinstance(expected, list) else []
-            valid = bool(subs) and all(isinstance(sub, dict) for sub in subs)
-            if valid and not any(matches(sub, event) for sub in subs):
-                return False
-            continue
-        if field not in event or not isinstance(expected, list):
-            continue
-        actual = event[field]
-        if not any(_could_match(m, actual) for m in expected):
-            return False
-    return True
-
-
-def _could_match(matcher: Any, actual: Any) -> bool:
-    if not isinstance(matcher, dict):
-        return bool(matcher == actual)
-    if len(matcher) != 1:
-        return True  # an invalid matcher, reported by check_pattern
-    ((op, operand),) = matcher.items()
-    if op == "prefix" and isinstance(operand, str):
-        return isinstance(actual, str) and actual.startswith(operand)
-    if op == "suffix" and isinstance(operand, str):
-        return isinstance(actual, str) and actual.endswith(operand)
-    if op == "equals-ignore-case":
-        return isinstance(actual, str) and actual.lower() == str(operand).lower()
-    if op == "anything-but" and isinstance(operand, str | list):
-        values = operand if isinstance(operand, list) else [operand]
-        return actual not in values
-    if op == "exists":
-        return bool(operand)
-    return True
+    try:
+        return could_match(pattern, event)
+    except InvalidPatternError:
+        return True
