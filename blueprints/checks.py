@@ -18,6 +18,7 @@ from typing import Any
 from edastack.blueprints import (
     checks_access,
     checks_bridges,
+    checks_capacity,
     checks_contracts,
     checks_eventbridge,
     checks_kafka,
@@ -31,6 +32,10 @@ from edastack.blueprints.findings import Finding, did_you_mean, error, one_of
 # Warning codes an entity may acknowledge, with what each means (it may also acknowledge any
 # gate's finding id: edastack.blueprints.finding_ids).
 WARNINGS = {
+    "capacity": (
+        "the declared load exceeds AWS's guidance or a quota (edastack plan): storage, broker "
+        "throughput or partitions, PutEvents or invocations, event pollers, MSK Serverless"
+    ),
     "low-replication": (
         "fewer than 3 replicas: a topic on a cluster of 3 or more brokers, a cluster of fewer "
         "brokers, or a broker configuration that weakens edastack's durable defaults"
@@ -72,6 +77,7 @@ def check(blueprint: m.Blueprint, broken: set[tuple[str, str]]) -> list[Finding]
         *checks_contracts.contracts(ctx),
         *checks_eventbridge.queues(ctx),
         *checks_eventbridge.stack_size(ctx),
+        *checks_capacity.capacity(ctx),
         *acknowledgements(ctx),
     ]
 

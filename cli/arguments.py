@@ -1,8 +1,13 @@
-"""Arguments that several ``edastack`` commands take alike."""
+"""Arguments that several ``edastack`` commands take alike, and their first step: the
+blueprint file they name, validated."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from edastack.blueprints.validate import FileReport, validate_file
 
 
 def add_env_argument(parser: argparse.ArgumentParser, verb: str) -> None:
@@ -13,3 +18,20 @@ def add_env_argument(parser: argparse.ArgumentParser, verb: str) -> None:
         metavar="NAME",
         help=f"{verb} only this environment (repeatable; default: every declared one)",
     )
+
+
+def validated(
+    args: argparse.Namespace, command: str, *, missing: int, invalid: int
+) -> FileReport | int:
+    """The report of ``args.blueprint`` in ``args.env`` without errors, or the exit code after
+    saying why not: ``missing`` for no such file, ``invalid`` after printing its errors."""
+    path = Path(args.blueprint)
+    if not path.is_file():
+        print(f"edastack {command}: no such file: {args.blueprint}", file=sys.stderr)
+        return missing
+    report = validate_file(path, args.env)
+    if not report.ok:
+        for finding in report.errors:
+            print(finding.format())
+        return invalid
+    return report

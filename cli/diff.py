@@ -25,8 +25,7 @@ from edastack.blueprints.findings import Path as JsonPath
 from edastack.blueprints.replacement import CODE, MOVE
 from edastack.blueprints.replacement_compare import Change, by_stack
 from edastack.blueprints.replacement_inventory import changes
-from edastack.blueprints.validate import validate_file
-from edastack.cli.arguments import add_env_argument
+from edastack.cli.arguments import add_env_argument, validated
 from edastack.cli.baseline import BaselineError, add_findings, load_baseline
 
 EXIT_NONE, EXIT_CHANGES, EXIT_DANGEROUS, EXIT_UNREADABLE = 0, 1, 2, 4
@@ -65,15 +64,10 @@ def add_parser(commands: Any) -> None:
 
 
 def diff(args: argparse.Namespace) -> int:
+    report = validated(args, "diff", missing=EXIT_UNREADABLE, invalid=EXIT_UNREADABLE)
+    if isinstance(report, int):
+        return report
     path = Path(args.blueprint)
-    if not path.is_file():
-        print(f"edastack diff: no such file: {args.blueprint}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    report = validate_file(path, args.env)
-    if not report.ok:
-        for finding in report.errors:
-            print(finding.format())
-        return EXIT_UNREADABLE
     try:
         old = load_baseline(path, args.baseline)
     except BaselineError as exc:

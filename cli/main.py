@@ -29,6 +29,8 @@ from edastack.cli.check import add_parser as add_check_parser
 from edastack.cli.check import check as _check
 from edastack.cli.diff import add_parser as add_diff_parser
 from edastack.cli.diff import diff as _diff
+from edastack.cli.plan import add_parser as add_plan_parser
+from edastack.cli.plan import plan_command
 from edastack.cli.progress import Progress
 from edastack.cli.reference import add_parser as add_schema_parser
 from edastack.cli.reference import schema_command
@@ -52,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     stacks.add_argument("assembly", metavar="DIR", help="the assembly folder, e.g. cdk.out")
     add_check_parser(commands)
     add_diff_parser(commands)
+    add_plan_parser(commands)
     add_schema_parser(commands)
     commands.add_parser(
         "rules",
@@ -298,6 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "diff":
             return _diff(args)
+        if args.command == "plan":
+            return plan_command(args)
         if args.command == "schema":
             return schema_command(args)
         if args.command == "rules":

@@ -111,7 +111,7 @@ R = "$.eventbridge.rules.r1"
 T = "$.kafka.topics.orders"
 # Every warning an entity may acknowledge, as the error lists them (sorted).
 KNOWN_WARNINGS = (
-    "bridge-feeds-nothing, endpoint-moved, external-network, failure-store-expires, "
+    "bridge-feeds-nothing, capacity, endpoint-moved, external-network, failure-store-expires, "
     "low-replication, no-acls, pipe-no-dlq, replacement, stack-move"
 )
 
