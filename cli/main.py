@@ -34,6 +34,8 @@ from edastack.cli.plan import plan_command
 from edastack.cli.progress import Progress
 from edastack.cli.reference import add_parser as add_schema_parser
 from edastack.cli.reference import schema_command
+from edastack.cli.route import add_parser as add_route_parser
+from edastack.cli.route import route_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -54,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     stacks.add_argument("assembly", metavar="DIR", help="the assembly folder, e.g. cdk.out")
     add_check_parser(commands)
     add_diff_parser(commands)
+    add_route_parser(commands)
     add_plan_parser(commands)
     add_schema_parser(commands)
     commands.add_parser(
@@ -303,6 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diff(args)
         if args.command == "plan":
             return plan_command(args)
+        if args.command == "route":
+            return route_command(args)
         if args.command == "schema":
             return schema_command(args)
         if args.command == "rules":

@@ -1,0 +1,111 @@
+"""``edastack route``: where one event goes in a blueprint, offline.
+
+The bus it lands on, every rule (and bus-to-topic bridge) whose pattern matches it, what each
+target receives after its input transformer and where its failures go, and whether the bus's
+archive keeps it. With ``--topic``, the file holds a Kafka record value, and the event is the
+one that topic's bridge puts on its bus (``edastack.blueprints.routing_kafka``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from edastack.blueprints import model as m
+from edastack.blueprints.routing_input import load_environment, route_input
+from edastack.blueprints.routing_route import Route, RouteError
+from edastack.blueprints.validate import BlueprintError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def add_parser(commands: Any) -> None:
+    """Register ``route`` on the ``edastack`` command's subparsers."""
+    parser = commands.add_parser(
+        "route",
+        help="where an event goes: matching rules, what each target receives, its DLQs",
+        description="Route one event through a blueprint as EventBridge would, offline: the "
+        "bus, every rule whose pattern matches, each target's input (after its input "
+        "transformer) and dead-letter queue, and whether the bus's archive keeps the event.",
+        epilog="exit codes: 0 routed (whether or not a rule matches); 1 the blueprint has "
+        "errors; 2 usage errors (an unreadable event, an unknown bus or topic); 3 a bug.",
+    )
+    parser.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
+    parser.add_argument(
+        "event",
+        metavar="EVENT.json",
+        help="an event, or a PutEvents entry (Source, DetailType, Detail); with --topic, a "
+        "Kafka record value; - reads standard input",
+    )
+    add_environment(parser)
+    parser.add_argument("--bus", metavar="NAME", help="the bus (default: the only one)")
+    parser.add_argument(
+        "--topic",
+        metavar="T",
+        help="EVENT.json is a record value of topic T: route the event its bridge puts",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def add_environment(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--env", metavar="NAME", help="the environment (default: the first one declared)"
+    )
+
+
+def load_one(path: str, env: str | None, prog: str) -> m.Blueprint | int:
+    """The blueprint in ``env`` (default: its first environment), or the exit code after
+    printing why it cannot be had."""
+    if not Path(path).is_file():
+        print(f"{prog}: no such file: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return load_environment(Path(path), env)
+    except BlueprintError as exc:
+        for finding in exc.findings:
+            print(finding.format())
+        return EXIT_FINDINGS
+
+
+def route_command(args: argparse.Namespace) -> int:
+    bp = load_one(args.blueprint, args.env, "edastack route")
+    if isinstance(bp, int):
+        return bp
+    try:
+        data = sys.stdin.buffer.read() if args.event == "-" else Path(args.event).read_bytes()
+        result = route_input(bp, data, bus=args.bus, topic=args.topic)
+    except (OSError, RouteError) as exc:
+        print(f"edastack route: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_route(result))
+    return EXIT_OK
+
+
+def format_route(r: Route) -> str:
+    """The route as text: the event, its bus, then each rule and target."""
+    head = f"event: source {r.event.get('source')}, detail-type {r.event.get('detail-type')}"
+    lines = [head + (f" (put by bridge {r.via})" if r.via else "")]
+    lines.append(f"bus: {r.bus} (archived: {'yes' if r.archived else 'no'})")
+    whole = json.dumps(dict(r.event), ensure_ascii=False)
+    for rule in r.rules:
+        lines.append(f"{'bridge' if rule.bridge else 'rule'} {rule.rule}")
+        for t in rule.targets:
+            lines.append(f"  -> {t.target} ({t.kind} {t.destination})")
+            if t.payload.text is None:
+                lines.append(f"     receives nothing: {t.payload.problem}")
+            else:
+                shown = "the whole event" if t.payload.text == whole else t.payload.text
+                lines.append(f"     input: {shown}")
+            lines.append(f"     failures: {t.dead_letter}")
+    if not r.rules:
+        lines.append("no rule matches: EventBridge delivers the event nowhere")
+    if r.disabled:
+        lines.append(f"disabled rules that would match: {', '.join(r.disabled)}")
+    lines += [f"note: {n}" for n in r.notes]
+    return "\n".join(lines)
