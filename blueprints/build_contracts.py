@@ -13,14 +13,42 @@ from edastack.blueprints.findings import Path
 from edastack.blueprints.loader import read_text
 from edastack.blueprints.yaml_reader import MAX_DEPTH, LoadError
 
+# The keys of an example that says where its event goes; the schema's examples.items if/then
+# tells such an example from an inline detail by the same rule (see is_route_example).
+ROUTE_EXAMPLE_KEYS = frozenset({"detail", "reaches", "misses", "bus", "description"})
+
+
+def is_route_example(example: Any) -> bool:
+    """``{detail, reaches and/or misses, bus?, description?}`` and nothing else: any other
+    object is a detail, as before route examples existed."""
+    return (
+        isinstance(example, dict)
+        and "detail" in example
+        and ("reaches" in example or "misses" in example)
+        and set(example) <= ROUTE_EXAMPLE_KEYS
+    )
+
 
 def contract(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.Contract | None:
     schema = _json_file(builder, spec["schema"], (*path, "schema"), "schema")
-    examples = []
+    examples, routes = [], []
     for i, example in enumerate(spec.get("examples", ())):
-        loaded = _json_file(builder, example, (*path, "examples", i), "example")
+        where = (*path, "examples", i)
+        routed = is_route_example(example)
+        detail = example["detail"] if routed else example
+        loaded = _json_file(builder, detail, (*where, "detail") if routed else where, "example")
         if loaded is not None:
             examples.append(loaded)
+        if loaded is not None and routed:
+            routes.append(
+                m.ExampleRoute(
+                    path=where,
+                    detail=loaded,
+                    reaches=tuple(example.get("reaches", ())),
+                    misses=tuple(example.get("misses", ())),
+                    bus=example.get("bus"),
+                )
+            )
     if schema is None:
         return None
     return m.Contract(
@@ -33,6 +61,7 @@ def contract(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -
         description=spec.get("description"),
         schema_file=spec["schema"] if isinstance(spec["schema"], str) else None,
         examples=tuple(examples),
+        routes=tuple(routes),
     )
 
 

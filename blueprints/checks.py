@@ -24,6 +24,7 @@ from edastack.blueprints import (
     checks_kafka,
     checks_network,
     finding_ids,
+    routing_examples,
 )
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
@@ -75,6 +76,7 @@ def check(blueprint: m.Blueprint, broken: set[tuple[str, str]]) -> list[Finding]
         *checks_eventbridge.rules(ctx),
         *checks_bridges.bridges(ctx),
         *checks_contracts.contracts(ctx),
+        *routing_examples.examples(ctx),
         *checks_eventbridge.queues(ctx),
         *checks_eventbridge.stack_size(ctx),
         *checks_capacity.capacity(ctx),

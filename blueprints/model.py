@@ -331,6 +331,18 @@ Bridge = KafkaToBus | BusToKafka
 
 
 @dataclass(frozen=True, slots=True)
+class ExampleRoute:
+    """An event example that says where its event goes: the rules (``rule``), targets
+    (``rule/target``) and bus-to-topic bridges it must reach and must miss."""
+
+    path: Path  # the example in the blueprint
+    detail: Mapping[str, Any]
+    reaches: tuple[str, ...] = ()
+    misses: tuple[str, ...] = ()
+    bus: str | None = None  # None: the bus bridged with the contract's event, else the only one
+
+
+@dataclass(frozen=True, slots=True)
 class Contract:
     name: str
     path: Path
@@ -340,7 +352,8 @@ class Contract:
     version: int = 1
     description: str | None = None
     schema_file: str | None = None
-    examples: tuple[Mapping[str, Any], ...] = ()
+    examples: tuple[Mapping[str, Any], ...] = ()  # every example's detail
+    routes: tuple[ExampleRoute, ...] = ()  # the examples that say where they go
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,7 +179,7 @@ def route(bp: m.Blueprint, bus: str, event: Mapping[str, Any], via: str | None =
         bus=bus,
         event=event,
         rules=tuple(taken),
-        archived=_archived(bp.buses[bus], flat),
+        archived=_archived(bp.buses.get(bus), flat),
         disabled=tuple(disabled),
         notes=tuple(_notes(bp, bus, taken)),
         via=via,
@@ -246,8 +246,8 @@ def _failures(bp: m.Blueprint) -> dict[str, list[str]]:
     return out
 
 
-def _archived(bus: m.EventBus, flat: Any) -> bool:
-    if bus.archive is None:
+def _archived(bus: m.EventBus | None, flat: Any) -> bool:
+    if bus is None or bus.archive is None:
         return False
     if bus.archive.pattern is None:
         return True
@@ -259,7 +259,7 @@ def _archived(bus: m.EventBus, flat: Any) -> bool:
 
 def _notes(bp: m.Blueprint, bus: str, taken: list[RuleMatch]) -> list[str]:
     notes = []
-    if bp.buses[bus].import_arn:
+    if bus in bp.buses and bp.buses[bus].import_arn:
         notes.append(f"bus '{bus}' is imported: its owner's rules and archive are not shown")
     templates = [t.input.template for r in bp.rules.values() for t in r.targets if t.input]
     if taken and any(v in text for text in templates for v in _RULE_VARIABLES):

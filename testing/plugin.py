@@ -18,6 +18,13 @@ fixtures::
   ``pytest --snapshot-update``, review them and commit them.
 - ``edastack_templates(path, env=None)``: those templates, by stack name, to assert on.
 - ``edastack_template(path, stack_suffix, env=None)``: an ``aws_cdk.assertions.Template``.
+- ``blueprint_examples(path, env=None)``: the blueprint validates in ``env`` (or every
+  environment), its event examples included: a contract example with ``reaches``/``misses``
+  that goes elsewhere fails the test with its position and why, as ``edastack validate`` says.
+- ``edastack_route(path, event, env=None, bus=None, topic=None)``: where ``event`` goes, as
+  ``edastack route`` computes it (a :class:`edastack.blueprints.routing_route.Route`: its
+  ``rules``, ``reaches("rule/target")``, each target's ``payload``); with ``topic``, ``event``
+  is a record value (bytes, text or JSON data) of that topic.
 
 Relative paths are taken from the current directory, then from pytest's rootdir. Templates are
 synthesized with the context ``cdk synth`` gives the project (``cdk.json`` of the current
@@ -41,6 +48,8 @@ import pytest
 
 if TYPE_CHECKING:
     from aws_cdk.assertions import Template
+
+    from edastack.blueprints.routing_route import Route
 
 Templates = dict[str, dict[str, Any]]
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -127,6 +136,44 @@ def edastack_template(edastack_kit: _Kit) -> Callable[..., Template]:
         return edastack_kit.template(path, stack_suffix, env)
 
     return template
+
+
+@pytest.fixture
+def blueprint_examples(edastack_kit: _Kit) -> Callable[..., None]:
+    """``blueprint_examples(path, env=None)``: the blueprint's event examples hold."""
+
+    def check(path: Path | str, env: str | None = None) -> None:
+        from edastack.blueprints.validate import validate_file
+
+        report = validate_file(edastack_kit.path(path), None if env is None else [env])
+        if report.errors:
+            lines = "\n".join(f.format() for f in report.errors)
+            pytest.fail(f"edastack: {path} has errors:\n{lines}", pytrace=False)
+
+    return check
+
+
+@pytest.fixture
+def edastack_route(edastack_kit: _Kit) -> Callable[..., Route]:
+    """``edastack_route(path, event, env=None, bus=None, topic=None)``: where ``event`` goes."""
+
+    def route(
+        path: Path | str,
+        event: Any,
+        env: str | None = None,
+        bus: str | None = None,
+        topic: str | None = None,
+    ) -> Route:
+        from edastack.blueprints.routing_input import route_one
+        from edastack.blueprints.routing_route import RouteError
+
+        with _blueprint_errors_fail():
+            try:
+                return route_one(edastack_kit.path(path), event, env=env, bus=bus, topic=topic)
+            except RouteError as error:
+                pytest.fail(f"edastack: {error}", pytrace=False)
+
+    return route
 
 
 @pytest.fixture
