@@ -29,6 +29,8 @@ from edastack.cli.check import add_parser as add_check_parser
 from edastack.cli.check import check as _check
 from edastack.cli.diff import add_parser as add_diff_parser
 from edastack.cli.diff import diff as _diff
+from edastack.cli.graph import add_parser as add_graph_parser
+from edastack.cli.graph import graph_command
 from edastack.cli.plan import add_parser as add_plan_parser
 from edastack.cli.plan import plan_command
 from edastack.cli.progress import Progress
@@ -57,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     add_check_parser(commands)
     add_diff_parser(commands)
     add_route_parser(commands)
+    add_graph_parser(commands)
     add_plan_parser(commands)
     add_schema_parser(commands)
     commands.add_parser(
@@ -308,6 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return plan_command(args)
         if args.command == "route":
             return route_command(args)
+        if args.command == "graph":
+            return graph_command(args)
         if args.command == "schema":
             return schema_command(args)
         if args.command == "rules":
