@@ -125,7 +125,7 @@ def brokers_needed(load: ClusterLoad, az_count: int) -> int | None:
     if guidance is not None:
         needs.append(math.ceil(load.replicas / guidance[0]))
     ceiling = load.ceiling_gib()
-    if ceiling is not None:
+    if ceiling:  # volumes under 1 GiB are refused elsewhere
         needs.append(math.ceil(load.stored_bytes / GIB / (ceiling // load.brokers)))
     return up_to_multiple(max(needs), az_count)
 
@@ -256,6 +256,8 @@ def _serverless(load: ClusterLoad) -> Iterator[CapacityWarning]:
 
 
 def serverless_topic_warnings(topic: m.KafkaTopic, rate: Rate) -> Iterator[CapacityWarning]:
+    if topic.partitions < 1 or topic.replication < 1:
+        return  # refused by the topic checks
     per_partition = rate.peak_bytes_per_s / MB / topic.partitions
     if per_partition > quotas.SERVERLESS_PARTITION_INGRESS_MB_PER_S:
         need = math.ceil(rate.peak_bytes_per_s / MB / quotas.SERVERLESS_PARTITION_INGRESS_MB_PER_S)

@@ -374,3 +374,18 @@ bridges:
     archived = 11_240_000
     expected = archived * month / 2**30 * 0.10 + archived * 30 * 86_400 / 2**30 * 0.023
     assert cost["archive"] == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("brokers", "topic", "code"),
+    [
+        pytest.param("{type: serverless}", "partitions: 0", "partitions", id="no_partitions"),
+        pytest.param("{brokers: {storage: 512MiB}}", "partitions: 6", "storage", id="tiny"),
+    ],
+)
+def test_a_load_on_a_blueprint_with_errors_is_reported_not_crashed(
+    report: Callable[..., FileReport], brokers: str, topic: str, code: str
+) -> None:
+    load = "load: {events_per_second: 1000, event_size: 1KB}"
+    result = report(cluster(brokers, f"    t: {{cluster: core, {topic}, {load}}}\n"))
+    assert code in [f.code for f in result.errors]
