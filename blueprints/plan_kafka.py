@@ -112,22 +112,32 @@ def azs(bp: m.Blueprint) -> int:
     return len(vpc.availability_zones) if isinstance(vpc, m.ImportVpc) else vpc.azs
 
 
-def brokers_needed(load: ClusterLoad, az_count: int) -> int | None:
-    """The fewest brokers (a multiple of the AZ count) for the load; None when not sized."""
+def broker_needs(load: ClusterLoad) -> dict[str, int]:
+    """The brokers each limit alone asks for: ``throughput``, ``partitions``, ``storage``."""
     c = load.cluster
     if c.type == "express" and c.broker_type in quotas.EXPRESS_INGRESS_MB_PER_S:
         per_broker = quotas.EXPRESS_INGRESS_MB_PER_S[c.broker_type] * MB
-        return up_to_multiple(math.ceil(load.ingress.peak_bytes_per_s / per_broker), az_count)
+        return {"throughput": math.ceil(load.ingress.peak_bytes_per_s / per_broker)}
     if c.type != "standard" or not load.brokers:
-        return None
-    needs = [math.ceil(load.peak_write_bytes_per_s / MIB / quotas.BROKER_VOLUME_MIB_PER_S)]
+        return {}
+    write = load.peak_write_bytes_per_s / MIB
+    needs = {"throughput": math.ceil(write / quotas.BROKER_VOLUME_MIB_PER_S)}
     guidance = quotas.partitions_per_broker(c.broker_type or "")
     if guidance is not None:
-        needs.append(math.ceil(load.replicas / guidance[0]))
+        needs["partitions"] = math.ceil(load.replicas / guidance[0])
     ceiling = load.ceiling_gib()
     if ceiling:  # volumes under 1 GiB are refused elsewhere
-        needs.append(math.ceil(load.stored_bytes / GIB / (ceiling // load.brokers)))
-    return up_to_multiple(max(needs), az_count)
+        needs["storage"] = math.ceil(load.stored_bytes / GIB / (ceiling // load.brokers))
+    return needs
+
+
+def brokers_needed(load: ClusterLoad, az_count: int, limit: str | None = None) -> int | None:
+    """The fewest brokers, a multiple of the AZ count, for every limit (or only ``limit``);
+    None when the cluster is not sized."""
+    needs = broker_needs(load)
+    if limit is not None:
+        needs = {limit: needs[limit]} if limit in needs else {}
+    return up_to_multiple(max(needs.values()), az_count) if needs else None
 
 
 def cluster_figures(load: ClusterLoad, az_count: int) -> dict[str, Any]:
@@ -205,7 +215,8 @@ def _standard_throughput(load: ClusterLoad, az_count: int) -> Iterator[CapacityW
         f"at peak each of its {load.brokers} brokers writes {per_broker:,.1f} MiB/s (the "
         f"producers' {load.ingress.peak_bytes_per_s / MIB:,.1f} MiB/s times each topic's "
         f"replication), more than the {quotas.BROKER_VOLUME_MIB_PER_S} MiB/s a broker's volume "
-        f"delivers by default: {brokers_needed(load, az_count)} brokers keep under it",
+        f"delivers by default: {brokers_needed(load, az_count, 'throughput')} brokers keep "
+        "under it",
     )
 
 
@@ -221,7 +232,8 @@ def _partitions(load: ClusterLoad, az_count: int) -> Iterator[CapacityWarning]:
         f"{per_broker:,.0f} partition replicas per broker ({load.replicas:,} over "
         f"{load.brokers} brokers), above the {guidance[0]:,} AWS recommends for {c.broker_type} "
         f"(over {guidance[1]:,}, MSK refuses configuration and version updates): "
-        f"{brokers_needed(load, az_count)} brokers, a larger broker type or fewer partitions",
+        f"{brokers_needed(load, az_count, 'partitions')} brokers, a larger broker type or "
+        "fewer partitions",
     )
 
 
@@ -236,7 +248,7 @@ def _express_throughput(load: ClusterLoad, az_count: int) -> Iterator[CapacityWa
         ("brokers",),
         f"at peak each of its {load.brokers} brokers takes {per_broker:,.1f} MB/s from "
         f"producers, more than the {allowed} MBps MSK allows a {c.broker_type} broker before "
-        f"throttling: {brokers_needed(load, az_count)} brokers keep under it",
+        f"throttling: {brokers_needed(load, az_count, 'throughput')} brokers keep under it",
     )
 
 

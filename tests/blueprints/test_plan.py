@@ -389,3 +389,18 @@ def test_a_load_on_a_blueprint_with_errors_is_reported_not_crashed(
     load = "load: {events_per_second: 1000, event_size: 1KB}"
     result = report(cluster(brokers, f"    t: {{cluster: core, {topic}, {load}}}\n"))
     assert code in [f.code for f in result.errors]
+
+
+def test_each_warning_names_the_brokers_its_own_limit_asks_for(planned: Planned) -> None:
+    # partitions: 3,300 / 1,000 = 3.3 -> 4 -> 6; storage: 241.4 GiB / 10 GiB = 24.1 -> 25 -> 27
+    text = cluster(
+        "{brokers: {count: 3, storage: 10GiB}}",
+        "    t:\n      cluster: core\n      partitions: 1100\n      retention: 1d\n"
+        "      load: {events_per_second: 1000, event_size: 1KB}\n",
+    )
+    p = planned(text)
+    assert figures(p, "clusters", "core", "brokers_needed") == 27
+    (partitions,) = [w for w in p.warnings if "partition replicas" in w.finding.message]
+    assert partitions.finding.message.endswith(
+        ": 6 brokers, a larger broker type or fewer partitions"
+    )
