@@ -89,9 +89,7 @@ def main() -> None:
     for _ in range(args.runs):
         gc.collect()
         start = time.perf_counter()
-        matched = sum(
-            rule.matches_flat(flat) for flat in map(flatten, events) for rule in compiled
-        )
+        matched = sum(rule.matches_flat(flat) for flat in map(flatten, events) for rule in compiled)
         times.append(time.perf_counter() - start)
 
     best, median = min(times), statistics.median(times)

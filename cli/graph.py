@@ -29,7 +29,7 @@ def add_parser(commands: Any) -> None:
 
 
 def graph_command(args: argparse.Namespace) -> int:
-    bp = load_one(args.blueprint, args.env, "edastack graph")
+    bp = load_one(args, "graph")
     if isinstance(bp, int):
         return bp
     g = blueprint_graph(bp)

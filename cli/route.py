@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from edastack.blueprints import model as m
-from edastack.blueprints.routing_input import load_environment, route_input
+from edastack.blueprints.routing_input import route_input
 from edastack.blueprints.routing_route import Route, RouteError
-from edastack.blueprints.validate import BlueprintError
+from edastack.cli.arguments import validated
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -56,22 +56,16 @@ def add_environment(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_one(path: str, env: str | None, prog: str) -> m.Blueprint | int:
-    """The blueprint in ``env`` (default: its first environment), or the exit code after
-    printing why it cannot be had."""
-    if not Path(path).is_file():
-        print(f"{prog}: no such file: {path}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        return load_environment(Path(path), env)
-    except BlueprintError as exc:
-        for finding in exc.findings:
-            print(finding.format())
-        return EXIT_FINDINGS
+def load_one(args: argparse.Namespace, command: str) -> m.Blueprint | int:
+    """The blueprint of ``args`` in ``args.env`` (default: its first environment), or the exit
+    code after saying why it cannot be had."""
+    one = argparse.Namespace(blueprint=args.blueprint, env=None if args.env is None else [args.env])
+    report = validated(one, command, missing=EXIT_USAGE, invalid=EXIT_FINDINGS)
+    return report if isinstance(report, int) else next(iter(report.blueprints.values()))
 
 
 def route_command(args: argparse.Namespace) -> int:
-    bp = load_one(args.blueprint, args.env, "edastack route")
+    bp = load_one(args, "route")
     if isinstance(bp, int):
         return bp
     try:
