@@ -34,6 +34,10 @@ ENDPOINT_SECURITY_GROUP = 1
 PROVISIONED_CLUSTER = 5
 # Storage autoscaling (standard brokers): the scalable target and its target-tracking policy.
 STORAGE_AUTOSCALING = 2
+# A provisioned cluster's broker alarms: CPU, under-replicated, under-min-ISR and offline
+# partitions; and on Standard brokers, which have volumes to fill, disk.
+BROKER_ALARMS = 4
+DISK_ALARM = 1
 # SCRAM auth: the secret's key, the secret, its association with the cluster.
 SCRAM = 3
 # MSK Serverless: security group, cluster.
@@ -66,8 +70,10 @@ QUEUE_KEY_ALIAS = 1
 # The alarm topic (e-mail notification): the topic and its TLS-only policy; a subscription each.
 ALARM_TOPIC = 2
 ALARM_SUBSCRIPTION = 1
-# A bus; its dead-letter queue is a DEAD_LETTER_RESOURCES of its own.
+# A bus; its dead-letter queue is a DEAD_LETTER_RESOURCES of its own; its rules' alarms
+# (failed, lost and throttled invocations).
 BUS = 1
+BUS_ALARMS = 3
 # Options of a bus, each one resource: an archive, a schema discoverer, a created key, and an
 # AWS::Events::EventBusPolicy for the accounts and one for the organizations allowed to put.
 BUS_OPTION = 1
@@ -78,6 +84,8 @@ SCHEMA_REGISTRY = 1
 SCHEMA = 1
 # One of edastack's bundled functions: its role, the role's policy, log key, log group, function.
 FUNCTION = 5
+# A Kafka → bus bridge's consumer-lag alarm.
+LAG_ALARM = 1
 # Kafka → bus through Lambda: the forwarder, its errors alarm, the event source mapping, and
 # the dead-letter queue of the records it cannot forward.
 LAMBDA_BRIDGE = FUNCTION + 2 + DEAD_LETTER_RESOURCES
@@ -162,8 +170,10 @@ def _cluster(blueprint: m.Blueprint, c: m.KafkaCluster) -> int:
     if c.type == "serverless":
         has_topics = any(t.cluster == c.name for t in blueprint.topics.values())
         return count + SERVERLESS_CLUSTER + TOPIC_ADMIN * has_topics
-    count += PROVISIONED_CLUSTER + SCRAM * ("scram" in c.auth)
-    return count + STORAGE_AUTOSCALING * (c.autoscaling is not None and c.type == "standard")
+    count += PROVISIONED_CLUSTER + SCRAM * ("scram" in c.auth) + BROKER_ALARMS
+    if c.type == "standard":
+        count += DISK_ALARM + STORAGE_AUTOSCALING * (c.autoscaling is not None)
+    return count
 
 
 def _self_ports(blueprint: m.Blueprint, c: m.KafkaCluster) -> set[str]:
@@ -258,7 +268,7 @@ def _bus(bus: m.EventBus) -> int:
         bool(bus.allow_accounts),
         bool(bus.allow_organizations),
     )
-    return BUS + DEAD_LETTER_RESOURCES + BUS_OPTION * sum(options)
+    return BUS + DEAD_LETTER_RESOURCES + BUS_ALARMS + BUS_OPTION * sum(options)
 
 
 def _lambda_bridge(b: m.Bridge) -> bool:
@@ -275,10 +285,10 @@ def _bridge(blueprint: m.Blueprint, b: m.Bridge) -> int:
             count += PRODUCER_SECURITY_GROUP
         return count
     if b.via == "connector":
-        return CONNECTOR_BRIDGE
+        return CONNECTOR_BRIDGE + LAG_ALARM
     if b.via == "pipe":
-        return PIPE_BRIDGE
-    return LAMBDA_BRIDGE
+        return PIPE_BRIDGE + LAG_ALARM
+    return LAMBDA_BRIDGE + LAG_ALARM
 
 
 # --- shared --------------------------------------------------------------------------------

@@ -11,9 +11,11 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_eventschemas as eventschemas
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.constructs.dead_letter import DeadLetterQueue
+from edastack.constructs.event_bus_alarms import EventBusAlarms
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 # AWS Organizations API reference, Organization.Id: "^o-[a-z0-9]{10,32}$".
@@ -32,6 +34,7 @@ class EventBus(Construct):
     - An archive (retained on stack deletion) when ``archive_retention`` is given; archived
       events cost $0.10 / GB processed and $0.023 / GB-month (us-east-1, 2026-11).
     - A schema discoverer on request; discovery is not supported on CMK-encrypted buses.
+    - Alarms on its rules' failed, lost and throttled invocations (:class:`EventBusAlarms`).
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class EventBus(Construct):
         archive_pattern: Mapping[str, Any] | None = None,
         schema_discovery: bool = False,
         dead_letter_queue: DeadLetterQueue | None = None,
+        alarm_topic: sns.ITopic | None = None,
     ) -> None:
         """
         :param bus_name: the bus name. Default: - a name generated from the construct path
@@ -65,6 +69,8 @@ class EventBus(Construct):
         :param schema_discovery: add a schema discoverer on the bus. Default: - False
         :param dead_letter_queue: the bus-level dead-letter queue.
             Default: - a new :class:`DeadLetterQueue` with its defaults
+        :param alarm_topic: where the rules' delivery alarms notify.
+            Default: - no notification, the alarms still exist
         """
         super().__init__(scope, construct_id)
 
@@ -115,6 +121,9 @@ class EventBus(Construct):
             dead_letter_queue=self.dead_letter_queue.queue,
         )
         self.dead_letter_queue.allow_event_bridge(self.bus.event_bus_arn)
+        self.alarms = EventBusAlarms(
+            self, "Alarms", bus_name=bus_name or self.bus.event_bus_name, alarm_topic=alarm_topic
+        )
 
         if allow_accounts:
             self.bus.add_to_resource_policy(

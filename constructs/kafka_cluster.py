@@ -25,12 +25,14 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_msk as msk
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.aws import limits
 from edastack.aws.kafka_config import broker_configuration
 from edastack.constructs.external_kafka_cluster import ExternalKafkaCluster
 from edastack.constructs.kafka_access import IKafkaCluster, KafkaClusterBase, cluster_child_arn
+from edastack.constructs.kafka_alarms import BrokerAlarms
 from edastack.constructs.kafka_auth import (
     KafkaAuth,
     associate_scram_secrets,
@@ -102,8 +104,9 @@ class KafkaCluster(KafkaClusterBase):
     access, no unauthenticated clients, broker logs to a retained CloudWatch log group, a broker
     configuration with ``DURABLE_SERVER_PROPERTIES``, a security group that is closed until
     ``allow_clients_from`` opens the enabled auth ports to a client security group, bootstrap
-    brokers as a stack output and an SSM parameter. The cluster and its configuration are
-    retained when removed from the stack.
+    brokers as a stack output and an SSM parameter, alarms on its brokers' disk, CPU and
+    partitions (:class:`BrokerAlarms`). The cluster and its configuration are retained when
+    removed from the stack.
 
     Cost (us-east-1, 2026-11): three kafka.m7g.large brokers ≈ $447/month, plus $0.10 per
     GB-month of storage (1,000 GiB per broker by default ≈ $300/month for three).
@@ -134,6 +137,7 @@ class KafkaCluster(KafkaClusterBase):
         allow_weaker_durability: bool = False,
         bootstrap_brokers_parameter_name: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        alarm_topic: sns.ITopic | None = None,
     ) -> None:
         """
         :param vpc: the VPC the brokers' network interfaces are placed in
@@ -172,6 +176,8 @@ class KafkaCluster(KafkaClusterBase):
             Default: - ``/edastack/kafka/<cluster-name>/bootstrap-brokers``
         :param removal_policy: for the cluster, its configuration, log group and SCRAM secret.
             Default: - RETAIN
+        :param alarm_topic: where the brokers' alarms notify.
+            Default: - no notification, the alarms still exist
         """
         super().__init__(scope, construct_id)
         checked = _check(
@@ -223,6 +229,13 @@ class KafkaCluster(KafkaClusterBase):
         self._bootstrap_by_mode = bootstrap.by_mode
         self.bootstrap_brokers_parameter = bootstrap.parameter
         self.bootstrap_servers = bootstrap.by_mode[self.auth_mode]
+        self.alarms = BrokerAlarms(
+            self,
+            "Alarms",
+            cluster_name=checked.name,
+            has_volumes=not checked.is_express,
+            alarm_topic=alarm_topic,
+        )
 
     def bootstrap_servers_for(self, auth: KafkaAuth) -> str:
         """The bootstrap broker string of one enabled auth mode (each has its own port)."""

@@ -24,16 +24,23 @@ import re
 from collections.abc import Mapping
 
 from aws_cdk import Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_kafkaconnect as kafkaconnect
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.aws import limits
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_access import IKafkaCluster
+from edastack.constructs.kafka_alarms import (
+    DEFAULT_LAG_THRESHOLD,
+    consumer_group_metric,
+    lag_alarm,
+)
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_cluster import KafkaCluster
 from edastack.constructs.kafka_connect_config import (
@@ -66,7 +73,9 @@ class KafkaToBusConnector(Construct):
     consuming the topic as the connector's group ``connect-<connector_id>``, MSK Connect's
     internal ``__amazon_msk_connect_*`` topics and group (on the cluster's name, any cluster
     id), producing to the dead-letter topic, ``events:PutEvents`` on the bus, and
-    ``s3:PutObject`` on the offload bucket when there is one. The connector subnets need a route
+    ``s3:PutObject`` on the offload bucket when there is one, and an alarm on its consumer
+    group's lag (MSK's ``SumOffsetLag``) staying above ``lag_threshold`` for 15 minutes. The
+    connector subnets need a route
     to EventBridge (a VPC endpoint or NAT). Costs $0.11 per MCU-hour (us-east-1, 2026-11): one
     1-MCU worker is about $80 a month, plus $1 / month for the log group's key.
     """
@@ -92,6 +101,8 @@ class KafkaToBusConnector(Construct):
         offload_bucket: s3.IBucket | None = None,
         kafka_connect_version: str = DEFAULT_KAFKA_CONNECT_VERSION,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        alarm_topic: sns.ITopic | None = None,
+        lag_threshold: int = DEFAULT_LAG_THRESHOLD,
     ) -> None:
         """
         :param cluster: the provisioned MSK cluster (IAM auth enabled) the topic lives on
@@ -117,6 +128,9 @@ class KafkaToBusConnector(Construct):
         :param kafka_connect_version: the Kafka Connect version MSK Connect runs.
             Default: - 3.7.x
         :param log_retention: how long the workers' logs are kept. Default: - one month
+        :param alarm_topic: where the lag alarm notifies. Default: - nowhere (it still exists)
+        :param lag_threshold: records behind the topic that the lag alarm tolerates.
+            Default: - 10,000
         """
         super().__init__(scope, construct_id)
         dlq_name = dead_letter_topic_name or f"{topic_name}.dlq"
@@ -131,6 +145,9 @@ class KafkaToBusConnector(Construct):
             raise ValueError("; ".join(errors))
 
         self.connector_id = connector_id
+        self.consumer_group = f"connect-{connector_id}"  # MSK Connect's name for a sink's group
+        self.cluster_name = cluster.cluster_name
+        self.topic_name = topic_name
         self.event_source = f"{limits.KAFKA_CONNECT_SOURCE_PREFIX}{connector_id}"
         self.dead_letter_topic = KafkaTopic(
             self,
@@ -177,6 +194,25 @@ class KafkaToBusConnector(Construct):
             configuration,
             capacity=capacity(workers, mcu_count, max_workers),
             kafka_connect_version=kafka_connect_version,
+        )
+        self.lag_threshold = lag_threshold
+        lag = self.metric_offset_lag(statistic=cloudwatch.Stats.MINIMUM)
+        what = f"The MSK Connect connector {connector_id}"
+        self.lag_alarm = lag_alarm(self, lag, lag_threshold, what, alarm_topic)
+
+    def metric_offset_lag(self, *, statistic: str = cloudwatch.Stats.MAXIMUM) -> cloudwatch.Metric:
+        """Records of the topic its consumer group has not read, per 5 minutes."""
+        return consumer_group_metric(self, "SumOffsetLag", statistic)
+
+    def metric(self, metric_name: str, statistic: str) -> cloudwatch.Metric:
+        """One of the connector's metrics (``SinkRecordSendRate``, ``ErroredTaskCount``...),
+        per 5 minutes."""
+        return cloudwatch.Metric(
+            namespace="AWS/KafkaConnect",
+            metric_name=metric_name,
+            dimensions_map={"ConnectorName": self.connector_id},
+            statistic=statistic,
+            period=Duration.minutes(5),
         )
 
     def _new_security_group(self, cluster: KafkaCluster) -> ec2.SecurityGroup:

@@ -35,6 +35,7 @@ from edastack.constructs.acknowledgments import skip_checkov
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_access import IKafkaCluster
+from edastack.constructs.kafka_alarms import DEFAULT_LAG_THRESHOLD, LAG_PERIOD, lag_alarm
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_event_source import (
     ArnDestination,
@@ -108,8 +109,9 @@ class KafkaToBusFunction(Construct):
       EC2 network-interface actions (``*`` resources: they have no resource-level permissions);
       writing its log group; ``sqs:SendMessage`` and the KMS data-key actions on the DLQ, or
       ``grant_produce`` on the on-failure topic.
-    - Observability: an alarm on the function's ``Errors`` (every error is a retried batch),
-      JSON logs in a log group kept for a month and retained.
+    - Observability: an alarm on the function's ``Errors`` (every error is a retried batch), one
+      on the mapping's lag (``OffsetLag``) staying above ``lag_threshold`` for 15 minutes, JSON
+      logs in a log group kept for a month and retained.
 
     Cost: every provisioned event poller is billed while the mapping runs (at least
     ``min_pollers``), plus Lambda duration and $1.00 per million events put (us-east-1,
@@ -138,6 +140,7 @@ class KafkaToBusFunction(Construct):
         alarm_topic: sns.ITopic | None = None,
         min_pollers: int = 1,
         max_pollers: int = 2,
+        lag_threshold: int = DEFAULT_LAG_THRESHOLD,
     ) -> None:
         """
         :param cluster: the Kafka cluster the topic lives on
@@ -169,6 +172,8 @@ class KafkaToBusFunction(Construct):
         :param min_pollers: provisioned event pollers always running, 1-200. Default: - 1
         :param max_pollers: provisioned event pollers at most, 1-2,000 and at least
             ``min_pollers``. Default: - 2
+        :param lag_threshold: records behind the topic that the lag alarm tolerates.
+            Default: - 10,000
         """
         super().__init__(scope, construct_id)
         errors = _destination_errors(topic_name, on_failure_topic_name)
@@ -210,6 +215,15 @@ class KafkaToBusFunction(Construct):
             min_pollers=min_pollers,
             max_pollers=max_pollers,
         )
+        self.lag_threshold = lag_threshold
+        lag = self.metric_offset_lag(statistic=cloudwatch.Stats.MINIMUM)
+        what = f"The Lambda bridge {self.node.path}"
+        self.lag_alarm = lag_alarm(self, lag, lag_threshold, what, alarm_topic)
+
+    def metric_offset_lag(self, *, statistic: str = cloudwatch.Stats.MAXIMUM) -> cloudwatch.Metric:
+        """The mapping's ``OffsetLag``, records written to the topic and not yet processed by
+        the forwarder, per 5 minutes."""
+        return self.function.metric("OffsetLag", statistic=statistic, period=LAG_PERIOD)
 
     def metric_errors(self, *, period: Duration | None = None) -> cloudwatch.Metric:
         """The forwarder's ``Errors`` summed per ``period`` (default: one minute): every error

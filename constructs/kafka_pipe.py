@@ -36,6 +36,12 @@ from edastack.constructs.acknowledgments import acknowledge_wildcard_resources
 from edastack.constructs.alarms import alarm_on_any
 from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_access import IKafkaCluster
+from edastack.constructs.kafka_alarms import (
+    DEFAULT_LAG_THRESHOLD,
+    consumer_group_metric,
+    lag_alarm,
+    msk_cluster_name,
+)
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_pollers import (
     StartingPosition,
@@ -63,7 +69,9 @@ class KafkaToBusPipe(Construct):
     MSK control-plane reads and VPC network interfaces a Kafka source needs, ``events:PutEvents``
     on the bus, invoking the enrichment when there is one and writing its own log group
     (encrypted with a key of its own). Lets the cluster's security group into itself on the IAM
-    port only (the pipe's network interfaces carry the cluster's security groups). Costs $0.40
+    port only (the pipe's network interfaces carry the cluster's security groups). Alarms on
+    ``ExecutionFailed`` and on its consumer group's lag (MSK's ``SumOffsetLag``) staying above
+    ``lag_threshold`` for 15 minutes. Costs $0.40
     per million requests (us-east-1, 2026-11) plus the bus's PutEvents, plus $1 / month for
     the log group's key.
     """
@@ -86,6 +94,7 @@ class KafkaToBusPipe(Construct):
         enrichment: lambda_.IFunction | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         alarm_topic: sns.ITopic | None = None,
+        lag_threshold: int = DEFAULT_LAG_THRESHOLD,
     ) -> None:
         """
         :param cluster: the MSK cluster (IAM auth) the topic lives on
@@ -102,7 +111,10 @@ class KafkaToBusPipe(Construct):
         :param filter_pattern: an EventBridge pattern records must match. Default: - every record
         :param enrichment: a function that transforms each batch. Default: - none
         :param log_retention: how long the pipe's error logs are kept. Default: - one month
-        :param alarm_topic: where the failure alarm notifies. Default: - nowhere (it still exists)
+        :param alarm_topic: where the failure and lag alarms notify. Default: - nowhere (they
+            still exist)
+        :param lag_threshold: records behind the topic that the lag alarm tolerates.
+            Default: - 10,000
         """
         super().__init__(scope, construct_id)
         errors = _cluster_errors(cluster)
@@ -116,6 +128,8 @@ class KafkaToBusPipe(Construct):
         assert cluster_arn is not None  # narrowed: a missing ARN is an error above
 
         self.consumer_group = consumer_group or default_consumer_group(self)
+        self.cluster_name = msk_cluster_name(cluster)
+        self.topic_name = topic_name
         self.role = self._new_role(cluster, cluster_arn, topic_name, event_bus, enrichment)
         self.log_group = self._new_log_group(log_retention)
         self.pipe = pipes.CfnPipe(
@@ -160,16 +174,30 @@ class KafkaToBusPipe(Construct):
             ),
             alarm_topic=alarm_topic,
         )
+        self.lag_threshold = lag_threshold
+        lag = self.metric_offset_lag(statistic=cloudwatch.Stats.MINIMUM)
+        what = f"The pipe {self.node.path}"
+        self.lag_alarm = lag_alarm(self, lag, lag_threshold, what, alarm_topic)
+
+    def metric_offset_lag(self, *, statistic: str = cloudwatch.Stats.MAXIMUM) -> cloudwatch.Metric:
+        """Records of the topic its consumer group has not read, per 5 minutes."""
+        return consumer_group_metric(self, "SumOffsetLag", statistic)
+
+    def metric(self, metric_name: str, statistic: str) -> cloudwatch.Metric:
+        """One of the pipe's metrics (``EventCount``, ``Duration``...), per 5 minutes."""
+        return cloudwatch.Metric(
+            namespace="AWS/EventBridge/Pipes",
+            metric_name=metric_name,
+            dimensions_map={"PipeName": self.pipe.ref},
+            statistic=statistic,
+            period=Duration.minutes(5),
+        )
 
     def metric_execution_failed(self, *, period: Duration | None = None) -> cloudwatch.Metric:
         """The pipe's ``ExecutionFailed`` summed per ``period`` (default: five minutes): a
         failed batch is retried until its records expire, stalling the partition."""
-        return cloudwatch.Metric(
-            namespace="AWS/EventBridge/Pipes",
-            metric_name="ExecutionFailed",
-            dimensions_map={"PipeName": self.pipe.ref},
-            statistic=cloudwatch.Stats.SUM,
-            period=period or Duration.minutes(5),
+        return self.metric("ExecutionFailed", cloudwatch.Stats.SUM).with_(
+            period=period or Duration.minutes(5)
         )
 
     def _new_log_group(self, retention: logs.RetentionDays) -> logs.LogGroup:

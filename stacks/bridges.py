@@ -19,6 +19,7 @@ from edastack.aws import limits
 from edastack.blueprints import model as m
 from edastack.constructs.bus_producer import BusToKafkaProducer
 from edastack.constructs.dead_letter import DeadLetterQueue
+from edastack.constructs.kafka_alarms import CONNECT_RECORDS_PER_POLL, lag_threshold
 from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaCluster
 from edastack.constructs.kafka_connector import KafkaToBusConnector
 from edastack.constructs.kafka_forwarder import KafkaToBusFunction
@@ -27,6 +28,8 @@ from edastack.stacks.dead_letters import dead_letters_for
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.naming import by_name
+
+KafkaBridge = KafkaToBusConnector | KafkaToBusPipe | KafkaToBusFunction
 
 
 def add_bridges(events: EventBridgeStack, kafka: KafkaStack) -> None:
@@ -47,9 +50,17 @@ def _topic_name(events: EventBridgeStack, topic: str) -> str:
     return events.blueprint.topics[topic].topic_name
 
 
+def _lag_threshold(topic: m.KafkaTopic, records_per_batch: int) -> int:
+    """The lag a bridge's alarm tolerates on ``topic`` (``kafka_alarms.lag_threshold``): ten
+    batches on every partition, or a minute of the topic's declared peak when that is more."""
+    load = topic.load
+    peak = load.events_per_s * load.peak_factor if load is not None else None
+    return lag_threshold(topic.partitions, records_per_batch, peak)
+
+
 def _kafka_to_bus(
     scope: Construct, b: m.KafkaToBus, events: EventBridgeStack, kafka: KafkaStack
-) -> None:
+) -> KafkaBridge:
     topic = events.blueprint.topics[b.topic]
     cluster = kafka.clusters[topic.cluster]
     bus = events.buses[b.bus]
@@ -57,7 +68,7 @@ def _kafka_to_bus(
         c = b.connector
         bucket, _, key = c.plugin.removeprefix("s3://").partition("/")
         assert isinstance(cluster, KafkaCluster)  # validate allows connectors on MSK provisioned
-        KafkaToBusConnector(
+        return KafkaToBusConnector(
             scope,
             "Resource",
             cluster=cluster,
@@ -76,11 +87,12 @@ def _kafka_to_bus(
                 if c.offload_bucket
                 else None
             ),
+            alarm_topic=events.alarm_topic,
+            lag_threshold=_lag_threshold(topic, CONNECT_RECORDS_PER_POLL),
         )
-        return
     if b.via == "pipe" and b.pipe is not None:
         p = b.pipe
-        KafkaToBusPipe(
+        return KafkaToBusPipe(
             scope,
             "Resource",
             **_consumer(b, p, cluster, topic.topic_name, bus),
@@ -91,10 +103,10 @@ def _kafka_to_bus(
                 else None
             ),
             alarm_topic=events.alarm_topic,
+            lag_threshold=_lag_threshold(topic, p.batch_size),
         )
-        return
     lam = b.lambda_
-    KafkaToBusFunction(
+    return KafkaToBusFunction(
         scope,
         "Resource",
         **_consumer(b, lam, cluster, topic.topic_name, bus),
@@ -106,6 +118,9 @@ def _kafka_to_bus(
         dead_letter_queue=events.new_dead_letter_queue(scope, "DeadLetters"),
         payload_bucket=events.payload_bucket(),
         alarm_topic=events.alarm_topic,
+        min_pollers=lam.min_pollers,
+        max_pollers=lam.max_pollers,
+        lag_threshold=_lag_threshold(topic, lam.batch_size),
     )
 
 
@@ -132,11 +147,11 @@ def _consumer(
 
 def _bus_to_kafka(
     scope: Construct, b: m.BusToKafka, events: EventBridgeStack, kafka: KafkaStack
-) -> None:
+) -> BusToKafkaProducer:
     topic = events.blueprint.topics[b.topic]
     dead_letter_queue = dead_letters_for(b.dead_letter, b.bus, events, scope)
     assert isinstance(dead_letter_queue, DeadLetterQueue)  # the events stack holds them all
-    BusToKafkaProducer(
+    return BusToKafkaProducer(
         scope,
         "Resource",
         cluster=kafka.clusters[topic.cluster],

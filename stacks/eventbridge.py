@@ -167,6 +167,7 @@ class EventBridgeStack(Stack):
                 f"BusDeadLetters-{bus.name}",
                 queue_name=layout.bus_dead_letter_name(self.blueprint, bus.name),
             ),
+            alarm_topic=self.alarm_topic,
         )
         self.bus_constructs[bus.name] = construct
         self.buses[bus.name] = construct.bus

@@ -30,6 +30,7 @@ from edastack.constructs.kafka_cluster import (
 from edastack.constructs.kafka_topic import CleanupPolicy, KafkaTopic
 from edastack.constructs.network import ExistingVpc, Network
 from edastack.constructs.serverless_topic import ServerlessKafkaTopic
+from edastack.stacks.alarm_topic import alarm_topic_by_name
 from edastack.stacks.naming import by_name
 
 ENDPOINTS = {
@@ -76,6 +77,7 @@ class KafkaStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.blueprint = blueprint
         self.network = self._network(blueprint) if blueprint.needs_vpc else None
+        self.alarm_topic = alarm_topic_by_name(self, blueprint)
         self.clusters: dict[str, IKafkaCluster] = {}
         for cluster in by_name(blueprint.clusters):
             self.clusters[cluster.name] = self._cluster(cluster)
@@ -197,6 +199,7 @@ class KafkaStack(Stack):
             server_properties=dict(c.configuration),
             # validate warns about (and the blueprint acknowledges) a weakened configuration
             allow_weaker_durability=True,
+            alarm_topic=self.alarm_topic,
         )
 
     def _publish_arn(self, cluster: str) -> None:

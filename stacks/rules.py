@@ -17,7 +17,6 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -27,6 +26,7 @@ from edastack.constructs import rule_targets as rt
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_rule import EventRule
 from edastack.constructs.target_access import TargetAccess
+from edastack.stacks.alarm_topic import alarm_topic_by_name
 from edastack.stacks.dead_letters import dead_letters_for
 
 
@@ -48,20 +48,12 @@ class RulesStack(Stack):
         self.queue_key = kms.Alias.from_alias_name(
             self, "QueueKey", layout.queue_key_alias(blueprint)
         )
-        self.alarm_topic = self._alarm_topic(blueprint.alarms)
+        self.alarm_topic = alarm_topic_by_name(self, blueprint)
         self._imports: dict[str, Any] = {}
         self._shared: DeadLetterQueue | None = None
         self.rules: dict[str, EventRule] = {}
         for rule in rules:
             self._rule(rule)
-
-    def _alarm_topic(self, alarms: m.Alarms) -> sns.ITopic | None:
-        """The blueprint's topic, or the one the events stack creates for its e-mails."""
-        arn = alarms.sns_topic_arn
-        if not arn and alarms.emails:
-            name = layout.alarm_topic_name(self.blueprint)
-            arn = self.format_arn(service="sns", resource=name, resource_name=None)
-        return sns.Topic.from_topic_arn(self, "AlarmTopic", arn) if arn else None
 
     def _rule(self, rule: m.Rule) -> None:
         cid = f"Rule-{rule.name}"

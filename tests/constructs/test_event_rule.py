@@ -180,7 +180,8 @@ def test_every_dlq_is_kms_encrypted_tls_only_retained_and_alarmed(template: Temp
             "Resource": {"Fn::GetAtt": [logical_id, "Arn"]},
         } in policy["Properties"]["PolicyDocument"]["Statement"]
         assert any(
-            a["Properties"]["Dimensions"][0]["Value"] == {"Fn::GetAtt": [logical_id, "QueueName"]}
+            a["Properties"].get("Dimensions")
+            == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [logical_id, "QueueName"]}}]
             for a in alarms.values()
         )
 

@@ -98,6 +98,7 @@ def configured(build_pipe: Callable[..., Built]) -> Built:
         with_enrichment=True,
         log_retention=logs.RetentionDays.ONE_WEEK,
         with_topic=True,
+        lag_threshold=2_500,
     )
 
 
@@ -128,6 +129,11 @@ def _role_statements(template: Template) -> list[dict[str, Any]]:
 def _logical_id(template: Template, resource_type: str, prefix: str = "") -> str:
     (logical_id,) = [i for i in template.find_resources(resource_type) if i.startswith(prefix)]
     return logical_id
+
+
+def _pipe_alarms(template: Template) -> list[dict[str, Any]]:
+    alarms = template.find_resources("AWS::CloudWatch::Alarm")
+    return [alarm for logical_id, alarm in sorted(alarms.items()) if logical_id.startswith("Pipe")]
 
 
 def _pipe_log_group(template: Template) -> dict[str, Any]:
@@ -340,11 +346,35 @@ def test_default_log_retention_is_one_month(default: Built) -> None:
     assert _pipe_log_group(default.template)["Properties"]["RetentionInDays"] == 30
 
 
-def test_default_alarm_notifies_nowhere_but_exists(default: Built) -> None:
-    default.template.resource_count_is("AWS::CloudWatch::Alarm", 1)
+def test_lag_alarm_watches_the_consumer_groups_lag_for_15_minutes(default: Built) -> None:
     default.template.has_resource_properties(
-        "AWS::CloudWatch::Alarm", {"AlarmActions": Match.absent()}
+        "AWS::CloudWatch::Alarm",
+        {
+            "Namespace": "AWS/Kafka",
+            "MetricName": "SumOffsetLag",
+            "Dimensions": [
+                {"Name": "Cluster Name", "Value": default.cluster.cluster_name},
+                {"Name": "Consumer Group", "Value": default.pipe.consumer_group},
+                {"Name": "Topic", "Value": "orders"},
+            ],
+            "Statistic": "Minimum",
+            "Period": 300,
+            "EvaluationPeriods": 3,
+            "Threshold": 10_000,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "notBreaching",
+            "AlarmDescription": (
+                "The pipe Test/Pipe stays more than 10000 records behind its topic for 15 "
+                "minutes: stopped, or not keeping up"
+            ),
+        },
     )
+
+
+def test_default_alarms_notify_nowhere_but_exist(default: Built) -> None:
+    alarms = _pipe_alarms(default.template)
+    assert len(alarms) == 2  # failures and lag
+    assert all("AlarmActions" not in a["Properties"] for a in alarms)
 
 
 # --- each prop's effect --------------------------------------------------------------------
@@ -388,11 +418,19 @@ def test_log_retention_is_set(configured: Built) -> None:
     assert _pipe_log_group(configured.template)["Properties"]["RetentionInDays"] == 7
 
 
-def test_alarm_topic_is_notified(configured: Built) -> None:
-    configured.template.has_resource_properties(
-        "AWS::CloudWatch::Alarm",
-        {"AlarmActions": [{"Ref": _logical_id(configured.template, "AWS::SNS::Topic")}]},
-    )
+def test_alarm_topic_is_notified_by_both_alarms(configured: Built) -> None:
+    topic = {"Ref": _logical_id(configured.template, "AWS::SNS::Topic")}
+    alarms = _pipe_alarms(configured.template)
+    assert [a["Properties"]["AlarmActions"] for a in alarms] == [[topic], [topic]]
+
+
+def test_lag_threshold_is_set(configured: Built) -> None:
+    (lag,) = [
+        a
+        for a in _pipe_alarms(configured.template)
+        if "MetricName" in a["Properties"] and a["Properties"]["MetricName"] == "SumOffsetLag"
+    ]
+    assert lag["Properties"]["Threshold"] == 2_500
 
 
 # --- eager errors --------------------------------------------------------------------------

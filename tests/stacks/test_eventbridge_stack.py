@@ -549,7 +549,8 @@ def test_blueprint_without_environments_gives_environment_agnostic_stacks(synth:
             "AWS::CloudWatch::Alarm"
         ),
     }
-    assert len(alarms) == 3  # bus DLQ, the rules stack's DLQ, inbox's redrive DLQ
+    # bus DLQ, the rules stack's DLQ, inbox's redrive DLQ; the bus's failed, lost, throttled
+    assert len(alarms) == 6
     assert all("AlarmActions" not in a["Properties"] for a in alarms.values())
     template.resource_count_is("AWS::SNS::Topic", 0)
 
@@ -758,6 +759,7 @@ def test_every_dead_letter_queue_has_a_depth_alarm_that_notifies(
     alarms_by_queue = {
         ref(a["Properties"]["Dimensions"][0]["Value"]): a["Properties"]
         for a in of_type(template, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"].get("Namespace") == "AWS/SQS"
     }
     dead_letter_queues = _dead_letter_queue_ids(template)
     assert len(dead_letter_queues) >= 3
