@@ -107,6 +107,10 @@ PRODUCER_SECURITY_GROUP = 1
 # (its egress rules are inline).
 CLIENT_SECURITY_GROUP = 1
 CLIENT_RULES = 2
+# The environment's dashboard: a row per MSK cluster, bridge and created bus, and another
+# dashboard for every DASHBOARD_ROWS more (edastack.constructs.dashboard.MAX_ROWS).
+DASHBOARD = 1
+DASHBOARD_ROWS = 100
 
 
 def stack_sizes(blueprint: m.Blueprint) -> list[StackSize]:
@@ -245,6 +249,7 @@ def events_stack_size(blueprint: m.Blueprint) -> StackSize:
         resources += SCHEMA_REGISTRY + SCHEMA * len(blueprint.contracts)
     resources += sum(_bridge(blueprint, b) for b in blueprint.bridges.values())
     resources += PAYLOAD_BUCKET * any(_lambda_bridge(b) for b in blueprint.bridges.values())
+    resources += DASHBOARD * dashboards(_dashboard_rows(blueprint))
     entities = [
         f"{kind}:{name}"
         for kind, names in (
@@ -289,6 +294,18 @@ def _bridge(blueprint: m.Blueprint, b: m.Bridge) -> int:
     if b.via == "pipe":
         return PIPE_BRIDGE + LAG_ALARM
     return LAMBDA_BRIDGE + LAG_ALARM
+
+
+def dashboards(rows: int) -> int:
+    """The dashboards ``rows`` rows take: one at least, each of DASHBOARD_ROWS rows."""
+    return max(1, -(-rows // DASHBOARD_ROWS))
+
+
+def _dashboard_rows(blueprint: m.Blueprint) -> int:
+    """A row per MSK cluster, per bridge and per bus the blueprint creates."""
+    clusters = sum(_managed(c) for c in blueprint.clusters.values())
+    buses = sum(not b.import_arn for b in blueprint.buses.values())
+    return clusters + len(blueprint.bridges) + buses
 
 
 # --- shared --------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ _NOT_COMPARED: Mapping[str, Mapping[str, str]] = {
         "/properties/ServiceNamespace": _CONSTANT,
     },
     "AWS::CloudWatch::Alarm": {"/properties/AlarmName": _GENERATED},
+    "AWS::CloudWatch::Dashboard": {"/properties/DashboardName": _FOLLOWS_NAMES},
     "AWS::EC2::FlowLog": {
         p: "the VPC's flow log: follows the VPC (ResourceId) and its log group, holds no data"
         for p in (

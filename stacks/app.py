@@ -27,6 +27,7 @@ from edastack.blueprints.findings import Finding
 from edastack.blueprints.validate import BlueprintError, validate_file
 from edastack.stacks.acknowledgements import acknowledge_blueprint
 from edastack.stacks.bridges import add_bridges
+from edastack.stacks.dashboard import add_dashboards
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.rules import RulesStack
@@ -118,6 +119,7 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
         events.add_stack_dependency(topics_stack)  # the bridges' topics exist first
     if kafka is not None:
         add_bridges(events, kafka)
+    add_dashboards(events)
     for name, rules in layout.rule_groups(blueprint).items():
         what = f"{name.removeprefix(prefix)}, {_count(rules, 'rule')}"
         rules_stack = add(RulesStack, name, what, blueprint=blueprint, rules=rules)

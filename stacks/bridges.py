@@ -37,9 +37,9 @@ def add_bridges(events: EventBridgeStack, kafka: KafkaStack) -> None:
     for bridge in by_name(events.blueprint.bridges):
         scope = Construct(events, f"Bridge-{bridge.name}")
         if isinstance(bridge, m.KafkaToBus):
-            _kafka_to_bus(scope, bridge, events, kafka)
+            events.bridges[bridge.name] = _kafka_to_bus(scope, bridge, events, kafka)
         else:
-            _bus_to_kafka(scope, bridge, events, kafka)
+            events.bridges[bridge.name] = _bus_to_kafka(scope, bridge, events, kafka)
 
 
 def _seconds(value: int | None) -> Duration | None:

@@ -55,6 +55,8 @@ class EventBridgeStack(Stack):
         self._payload_bucket: PayloadBucket | None = None
         self.buses: dict[str, events.IEventBus] = {}
         self.bus_constructs: dict[str, EventBus] = {}
+        # The bridges' constructs by name, for the dashboard (edastack.stacks.bridges adds them).
+        self.bridges: dict[str, Construct] = {}
         # Entities are added by name, not in YAML order, so reordering a blueprint changes nothing.
         for bus in by_name(blueprint.buses):
             self._bus(bus)

@@ -1,8 +1,10 @@
 """Operating the examples: every Kafka → bus bridge has a lag alarm, every provisioned cluster
-its broker alarms, every bus its rules' alarms, all notifying ``alarms.notify``."""
+its broker alarms, every bus its rules' alarms, all notifying ``alarms.notify``; each
+environment has a dashboard with a row per cluster, bridge and bus."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +12,10 @@ import pytest
 from aws_cdk import Stack
 from aws_cdk.assertions import Template
 
+from edastack.blueprints import layout_sizes
+from edastack.blueprints.layout_sizes import stack_sizes
 from edastack.blueprints.model import Blueprint, KafkaToBus
+from edastack.stacks.app import blueprints_for
 
 Build = Callable[..., dict[str, Stack]]
 ENVIRONMENTS = ("commerce-dev", "commerce-prod", "partner-ingress-dev", "serverless-kafka-prod")
@@ -93,6 +98,76 @@ def test_every_created_bus_alarms_on_its_rules(
             alarm = alarms[f"Bus-{bus}/Alarms/{name}Alarm/Resource"]
             assert f"WHERE EventBusName = '{prefix}-{bus}'" in alarm["Metrics"][0]["Expression"]
             assert alarm["AlarmActions"] == [_topic_arn(events, bp)]
+
+
+def _dashboard_titles(stack: Stack) -> list[str]:
+    (dashboard,) = Template.from_stack(stack).find_resources("AWS::CloudWatch::Dashboard").values()
+    body = dashboard["Properties"]["DashboardBody"]["Fn::Join"][1]
+    text = "".join(part if isinstance(part, str) else "0" for part in body)
+    return [w["properties"].get("title", "") for w in json.loads(text)["widgets"]]
+
+
+def test_commerce_has_a_dashboard_of_its_cluster_bridges_and_bus(
+    example_stacks: dict[str, Stack],
+) -> None:
+    events = example_stacks["commerce-prod-events"]
+    Template.from_stack(events).has_resource_properties(
+        "AWS::CloudWatch::Dashboard", {"DashboardName": "commerce-prod-dashboard"}
+    )
+    assert _dashboard_titles(events) == [
+        "",  # the header
+        "cluster core: bytes /s in and out",
+        "cluster core: CPU % (busiest broker)",
+        "cluster core: disk used % (fullest broker)",
+        "cluster core: partitions offline, under-replicated, under min ISR",
+        "bridge fulfilled-to-bus: invocations /5 min (left), topic bytes in /s (right)",
+        "bridge fulfilled-to-bus: duration p99 (ms)",
+        "bridge fulfilled-to-bus: errors, dead letters waiting",
+        "bridge fulfilled-to-bus: records behind (left), seconds behind (right)",
+        "bridge payments-to-bus: records read and sent /s (left), topic bytes in /s (right)",
+        "bridge payments-to-bus: seconds behind the topic",
+        "bridge payments-to-bus: errored tasks",
+        "bridge payments-to-bus: records behind (left), seconds behind (right)",
+        "bus commerce: rule invocations /5 min",
+        "bus commerce: latency (ms)",
+        "bus commerce: failed, lost, throttled; bus dead letters",
+    ]
+
+
+def test_serverless_and_producer_paths_have_rows_of_their_own(
+    example_stacks: dict[str, Stack],
+) -> None:
+    serverless = _dashboard_titles(example_stacks["serverless-kafka-dev-events"])
+    assert "cluster stream: bytes /s in and out" in serverless
+    assert not [t for t in serverless if t.startswith("cluster stream: CPU")]
+    assert "bridge alerts-to-bus: duration p99 (ms)" in serverless
+    partner = _dashboard_titles(example_stacks["partner-ingress-dev-events"])
+    assert "bridge shipments-to-kafka: ms events wait for the producer" in partner
+    assert not [t for t in partner if t.startswith("cluster central: disk")]  # Express
+
+
+def test_rows_past_a_dashboards_share_go_to_the_next(
+    synth: Build, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(layout_sizes, "DASHBOARD_ROWS", 1)
+    text = """
+        blueprint: plain
+        eventbridge:
+          buses: {a: {}, b: {}}
+        """
+    stacks = synth(text)
+    dashboards = Template.from_stack(stacks["plain-events"]).find_resources(
+        "AWS::CloudWatch::Dashboard"
+    )
+    assert sorted(d["Properties"]["DashboardName"] for d in dashboards.values()) == [
+        "plain-dashboard",
+        "plain-dashboard-2",
+    ]
+    [bp] = blueprints_for(tmp_path / "bp.yaml", None)
+    (events,) = [s for s in stack_sizes(bp) if s.name == "plain-events"]
+    assert events.resources == len(
+        Template.from_stack(stacks["plain-events"]).to_json()["Resources"]
+    )
 
 
 def test_without_alarms_notify_the_alarms_exist_and_notify_nobody(synth: Build) -> None:
