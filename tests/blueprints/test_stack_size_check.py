@@ -34,22 +34,22 @@ def test_fails_when_a_rules_stack_exceeds_500_resources(messages: Messages) -> N
 
 
 def test_fails_when_the_events_stack_exceeds_500_resources(messages: Messages) -> None:
-    # 100 target queues of 5 resources, the queue key and the metadata
+    # 100 target queues of 5 resources, the queue key, the dashboard and the metadata
     queues = "".join(f"  q{i:03d}: {{}}\n" for i in range(100))
     assert messages(f"blueprint: big\n{ENV}queues:\n{queues}") == [
-        "bp.yaml:3:1: $.queues: stack big-dev-events would hold 502 resources; CloudFormation "
+        "bp.yaml:3:1: $.queues: stack big-dev-events would hold 503 resources; CloudFormation "
         "allows at most 500 in one stack: split the blueprint (move some buses with their "
         "queues and bridges to a blueprint of their own)"
     ]
 
 
 def test_fails_when_the_kafka_stack_exceeds_500_resources(messages: Messages) -> None:
-    # 477 topics, a cluster of 8 resources, a created VPC of 15, the SDK-call provider (4) and
-    # the metadata
+    # 477 topics, a cluster of 13 resources (5 of them its alarms), a created VPC of 15, the
+    # SDK-call provider (4) and the metadata
     topics = "".join(f"    t{i:03d}: {{cluster: core}}\n" for i in range(477))
     text = f"blueprint: big\n{ENV}kafka:\n  clusters: {{core: {{}}}}\n  topics:\n{topics}"
     assert messages(text) == [
-        "bp.yaml:5:3: $.kafka.topics: stack big-dev-kafka would hold 505 resources; "
+        "bp.yaml:5:3: $.kafka.topics: stack big-dev-kafka would hold 510 resources; "
         "CloudFormation allows at most 500 in one stack: pin some topics to another stack "
         "with `stack: <name>` (each stack holds up to 500 resources)"
     ]
