@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Mark
 from edastack.blueprints.loader import Node, locate
@@ -83,8 +84,10 @@ def _entity(construct_path: str | None, bp: m.Blueprint) -> tuple[str, Any] | No
 
 
 def _blueprint_of(stack: str, blueprints: Mapping[str, m.Blueprint]) -> m.Blueprint | None:
+    """The blueprint (one environment) whose stacks carry ``stack``'s prefix: ``commerce-dev-``,
+    or ``commerce-`` for a blueprint without environments."""
     for bp in blueprints.values():
-        if stack.startswith(f"{bp.name}-{bp.environment.name}-"):
+        if stack.startswith(f"{layout.prefix(bp)}-"):
             return bp
     return None
 
@@ -102,7 +105,11 @@ def locate_findings(
         if root is not None and entity is not None:
             mark = locate(root, entity[1].path, key=True)
         elif root is not None and bp is not None:
-            mark = locate(root, ("environments", bp.environment.name), key=True)
+            # its environment, or the blueprint itself when it declares none
+            where = ("environments", bp.environment.name)
+            if bp.environment.name == m.DEFAULT_ENVIRONMENT:
+                where = ("blueprint",)
+            mark = locate(root, where, key=True)
         located.append(Located(finding, entity[0] if entity else None, mark))
     return sorted(
         located,

@@ -487,3 +487,51 @@ def test_real_gates_without_checkov(
     }
     assert set(data["timings"]) == {"validate", "synth", "cfn-lint"}
     assert "the checkov gate did not run: checkov is not installed" in err
+
+
+def test_findings_of_a_blueprint_without_environments_have_a_place(tmp_path: Path) -> None:
+    # Its stacks are <blueprint>-<kind> (no environment in the name): a finding on an entity
+    # points at the entity, one on no entity at the blueprint's name.
+    from edastack.blueprints.loader import load_tree
+    from edastack.blueprints.validate import validate_file
+    from edastack.cli.check_report import locate_findings
+
+    path = tmp_path / "noenv.yaml"
+    path.write_text(
+        "blueprint: noenv\n"
+        "eventbridge:\n"
+        "  buses:\n"
+        "    main: {}\n"
+        "  rules:\n"
+        "    r: {bus: main, pattern: {source: [shop]}, targets: {q: {sqs: inbox}}}\n"
+        "queues:\n"
+        "  inbox: {}\n",
+        encoding="utf-8",
+    )
+    report = validate_file(str(path), None)
+    root, _ = load_tree(path)
+    findings = [
+        GateFinding(
+            "edastack",
+            "EDA006",
+            "error",
+            "noenv-events",
+            "Bus",
+            "no archive",
+            "noenv-events/Bus-main/Resource/Resource",
+        ),
+        GateFinding(
+            "cfn-lint",
+            "W1",
+            "warning",
+            "noenv-events",
+            "Key",
+            "a key",
+            "noenv-events/QueueKey/Resource",
+        ),
+    ]
+    located = locate_findings(findings, report.blueprints, root)
+    assert [(x.entity, str(x.mark)) for x in located] == [
+        (None, f"{path}:1:1"),
+        ("buses.main", f"{path}:4:5"),
+    ]
