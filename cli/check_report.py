@@ -106,7 +106,7 @@ def locate_findings(
             mark = locate(root, entity[1].path, key=True)
         elif root is not None and bp is not None:
             # its environment, or the blueprint itself when it declares none
-            where = ("environments", bp.environment.name)
+            where: tuple[str, ...] = ("environments", bp.environment.name)
             if bp.environment.name == m.DEFAULT_ENVIRONMENT:
                 where = ("blueprint",)
             mark = locate(root, where, key=True)
