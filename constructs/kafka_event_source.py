@@ -14,6 +14,7 @@ from aws_cdk import Duration, Token
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from edastack.aws.quotas import MAX_POLLERS_RANGE, MIN_POLLERS_RANGE
 from edastack.constructs.kafka_access import IKafkaCluster
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_pollers import StartingPosition
@@ -25,13 +26,11 @@ _STARTING_POSITIONS: Mapping[str, lambda_.StartingPosition] = {
 
 # AWS::Lambda::EventSourceMapping (Lambda API reference, CreateEventSourceMapping): Kafka batch
 # size 1-10,000, batching window at most 300 s, MaximumRetryAttempts -1 (infinite, never used
-# here: an endless retry stalls the partition) or 0-10,000; ProvisionedPollerConfig minimum 1-200
-# and maximum 1-2,000 event pollers.
+# here: an endless retry stalls the partition) or 0-10,000; the ProvisionedPollerConfig ranges
+# are edastack.aws.quotas's, which the blueprint's sizing uses too.
 BATCH_SIZE_MAX = 10_000
 BATCH_WINDOW_MAX_S = 300
 RETRIES_MAX = 10_000
-MIN_POLLERS_MAX = 200
-MAX_POLLERS_MAX = 2_000
 
 
 def mapping_errors(
@@ -116,10 +115,11 @@ def _batch_errors(batch_size: int, batch_window: Duration | None, retries: int) 
 
 def _poller_errors(min_pollers: int, max_pollers: int) -> list[str]:
     errors = []
-    if not 1 <= min_pollers <= MIN_POLLERS_MAX:
-        errors.append(f"min_pollers must be between 1 and {MIN_POLLERS_MAX}, got {min_pollers}")
-    if not 1 <= max_pollers <= MAX_POLLERS_MAX:
-        errors.append(f"max_pollers must be between 1 and {MAX_POLLERS_MAX}, got {max_pollers}")
+    (low, high), (max_low, max_high) = MIN_POLLERS_RANGE, MAX_POLLERS_RANGE
+    if not low <= min_pollers <= high:
+        errors.append(f"min_pollers must be between {low} and {high}, got {min_pollers}")
+    if not max_low <= max_pollers <= max_high:
+        errors.append(f"max_pollers must be between {max_low} and {max_high}, got {max_pollers}")
     elif min_pollers > max_pollers:
         errors.append(
             f"max_pollers must be at least min_pollers ({min_pollers}), got {max_pollers}"
