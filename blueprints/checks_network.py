@@ -20,7 +20,7 @@ def bridge_endpoints(bp: m.Blueprint, b: m.KafkaToBus) -> list[str]:
     forwarder function itself runs outside the VPC. The EventBridge sink connector calls
     EventBridge.
     """
-    cluster = _cluster_of(bp, b)
+    cluster = bp.cluster_of(b)
     if not isinstance(bp.network.vpc, m.CreateVpc) or cluster is None:
         return []
     if cluster.type == "external" and cluster.arn:
@@ -37,15 +37,10 @@ def bridge_endpoints(bp: m.Blueprint, b: m.KafkaToBus) -> list[str]:
     return needed
 
 
-def _cluster_of(bp: m.Blueprint, b: m.Bridge) -> m.KafkaCluster | None:
-    topic = bp.topics.get(b.topic)
-    return bp.clusters.get(topic.cluster) if topic is not None else None
-
-
 def external_clients(ctx: Checks, b: m.Bridge) -> Iterator[Finding]:
     """A bridge whose Kafka connections leave from outside any VPC: a self-managed cluster's
     pollers, or a producer, when the blueprint declares no network to run them in."""
-    cluster = _cluster_of(ctx.bp, b)
+    cluster = ctx.bp.cluster_of(b)
     if cluster is None or cluster.type != "external" or ctx.bp.network.declared:
         return
     producer = isinstance(b, m.BusToKafka)
@@ -124,7 +119,7 @@ def endpoints(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
                 "s3 to network.endpoints (sqs is no longer needed for it), or acknowledge: "
                 "{endpoint-moved: <reason>}",
             )
-    cluster = _cluster_of(ctx.bp, b)
+    cluster = ctx.bp.cluster_of(b)
     if missing and cluster is not None and cluster.type == "external":
         # Bridges of external clusters ran outside the VPC before 0.2: a blueprint that
         # validated keeps validating, with a warning.

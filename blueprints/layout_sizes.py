@@ -195,7 +195,7 @@ def _exports(blueprint: m.Blueprint) -> set[str]:
     """What the events stack reads from the Kafka stack, one export each."""
     exports: set[str] = set()
     for b in blueprint.bridges.values():
-        c = _cluster_of(blueprint, b)
+        c = blueprint.cluster_of(b)
         if c is not None and c.type == "external" and blueprint.needs_vpc:
             exports |= _external_exports(blueprint, b, c)
         if c is None or not _managed(c):
@@ -283,7 +283,7 @@ def _lambda_bridge(b: m.Bridge) -> bool:
 def _bridge(blueprint: m.Blueprint, b: m.Bridge) -> int:
     if isinstance(b, m.BusToKafka):
         count = PRODUCER_BRIDGE + DEAD_LETTER_RESOURCES * (b.dead_letter.scope == "rule")
-        c = _cluster_of(blueprint, b)
+        c = blueprint.cluster_of(b)
         if c is not None and _managed(c):
             count += PRODUCER_SECURITY_GROUP + CLIENT_RULES * len(set(c.auth))
         elif c is not None and blueprint.needs_vpc:  # external: egress to its brokers, inline
@@ -309,12 +309,6 @@ def _dashboard_rows(blueprint: m.Blueprint) -> int:
 
 
 # --- shared --------------------------------------------------------------------------------
-
-
-def _cluster_of(blueprint: m.Blueprint, b: m.Bridge) -> m.KafkaCluster | None:
-    """The cluster of a bridge's topic; None when a reference dangles (its own error)."""
-    topic = blueprint.topics.get(b.topic)
-    return blueprint.clusters.get(topic.cluster) if topic is not None else None
 
 
 def _managed(c: m.KafkaCluster | None) -> bool:

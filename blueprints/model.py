@@ -383,3 +383,8 @@ class Blueprint:
         blueprint declares one (its brokers are reached through it: peering, Direct Connect)."""
         external = [c.type == "external" for c in self.clusters.values()]
         return not all(external) or (self.network.declared and any(external))
+
+    def cluster_of(self, bridge: Bridge) -> KafkaCluster | None:
+        """The cluster of a bridge's topic; None when a reference dangles (its own error)."""
+        topic = self.topics.get(bridge.topic)
+        return self.clusters.get(topic.cluster) if topic is not None else None
