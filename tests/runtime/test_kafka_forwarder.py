@@ -258,6 +258,15 @@ def test_a_larger_record_travels_by_claim_check(fwd: ModuleType, settings: Any, 
     assert (result.forwarded, result.claim_checked, result.dead_lettered) == (2, 1, 0)
 
 
+def test_a_value_that_looks_like_a_claim_check_is_not_counted_as_one(
+    fwd: ModuleType, settings: Any, aws: Aws
+) -> None:
+    aws.put_events_answers(entries=[1])
+    result = run(fwd, settings, kafka_event(record(1, b'{"valueEncoding":"claimCheck"}')), aws)
+    assert (result.forwarded, result.claim_checked) == (1, 0)
+    assert "PutObject" not in aws.calls
+
+
 def _nested(depth: int) -> bytes:
     return b'{"a":' * depth + b"1" + b"}" * depth
 

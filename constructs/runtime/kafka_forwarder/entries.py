@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,7 +68,7 @@ def build_entry(
     if pending.size > PUT_EVENTS_ENTRY_MAX_BYTES and value is not None and claim_check:
         pointer = {"valueEncoding": "claimCheck", "claimCheck": claim_check(ref, value)}
         detail = _dumps(_with_metadata(pointer, shape.metadata_field, metadata))
-        pending = _pending(ref, shape, detail, resources, time)
+        pending = replace(_pending(ref, shape, detail, resources, time), claim_checked=True)
     if pending.size > PUT_EVENTS_ENTRY_MAX_BYTES:
         raise RecordTooLargeError(
             f"the event would be {pending.size} bytes, over EventBridge's entry size of "

@@ -251,7 +251,7 @@ def forward(
                 Rejection(record, ref, "unconvertible", type(error).__name__, str(error))
             )
             continue
-        result.claim_checked += '"valueEncoding":"claimCheck"' in entry.entry["Detail"]
+        result.claim_checked += entry.claim_checked
         pending.append(entry)
     outcome = put_entries(
         events,

@@ -82,6 +82,7 @@ class PendingEntry:
     record: RecordRef
     entry: dict[str, Any]
     size: int
+    claim_checked: bool = False  # the value travels in S3, the detail points at it
 
 
 @dataclass(frozen=True)
