@@ -463,6 +463,20 @@ def test_fails_when_the_environment_is_incomplete(fwd: ModuleType) -> None:
     )
 
 
+def test_documented_defaults_and_the_time_kept_for_dead_letters(fwd: ModuleType) -> None:
+    env = {k: v for k, v in ENV.items() if k != "PAYLOAD_PREFIX"}
+    settings = fwd.Settings.from_env(env)
+    assert (settings.max_attempts, settings.payload_prefix) == (50, "kafka-forwarder")
+
+    class Context:
+        def get_remaining_time_in_millis(self) -> int:
+            return 40_000
+
+    # PutEvents retries may use the invocation's time less 15 s for dead letters and the answer.
+    assert fwd._budget(Context())() == 25.0
+    assert fwd._budget(None)() == math.inf
+
+
 def test_not_a_kafka_event_fails_the_invocation(fwd: ModuleType, settings: Any, aws: Aws) -> None:
     with pytest.raises(fwd.MalformedRecordError, match="not a Lambda Kafka event"):
         run(fwd, settings, {"Records": []}, aws)
