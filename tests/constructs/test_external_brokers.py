@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import Stack
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.assertions import Template
@@ -147,3 +148,23 @@ def test_fails_when_brokers_outside_a_vpc_come_without_one(
             brokers_outside_vpc=True,
         )
     ) == ("brokers_outside_vpc needs vpc (the network that reaches them), got none")
+
+
+def test_a_given_clients_group_is_used_and_none_is_created(
+    new_stack: Callable[..., Stack], new_network: Callable[..., Network]
+) -> None:
+    stack = new_stack()
+    network = new_network(stack)
+    group = ec2.SecurityGroup.from_security_group_id(stack, "Given", "sg-0123", mutable=False)
+    cluster = ExternalKafkaCluster(
+        stack,
+        "Dc",
+        bootstrap_servers=SERVERS,
+        auth_mode=KafkaAuth.SCRAM,
+        client_secret=secretsmanager.Secret(stack, "Creds"),
+        vpc=network.vpc,
+        security_group=group,
+        brokers_outside_vpc=True,
+    )
+    assert cluster.security_group is group
+    assert not [k for k in _groups(Template.from_stack(stack)) if k.startswith("DcClients")]
