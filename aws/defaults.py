@@ -88,3 +88,4 @@ LOAD_PEAK_FACTOR = 1.0
 
 # --- Contracts -----------------------------------------------------------------------------
 CONTRACT_VERSION = 1
+CONTRACT_COMPATIBILITY = "backward"  # both registries' default (Confluent's, Glue's serde)

@@ -49,7 +49,8 @@ def contract(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -
                     bus=example.get("bus"),
                 )
             )
-    if schema is None:
+    previous = _previous(builder, spec.get("previous", ()), (*path, "previous"))
+    if schema is None or previous is None:
         return None
     return m.Contract(
         name=name,
@@ -62,7 +63,21 @@ def contract(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -
         schema_file=spec["schema"] if isinstance(spec["schema"], str) else None,
         examples=tuple(examples),
         routes=tuple(routes),
+        compatibility=spec.get("compatibility", defaults.CONTRACT_COMPATIBILITY),
+        previous=previous,
     )
+
+
+def _previous(builder: Builder, entries: Any, path: Path) -> tuple[m.PublishedSchema, ...] | None:
+    """The earlier versions' schemas; ``None`` when one cannot be read (reported)."""
+    published = []
+    for i, entry in enumerate(entries):
+        loaded = _json_file(builder, entry, (*path, i), "schema")
+        if loaded is None:
+            return None
+        file = entry if isinstance(entry, str) else None
+        published.append(m.PublishedSchema(schema=loaded, file=file, path=(*path, i)))
+    return tuple(published)
 
 
 def _json_file(builder: Builder, value: Any, path: Path, what: str) -> Mapping[str, Any] | None:

@@ -129,4 +129,5 @@ def topic(
         acknowledged=strings(spec.get("acknowledge")),
         stack=spec.get("stack"),
         load=load(spec.get("load")),
+        contract=spec.get("contract"),
     )

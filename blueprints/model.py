@@ -156,6 +156,7 @@ class KafkaTopic:
     acknowledged: Mapping[str, str] = field(default_factory=_empty)
     stack: str | None = None  # the topics stack it is pinned to; None: the Kafka stack
     load: Load | None = None
+    contract: str | None = None  # the contract of its record values (registered in Glue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +344,15 @@ class ExampleRoute:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedSchema:
+    """An earlier version's schema of a contract (``contracts.<n>.previous``)."""
+
+    schema: Mapping[str, Any]
+    file: str | None  # None: inline
+    path: Path  # its place in the blueprint
+
+
+@dataclass(frozen=True, slots=True)
 class Contract:
     name: str
     path: Path
@@ -354,6 +364,13 @@ class Contract:
     schema_file: str | None = None
     examples: tuple[Mapping[str, Any], ...] = ()  # every example's detail
     routes: tuple[ExampleRoute, ...] = ()  # the examples that say where they go
+    compatibility: str = "backward"  # none, backward, forward, full, *_transitive
+    previous: tuple[PublishedSchema, ...] = ()  # earlier versions' schemas, oldest first
+
+    @property
+    def history(self) -> tuple[Mapping[str, Any], ...]:
+        """Every schema of the contract, oldest first: the previous ones, then the current."""
+        return (*(p.schema for p in self.previous), self.schema)
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], Any], Any]] = {
     f"{D}.bridge.lambda.retries": (_same, d.LAMBDA_BRIDGE_RETRIES),
     f"{D}.bridge.lambda.max_record_age": (seconds, d.LAMBDA_BRIDGE_MAX_RECORD_AGE_S),
     f"{D}.contract.version": (_same, d.CONTRACT_VERSION),
+    f"{D}.contract.compatibility": (_same, d.CONTRACT_COMPATIBILITY),
 }
 # JSON Schema keywords between a property and its subschema, left out of the locations above.
 _STRUCTURE = {"properties", "oneOf", "anyOf", "allOf", "items"}
