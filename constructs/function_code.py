@@ -78,7 +78,10 @@ class RuntimeFunction(enum.Enum):
     @property
     def shared_modules(self) -> tuple[str, ...]:
         """Modules of ``runtime/shared`` copied next to the handler."""
-        return ("put_events.py",) if self is RuntimeFunction.KAFKA_FORWARDER else ("msk_iam.py",)
+        return {
+            RuntimeFunction.KAFKA_FORWARDER: ("put_events.py", "glue_wire.py"),
+            RuntimeFunction.BUS_PRODUCER: ("msk_iam.py", "glue_wire.py"),
+        }.get(self, ("msk_iam.py",))
 
 
 def function_code(function: RuntimeFunction) -> lambda_.Code:

@@ -64,7 +64,8 @@ def test_kafka_bundles_hold_handler_shared_module_and_dependencies_but_no_boto3(
     for function in (RuntimeFunction.BUS_PRODUCER, RuntimeFunction.TOPIC_ADMIN):
         bundle = _asset_dir(synthesized, function)
         top = {p.name for p in bundle.iterdir()}
-        assert top == {
+        glue = {"glue_wire.py"} if function is RuntimeFunction.BUS_PRODUCER else set()
+        assert top - glue == {
             "handler.py",
             "msk_iam.py",
             "kafka",
@@ -72,6 +73,7 @@ def test_kafka_bundles_hold_handler_shared_module_and_dependencies_but_no_boto3(
             "aws_msk_iam_sasl_signer",
             "aws_msk_iam_sasl_signer_python-1.0.2.dist-info",
         }
+        assert glue <= top
         handler = fc.RUNTIME_ROOT / function.value / "handler.py"
         assert (bundle / "handler.py").read_bytes() == handler.read_bytes()
         # kafka-python loads its protocol schemas as package data at run time
@@ -79,14 +81,15 @@ def test_kafka_bundles_hold_handler_shared_module_and_dependencies_but_no_boto3(
         assert not list(bundle.rglob("__pycache__")) and not list(bundle.rglob("*.pyc"))
 
 
-def test_forwarder_bundle_is_its_folder_and_the_put_events_module_alone(
+def test_forwarder_bundle_is_its_folder_and_its_shared_modules_alone(
     synthesized: tuple[Template, dict[RuntimeFunction, str], Path],
 ) -> None:
     bundle = _asset_dir(synthesized, RuntimeFunction.KAFKA_FORWARDER)
-    names = ["entries.py", "handler.py", "payloads.py", "put_events.py"]
+    names = ["entries.py", "glue_wire.py", "handler.py", "payloads.py", "put_events.py"]
     assert sorted(p.name for p in bundle.iterdir()) == names
-    shared = fc.RUNTIME_ROOT / "shared" / "put_events.py"
-    assert (bundle / "put_events.py").read_bytes() == shared.read_bytes()
+    for module in ("put_events.py", "glue_wire.py"):
+        shared = fc.RUNTIME_ROOT / "shared" / module
+        assert (bundle / module).read_bytes() == shared.read_bytes()
     assert "\nfrom put_events import " in (bundle / "handler.py").read_text()
 
 

@@ -25,6 +25,11 @@ Environment:
   produces only the detail. Default: ``event``.
 - ``DELIVERY_TIMEOUT_MS`` (optional): how long the producer may retry one record before the
   invocation fails. Default: 30000; give the function a timeout above it (60 s or more).
+- ``GLUE_SCHEMA_VERSION_ID`` (optional): a UUID, the AWS Glue Schema Registry version of the
+  topic's contract. When set, the value is written in Glue's wire format with that version id,
+  uncompressed (``glue_wire.py``), so Glue's deserializers and Lambda's schema registry
+  integration read it; the JSON written should then be an instance of that schema (``PAYLOAD=
+  detail`` for a contract of the detail). Default: unset, plain JSON.
 
 Every record carries the headers ``event-id`` (the EventBridge event id: EventBridge delivers at
 least once, so consumers deduplicate on it), ``event-source`` and ``event-detail-type``.
@@ -44,10 +49,12 @@ import json
 import logging
 import os
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import glue_wire
 from msk_iam import iam_client_config
 
 DEFAULT_DELIVERY_TIMEOUT_MS = 30_000
@@ -172,6 +179,7 @@ class Settings:
     fail_on_missing_key: bool = True
     payload: str = "event"
     delivery_timeout_ms: int = DEFAULT_DELIVERY_TIMEOUT_MS
+    glue_schema_version_id: uuid.UUID | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -208,6 +216,7 @@ class Settings:
                     f"DELIVERY_TIMEOUT_MS must be a whole number of at least "
                     f"{REQUEST_TIMEOUT_MS}, got {raw_timeout!r}"
                 )
+        glue_version = _glue_version(env.get("GLUE_SCHEMA_VERSION_ID", "").strip(), errors)
         if errors:
             raise ConfigurationError("; ".join(errors))
         return cls(
@@ -218,7 +227,18 @@ class Settings:
             fail_on_missing_key=on_missing == "fail",
             payload=payload,
             delivery_timeout_ms=delivery_timeout_ms,
+            glue_schema_version_id=glue_version,
         )
+
+
+def _glue_version(raw: str, errors: list[str]) -> uuid.UUID | None:
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        errors.append(f"GLUE_SCHEMA_VERSION_ID must be a UUID, got {raw!r}")
+        return None
 
 
 def producer_config(settings: Settings, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -263,6 +283,8 @@ def build_record(event: Mapping[str, Any], settings: Settings) -> OutgoingRecord
             )
     payload = event if settings.payload == "event" else event.get("detail")
     value = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if settings.glue_schema_version_id is not None:
+        value = glue_wire.encode(value, settings.glue_schema_version_id)
     headers = [("event-id", str(event["id"]).encode("utf-8"))]
     for header, field in (("event-source", "source"), ("event-detail-type", "detail-type")):
         if event.get(field) is not None:

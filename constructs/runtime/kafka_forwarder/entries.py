@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import glue_wire
 from put_events import (
     PUT_EVENTS_ENTRY_MAX_BYTES,
     ForwardingError,
@@ -21,6 +22,10 @@ from put_events import (
     RecordRef,
     entry_size,
 )
+
+# The resource naming the Glue schema version a record was written with: rules match it with
+# {"prefix": "glue:schema-version:"}, consumers look the version up with glue:GetSchemaVersion.
+GLUE_RESOURCE_PREFIX = "glue:schema-version:"
 
 
 class MalformedRecordError(ForwardingError):
@@ -33,13 +38,15 @@ class RecordTooLargeError(ForwardingError):
 
 @dataclass(frozen=True)
 class EventShape:
-    """What every event of the bridge says: its bus, ``source``, ``detail-type`` and whether
-    the detail carries the Kafka metadata (under ``metadata_field``)."""
+    """What every event of the bridge says: its bus, ``source``, ``detail-type``, whether the
+    detail carries the Kafka metadata (under ``metadata_field``) and whether record values are
+    in Glue's wire format (``glue_values``)."""
 
     event_bus_name: str
     source: str
     detail_type: str
     metadata_field: str | None = None
+    glue_values: bool = False
 
 
 ClaimCheck = Callable[[RecordRef, bytes], dict[str, Any]]
@@ -60,10 +67,19 @@ def build_entry(
     is not possible or not enough.
     """
     value = _decode_b64(record.get("value"), "value")
+    glue = glue_wire.decode(value) if shape.glue_values and value is not None else None
     metadata = _metadata(record, ref) if shape.metadata_field else None
     resources = [ref.locator, cluster_arn] if cluster_arn else [ref.locator]
     time = _time(record.get("timestamp"))
-    detail = _detail(value, shape.metadata_field, metadata)
+    if glue is None:
+        detail = _detail(value, shape.metadata_field, metadata)
+    else:
+        value = glue.payload  # a claim check holds the JSON, its schema version in resources
+        resources.append(f"{GLUE_RESOURCE_PREFIX}{glue.schema_version_id}")
+        if metadata is not None:
+            metadata["valueSchemaVersionId"] = str(glue.schema_version_id)
+        text = glue.payload.decode("utf-8")
+        detail = _json_detail(text, glue.value, shape.metadata_field, metadata)
     pending = _pending(ref, shape, detail, resources, time)
     if pending.size > PUT_EVENTS_ENTRY_MAX_BYTES and value is not None and claim_check:
         pointer = {"valueEncoding": "claimCheck", "claimCheck": claim_check(ref, value)}
@@ -149,18 +165,27 @@ def _detail(
             except ValueError:
                 wrapper = {"value": text, "valueEncoding": "text"}
             else:
-                if isinstance(parsed, dict):
-                    if metadata_field is None:
-                        return text
-                    if metadata_field in parsed:
-                        raise MalformedRecordError(
-                            f"the value already has the field {metadata_field!r} that "
-                            "KAFKA_METADATA_FIELD reserves for Kafka metadata"
-                        )
-                    parsed[metadata_field] = metadata
-                    return _dumps(parsed)
-                wrapper = {"value": parsed, "valueEncoding": "json"}
+                return _json_detail(text, parsed, metadata_field, metadata)
     return _dumps(_with_metadata(wrapper, metadata_field, metadata))
+
+
+def _json_detail(
+    text: str, parsed: Any, metadata_field: str | None, metadata: dict[str, Any] | None
+) -> str:
+    """The detail of a JSON value: an object as itself (its text unchanged without metadata),
+    any other value wrapped with ``"valueEncoding": "json"``."""
+    if not isinstance(parsed, dict):
+        wrapper = {"value": parsed, "valueEncoding": "json"}
+        return _dumps(_with_metadata(wrapper, metadata_field, metadata))
+    if metadata_field is None:
+        return text
+    if metadata_field in parsed:
+        raise MalformedRecordError(
+            f"the value already has the field {metadata_field!r} that "
+            "KAFKA_METADATA_FIELD reserves for Kafka metadata"
+        )
+    parsed[metadata_field] = metadata
+    return _dumps(parsed)
 
 
 def _with_metadata(

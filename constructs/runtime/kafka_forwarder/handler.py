@@ -29,6 +29,9 @@ Environment:
   the record's topic, partition, offset, timestamp, key and headers (see below). Default: unset.
 - ``PUT_EVENTS_MAX_ATTEMPTS`` (optional): at most this many calls per entry, 1 to 100, within
   the time budget. Default: 50 (the time budget is the usual bound).
+- ``RECORD_VALUE_FORMAT`` (optional): ``raw`` (the value as it is) or ``glue``: values are in
+  the AWS Glue Schema Registry's wire format with a JSON payload (``glue_wire.py``), for a
+  topic whose contract is registered in Glue. Default: ``raw``.
 
 The event built from a record:
 
@@ -38,12 +41,24 @@ The event built from a record:
   null) as itself with ``"json"``, other UTF-8 text as a string with ``"text"``, other bytes as
   base64 with ``"base64"``, and a tombstone (no value) as ``null`` with ``"null"``. JSON texts
   with ``NaN`` or ``Infinity`` are not JSON to EventBridge and count as text.
+- with ``RECORD_VALUE_FORMAT=glue``, the value is decoded first and the detail is made of its
+  JSON payload as above (a JSON object as itself, byte for byte as the producer wrote it or
+  inflated it), so the topic's contract is the detail's schema; the schema version the record
+  was written with is the resource ``glue:schema-version:<version id>`` and, with
+  ``KAFKA_METADATA_FIELD``, ``valueSchemaVersionId`` in the metadata. A value that is not
+  Glue's format with a JSON payload (another header or compression byte, under 18 bytes, a
+  corrupt zlib stream or one inflating past 8 MiB, not UTF-8 JSON) is **rejected** and
+  dead-lettered alone with its payload; errorCode names the case (``GlueHeaderError``,
+  ``GlueCompressionError``, ``GlueTruncatedError``, ``GlueZlibError``, ``GlueNotJsonError``).
+  A tombstone stays ``{"value": null, "valueEncoding": "null"}``.
 - a value whose event would exceed EventBridge's 1 MB entry is written to the payload bucket and
   the detail is ``{"valueEncoding": "claimCheck", "claimCheck": {"bucket", "key", "bytes",
-  "sha256"}}``: consumers fetch the object; rules cannot match the value's fields.
+  "sha256"}}``: consumers fetch the object (a Glue value's JSON payload, not its wire bytes);
+  rules cannot match the value's fields.
 - ``resources``: ``kafka:<topic>:<partition>:<offset>``, which locates the record (topic names
-  cannot contain ``:``), followed by the cluster ARN for MSK. Trace an event to its record with
-  it, deduplicate redeliveries with it, or match a topic with ``{"prefix": "kafka:orders:"}``.
+  cannot contain ``:``), followed by the cluster ARN for MSK, then the Glue schema version.
+  Trace an event to its record with it, deduplicate redeliveries with it, or match a topic with
+  ``{"prefix": "kafka:orders:"}``.
 - ``time``: the record timestamp (omitted when the record has none or it is past year 9999).
 - with ``KAFKA_METADATA_FIELD=kafka``, ``detail.kafka`` is ``{"topic", "partition", "offset",
   "timestamp", "timestampType", "key", "keyEncoding", "headers": [{"name", "value",
@@ -132,6 +147,9 @@ class Settings(EventShape):
                 f"got {metadata_field!r}"
             )
         max_attempts = _max_attempts(env.get("PUT_EVENTS_MAX_ATTEMPTS", "").strip(), errors)
+        value_format = env.get("RECORD_VALUE_FORMAT", "").strip() or "raw"
+        if value_format not in ("raw", "glue"):
+            errors.append(f"RECORD_VALUE_FORMAT must be 'raw' or 'glue', got {value_format!r}")
         if errors:
             raise ConfigurationError("; ".join(errors))
         return cls(
@@ -139,6 +157,7 @@ class Settings(EventShape):
             source=required["EVENT_SOURCE"],
             detail_type=required["DETAIL_TYPE"],
             metadata_field=metadata_field,
+            glue_values=value_format == "glue",
             dead_letter_queue_url=required["DEAD_LETTER_QUEUE_URL"],
             payload_bucket=required["PAYLOAD_BUCKET"],
             payload_prefix=env.get("PAYLOAD_PREFIX", "").strip() or DEFAULT_PAYLOAD_PREFIX,
