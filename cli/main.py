@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from edastack.blueprints.delivery import delivery_paths, format_table
-from edastack.blueprints.findings import printable
+from edastack.blueprints.folders import Skipped, expand
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
 from edastack.cli.arguments import add_env_argument
@@ -108,25 +108,6 @@ def _add_synth_parser(commands: Any) -> None:
     )
 
 
-def _expand(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
-    """The blueprint files that ``paths`` name, and what is wrong with the paths that name none."""
-    files: list[Path] = []
-    problems: list[str] = []
-    for raw in paths:
-        p = Path(raw)
-        shown = printable(raw)
-        if p.is_dir():
-            found = sorted([*p.rglob("*.yaml"), *p.rglob("*.yml")])
-            if not found:
-                problems.append(f"no blueprint files (*.yaml, *.yml) in folder {shown}")
-            files.extend(found)
-        elif p.exists():
-            files.append(p)
-        else:
-            problems.append(f"no such file or folder: {shown}")
-    return files, problems
-
-
 def summarize(bp: Blueprint) -> dict[str, int]:
     """How many of each thing a blueprint declares."""
     return {
@@ -145,7 +126,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _print_text(reports: list[FileReport], summary: bool) -> None:
+def _print_text(reports: list[FileReport], summary: bool, skipped: list[Skipped]) -> None:
     for report in reports:
         for finding in report.findings:
             print(finding.format())
@@ -164,6 +145,10 @@ def _print_text(reports: list[FileReport], summary: bool) -> None:
         line += f" in {failed} of {_plural(len(reports), 'file')}"
     else:
         line += f"; {_plural(len(reports), 'file')} valid"
+    if skipped:  # files in folders that blueprints only include
+        line += f"; skipped {_plural(len(skipped), 'include-only file')}: " + "; ".join(
+            f"{s.file} ({s.reason})" for s in skipped
+        )
     print(line)
 
 
@@ -174,7 +159,7 @@ def _print_delivery(reports: list[FileReport]) -> None:
             print(format_table(delivery_paths(blueprint)))
 
 
-def _print_json(reports: list[FileReport], report: str | None) -> None:
+def _print_json(reports: list[FileReport], report: str | None, skipped: list[Skipped]) -> None:
     def entry(r: FileReport) -> dict[str, object]:
         out: dict[str, object] = {
             "file": r.file,
@@ -193,12 +178,14 @@ def _print_json(reports: list[FileReport], report: str | None) -> None:
         "files": [entry(r) for r in reports],
         "errors": sum(len(r.errors) for r in reports),
         "warnings": sum(len(r.warnings) for r in reports),
+        "skipped": [asdict(s) for s in skipped],
     }
     print(json.dumps(out, indent=2))
 
 
 def _validate(args: argparse.Namespace) -> int:
-    files, problems = _expand(args.paths)
+    expansion = expand(args.paths)
+    files, problems = expansion.files, expansion.problems
     if problems:
         for problem in problems:
             print(f"edastack validate: {problem}", file=sys.stderr)
@@ -214,9 +201,9 @@ def _validate(args: argparse.Namespace) -> int:
             print(f"edastack validate: {exc}", file=sys.stderr)
             return EXIT_USAGE
     if args.format == "json":
-        _print_json(reports, args.report)
+        _print_json(reports, args.report, expansion.skipped)
     else:
-        _print_text(reports, args.summary)
+        _print_text(reports, args.summary, expansion.skipped)
         if args.report == "dlq":
             _print_delivery(reports)
     return EXIT_OK if all(r.ok for r in reports) else EXIT_FINDINGS

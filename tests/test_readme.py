@@ -3,7 +3,10 @@
 import re
 from pathlib import Path
 
+import pytest
 from aws_cdk.assertions import Template
+
+from edastack.cli.main import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -34,3 +37,24 @@ def test_the_two_commands_of_the_quick_start_are_make_targets() -> None:
     makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
     for target in commands:
         assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+def _section(heading: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(heading)
+    end = re.compile(r"^#{2,3} ", re.M).search(text, start + len(heading))
+    return text[start : end.start() if end else len(text)]
+
+
+def test_the_repository_layout_validates_as_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    section = _section("### A repository of blueprints")
+    for block in re.findall(r"```yaml\n(.*?)```", section, re.S):
+        name = block.splitlines()[0].removeprefix("# ")
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(block, encoding="utf-8")
+    command, expected = re.findall(r"\$ cd platform && (.*)\n(.*)\n", section)[0]
+    monkeypatch.chdir(tmp_path)
+    assert main(command.split()[1:]) == 0
+    assert capsys.readouterr().out == expected + "\n"

@@ -280,6 +280,7 @@ def test_json_format(capsys: pytest.CaptureFixture[str], workdir: Path) -> None:
         ],
         "errors": 2,
         "warnings": 0,
+        "skipped": [],
     }
 
 
