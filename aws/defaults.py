@@ -61,6 +61,12 @@ ARCHIVE_RETENTION_DAYS: int | None = None
 RULE_DEAD_LETTER: Final = "stack"
 RULE_ENABLED = True
 API_DESTINATION_METHOD = "POST"
+BUS_TYPE = "classic"
+# A v2 bus keeps a week, as a Kafka topic does by default (AWS's own default is 1 day: a
+# subscriber stopped over a weekend would lose its backlog).
+BUS_V2_RETENTION_DAYS = 7
+RULE_ORDERED = False
+RULE_START = "latest"
 
 # --- SQS queues ------------------------------------------------------------------------------
 QUEUE_FIFO = False

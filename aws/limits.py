@@ -27,6 +27,36 @@ EVENT_SOURCE_MAX_CHARS = 256
 # TestEventPattern limits a pattern to 4,096 characters (EventBridge API reference).
 EVENT_PATTERN_MAX_CHARS = 4_096
 
+# --- EventBridge Custom Event Bus (v2, AWS::EventsV2; eventsv2 facts of 2026-12) ---------
+# Retention 1-365 days (AWS::EventsV2::EventBus StorageConfiguration.RetentionPeriodInDays).
+EVENTSV2_RETENTION_DAYS = (1, 365)
+# Quotas page, "[EventsV2]": 5 buses per account and Region, 10,000 subscribers per bus
+# (both adjustable).
+EVENTSV2_BUSES_MAX = 5
+EVENTSV2_SUBSCRIBERS_PER_BUS_MAX = 10_000
+# Subscriber filters: 4,096 bytes in all, at most 1,000 $or combinations (user guide,
+# "Filtering"); a pattern becomes one DATA filter.
+EVENTSV2_FILTER_MAX_BYTES = 4_096
+EVENTSV2_FILTER_COMBINATIONS_MAX = 1_000
+# Subscriber RetryPolicy: MaxRetryAttempts 0-185, MaxEventAgeInSeconds 60-86,400, the classic
+# bounds (AWS::EventsV2::Subscriber RetryPolicy); AWS's defaults are 5 and 300 s.
+# BatchConfiguration: window 0-300 s; largest batch by target kind (user guide, "Batching").
+EVENTSV2_BATCH_WINDOW_MAX_S = 300
+EVENTSV2_BATCH_MAX = {
+    "lambda": 100,
+    "stepfunctions": 100,
+    "sqs": 10,
+    "sns": 10,
+    "kinesis": 500,
+    "bus": 10,  # a classic bus target; a v2 bus takes 100
+}
+# SystemMetadata EventGroupId and DeduplicationId: 1-128 characters (API reference,
+# PutEventsSystemMetadata).
+EVENTSV2_GROUP_ID_MAX_CHARS = 128
+# Subscriber and bus names: 1-256 of this pattern (AWS::EventsV2::Subscriber Name).
+EVENTSV2_NAME_PATTERN = r"^[A-Za-z0-9][.\-_A-Za-z0-9]*$"
+EVENTSV2_NAME_MAX = 256
+
 # --- SQS ---------------------------------------------------------------------------------
 # Message retention maximum: 14 days (SQS quotas).
 SQS_RETENTION_MAX_S = 1_209_600

@@ -54,6 +54,8 @@ class Builder:
         self.broken: set[tuple[str, str]] = set()
         # every bus the blueprint declares, built or broken: a rule may default to the only one
         self.bus_names: set[str] = set()
+        # the buses declared ``type: v2``: their rules' targets are subscribers
+        self.v2_buses: set[str] = set()
 
     def report(self, code: str, path: Path, message: str) -> None:
         self.findings.append(error(code, path, message))

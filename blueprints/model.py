@@ -24,6 +24,7 @@ AuthMode = Literal["iam", "scram", "mtls"]
 TargetKind = Literal["lambda", "sqs", "sns", "stepfunctions", "kinesis", "api", "bus"]
 BridgeMechanism = Literal["lambda", "connector", "pipe"]
 StartingPosition = Literal["latest", "trim_horizon"]
+BusType = Literal["classic", "v2"]
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -169,6 +170,8 @@ class Archive:
 class EventBus:
     name: str
     path: Path
+    type: BusType = "classic"
+    retention_days: int | None = None  # v2: how long the bus keeps events; classic: None
     import_arn: str | None = None
     kms_key: str | None = None  # None: AWS-owned key; "create"; or a key ARN
     allow_accounts: tuple[str, ...] = ()
@@ -177,6 +180,18 @@ class EventBus:
     schema_discovery: bool = False
     acknowledged: Mapping[str, str] = field(default_factory=_empty)
     load: Load | None = None  # events put from outside the bridges
+
+    @property
+    def v2(self) -> bool:
+        return self.type == "v2"
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """How a v2 subscriber batches: ``size`` None is the target's largest batch."""
+
+    size: int | None = None
+    window_s: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +261,10 @@ class Rule:
     enabled: bool = True
     stack: str | None = None  # the rules stack it is pinned to; None: its bus's
     acknowledged: Mapping[str, str] = field(default_factory=_empty)
+    # Rules on a v2 bus (their targets are subscribers):
+    ordered: bool = False  # FIFO subscribers
+    start: str = "latest"  # "latest", "horizon" or an ISO 8601 time
+    batch: Batch | None = None  # None: one event per invocation for functions and machines
 
 
 @dataclass(frozen=True, slots=True)
