@@ -91,7 +91,7 @@ def producer(
     monkeypatch.setattr(module, "producer_class", FakeProducer)
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
-    for name in ("ON_MISSING_KEY", "PAYLOAD", "DELIVERY_TIMEOUT_MS"):
+    for name in ("ON_MISSING_KEY", "PAYLOAD", "DELIVERY_TIMEOUT_MS", "GLUE_SCHEMA_VERSION_ID"):
         monkeypatch.delenv(name, raising=False)
     return module
 
@@ -148,6 +148,22 @@ def test_payload_detail_produces_only_the_detail(
     monkeypatch.setenv("PAYLOAD", "detail")
     producer.handler(EVENT, None)
     assert json.loads(FakeProducer.instances[0].sent[0]["value"]) == EVENT["detail"]
+
+
+def test_a_glue_schema_version_writes_glues_wire_format_uncompressed(
+    producer: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = "5d1b4a3e-8c2f-4e6a-9b0d-7f3e2c1a0b9c"
+    monkeypatch.setenv("PAYLOAD", "detail")
+    producer.handler(EVENT, None)
+    monkeypatch.setenv("GLUE_SCHEMA_VERSION_ID", version)
+    producer.handler(EVENT, None)
+
+    plain, framed = (sent["value"] for sent in FakeProducer.instances[0].sent)
+    # Header version 3, no compression, the version id big-endian, then the same JSON.
+    assert framed == b"\x03\x00" + bytes.fromhex(version.replace("-", "")) + plain
+    decoded = sys.modules["glue_wire"].decode(framed)
+    assert (str(decoded.schema_version_id), decoded.value) == (version, EVENT["detail"])
 
 
 @pytest.mark.parametrize(
@@ -208,13 +224,19 @@ def test_on_missing_key_null_produces_without_a_key(
 def test_fails_when_the_environment_is_invalid(producer: ModuleType) -> None:
     with pytest.raises(producer.ConfigurationError) as raised:
         producer.Settings.from_env(
-            {"KEY_PATH": "$.detail[*]", "ON_MISSING_KEY": "skip", "DELIVERY_TIMEOUT_MS": "5"}
+            {
+                "KEY_PATH": "$.detail[*]",
+                "ON_MISSING_KEY": "skip",
+                "DELIVERY_TIMEOUT_MS": "5",
+                "GLUE_SCHEMA_VERSION_ID": "v1",
+            }
         )
     assert str(raised.value) == (
         "BOOTSTRAP_SERVERS must be set; TOPIC must be set; KEY_PATH '$.detail[*]' is not "
         "supported at position 8: use $, .name, ['name'] and [index] (no wildcards, filters or "
         "slices); ON_MISSING_KEY must be 'fail' or 'null', got 'skip'; DELIVERY_TIMEOUT_MS must "
-        "be a whole number of at least 10000, got '5'"
+        "be a whole number of at least 10000, got '5'; GLUE_SCHEMA_VERSION_ID must be a UUID, "
+        "got 'v1'"
     )
 
 

@@ -63,6 +63,16 @@ MUTANTS = {
         "        except Exception as error:",
         "        except KeyError as error:",
     ),
+    "forwards_an_undecodable_glue_value_raw": (
+        "test_kafka_forwarder_glue.py",
+        "kafka_forwarder/entries.py",
+        "    glue = glue_wire.decode(value) if shape.glue_values and value is not None else None\n",
+        "    try:\n"
+        "        glue = glue_wire.decode(value) if shape.glue_values "
+        "and value is not None else None\n"
+        "    except glue_wire.GlueWireError:\n"
+        "        glue = None\n",
+    ),
     "producer_swallows_a_kafka_error": (
         "test_bus_producer.py",
         "bus_producer/handler.py",
