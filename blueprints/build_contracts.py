@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from edastack.aws import defaults
 from edastack.blueprints import model as m
-from edastack.blueprints.build_base import Builder
+from edastack.blueprints.build_base import Builder, strings
 from edastack.blueprints.findings import Path
 from edastack.blueprints.loader import read_text
 from edastack.blueprints.yaml_reader import MAX_DEPTH, LoadError
@@ -65,6 +65,7 @@ def contract(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -
         routes=tuple(routes),
         compatibility=spec.get("compatibility", defaults.CONTRACT_COMPATIBILITY),
         previous=previous,
+        acknowledged=strings(spec.get("acknowledge")),
     )
 
 

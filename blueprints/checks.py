@@ -56,6 +56,10 @@ WARNINGS = {
     "no-acls": (
         "an external cluster with bridges has no principal: the Terraform part writes no ACLs"
     ),
+    "contract-evolution": (
+        "a contract version changed in place, went down or breaks its compatibility mode "
+        "(validate --baseline, previous)"
+    ),
     "failure-store-expires": (
         "a topic that receives a bridge's failed records keeps them less than the 14 days of a "
         "dead-letter queue"
@@ -144,6 +148,7 @@ def acknowledgements(ctx: Checks) -> Iterator[Finding]:
         *ctx.bp.rules.values(),
         *ctx.bp.queues.values(),
         *ctx.bp.bridges.values(),
+        *ctx.bp.contracts.values(),
     ]
     known = [*WARNINGS, *finding_ids.EDASTACK_RULES]
     for entity in entities:

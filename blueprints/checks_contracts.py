@@ -12,12 +12,14 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
 
 from edastack.aws.draft4 import SchemaConversionError, to_draft4
+from edastack.blueprints import contract_evolution
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.findings import Finding, Path, error
 
 
 def contracts(ctx: Checks) -> Iterator[Finding]:
+    yield from _topics(ctx)
     for c in ctx.bp.contracts.values():
         where = (*c.path, "schema")
         dialect = c.schema.get("$schema")
@@ -45,6 +47,10 @@ def _contract(ctx: Checks, c: m.Contract, where: Path) -> Iterator[Finding]:
     except SchemaError as exc:
         yield error("contract-schema", where, f"not a valid JSON Schema: {exc.message}")
         return
+    invalid = [*_invalid_previous(c)]
+    yield from invalid
+    if not invalid:
+        yield from contract_evolution.declared(c)
     try:
         to_draft4(dict(c.schema))
     except SchemaConversionError as exc:
@@ -73,6 +79,36 @@ def _contract(ctx: Checks, c: m.Contract, where: Path) -> Iterator[Finding]:
                 "contract-example",
                 (*c.path, "examples", i),
                 f"example does not match the schema: detail{at}: {first.message}",
+            )
+
+
+def _invalid_previous(c: m.Contract) -> Iterator[Finding]:
+    for p in c.previous:
+        cls = validators.validator_for(p.schema, default=validators.Draft202012Validator)
+        try:
+            cls.check_schema(dict(p.schema))
+        except SchemaError as exc:
+            yield error("contract-schema", p.path, f"not a valid JSON Schema: {exc.message}")
+
+
+def _topics(ctx: Checks) -> Iterator[Finding]:
+    """A topic's contract is declared, and only a Lambda bridge decodes its records: Glue's
+    wire format is decoded by edastack's forwarder, which pipes and connectors do not run."""
+    for t in ctx.bp.topics.values():
+        if t.contract is not None:
+            where = (*t.path, "contract")
+            yield from ctx.ref(where, "contracts", "contract", t.contract, ctx.bp.contracts)
+    for b in ctx.bp.bridges.values():
+        if not isinstance(b, m.KafkaToBus) or b.via == "lambda":
+            continue
+        topic = ctx.bp.topics.get(b.topic)
+        if topic is not None and topic.contract is not None:
+            yield error(
+                "contract-topic",
+                (*b.path, "via"),
+                f"topic '{topic.name}' holds records of contract '{topic.contract}' in the "
+                f"Glue Schema Registry's wire format, which a {b.via} cannot decode: use via: "
+                "lambda (the forwarder decodes them), or bridge a topic without a contract",
             )
 
 

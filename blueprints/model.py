@@ -385,6 +385,7 @@ class Contract:
     routes: tuple[ExampleRoute, ...] = ()  # the examples that say where they go
     compatibility: str = "backward"  # none, backward, forward, full, *_transitive
     previous: tuple[PublishedSchema, ...] = ()  # earlier versions' schemas, oldest first
+    acknowledged: Mapping[str, str] = field(default_factory=_empty)
 
     @property
     def history(self) -> tuple[Mapping[str, Any], ...]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import io
 import subprocess
+import tarfile
+import tempfile
 from pathlib import Path
 
+from edastack.blueprints.contract_evolution import evolutions
 from edastack.blueprints.replacement import replacements
 from edastack.blueprints.replacement_envs import environment_changes
 from edastack.blueprints.validate import FileReport, validate_file
@@ -50,25 +53,31 @@ def add_findings(report: FileReport, old: FileReport) -> None:
     for env, blueprint in report.blueprints.items():
         if env in old.blueprints:
             report.add(replacements(old.blueprints[env], blueprint))
+            report.add(evolutions(old.blueprints[env], blueprint))
 
 
 def _validate_git_revision(path: Path, ref: str) -> FileReport:
+    """``path`` as the repository holds it at ``ref``, with what it reads at that revision too
+    (its includes, its contracts' schema files): the tree at ``ref``, extracted."""
     directory = path.resolve().parent
     try:
-        content = subprocess.run(
-            ["git", "-C", str(directory), "show", f"{ref}:./{path.name}"],
-            check=True,
-            capture_output=True,
-        ).stdout
+        top = Path(_git(directory, "rev-parse", "--show-toplevel").decode().strip())
+        archive = _git(top, "archive", "--format=tar", ref)
     except (OSError, subprocess.CalledProcessError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
         raise BaselineError(
             f"cannot read {path.name} at git revision {ref!r}: "
             f"{detail.decode(errors='replace').strip() or exc}"
         ) from None
-    copy = directory / f".{path.name}.edastack-baseline-{os.getpid()}"
-    try:
-        copy.write_bytes(content)
-        return validate_file(copy)
-    finally:
-        copy.unlink(missing_ok=True)
+    relative = path.resolve().relative_to(top.resolve())
+    with tempfile.TemporaryDirectory(prefix="edastack-baseline-") as tree:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tree, filter="data")
+        if not (Path(tree) / relative).is_file():
+            raise BaselineError(f"cannot read {path.name} at git revision {ref!r}: not there")
+        return validate_file(Path(tree) / relative)
+
+
+def _git(directory: Path, *args: str) -> bytes:
+    command = ["git", "-C", str(directory), *args]
+    return subprocess.run(command, check=True, capture_output=True).stdout

@@ -111,8 +111,8 @@ R = "$.eventbridge.rules.r1"
 T = "$.kafka.topics.orders"
 # Every warning an entity may acknowledge, as the error lists them (sorted).
 KNOWN_WARNINGS = (
-    "bridge-feeds-nothing, capacity, endpoint-moved, external-network, failure-store-expires, "
-    "low-replication, no-acls, pipe-no-dlq, replacement, stack-move"
+    "bridge-feeds-nothing, capacity, contract-evolution, endpoint-moved, external-network, "
+    "failure-store-expires, low-replication, no-acls, pipe-no-dlq, replacement, stack-move"
 )
 
 
