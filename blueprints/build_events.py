@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from edastack.aws import defaults
+from edastack.blueprints import build_events_v2 as v2
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import Builder, days, strings
 from edastack.blueprints.findings import Path
@@ -27,7 +28,7 @@ _OPTION_OWNERS = {"partition_key": "kinesis", "message_group": "sqs"}
 
 def bus(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.EventBus:
     policy = spec.get("policy", {})
-    own = sorted(set(spec) - {"import", "acknowledge", "load"})
+    own = sorted(set(spec) - {"import", "acknowledge", "load", "type"})
     if "import" in spec and own:
         builder.report(
             "imported-bus",
@@ -38,6 +39,8 @@ def bus(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.E
     return m.EventBus(
         name=name,
         path=path,
+        type=v2.bus_type(builder, name, spec, path),
+        retention_days=v2.retention_days(builder, spec, path) if "import" not in spec else None,
         import_arn=spec.get("import"),
         kms_key=spec.get("encryption", {}).get("key"),
         allow_accounts=tuple(policy.get("accounts", ())),
@@ -106,6 +109,7 @@ def rule(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.
     rule_bus = _rule_bus(builder, spec, path)
     if rule_bus is None:
         return None
+    v2_dead_letter = v2.dead_letter_scope(builder, rule_bus, spec, path)
     return m.Rule(
         name=name,
         path=path,
@@ -113,11 +117,12 @@ def rule(builder: Builder, name: str, spec: Mapping[str, Any], path: Path) -> m.
         pattern=spec["pattern"],
         targets=tuple(targets),
         retry=policy,
-        dead_letter=dead_letter(spec.get("dlq"), defaults.RULE_DEAD_LETTER),
+        dead_letter=v2_dead_letter or dead_letter(spec.get("dlq"), defaults.RULE_DEAD_LETTER),
         description=spec.get("description"),
         enabled=spec.get("enabled", defaults.RULE_ENABLED),
         stack=spec.get("stack"),
         acknowledged=strings(spec.get("acknowledge")),
+        **v2.subscriber_options(builder, rule_bus, spec, path),
     )
 
 

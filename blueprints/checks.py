@@ -42,6 +42,7 @@ WARNINGS = {
         "brokers, or a broker configuration that weakens edastack's durable defaults"
     ),
     "pipe-no-dlq": "a Kafka-sourced EventBridge Pipe has no dead-letter queue",
+    "bus-kind": "an imported bus's ARN names a v2 bus (event-busv2) but the bus says type: classic",
     "bridge-feeds-nothing": "no rule on the bus matches the events a bridge puts there",
     "replacement": "a change replaces or strands a resource that holds data (validate --baseline)",
     "stack-move": "a rule changes stack: deleted from one, created in another (--baseline)",

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from edastack.aws import limits
-from edastack.blueprints import layout, layout_sizes
+from edastack.blueprints import checks_eventbridge_v2, layout, layout_sizes
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.findings import Finding, Path, error, one_of
@@ -27,6 +27,7 @@ def buses(ctx: Checks) -> Iterator[Finding]:
             )
         if b.archive is not None and b.archive.pattern is not None:
             yield from check_pattern(b.archive.pattern, (*b.path, "archive", "pattern"))
+    yield from checks_eventbridge_v2.buses(ctx)
 
 
 def rules(ctx: Checks) -> Iterator[Finding]:
@@ -58,7 +59,11 @@ def rules(ctx: Checks) -> Iterator[Finding]:
     for b in ctx.bp.bridges.values():
         if isinstance(b, m.BusToKafka):
             per_bus[b.bus].append(b.path)
+    yield from checks_eventbridge_v2.rules(ctx)
     for bus_name, paths in per_bus.items():
+        declared = ctx.bp.buses.get(bus_name)
+        if declared is not None and declared.v2:
+            continue  # a v2 bus counts subscribers (checks_eventbridge_v2)
         if len(paths) > limits.RULES_PER_BUS_MAX:
             yield error(
                 "too-many-rules",

@@ -1,0 +1,163 @@
+"""Semantic checks of ``type: v2`` buses and the rules on them (their targets are subscribers):
+what the v2 bus cannot express, and its quotas (eventsv2 facts of 2026-12)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+
+from edastack.aws import limits
+from edastack.blueprints import eventsv2
+from edastack.blueprints import model as m
+from edastack.blueprints.checks_base import Checks
+from edastack.blueprints.findings import Finding, error, warning
+
+_V2_ARN = ":event-busv2/"
+
+
+def buses(ctx: Checks) -> Iterator[Finding]:
+    created = [b for b in ctx.bp.buses.values() if b.v2 and not b.import_arn]
+    if len(created) > limits.EVENTSV2_BUSES_MAX:
+        yield error(
+            "bus-count",
+            created[limits.EVENTSV2_BUSES_MAX].path,
+            f"{len(created)} v2 buses; an account has {limits.EVENTSV2_BUSES_MAX} per Region "
+            "by default (raise the EventsV2 quota 'Event buses' first)",
+        )
+    for b in ctx.bp.buses.values():
+        yield from _imported(b)
+        yield from _organizations(b)
+    yield from _subscribers_per_bus(ctx)
+
+
+def _imported(b: m.EventBus) -> Iterator[Finding]:
+    if b.import_arn is None or b.v2 == (_V2_ARN in b.import_arn):
+        return
+    if b.v2:
+        yield error(
+            "bus-option",
+            (*b.path, "import"),
+            "a v2 bus is imported by its event-busv2 ARN "
+            f"(arn:aws:events:<region>:<account>:event-busv2/<name>/<id>), found {b.import_arn}",
+        )
+    elif "bus-kind" not in b.acknowledged:
+        # A warning: blueprints written before v2 buses existed validated with such an ARN.
+        yield warning(
+            "bus-kind",
+            (*b.path, "import"),
+            f"{b.import_arn} is a v2 bus (event-busv2), imported as a classic one: its rules "
+            "would be classic rules on a bus that has none; declare it with type: v2",
+        )
+
+
+def _organizations(b: m.EventBus) -> Iterator[Finding]:
+    for index, organization in enumerate(b.allow_organizations):
+        by_id = organization.startswith("o-")
+        if b.v2 == by_id:
+            yield error(
+                "bus-option",
+                (*b.path, "policy", "organizations", index),
+                "AWS RAM shares a v2 bus with an organization by its ARN "
+                "(arn:aws:organizations::<management account>:organization/o-...), found "
+                f"{organization}"
+                if b.v2
+                else "a classic bus's policy names an organization by its id (o-...), found "
+                f"{organization}",
+            )
+
+
+def _subscribers_per_bus(ctx: Checks) -> Iterator[Finding]:
+    count: Counter[str] = Counter()
+    for r in ctx.bp.rules.values():
+        count[r.bus] += len(r.targets)
+    for b in ctx.bp.bridges.values():
+        if isinstance(b, m.BusToKafka):
+            count[b.bus] += 1
+    for name, subscribers in sorted(count.items()):
+        bus = ctx.bp.buses.get(name)
+        if bus is not None and bus.v2 and subscribers > limits.EVENTSV2_SUBSCRIBERS_PER_BUS_MAX:
+            yield error(
+                "too-many-rules",
+                (*bus.path,),
+                f"bus '{name}' would have {subscribers:,} subscribers (one per rule target and "
+                f"bus -> topic bridge); a v2 bus has {limits.EVENTSV2_SUBSCRIBERS_PER_BUS_MAX:,} "
+                "by default",
+            )
+
+
+def rules(ctx: Checks) -> Iterator[Finding]:
+    for r in ctx.bp.rules.values():
+        bus = ctx.bp.buses.get(r.bus)
+        if bus is not None and bus.v2:
+            yield from _filter(r)
+            yield from _start(r)
+            yield from _batch_window(r)
+            for t in r.targets:
+                yield from _target(r, t)
+
+
+def _filter(r: m.Rule) -> Iterator[Finding]:
+    for where, operator in eventsv2.wildcards(r.pattern, (*r.path, "pattern")):
+        yield error(
+            "pattern",
+            where,
+            f"a v2 bus's filter has no '{operator}' (AWS::EventsV2 filters refuse wildcards): "
+            "use prefix, suffix or equals-ignore-case, or put the rule on a classic bus",
+            at_key=True,
+        )
+    size = eventsv2.filter_bytes(r.pattern)
+    if size > limits.EVENTSV2_FILTER_MAX_BYTES:
+        yield error(
+            "pattern-size",
+            (*r.path, "pattern"),
+            f"the pattern is {size:,} bytes; a v2 subscriber's filters take at most "
+            f"{limits.EVENTSV2_FILTER_MAX_BYTES:,}",
+        )
+
+
+def _start(r: m.Rule) -> Iterator[Finding]:
+    if r.start in ("latest", "horizon"):
+        return
+    try:
+        datetime.fromisoformat(r.start.replace("Z", "+00:00"))
+    except ValueError as reason:
+        yield error("rule-option", (*r.path, "start"), f"start {r.start} is not a time: {reason}")
+
+
+def _target(r: m.Rule, t: m.Target) -> Iterator[Finding]:
+    if t.kind == "api":
+        yield error(
+            "target-kind",
+            (*t.path, "api"),
+            "edastack does not yet make API destination subscribers on a v2 bus: target the "
+            "API from a rule on a classic bus, or through a function",
+        )
+        return
+    if t.input is not None:
+        try:
+            eventsv2.jsonata(t.input)
+        except ValueError as reason:
+            yield error(
+                "input",
+                (*t.path, "input", "template"),
+                f"a v2 bus transforms with JSONata and this input does not translate: {reason}",
+            )
+    largest = limits.EVENTSV2_BATCH_MAX[t.kind]
+    if r.batch is not None and r.batch.size is not None and r.batch.size > largest:
+        yield error(
+            "rule-option",
+            (*r.path, "batch", "size"),
+            f"{t.kind} target '{t.name}' takes batches of at most {largest} events, "
+            f"found {r.batch.size}",
+        )
+
+
+def _batch_window(r: m.Rule) -> Iterator[Finding]:
+    if r.batch is not None and r.batch.window_s > limits.EVENTSV2_BATCH_WINDOW_MAX_S:
+        yield error(
+            "rule-option",
+            (*r.path, "batch", "window"),
+            f"a batch window is 0s-{limits.EVENTSV2_BATCH_WINDOW_MAX_S}s, "
+            f"found {r.batch.window_s}s",
+        )

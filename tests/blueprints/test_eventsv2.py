@@ -1,0 +1,245 @@
+"""The v2 bus in the language: ``type: v2``, its retention and sharing, its rules' subscriber
+options, and every classic-only option a clear error at its position."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from edastack.blueprints import eventsv2
+from edastack.blueprints import model as m
+from edastack.blueprints.validate import FileReport
+
+Report = Callable[..., FileReport]
+Messages = Callable[..., list[str]]
+LAMBDA = "arn:aws:lambda:eu-west-1:111111111111:function:book"
+SQS = "arn:aws:sqs:eu-west-1:111111111111:audit"
+
+V2 = f"""\
+blueprint: ledger
+eventbridge:
+  buses:
+    ledger: {{type: v2}}
+  rules:
+    postings:
+      pattern: {{source: [ledger.postings]}}
+      targets:
+        book: {{lambda: "{LAMBDA}"}}
+"""
+
+
+def _sub(old: str, new: str, text: str = V2) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def test_a_bus_is_classic_by_default(report: Report) -> None:
+    text = _sub("ledger: {type: v2}", "ledger: {}")
+    bus = report(text).blueprints["default"].buses["ledger"]
+    assert (bus.type, bus.retention_days) == ("classic", None)
+
+
+def test_a_v2_bus_keeps_7_days_and_its_rules_own_dlq_latest_unordered(report: Report) -> None:
+    bp = report(V2).blueprints["default"]
+    rule = bp.rules["postings"]
+    assert (bp.buses["ledger"].type, bp.buses["ledger"].retention_days) == ("v2", 7)
+    assert (rule.dead_letter, rule.ordered, rule.start, rule.batch) == (
+        m.DeadLetter(scope="rule"),
+        False,
+        "latest",
+        None,
+    )
+
+
+def test_v2_options_are_read(report: Report) -> None:
+    text = _sub("ledger: {type: v2}", "ledger: {type: v2, retention: 30d}")
+    text = _sub(
+        "    postings:\n",
+        "    postings:\n      ordered: true\n      start: 2026-12-01T00:00:00Z\n"
+        "      batch: {size: 10, window: 5s}\n",
+        text,
+    )
+    bp = report(text).blueprints["default"]
+    rule = bp.rules["postings"]
+    assert bp.buses["ledger"].retention_days == 30
+    assert (rule.ordered, rule.start, rule.batch) == (
+        True,
+        "2026-12-01T00:00:00Z",
+        m.Batch(size=10, window_s=5),
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            "ledger: {type: v2}",
+            "ledger: {type: v2, archive: 30d}",
+            "bp.yaml:4:33: $.eventbridge.buses.ledger.archive: 'archive' on a v2 bus: a v2 bus "
+            "keeps every event itself: set retention (1d-365d) and give a rule start: horizon "
+            "or a time to replay",
+            id="archive_on_v2",
+        ),
+        pytest.param(
+            "ledger: {type: v2}",
+            "ledger: {type: v2, schema_discovery: true}",
+            "bp.yaml:4:42: $.eventbridge.buses.ledger.schema_discovery: 'schema_discovery' on "
+            "a v2 bus: schema discovery is not available on a v2 bus: keep the schemas as "
+            "contracts, or use type: classic",
+            id="schema_discovery_on_v2",
+        ),
+        pytest.param(
+            "ledger: {type: v2}",
+            "ledger: {type: v2, retention: 366d}",
+            "bp.yaml:4:35: $.eventbridge.buses.ledger.retention: a v2 bus keeps events whole "
+            "days from 1d to 365d, found 366d",
+            id="retention_over_365d",
+        ),
+        pytest.param(
+            "ledger: {type: v2}",
+            "ledger: {type: v2, retention: 36h}",
+            "bp.yaml:4:35: $.eventbridge.buses.ledger.retention: a v2 bus keeps events whole "
+            "days from 1d to 365d, found 36h",
+            id="retention_not_whole_days",
+        ),
+        pytest.param(
+            "ledger: {type: v2}",
+            "ledger: {retention: 3d}",
+            "bp.yaml:4:25: $.eventbridge.buses.ledger.retention: retention applies to type: v2 "
+            "buses; a classic bus keeps events in an archive (archive: 30d), or set type: v2",
+            id="retention_on_classic",
+        ),
+        pytest.param(
+            "ledger: {type: v2}",
+            "ledger: {type: v2, policy: {organizations: [o-a1b2c3d4e5]}}",
+            "bp.yaml:4:49: $.eventbridge.buses.ledger.policy.organizations[0]: AWS RAM shares "
+            "a v2 bus with an organization by its ARN (arn:aws:organizations::<management "
+            "account>:organization/o-...), found o-a1b2c3d4e5",
+            id="organization_id_on_v2",
+        ),
+        pytest.param(
+            "      pattern:",
+            "      dlq: stack\n      pattern:",
+            "bp.yaml:7:12: $.eventbridge.rules.postings.dlq: every subscriber of a v2 bus gets a "
+            "dead-letter queue of its own (a FIFO one when ordered); remove dlq",
+            id="dlq_stack_on_v2",
+        ),
+        pytest.param(
+            "{source: [ledger.postings]}",
+            '{source: [{wildcard: "ledger.*"}]}',
+            "bp.yaml:7:27: $.eventbridge.rules.postings.pattern.source[0].wildcard: a v2 bus's "
+            "filter has no 'wildcard' (AWS::EventsV2 filters refuse wildcards): use prefix, "
+            "suffix or equals-ignore-case, or put the rule on a classic bus",
+            id="wildcard_on_v2",
+        ),
+        pytest.param(
+            "{source: [ledger.postings]}",
+            '{source: [{anything-but: {wildcard: "x*"}}]}',
+            "bp.yaml:7:42: $.eventbridge.rules.postings.pattern.source[0].anything-but.wildcard: "
+            "a v2 bus's filter has no 'anything-but wildcard' (AWS::EventsV2 filters refuse "
+            "wildcards): use prefix, suffix or equals-ignore-case, or put the rule on a classic "
+            "bus",
+            id="anything_but_wildcard_on_v2",
+        ),
+        pytest.param(
+            f'{{lambda: "{LAMBDA}"}}',
+            f'{{lambda: "{LAMBDA}", input: {{paths: {{id: $.detail.id}}, template: "id <id>"}}}}',
+            "bp.yaml:9:123: $.eventbridge.rules.postings.targets.book.input.template: a v2 bus "
+            "transforms with JSONata and this input does not translate: only a JSON template "
+            "whose <name> placeholders each stand for a whole value translates to the v2 bus's "
+            "JSONata transform (not a placeholder inside a string, not plain text)",
+            id="input_not_translatable",
+        ),
+        pytest.param(
+            "    postings:\n",
+            "    postings:\n      batch: {size: 101}\n",
+            "bp.yaml:7:21: $.eventbridge.rules.postings.batch.size: lambda target 'book' takes "
+            "batches of at most 100 events, found 101",
+            id="batch_over_the_target_s_largest",
+        ),
+        pytest.param(
+            "ledger: {type: v2}",
+            "ledger: {}",
+            None,
+            id="classic_bus_baseline",
+        ),
+    ],
+)
+def test_fails_when_v2_options_are_wrong(
+    messages: Messages, old: str, new: str, expected: str | None
+) -> None:
+    assert messages(_sub(old, new)) == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("option", ["ordered: true", "start: horizon", "batch: {size: 2}"])
+def test_fails_when_a_subscriber_option_is_on_a_classic_bus_rule(
+    messages: Messages, option: str
+) -> None:
+    text = _sub("ledger: {type: v2}", "ledger: {}")
+    text = _sub("    postings:\n", f"    postings:\n      {option}\n", text)
+    key = option.split(":")[0]
+    assert messages(text) == [
+        f"bp.yaml:7:{7 + len(key) + 2}: $.eventbridge.rules.postings.{key}: '{key}' applies to "
+        "rules on a type: v2 bus; bus 'ledger' is classic"
+    ]
+
+
+def test_fails_when_an_import_names_the_other_kind_of_bus(messages: Messages) -> None:
+    v2_arn = "arn:aws:events:eu-west-1:222222222222:event-busv2/ledger/0123456789abcdefghijklmno"
+    classic_arn = "arn:aws:events:eu-west-1:222222222222:event-bus/ledger"
+    assert messages(
+        _sub("ledger: {type: v2}", f'ledger: {{type: v2, import: "{classic_arn}"}}')
+    ) == [
+        "bp.yaml:4:32: $.eventbridge.buses.ledger.import: a v2 bus is imported by its "
+        "event-busv2 ARN (arn:aws:events:<region>:<account>:event-busv2/<name>/<id>), found "
+        f"{classic_arn}"
+    ]
+    assert messages(_sub("ledger: {type: v2}", f'ledger: {{type: v2, import: "{v2_arn}"}}')) == []
+
+
+@pytest.mark.parametrize(
+    ("template", "paths", "expected"),
+    [
+        pytest.param(
+            '{"id": <id>, "kind": <kind>}',
+            {"id": "$.detail.id", "kind": "$.detail-type"},
+            '{% $events.({"id": Data.detail.id, "kind": Data.`detail-type`}) %}',
+            id="object",
+        ),
+        pytest.param("<aws.events.event>", {}, "{% $events.(Data) %}", id="whole_event"),
+        pytest.param(
+            '[<first>, "x", 1]',
+            {"first": "$.detail.items[0]"},
+            '{% $events.([Data.detail.items[0], "x", 1]) %}',
+            id="array_with_constants",
+        ),
+    ],
+)
+def test_an_input_transformer_becomes_jsonata(
+    template: str, paths: dict[str, str], expected: str
+) -> None:
+    assert eventsv2.jsonata(m.InputTransform(template=template, paths=paths)) == expected
+
+
+def test_a_rule_name_has_no_jsonata() -> None:
+    with pytest.raises(ValueError, match=re.escape("<aws.events.rule-name> has no v2 equivalent")):
+        eventsv2.jsonata(m.InputTransform(template='{"r": <aws.events.rule-name>}'))
+
+
+def test_a_kinesis_partition_key_becomes_jsonata() -> None:
+    assert eventsv2.partition_key("$.detail.account-id") == (
+        "{% $events.Data.detail.`account-id` %}"
+    )
+
+
+def test_warns_when_a_classic_import_names_a_v2_bus(report: Report) -> None:
+    arn = "arn:aws:events:eu-west-1:222222222222:event-busv2/ledger/0123456789abcdefghijklmno"
+    result = report(_sub("ledger: {type: v2}", f'ledger: {{import: "{arn}"}}'))
+    assert result.ok
+    assert [f.format() for f in result.warnings] == [
+        f"bp.yaml:4:22: $.eventbridge.buses.ledger.import: warning: {arn} is a v2 bus "
+        "(event-busv2), imported as a classic one: its rules would be classic rules on a bus "
+        "that has none; declare it with type: v2"
+    ]
