@@ -82,6 +82,9 @@ TARGET_QUEUE = 2 + DEAD_LETTER_RESOURCES
 # Contracts: the schema registry, then a schema each.
 SCHEMA_REGISTRY = 1
 SCHEMA = 1
+# Contracts of topics: the Glue registry, then a schema or schema version per version.
+GLUE_REGISTRY = 1
+GLUE_SCHEMA_VERSION = 1
 # One of edastack's bundled functions: its role, the role's policy, log key, log group, function.
 FUNCTION = 5
 # A Kafka → bus bridge's consumer-lag alarm.
@@ -247,6 +250,10 @@ def events_stack_size(blueprint: m.Blueprint) -> StackSize:
     )
     if blueprint.contracts:
         resources += SCHEMA_REGISTRY + SCHEMA * len(blueprint.contracts)
+    glue = {t.contract for t in blueprint.topics.values() if t.contract in blueprint.contracts}
+    if glue:
+        versions = sum(len(blueprint.contracts[c].history) for c in glue if c)
+        resources += GLUE_REGISTRY + GLUE_SCHEMA_VERSION * versions
     resources += sum(_bridge(blueprint, b) for b in blueprint.bridges.values())
     resources += PAYLOAD_BUCKET * any(_lambda_bridge(b) for b in blueprint.bridges.values())
     resources += DASHBOARD * dashboards(_dashboard_rows(blueprint))

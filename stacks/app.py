@@ -29,6 +29,7 @@ from edastack.stacks.acknowledgements import acknowledge_blueprint
 from edastack.stacks.bridges import add_bridges
 from edastack.stacks.dashboard import add_dashboards
 from edastack.stacks.eventbridge import EventBridgeStack
+from edastack.stacks.glue_schemas import add_glue_schemas
 from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.rules import RulesStack
 from edastack.stacks.topics import TopicsStack
@@ -117,6 +118,7 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
     events = add(EventBridgeStack, events_name, "EventBridge and bridges", blueprint=blueprint)
     for topics_stack in topics:
         events.add_stack_dependency(topics_stack)  # the bridges' topics exist first
+    add_glue_schemas(events)
     if kafka is not None:
         add_bridges(events, kafka)
     add_dashboards(events)
