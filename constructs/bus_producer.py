@@ -10,7 +10,7 @@ event then lands in the function's own dead-letter queue. Both are set to the sa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -25,7 +25,7 @@ from edastack.constructs.acknowledgments import skip_checkov
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_rule import EventRule, LambdaTarget
 from edastack.constructs.function_code import RuntimeFunction
-from edastack.constructs.kafka_access import IKafkaCluster
+from edastack.constructs.kafka_access import IKafkaCluster, KafkaClientProps
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.runtime_function import errors_alarm, errors_metric, new_runtime_function
 
@@ -82,8 +82,6 @@ class BusToKafkaProducer(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        cluster: IKafkaCluster,
-        topic_name: str,
         event_bus: events.IEventBus,
         event_pattern: Mapping[str, Any],
         key_path: str | None = None,
@@ -91,10 +89,11 @@ class BusToKafkaProducer(Construct):
         max_event_age: Duration | None = None,
         dead_letter_queue: DeadLetterQueue | None = None,
         alarm_topic: sns.ITopic | None = None,
+        **props: Unpack[KafkaClientProps],
     ) -> None:
         """
-        :param cluster: the MSK cluster (IAM auth) the topic lives on
-        :param topic_name: the topic produced to; it must exist
+        :param props: the topic produced to, which must exist, and its MSK cluster with IAM
+            auth (:class:`KafkaClientProps`)
         :param event_bus: the bus the rule listens on
         :param event_pattern: the raw EventBridge event pattern of the events to produce
         :param key_path: JSON path of the record key in the event, e.g. ``$.detail.orderId``;
@@ -110,6 +109,7 @@ class BusToKafkaProducer(Construct):
             Default: - no notification, the alarms still exist
         """
         super().__init__(scope, construct_id)
+        cluster, topic_name = props["cluster"], props["topic_name"]
         errors = _cluster_errors(cluster)
         if key_path is not None and not key_path.startswith("$"):
             errors.append(f"key_path must be a JSON path starting with '$', got {key_path!r}")

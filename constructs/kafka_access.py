@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypedDict, runtime_checkable
 
 from aws_cdk import Fn, Stack, Token
 from aws_cdk import aws_ec2 as ec2
@@ -68,6 +68,18 @@ class IKafkaCluster(Protocol):
     def grant_produce(self, grantee: iam.IGrantable, topic_name: str) -> iam.Grant: ...
 
     def grant_consume(self, grantee: iam.IGrantable, topic_name: str, group: str) -> iam.Grant: ...
+
+
+class KafkaClientProps(TypedDict):
+    """The props of every construct that declares, reads or writes one topic (CDK's props
+    interface: Python callers pass them as keywords).
+
+    :param cluster: the Kafka cluster the topic lives on
+    :param topic_name: the topic
+    """
+
+    cluster: IKafkaCluster
+    topic_name: str
 
 
 def cluster_child_arn(cluster_arn: str, kind: str, name: str) -> str:

@@ -18,10 +18,10 @@ role gets exactly the statements listed in :class:`KafkaToBusFunction`.
 from __future__ import annotations
 
 import math
+from typing import Unpack
 
 from aws_cdk import Acknowledgment, Duration, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
@@ -29,7 +29,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.aws import limits
-from edastack.aws.bridge_checks import consumer_errors, event_errors, max_record_age_allowed
+from edastack.aws.bridge_checks import max_record_age_allowed
 from edastack.aws.names import topic_name_errors
 from edastack.constructs.acknowledgments import skip_checkov
 from edastack.constructs.dead_letter import DeadLetterQueue
@@ -43,16 +43,16 @@ from edastack.constructs.kafka_event_source import (
     new_event_source_mapping,
 )
 from edastack.constructs.kafka_pollers import (
-    StartingPosition,
-    default_consumer_group,
-    dynamic_configuration_statement,
-    msk_source_statement,
-    poller_vpc_statement,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_STARTING_POSITION,
+    KafkaToBusProps,
+    consumer_group_of,
+    let_pollers_in,
+    reading_errors,
 )
 from edastack.constructs.payload_bucket import PayloadBucket
 from edastack.constructs.runtime_function import errors_alarm, errors_metric, new_runtime_function
 
-DEFAULT_BATCH_SIZE = 100
 DEFAULT_RETRIES = 3
 # Lambda's maximum (edastack.aws.limits): a record is kept in Kafka's hands as long as allowed.
 DEFAULT_MAX_RECORD_AGE = Duration.seconds(limits.LAMBDA_KAFKA_RECORD_AGE_MAX_S)
@@ -123,15 +123,6 @@ class KafkaToBusFunction(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        cluster: IKafkaCluster,
-        topic_name: str,
-        event_bus: events.IEventBus,
-        detail_type: str,
-        source: str,
-        consumer_group: str | None = None,
-        starting_position: StartingPosition = "latest",
-        batch_size: int = DEFAULT_BATCH_SIZE,
-        batch_window: Duration | None = None,
         retries: int = DEFAULT_RETRIES,
         on_failure_topic_name: str | None = None,
         dead_letter_queue: DeadLetterQueue | None = None,
@@ -141,19 +132,12 @@ class KafkaToBusFunction(Construct):
         min_pollers: int = 1,
         max_pollers: int = 2,
         lag_threshold: int = DEFAULT_LAG_THRESHOLD,
+        **props: Unpack[KafkaToBusProps],
     ) -> None:
         """
-        :param cluster: the Kafka cluster the topic lives on
-        :param topic_name: the topic read
-        :param event_bus: where the events go
-        :param detail_type: every event's ``detail-type``, 1-128 characters
-        :param source: every event's ``source``, 1-256 characters, not starting with ``aws.``
-        :param consumer_group: the mapping's consumer group; changing it replaces the mapping,
-            which then starts at ``starting_position``. Default: - ``edastack-`` and a hash of
-            the construct path (known at synth time, so the IAM grant can name it)
-        :param starting_position: where a new mapping starts reading. Default: - latest
-        :param batch_size: records per invocation, 1-10,000. Default: - 100
-        :param batch_window: how long to gather a batch, at most 300 s. Default: - no wait
+        :param props: the topic read, as whom and in what batches, and the events put
+            (:class:`KafkaToBusProps`); changing the consumer group replaces the mapping, which
+            then starts at ``starting_position``
         :param retries: retries of records not yet forwarded before their batch goes to the
             on-failure destination, 0-10,000. Default: - 3
         :param on_failure_topic_name: send failed batches to this topic of the same cluster
@@ -176,29 +160,29 @@ class KafkaToBusFunction(Construct):
             Default: - 10,000
         """
         super().__init__(scope, construct_id)
+        cluster, topic_name = props["cluster"], props["topic_name"]
+        batch_size = props.get("batch_size", DEFAULT_BATCH_SIZE)
+        batch_window = props.get("batch_window")
         errors = _destination_errors(topic_name, on_failure_topic_name)
         errors += _record_age_errors(max_record_age)
-        errors += event_errors(detail_type, source)
-        errors += consumer_errors(consumer_group, starting_position)
+        errors += reading_errors(props)
         errors += mapping_errors(batch_size, batch_window, retries, min_pollers, max_pollers)
         errors += _credential_errors(cluster)
         if errors:
             raise ValueError("; ".join(errors))
 
-        self.consumer_group = consumer_group or default_consumer_group(self)
+        self.consumer_group = consumer_group_of(self, props)
         self.dead_letter_queue: DeadLetterQueue = dead_letter_queue or DeadLetterQueue(
             self, "DeadLetterQueue", alarm_topic=alarm_topic
         )
         self.payload_bucket: PayloadBucket = payload_bucket or PayloadBucket(self, "Payloads")
-        self.function, self.role = self._new_forwarder(
-            topic_name, event_bus, detail_type, source, batch_size
-        )
+        self.function, self.role = self._new_forwarder(props, batch_size)
         self.errors_alarm = errors_alarm(self, self.function, self.metric_errors(), alarm_topic)
-        event_bus.grant_put_events_to(self.role)
+        props["event_bus"].grant_put_events_to(self.role)
         self.dead_letter_queue.grant_send_messages(self.role)
         self.payload_bucket.grant_write(self.role)
         cluster.grant_consume(self.role, topic_name, self.consumer_group)
-        self._let_pollers_in(cluster)
+        let_pollers_in(self.role, cluster)
         on_failure = self._on_failure(cluster, on_failure_topic_name)
         self.event_source_mapping = new_event_source_mapping(
             self,
@@ -206,7 +190,7 @@ class KafkaToBusFunction(Construct):
             cluster=cluster,
             topic_name=topic_name,
             consumer_group=self.consumer_group,
-            starting_position=starting_position,
+            starting_position=props.get("starting_position", DEFAULT_STARTING_POSITION),
             batch_size=batch_size,
             batch_window=batch_window,
             retries=retries,
@@ -231,21 +215,17 @@ class KafkaToBusFunction(Construct):
         return errors_metric(self.function, period)
 
     def _new_forwarder(
-        self,
-        topic_name: str,
-        event_bus: events.IEventBus,
-        detail_type: str,
-        source: str,
-        batch_size: int,
+        self, props: KafkaToBusProps, batch_size: int
     ) -> tuple[lambda_.Function, iam.Role]:
+        topic_name, detail_type = props["topic_name"], props["detail_type"]
         function, role = new_runtime_function(
             self,
             "Resource",
             RuntimeFunction.KAFKA_FORWARDER,
             description=f"Forwards Kafka topic {topic_name} to an event bus as {detail_type}",
             environment={
-                "EVENT_BUS_NAME": event_bus.event_bus_name,
-                "EVENT_SOURCE": source,
+                "EVENT_BUS_NAME": props["event_bus"].event_bus_name,
+                "EVENT_SOURCE": props["source"],
                 "DETAIL_TYPE": detail_type,
                 "DEAD_LETTER_QUEUE_URL": self.dead_letter_queue.queue.queue_url,
                 "PAYLOAD_BUCKET": self.payload_bucket.bucket.bucket_name,
@@ -263,23 +243,6 @@ class KafkaToBusFunction(Construct):
         )
         skip_checkov(function, _FORWARDER_CHECKOV_SKIPS)
         return function, role
-
-    def _let_pollers_in(self, cluster: IKafkaCluster) -> None:
-        """The MSK reads of an MSK source, and the network interfaces of pollers in a VPC."""
-        cluster_arn = cluster.cluster_arn
-        in_vpc = cluster.vpc is not None and cluster.security_group is not None
-        if cluster_arn is not None:
-            self.role.add_to_policy(msk_source_statement(cluster_arn))
-            if cluster.auth_mode is KafkaAuth.IAM:
-                self.role.add_to_policy(dynamic_configuration_statement(cluster_arn))
-            in_vpc = True
-        if in_vpc:
-            self.role.add_to_policy(poller_vpc_statement())
-        if cluster.security_group is not None:
-            # The pollers' network interfaces carry the cluster's security group. The peer is
-            # the group itself: jsii cannot read the ``connections`` of a Python construct, and
-            # ``cluster.connections`` as its own peer adds the egress rule but no ingress rule.
-            cluster.allow_clients_from(cluster.security_group)
 
     def _on_failure(
         self, cluster: IKafkaCluster, on_failure_topic_name: str | None

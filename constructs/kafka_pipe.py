@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from aws_cdk import Aws, Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -30,7 +30,6 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.aws import limits
-from edastack.aws.bridge_checks import consumer_errors, event_errors
 from edastack.aws.names import pipe_topic_name_errors
 from edastack.constructs.acknowledgments import acknowledge_wildcard_resources
 from edastack.constructs.alarms import alarm_on_any
@@ -44,14 +43,15 @@ from edastack.constructs.kafka_alarms import (
 )
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_pollers import (
-    StartingPosition,
-    default_consumer_group,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_STARTING_POSITION,
+    KafkaToBusProps,
+    consumer_group_of,
     dynamic_configuration_statement,
     msk_source_statement,
     poller_vpc_statement,
+    reading_errors,
 )
-
-DEFAULT_BATCH_SIZE = 100
 
 _VPC_WILDCARDS = (
     "only the EC2 network-interface actions of the pipe's pollers in the cluster's VPC are on "
@@ -81,33 +81,17 @@ class KafkaToBusPipe(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        cluster: IKafkaCluster,
-        topic_name: str,
-        event_bus: events.IEventBus,
-        detail_type: str,
-        source: str,
-        consumer_group: str | None = None,
-        starting_position: StartingPosition = "latest",
-        batch_size: int = DEFAULT_BATCH_SIZE,
-        batch_window: Duration | None = None,
         filter_pattern: Mapping[str, Any] | None = None,
         enrichment: lambda_.IFunction | None = None,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
         alarm_topic: sns.ITopic | None = None,
         lag_threshold: int = DEFAULT_LAG_THRESHOLD,
+        **props: Unpack[KafkaToBusProps],
     ) -> None:
         """
-        :param cluster: the MSK cluster (IAM auth) the topic lives on
-        :param topic_name: the Kafka topic read; changing it replaces the pipe
-        :param event_bus: where the events go
-        :param detail_type: every event's ``detail-type``, 1-128 characters
-        :param source: every event's ``source``, 1-256 characters, not starting with ``aws.``
-        :param consumer_group: changing it replaces the pipe.
-            Default: - ``edastack-`` and a hash of the construct path
-        :param starting_position: where a new pipe starts reading; changing it replaces the
-            pipe. Default: - latest
-        :param batch_size: records per batch, 1-10,000. Default: - 100
-        :param batch_window: how long to gather a batch, at most 300 s. Default: - no wait
+        :param props: the topic read, as whom and in what batches, and the events put
+            (:class:`KafkaToBusProps`); the cluster is an MSK cluster with IAM auth; changing
+            the topic, the consumer group or the starting position replaces the pipe
         :param filter_pattern: an EventBridge pattern records must match. Default: - every record
         :param enrichment: a function that transforms each batch. Default: - none
         :param log_retention: how long the pipe's error logs are kept. Default: - one month
@@ -117,19 +101,23 @@ class KafkaToBusPipe(Construct):
             Default: - 10,000
         """
         super().__init__(scope, construct_id)
+        cluster, topic_name = props["cluster"], props["topic_name"]
+        detail_type, source = props["detail_type"], props["source"]
         errors = _cluster_errors(cluster)
         errors += pipe_topic_name_errors(topic_name)
-        errors += event_errors(detail_type, source)
-        errors += consumer_errors(consumer_group, starting_position)
-        errors += _batch_errors(batch_size, batch_window)
+        errors += reading_errors(props)
+        errors += _batch_errors(
+            props.get("batch_size", DEFAULT_BATCH_SIZE), props.get("batch_window")
+        )
         if errors:
             raise ValueError("; ".join(errors))
         cluster_arn = cluster.cluster_arn
         assert cluster_arn is not None  # narrowed: a missing ARN is an error above
 
-        self.consumer_group = consumer_group or default_consumer_group(self)
+        self.consumer_group = consumer_group_of(self, props)
         self.cluster_name = msk_cluster_name(cluster)
         self.topic_name = topic_name
+        event_bus = props["event_bus"]
         self.role = self._new_role(cluster, cluster_arn, topic_name, event_bus, enrichment)
         self.log_group = self._new_log_group(log_retention)
         self.pipe = pipes.CfnPipe(
@@ -137,14 +125,7 @@ class KafkaToBusPipe(Construct):
             "Resource",
             role_arn=self.role.role_arn,
             source=cluster_arn,
-            source_parameters=_source_parameters(
-                topic_name,
-                self.consumer_group,
-                starting_position,
-                batch_size,
-                batch_window,
-                filter_pattern,
-            ),
+            source_parameters=_source_parameters(props, self.consumer_group, filter_pattern),
             enrichment=enrichment.function_arn if enrichment is not None else None,
             target=event_bus.event_bus_arn,
             target_parameters=_target_parameters(detail_type, source),
@@ -284,21 +265,17 @@ def _window_seconds(batch_window: Duration | None) -> int | None:
 
 
 def _source_parameters(
-    topic_name: str,
-    consumer_group: str,
-    starting_position: StartingPosition,
-    batch_size: int,
-    batch_window: Duration | None,
-    filter_pattern: Mapping[str, Any] | None,
+    props: KafkaToBusProps, consumer_group: str, filter_pattern: Mapping[str, Any] | None
 ) -> pipes.CfnPipe.PipeSourceParametersProperty:
+    starting_position = props.get("starting_position", DEFAULT_STARTING_POSITION)
     return pipes.CfnPipe.PipeSourceParametersProperty(
         managed_streaming_kafka_parameters=(
             pipes.CfnPipe.PipeSourceManagedStreamingKafkaParametersProperty(
-                topic_name=topic_name,
+                topic_name=props["topic_name"],
                 consumer_group_id=consumer_group,
                 starting_position=starting_position.upper(),
-                batch_size=batch_size,
-                maximum_batching_window_in_seconds=_window_seconds(batch_window),
+                batch_size=props.get("batch_size", DEFAULT_BATCH_SIZE),
+                maximum_batching_window_in_seconds=_window_seconds(props.get("batch_window")),
             )
         ),
         filter_criteria=(

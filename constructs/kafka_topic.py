@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import enum
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, Unpack
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_msk as msk
@@ -23,7 +23,7 @@ from constructs import Construct
 from edastack.aws import limits
 from edastack.aws.kafka_config import render
 from edastack.constructs.external_kafka_cluster import ExternalKafkaCluster
-from edastack.constructs.kafka_access import IKafkaCluster, cluster_child_arn
+from edastack.constructs.kafka_access import KafkaClientProps, cluster_child_arn
 from edastack.constructs.kafka_cluster import KafkaCluster
 from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
@@ -60,8 +60,6 @@ class KafkaTopic(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        cluster: IKafkaCluster,
-        topic_name: str,
         partition_count: int,
         replication_factor: int | None = None,
         retention: Duration | Literal["forever"] | None = None,
@@ -71,10 +69,12 @@ class KafkaTopic(Construct):
         configs: Mapping[str, str | int | bool] | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         cluster_arn: str | None = None,
+        **props: Unpack[KafkaClientProps],
     ) -> None:
         """
-        :param cluster: the provisioned ``KafkaCluster`` (Kafka 3.6 or later) the topic lives on
-        :param topic_name: 1 to 249 letters, digits, '.', '_' or '-'; renaming replaces the topic
+        :param props: the topic's name, 1 to 249 letters, digits, '.', '_' or '-' (renaming
+            replaces the topic), and its provisioned ``KafkaCluster`` (Kafka 3.6 or later)
+            (:class:`KafkaClientProps`)
         :param partition_count: number of partitions, at least 1; can only grow
         :param replication_factor: copies of each partition, at most the broker count (Express:
             exactly 3). Default: - the cluster's default.replication.factor (3)
@@ -94,6 +94,7 @@ class KafkaTopic(Construct):
             CloudFormation export ties the stacks). Default: - ``cluster.cluster_arn``
         """
         super().__init__(scope, construct_id)
+        cluster, topic_name = props["cluster"], props["topic_name"]
         errors: list[str] = []
         if isinstance(cluster, ServerlessKafkaCluster):
             raise ValueError(

@@ -7,8 +7,6 @@ Kafka stack, never the reverse, whatever DLQ a bridge shares.
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
@@ -24,6 +22,7 @@ from edastack.constructs.kafka_cluster import IKafkaCluster, KafkaCluster
 from edastack.constructs.kafka_connector import KafkaToBusConnector
 from edastack.constructs.kafka_forwarder import KafkaToBusFunction
 from edastack.constructs.kafka_pipe import KafkaToBusPipe
+from edastack.constructs.kafka_pollers import KafkaToBusProps
 from edastack.stacks.dead_letters import dead_letters_for
 from edastack.stacks.eventbridge import EventBridgeStack
 from edastack.stacks.kafka import KafkaStack
@@ -130,7 +129,7 @@ def _consumer(
     cluster: IKafkaCluster,
     topic_name: str,
     bus: events.IEventBus,
-) -> dict[str, Any]:
+) -> KafkaToBusProps:
     """What a Lambda bridge and a pipe both take: where they read, and how they put events."""
     return {
         "cluster": cluster,
