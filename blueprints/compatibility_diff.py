@@ -1,0 +1,107 @@
+"""The comparison of two schema nodes: Confluent's SchemaDiff.compareTypes (@794611bd).
+
+``original`` is always the writer's schema and ``update`` the reader's; backward compatibility
+compares (old, new), forward compatibility (new, old).
+"""
+
+from __future__ import annotations
+
+from edastack.blueprints.compatibility_combined import compare_combined, compare_not
+from edastack.blueprints.compatibility_context import Context, Difference, run
+from edastack.blueprints.compatibility_model import (
+    ArrayNode,
+    CombinedNode,
+    ConstNode,
+    EmptyNode,
+    EnumNode,
+    FalseNode,
+    Node,
+    NotNode,
+    NumberNode,
+    ObjectNode,
+    StringNode,
+)
+from edastack.blueprints.compatibility_scalars import (
+    compare_const,
+    compare_enum,
+    compare_number,
+    compare_string,
+)
+from edastack.blueprints.compatibility_structures import compare_array, compare_object
+
+
+def differences(original: Node, update: Node) -> list[Difference]:
+    """Every difference between a writer's schema and a reader's."""
+    return run(compare_types, original, update)
+
+
+def compare_types(ctx: Context, old: Node, new: Node) -> None:
+    if _through_combined(ctx, old, new):
+        return
+    if type(old) is not type(new) and not (
+        isinstance(old, CombinedNode) and isinstance(new, CombinedNode)
+    ):
+        # nothing was written (false), or the reader accepts anything ({}, true)
+        if isinstance(old, FalseNode) or isinstance(new, EmptyNode):
+            return
+        if old.connect_type == new.connect_type == "bytes":  # Kafka Connect's decimal fix
+            return
+        ctx.add("type_changed")
+        return
+    for kind, before, after in (
+        ("id_changed", old.id, new.id),
+        ("title_changed", old.title, new.title),
+        ("description_changed", old.description, new.description),
+        ("default_changed", old.default, new.default),
+    ):
+        if before != after:
+            ctx.add(kind)
+    _compare_same_type(ctx, old, new)
+
+
+def _through_combined(ctx: Context, old: Node, new: Node) -> bool:
+    """A plain schema against a combined one: a singleton, a sum that widens, a product."""
+    if isinstance(new, CombinedNode) and not isinstance(old, CombinedNode):
+        if len(new.subschemas) == 1:
+            return _first_compatible(ctx, [(old, new.subschemas[0])], None)
+        if new.criterion in ("anyOf", "oneOf"):
+            pairs = [(old, sub) for sub in new.subschemas]
+            return _first_compatible(ctx, pairs, "sum_type_extended")
+    if isinstance(old, CombinedNode) and not isinstance(new, CombinedNode):
+        if len(old.subschemas) == 1:
+            return _first_compatible(ctx, [(old.subschemas[0], new)], None)
+        if old.criterion == "allOf":
+            pairs = [(sub, new) for sub in old.subschemas]
+            return _first_compatible(ctx, pairs, "product_type_narrowed")
+    return False
+
+
+def _first_compatible(ctx: Context, pairs: list[tuple[Node, Node]], kind: str | None) -> bool:
+    for before, after in pairs:
+        sub = ctx.sub()
+        sub.compare(before, after)
+        if sub.compatible():
+            ctx.extend(sub.diffs)
+            if kind:
+                ctx.add(kind)
+            return True
+    return False
+
+
+def _compare_same_type(ctx: Context, old: Node, new: Node) -> None:
+    if isinstance(old, StringNode) and isinstance(new, StringNode):
+        compare_string(ctx, old, new)
+    elif isinstance(old, NumberNode) and isinstance(new, NumberNode):
+        compare_number(ctx, old, new)
+    elif isinstance(old, ConstNode) and isinstance(new, ConstNode):
+        compare_const(ctx, old, new)
+    elif isinstance(old, EnumNode) and isinstance(new, EnumNode):
+        compare_enum(ctx, old, new)
+    elif isinstance(old, CombinedNode) and isinstance(new, CombinedNode):
+        compare_combined(ctx, old, new)
+    elif isinstance(old, NotNode) and isinstance(new, NotNode):
+        compare_not(ctx, old, new)
+    elif isinstance(old, ObjectNode) and isinstance(new, ObjectNode):
+        compare_object(ctx, old, new)
+    elif isinstance(old, ArrayNode) and isinstance(new, ArrayNode):
+        compare_array(ctx, old, new)
