@@ -35,9 +35,12 @@ def synth(
     on_warning: Callable[[Finding], None] | None = None,
     on_progress: Callable[[str], None] | None = None,
 ) -> list[StackSummary]:
-    """Synthesize into ``out``, replacing it only once the whole assembly is written.
+    """Synthesize into ``out``; a previous ``out`` is moved aside meanwhile and removed after.
 
-    A blueprint with errors raises ``BlueprintError`` and leaves ``out`` as it was.
+    It writes into ``out`` itself, so every path CDK prints is where the assembly stays: when
+    CDK's validator refuses a template, ``out`` keeps the validation report its error names;
+    any other failure puts the previous ``out`` back. A blueprint with errors raises
+    ``BlueprintError`` and leaves ``out`` untouched.
 
     :param on_progress: told what runs, each time that changes (``building commerce-dev``,
         ``synthesizing 7 stacks``). Default: - nothing is told
@@ -46,23 +49,44 @@ def synth(
     progress("validate")
     blueprints = blueprints_for(blueprint, environments, on_warning)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".edastack-synth-", dir=out.parent))
+    previous = _move_aside(out)
     try:
         if needs_terraform(blueprints):  # first: without cdktf, fail before CDK's seconds
             progress("writing the Terraform configuration")
-            synth_terraform(blueprints, staging)
-        app = App(outdir=str(staging), context=project_context())
+            synth_terraform(blueprints, out)
+        app = App(outdir=str(out), context=project_context())
         count = 0
         for each in blueprints:  # the stacks of each environment, as build_app adds them
             progress(f"building {layout.prefix(each)}")
             count += len(add_blueprint(app, each))
         progress(f"synthesizing {count} stack{'' if count == 1 else 's'}")
         app.synth()
-        stacks = read_assembly(staging)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        stacks = read_assembly(out)
+    except BaseException:
+        _after_failure(out, previous)
+        raise
+    if previous is not None:
+        shutil.rmtree(previous)
     return stacks
+
+
+def _after_failure(out: Path, previous: Path | None) -> None:
+    """Keep a failed ``out`` that holds CDK's validation report (the error names it), else put
+    the previous assembly back."""
+    if (out / "validation-report.json").is_file():
+        if previous is not None:
+            shutil.rmtree(previous)
+        return
+    shutil.rmtree(out, ignore_errors=True)
+    if previous is not None:
+        previous.rename(out)
+
+
+def _move_aside(out: Path) -> Path | None:
+    """Move an existing ``out`` to a hidden sibling folder, returned; ``None`` if there is none."""
+    if not out.exists():
+        return None
+    aside = Path(tempfile.mkdtemp(prefix=".edastack-synth-previous-", dir=out.parent))
+    aside.rmdir()
+    out.rename(aside)
+    return aside

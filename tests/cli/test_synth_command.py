@@ -9,10 +9,15 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -235,3 +240,70 @@ def test_stacks_fails_on_a_folder_that_is_not_an_assembly(
         f"([Errno 2] No such file or directory: '{tmp_path / 'manifest.json'}')\n"
     )
     assert result.out == ""
+
+
+# CDK's validator reads CDK_VALIDATION when jsii starts (tests/conftest.py turns it off), so this
+# runs in a child process: every stack also gets a queue whose retention CloudFormation refuses
+# (E3034), as a bug in edastack would make one.
+REFUSED_TEMPLATE = """
+import sys
+from aws_cdk import CfnResource
+from edastack.cli import synth
+from edastack.cli.main import main
+
+add = synth.add_blueprint
+
+def add_with_a_finding(app, blueprint):
+    stacks = add(app, blueprint)
+    for stack in stacks:
+        CfnResource(stack, "TooShort", type="AWS::SQS::Queue",
+                    properties={"MessageRetentionPeriod": 1})
+    return stacks
+
+synth.add_blueprint = add_with_a_finding
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_every_path_synth_prints_exists_after_it_ends(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "cdk.out"
+    result = run(capsys, "synth", str(PARTNER), "--env", "dev", "--out", str(out))
+    assert result.code == 0, result.err
+    assert re.findall(r"^wrote \d+ stacks to (\S+)$", result.out, re.M) == [str(out)]
+    assert out.is_dir()
+    # a template CDK's validator refuses: the error names the report, which stays there
+    env = {k: v for k, v in os.environ.items() if k != "CDK_VALIDATION"}
+    argv = ["synth", str(PARTNER), "--env", "dev", "--out", str(out)]
+    child = subprocess.run(
+        [sys.executable, "-c", REFUSED_TEMPLATE, *argv],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert child.returncode == 3, child.stderr
+    (report,) = re.findall(r"A copy of this report can be found in: (\S+)", child.stderr)
+    assert (tmp_path / report).resolve() == out / "validation-report.json"
+    assert (out / "validation-report.json").is_file()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failing_synthesis_puts_the_previous_assembly_back(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from edastack.cli import synth as synth_module
+
+    def fail(app: Any, blueprint: Any) -> Any:
+        raise RuntimeError("TooManyResourcesInStack: a failure in the middle of synthesis")
+
+    monkeypatch.setattr(synth_module, "add_blueprint", fail)
+    out = tmp_path / "cdk.out"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"version": "earlier"}', encoding="utf-8")
+    result = run(capsys, "synth", str(PARTNER), "--env", "dev", "--out", str(out))
+    assert result.code == 1
+    assert [p.name for p in out.iterdir()] == ["manifest.json"]
+    assert leftovers(tmp_path) == []
