@@ -37,8 +37,12 @@ MODES = (
     "full",
     "full_transitive",
 )
-_DIRECTIONS = {"none": (), "backward": ("backward",), "forward": ("forward",),
-               "full": ("backward", "forward")}  # fmt: skip
+_DIRECTIONS = {
+    "none": (),
+    "backward": ("backward",),
+    "forward": ("forward",),
+    "full": ("backward", "forward"),
+}
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,7 @@ def _read(schema: Any, role: str) -> Node:
         validate(schema)
         return Loader(schema).load_root()
     except SchemaError as exc:
-        raise SchemaError(f"the {role} schema is not a valid JSON Schema: {exc.reason}",
-                          exc.path) from None  # fmt: skip
+        raise SchemaError(exc.reason, exc.path, role) from None
 
 
 def _mode(mode: str) -> str:

@@ -14,11 +14,28 @@ from urllib.parse import urldefrag, urljoin
 # The base URI of a document without an $id: only its own fragments resolve against it.
 DEFAULT_BASE = "https://edastack.invalid/schema.json"
 
-_ONE = ("additionalItems", "additionalProperties", "contains", "propertyNames", "not", "if",
-        "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema")  # fmt: skip
+_ONE = (
+    "additionalItems",
+    "additionalProperties",
+    "contains",
+    "propertyNames",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
-_MAP = ("properties", "patternProperties", "definitions", "$defs", "dependentSchemas",
-        "dependencies")  # fmt: skip
+_MAP = (
+    "properties",
+    "patternProperties",
+    "definitions",
+    "$defs",
+    "dependentSchemas",
+    "dependencies",
+)
 
 
 @dataclass

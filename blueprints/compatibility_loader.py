@@ -40,21 +40,28 @@ MODERN = ("2019-09", "2020-12")
 NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
 OBJECT_KEYWORDS = (
-    "properties", "required", "minProperties", "maxProperties", "dependencies",
-    "patternProperties", "additionalProperties", "propertyNames",
-)  # fmt: skip
+    "properties",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "dependencies",
+    "patternProperties",
+    "additionalProperties",
+    "propertyNames",
+)
 MODERN_OBJECT_KEYWORDS = ("dependentRequired", "dependentSchemas", "unevaluatedProperties")
 ARRAY_KEYWORDS = ("items", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains")
 MODERN_ARRAY_KEYWORDS = ("prefixItems", "unevaluatedItems", "minContains", "maxContains")
 
 
 class SchemaError(ValueError):
-    """A schema that is not a valid JSON Schema; ``path`` is the JSON pointer of the problem."""
+    """A schema that is not a valid JSON Schema; ``path`` is the JSON pointer of the problem
+    and ``schema`` which input it is in (``old``, ``new``, ``previous[0]``..) when known."""
 
-    def __init__(self, message: str, path: str = "#") -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.reason = message
+    def __init__(self, reason: str, path: str = "#", schema: str | None = None) -> None:
+        where = f"the {schema} schema" if schema else "the schema"
+        super().__init__(f"{where} is not a valid JSON Schema at {path}: {reason}")
+        self.reason, self.path, self.schema = reason, path, schema
 
 
 def canonical(value: Any) -> str:

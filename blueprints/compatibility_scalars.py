@@ -46,10 +46,12 @@ def compare_string(ctx: Context, old: StringNode, new: StringNode) -> None:
 def compare_number(ctx: Context, old: NumberNode, new: NumberNode) -> None:
     bound(ctx, "maximum", "maximum", old.maximum, new.maximum)
     bound(ctx, "minimum", "minimum", old.minimum, new.minimum)
-    bound(ctx, "exclusiveMaximum", "exclusive_maximum", old.exclusive_maximum,
-          new.exclusive_maximum)  # fmt: skip
-    bound(ctx, "exclusiveMinimum", "exclusive_minimum", old.exclusive_minimum,
-          new.exclusive_minimum)  # fmt: skip
+    bound(
+        ctx, "exclusiveMaximum", "exclusive_maximum", old.exclusive_maximum, new.exclusive_maximum
+    )
+    bound(
+        ctx, "exclusiveMinimum", "exclusive_minimum", old.exclusive_minimum, new.exclusive_minimum
+    )
     change = _multiple_of(_decimal(old.multiple_of), _decimal(new.multiple_of))
     if change:
         ctx.add(f"multiple_of_{change}", "multipleOf")

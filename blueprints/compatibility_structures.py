@@ -41,8 +41,9 @@ def compare_object(ctx: Context, old: ObjectNode, new: ObjectNode) -> None:
     _dependencies(ctx, old, new)
     with ctx.at("additionalProperties"):
         _additional(ctx, old, new)
-    _unevaluated(ctx, "unevaluated_properties", "unevaluatedProperties", old.unevaluated,
-                 new.unevaluated)  # fmt: skip
+    _unevaluated(
+        ctx, "unevaluated_properties", "unevaluatedProperties", old.unevaluated, new.unevaluated
+    )
     bound(ctx, "maxProperties", "max_properties", old.max_properties, new.max_properties)
     bound(ctx, "minProperties", "min_properties", old.min_properties, new.min_properties)
 

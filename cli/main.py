@@ -27,6 +27,8 @@ from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.cli.baseline import BaselineError, compare_with_baseline
 from edastack.cli.check import add_parser as add_check_parser
 from edastack.cli.check import check as _check
+from edastack.cli.contracts import add_parser as add_contracts_parser
+from edastack.cli.contracts import contracts_command
 from edastack.cli.diff import add_parser as add_diff_parser
 from edastack.cli.diff import diff as _diff
 from edastack.cli.graph import add_parser as add_graph_parser
@@ -62,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     add_graph_parser(commands)
     add_plan_parser(commands)
     add_schema_parser(commands)
+    add_contracts_parser(commands)
     commands.add_parser(
         "rules",
         help="list edastack's rule pack (the CDK validation plugin edastack check runs)",
@@ -302,6 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return graph_command(args)
         if args.command == "schema":
             return schema_command(args)
+        if args.command == "contracts":
+            return contracts_command(args)
         if args.command == "rules":
             print(_rules_markdown(), end="")
             return EXIT_OK
