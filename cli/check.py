@@ -28,7 +28,14 @@ from edastack.blueprints.findings import Finding
 from edastack.blueprints.loader import load_tree
 from edastack.blueprints.validate import BlueprintError, validate_file
 from edastack.cli.arguments import add_env_argument
-from edastack.cli.check_report import format_table, locate_findings, summary, to_json, to_sarif
+from edastack.cli.check_report import (
+    Located,
+    format_table,
+    locate_findings,
+    summary,
+    to_json,
+    to_sarif,
+)
 from edastack.cli.progress import Progress
 from edastack.testing.gates import (
     GATES,
@@ -66,7 +73,9 @@ def add_parser(commands: Any) -> None:
     check.add_argument(
         "--out",
         metavar="DIR",
-        help="keep the cloud assembly and the gates' reports here (default: a temporary folder)",
+        help="keep the cloud assembly and every gate's report here: CDK's validation-report.json "
+        "(cdk-nag, CDK's validator, the rule pack) and gates/<gate>.json for each of the five "
+        "gates (its status and findings, placed in the blueprint) (default: a temporary folder)",
     )
     check.add_argument(
         "--gate",
@@ -130,6 +139,8 @@ def check(args: argparse.Namespace) -> int:
             f"edastack check: the {status.gate} gate did not run: {status.message}", file=sys.stderr
         )
     located = locate_findings(run.findings, report.blueprints, root)
+    if args.out:
+        _keep_reports(Path(args.out), located, run)
     if args.format == "json":
         print(json.dumps(to_json(located, run), indent=2))
     elif args.format == "sarif":
@@ -160,6 +171,18 @@ def _run(
     finally:
         if not out:
             shutil.rmtree(outdir, ignore_errors=True)
+
+
+def _keep_reports(out: Path, located: Sequence[Located], run: GateRun) -> None:
+    """``out/gates/<gate>.json`` for every gate: its status and its findings, as ``--format
+    json`` has them (cfn-lint and checkov write no file of their own)."""
+    folder = out / "gates"
+    folder.mkdir(parents=True, exist_ok=True)
+    everything = to_json(located, run)
+    for status, gate in zip(run.gates, everything["gates"], strict=True):
+        findings = [f for f in everything["findings"] if f["tool"] == status.gate]
+        text = json.dumps({**gate, "findings": findings}, indent=2) + "\n"
+        (folder / f"{status.gate}.json").write_text(text, encoding="utf-8")
 
 
 def _version() -> str:

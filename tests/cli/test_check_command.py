@@ -203,6 +203,13 @@ def test_passes_environments_and_keeps_the_assembly_in_out(
         "outdir": tmp_path / "out",
         "gates": list(GATES),
     }
+    # every gate's report is kept beside the assembly, its findings as --format json has them
+    for gate in GATES:
+        report = json.loads((tmp_path / "out" / "gates" / f"{gate}.json").read_text("utf-8"))
+        assert report["gate"] == gate
+        tools = [f["tool"] for f in report["findings"]]
+        assert tools == [gate] * sum(1 for f in FINDINGS if f.tool == gate)
+        assert all({"file", "line", "column"} <= set(f) for f in report["findings"])
 
 
 def test_exits_0_when_every_gate_passes(
@@ -466,6 +473,9 @@ def test_real_gates_on_an_example(
             assert f"-{name}/" in finding["construct_path"], finding
     unknown_tools = sorted({f["tool"] for f in findings} - TOOLS)
     assert unknown_tools == []
+    # and every gate's report the help names
+    assert (out_dir / "validation-report.json").is_file()
+    assert sorted(p.stem for p in (out_dir / "gates").iterdir()) == sorted(TOOLS)
 
 
 def test_real_gates_without_checkov(
