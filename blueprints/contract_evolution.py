@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from edastack.blueprints import model as m
+from edastack.blueprints.compatibility import SchemaError, check
 from edastack.blueprints.findings import Finding, error
 
 CODE = "contract-evolution"
@@ -94,13 +95,14 @@ def _breaking(c: m.Contract, earlier: Sequence[Earlier]) -> Iterator[Finding]:
         return
     mode = c.compatibility.removesuffix(TRANSITIVE)
     against = earlier if c.compatibility.endswith(TRANSITIVE) else earlier[-1:]
-    if not against:
-        return
-    # imported here until blueprints/compatibility.py lands (helper H2)
-    from edastack.blueprints.compatibility import check  # type: ignore[import-not-found,unused-ignore]
-
     for e in against:
-        result = check(e.schema, c.schema, mode=mode)
+        try:
+            result = check(e.schema, c.schema, mode=mode)
+        except SchemaError as exc:
+            yield error(
+                "contract-schema", (*c.path, "schema"), f"cannot compare with {e.label}: {exc}"
+            )
+            return
         if result.compatible:
             continue
         pointers = ", ".join(f"{x.path} ({x.kind})" for x in result.changes if x.breaking)

@@ -1,0 +1,320 @@
+"""Contract evolution judged through ``edastack validate NEW --baseline OLD``: blueprints written
+as before/after pairs, with their schema files, each case naming the rule it encodes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edastack.cli.main import main
+
+BLUEPRINT = """\
+blueprint: shop
+kafka:
+  clusters:
+    core: {brokers: {count: 3, storage: 100GiB}}
+  topics:
+    orders: {cluster: core, partitions: 6TOPIC}
+contracts:
+  Order:
+    version: VERSION
+    source: shop.orders
+    detail_type: OrderPlaced
+    schema: SCHEMA
+"""
+C = "$.contracts.Order"
+
+# An open content model (additionalProperties absent) and a closed one.
+OPEN = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+CLOSED = {**OPEN, "additionalProperties": False}
+
+
+def _with(schema: dict[str, Any], **properties: Any) -> dict[str, Any]:
+    return {**schema, "properties": {**schema["properties"], **properties}}
+
+
+def blueprint(
+    version: int = 1,
+    schema: str = "order.json",
+    extra: str = "",
+    topic: str = "",
+) -> str:
+    text = BLUEPRINT.replace("VERSION", str(version)).replace("SCHEMA", schema)
+    return text.replace("TOPIC", topic) + extra
+
+
+@dataclass
+class Pair:
+    """A baseline and a new blueprint, each with its own schema files."""
+
+    old: str
+    new: str
+    old_files: dict[str, Any] = field(default_factory=dict)
+    new_files: dict[str, Any] = field(default_factory=dict)
+
+
+def run(tmp_path: Path, pair: Pair, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    for side, text, files in (("old", pair.old, pair.old_files), ("new", pair.new, pair.new_files)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "bp.yaml").write_text(text, encoding="utf-8")
+        for name, schema in files.items():
+            (tmp_path / side / name).write_text(json.dumps(schema), encoding="utf-8")
+    code = main(
+        ["validate", "--baseline", str(tmp_path / "old/bp.yaml"), str(tmp_path / "new/bp.yaml")]
+    )
+    out = capsys.readouterr().out.replace(f"{tmp_path}/new/", "")
+    return code, out
+
+
+def evolve(old: dict[str, Any], new: dict[str, Any], *, mode: str = "", version: int = 2) -> Pair:
+    """Version 1 with ``old`` as the baseline, version ``version`` with ``new``."""
+    extra = f"    compatibility: {mode}\n" if mode else ""
+    return Pair(
+        blueprint(1, extra=extra),
+        blueprint(version, extra=extra),
+        {"order.json": old},
+        {"order.json": new},
+    )
+
+
+# --- needing no compatibility check -----------------------------------------------------------
+
+
+def test_a_changed_schema_under_the_same_version_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(tmp_path, evolve(CLOSED, _with(CLOSED, note={}), version=1), capsys)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"bp.yaml:12:13: {C}.schema: contract 'Order' changes its schema (order.json) under the "
+        "same version 1: a published version is immutable; give the change version 2, or "
+        "acknowledge: {contract-evolution: <reason>}"
+    )
+
+
+def test_a_version_going_down_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pair = Pair(blueprint(3), blueprint(2), {"order.json": OPEN}, {"order.json": OPEN})
+    code, out = run(tmp_path, pair, capsys)
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"bp.yaml:9:14: {C}.version: contract 'Order' goes down from version 3 to 2: versions "
+        "only go up (producers, consumers and the registries know the published one); give "
+        "the schema version 4 or more, or acknowledge: {contract-evolution: <reason>}"
+    )
+
+
+def test_the_same_schema_and_version_is_silent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(tmp_path, evolve(OPEN, OPEN, version=1), capsys)
+    assert (code, out.splitlines()[-1]) == (0, "0 errors, 0 warnings; 1 file valid")
+
+
+def test_an_acknowledged_change_is_silent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ack = "    acknowledge: {contract-evolution: no consumer has read version 1 yet}\n"
+    pair = Pair(
+        blueprint(1),
+        blueprint(1, extra=ack),
+        {"order.json": OPEN},
+        {"order.json": _with(OPEN, note={})},
+    )
+    code, out = run(tmp_path, pair, capsys)
+    assert (code, out.splitlines()[-1]) == (0, "0 errors, 0 warnings; 1 file valid")
+
+
+def test_a_glue_contract_keeps_the_baselines_versions_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    topic = ", contract: Order"
+    pair = Pair(
+        blueprint(1, topic=topic, extra="    compatibility: none\n"),
+        blueprint(2, "order-v2.json", topic=topic, extra="    compatibility: none\n"),
+        {"order.json": OPEN},
+        {"order-v2.json": _with(OPEN, note={"type": "string"})},
+    )
+    code, out = run(tmp_path, pair, capsys)
+    assert code == 1
+    assert out.splitlines()[0].startswith(
+        f"bp.yaml:9:5: {C}.previous: contract 'Order' is registered in Glue by a topic, whose schema "
+        "versions are kept in order and never rewritten: list the baseline's schemas in "
+        "previous, oldest first, before the new one (previous: [order.json])"
+    )
+
+
+def test_a_glue_contract_listing_the_baselines_versions_is_silent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    topic = ", contract: Order"
+    extra = "    compatibility: none\n    previous: [order.json]\n"
+    pair = Pair(
+        blueprint(1, topic=topic, extra="    compatibility: none\n"),
+        blueprint(2, "order-v2.json", topic=topic, extra=extra),
+        {"order.json": OPEN},
+        {"order.json": OPEN, "order-v2.json": _with(OPEN, note={"type": "string"})},
+    )
+    code, out = run(tmp_path, pair, capsys)
+    assert (code, out.splitlines()[-1]) == (0, "0 errors, 0 warnings; 1 file valid")
+
+
+def test_a_git_baseline_reads_the_schema_files_of_its_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The schema file edited in place is compared with its committed content."""
+    monkeypatch.chdir(tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    Path("bp.yaml").write_text(blueprint(1), encoding="utf-8")
+    Path("order.json").write_text(json.dumps(OPEN), encoding="utf-8")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], check=True)
+    Path("order.json").write_text(json.dumps(_with(OPEN, note={})), encoding="utf-8")
+    assert main(["validate", "--baseline", "git:HEAD", "bp.yaml"]) == 1
+    assert "changes its schema (order.json) under the same version 1" in capsys.readouterr().out
+
+
+def test_a_topics_contract_is_a_checked_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "order.json").write_text(json.dumps(OPEN), encoding="utf-8")
+    (tmp_path / "bp.yaml").write_text(blueprint(topic=", contract: Ordr"), encoding="utf-8")
+    assert main(["validate", str(tmp_path / "bp.yaml")]) == 1
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[0]
+        .endswith(
+            "bp.yaml:6:54: $.kafka.topics.orders.contract: no contract named 'Ordr' "
+            "(contracts: Order); did you mean 'Order'?"
+        )
+    )
+
+
+# --- judged by the compatibility check (edastack.blueprints.compatibility) ----------------------
+
+BREAKING_TYPE = _with(OPEN, id={"type": "integer"})
+
+
+def test_a_breaking_version_names_the_contract_file_and_pointer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(tmp_path, evolve(OPEN, BREAKING_TYPE), capsys)
+    assert code == 1
+    first = out.splitlines()[0]
+    assert first.startswith(
+        f"bp.yaml:12:13: {C}.schema: contract 'Order' version 2 (order.json) is not "
+        "backward-compatible with the baseline's version 1: #/properties/id ("
+    )
+    assert first.endswith(
+        "make the change compatible, ship it as a new contract (a new detail-type) beside "
+        "this one, or change compatibility, or acknowledge: {contract-evolution: <reason>}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "mode", "breaks"),
+    [
+        # backward: the new schema reads what the old one wrote
+        (
+            "optional_added_to_closed_backward",
+            CLOSED,
+            _with(CLOSED, note={"type": "string"}),
+            "backward",
+            False,
+        ),
+        (
+            "optional_added_to_open_backward",
+            OPEN,
+            _with(OPEN, note={"type": "string"}),
+            "backward",
+            True,
+        ),
+        # forward: the roles swapped, so the same changes judge the other way
+        (
+            "optional_added_to_closed_forward",
+            CLOSED,
+            _with(CLOSED, note={"type": "string"}),
+            "forward",
+            True,
+        ),
+        (
+            "optional_added_to_open_forward",
+            OPEN,
+            _with(OPEN, note={"type": "string"}),
+            "forward",
+            False,
+        ),
+        # full: both; none: anything
+        ("optional_added_to_open_full", OPEN, _with(OPEN, note={"type": "string"}), "full", True),
+        ("type_changed_none", OPEN, BREAKING_TYPE, "none", False),
+        ("type_changed_backward", OPEN, BREAKING_TYPE, "backward", True),
+        (
+            "type_widened_backward",
+            _with(OPEN, n={"type": "integer"}),
+            _with(OPEN, n={"type": "number"}),
+            "backward",
+            False,
+        ),
+    ],
+)
+def test_the_mode_decides(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    mode: str,
+    breaks: bool,
+) -> None:
+    code, out = run(tmp_path, evolve(old, new, mode=mode), capsys)
+    assert code == (1 if breaks else 0), out
+    assert ("is not " in out) is breaks
+
+
+# An earlier break (v1 -> v2, once acknowledged) that only a transitive mode sees again.
+V1 = _with(CLOSED, n={"type": "integer"})
+V2 = _with(CLOSED, n={"type": "string"})
+V3 = _with(V2, note={"type": "string"})  # an optional property added to a closed model
+
+
+def previous(tmp_path: Path, mode: str, *schemas: dict[str, Any]) -> int:
+    """Validate version len(schemas) with the others as previous, oldest first."""
+    names = [f"v{i}.json" for i in range(1, len(schemas) + 1)]
+    for name, schema in zip(names, schemas, strict=True):
+        (tmp_path / name).write_text(json.dumps(schema), encoding="utf-8")
+    extra = f"    compatibility: {mode}\n    previous: [{', '.join(names[:-1])}]\n"
+    text = blueprint(len(schemas), names[-1], extra=extra)
+    (tmp_path / "bp.yaml").write_text(text, encoding="utf-8")
+    return main(["validate", str(tmp_path / "bp.yaml")])
+
+
+@pytest.mark.parametrize(("mode", "breaks"), [("backward", False), ("backward_transitive", True)])
+def test_backward_transitive_checks_every_earlier_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, breaks: bool
+) -> None:
+    """v3 reads v2's events (backward), not v1's integers (backward_transitive)."""
+    code = previous(tmp_path, mode, V1, V2, V3)
+    out = capsys.readouterr().out
+    assert code == (1 if breaks else 0), out
+    assert ("with v1.json: #/properties/n" in out) is breaks
+    assert "with v2.json" not in out
+
+
+@pytest.mark.parametrize(("mode", "breaks"), [("forward", False), ("forward_transitive", True)])
+def test_forward_transitive_checks_every_earlier_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, breaks: bool
+) -> None:
+    """Forward: readers of an earlier version read the new one's events. v2's readers (an
+    open model) ignore v3's new property; v1's readers (closed) refuse it."""
+    v2 = _with(OPEN, note={"type": "string"})
+    code = previous(tmp_path, mode, CLOSED, v2, _with(v2, more={"type": "string"}))
+    out = capsys.readouterr().out
+    assert code == (1 if breaks else 0), out
+    assert ("with v1.json" in out) is breaks
