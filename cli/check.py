@@ -21,11 +21,12 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from edastack.blueprints.findings import Finding
-from edastack.blueprints.loader import load_tree
+from edastack.blueprints.loader import Node, load_tree, locate
 from edastack.blueprints.validate import BlueprintError, validate_file
 from edastack.cli.arguments import add_env_argument
 from edastack.cli.check_report import (
@@ -138,7 +139,7 @@ def check(args: argparse.Namespace) -> int:
         print(
             f"edastack check: the {status.gate} gate did not run: {status.message}", file=sys.stderr
         )
-    located = locate_findings(run.findings, report.blueprints, root)
+    located = _placed(locate_findings(run.findings, report.blueprints, root), root)
     if args.out:
         _keep_reports(Path(args.out), located, run)
     if args.format == "json":
@@ -171,6 +172,13 @@ def _run(
     finally:
         if not out:
             shutil.rmtree(outdir, ignore_errors=True)
+
+
+def _placed(located: Sequence[Located], root: Node | None) -> list[Located]:
+    """Every finding with a place: one that no entity or environment claims (a stack the
+    blueprint does not name) points at the blueprint's name."""
+    fallback = locate(root, ("blueprint",), key=True) if root is not None else None
+    return [x if x.mark is not None else replace(x, mark=fallback) for x in located]
 
 
 def _keep_reports(out: Path, located: Sequence[Located], run: GateRun) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
@@ -545,3 +546,51 @@ def test_findings_of_a_blueprint_without_environments_have_a_place(tmp_path: Pat
         (None, f"{path}:1:1"),
         ("buses.main", f"{path}:4:5"),
     ]
+
+
+NO_ENVIRONMENTS = """\
+blueprint: noenv
+eventbridge:
+  buses:
+    main: {}
+  rules:
+    r: {bus: main, pattern: {source: [shop]}, targets: {q: {sqs: inbox}}}
+queues:
+  inbox: {}
+"""
+
+
+@pytest.mark.parametrize("environments", [True, False], ids=["environments", "none"])
+def test_every_finding_has_file_line_and_column_in_every_format(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    environments: bool,
+) -> None:
+    text = NO_ENVIRONMENTS
+    if environments:
+        text += 'environments:\n  dev: {account: "111111111111", region: eu-west-1}\n'
+    blueprint = tmp_path / "bp.yaml"
+    blueprint.write_text(text, encoding="utf-8")
+    prefix = "noenv-dev" if environments else "noenv"
+    findings = [
+        GateFinding("edastack", "EDA006", "error", f"{prefix}-events", "Bus", "no archive",
+                    f"{prefix}-events/Bus-main/Resource/Resource"),
+        GateFinding("cfn-lint", "W1", "warning", f"{prefix}-events", "Key", "a key",
+                    f"{prefix}-events/QueueKey/Resource"),
+        GateFinding("checkov", "CKV_1", "low", "another-stack", "X", "not ours", None),
+    ]  # fmt: skip
+    monkeypatch.setattr(check_module, "check_blueprint", lambda *a, **k: _ran(findings))
+    code, out, _ = run(capsys, str(blueprint))
+    assert code == 1
+    rows = out.splitlines()[1:-1]
+    assert len(rows) == 3
+    assert all(re.search(rf" {re.escape(str(blueprint))}:\d+:\d+ ", row) for row in rows), rows
+    _, out, _ = run(capsys, str(blueprint), "--format", "json")
+    places = [(f["file"], f["line"], f["column"]) for f in json.loads(out)["findings"]]
+    assert all(file == str(blueprint) and line and column for file, line, column in places)
+    _, out, _ = run(capsys, str(blueprint), "--format", "sarif")
+    (sarif_run,) = json.loads(out)["runs"]
+    for result in sarif_run["results"]:
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] > 0 and region["startColumn"] > 0, result
