@@ -83,12 +83,24 @@ def _contract(ctx: Checks, c: m.Contract, where: Path) -> Iterator[Finding]:
 
 
 def _invalid_previous(c: m.Contract) -> Iterator[Finding]:
-    for p in c.previous:
+    """Each earlier version is a JSON Schema both registries take, and a version of its own
+    (Glue would register a repeated one as the version it repeats)."""
+    for i, p in enumerate(c.previous):
         cls = validators.validator_for(p.schema, default=validators.Draft202012Validator)
         try:
             cls.check_schema(dict(p.schema))
+            to_draft4(dict(p.schema))
         except SchemaError as exc:
             yield error("contract-schema", p.path, f"not a valid JSON Schema: {exc.message}")
+        except SchemaConversionError as exc:
+            yield error("contract-schema", p.path, "; ".join(exc.errors))
+        if p.schema in c.history[i + 1 :]:
+            yield error(
+                "contract-schema",
+                p.path,
+                f"the same schema as a later version of contract '{c.name}': each version "
+                "is listed once, the current one in schema only",
+            )
 
 
 def _topics(ctx: Checks) -> Iterator[Finding]:

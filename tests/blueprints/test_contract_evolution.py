@@ -318,3 +318,62 @@ def test_forward_transitive_checks_every_earlier_version(
     out = capsys.readouterr().out
     assert code == (1 if breaks else 0), out
     assert ("with v1.json" in out) is breaks
+
+
+def _validate(tmp_path: Path, text: str, files: dict[str, Any]) -> int:
+    for name, schema in files.items():
+        (tmp_path / name).write_text(json.dumps(schema), encoding="utf-8")
+    (tmp_path / "bp.yaml").write_text(text, encoding="utf-8")
+    return main(["validate", str(tmp_path / "bp.yaml")])
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        pytest.param(
+            {"v1.json": OPEN},
+            "the same schema as a later version of contract 'Order': each version is listed "
+            "once, the current one in schema only",
+            id="repeated_version",
+        ),
+        pytest.param(
+            {"v1.json": {"type": "object", "if": {"required": ["a"]}, "then": {}}},
+            "$.if: 'if' cannot be expressed in JSON Schema Draft 4",
+            id="version_no_registry_takes",
+        ),
+        pytest.param(
+            {"v1.json": {"type": "objekt"}},
+            "not a valid JSON Schema: 'objekt' is not valid under any of the given schemas",
+            id="not_a_schema",
+        ),
+    ],
+)
+def test_each_previous_version_is_a_schema_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, Any], message: str
+) -> None:
+    text = blueprint(2, "order.json", extra="    previous: [v1.json]\n")
+    assert _validate(tmp_path, text, {"order.json": OPEN, **files}) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"{tmp_path}/bp.yaml:13:16: {C}.previous[0]: ")
+    assert message in first
+
+
+@pytest.mark.parametrize("via", ["pipe", "connector"])
+def test_only_a_lambda_bridge_reads_a_contract_topic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], via: str
+) -> None:
+    options = {
+        "pipe": "    via: pipe\n    acknowledge: {pipe-no-dlq: records are replayable from Kafka}\n",
+        "connector": "    via: connector\n    connector: {plugin: s3://bucket-1/plugin.zip}\n",
+    }[via]
+    source = "kafka-connect.orders" if via == "connector" else "shop.orders"
+    bridge = (
+        "eventbridge:\n  buses:\n    main: {}\nbridges:\n  to-bus:\n    from: {topic: orders}\n"
+        f"    to: {{bus: main, detail_type: OrderPlaced, source: {source}}}\n{options}"
+    )
+    text = blueprint(topic=", contract: Order").replace("shop.orders", source) + bridge
+    assert _validate(tmp_path, text, {"order.json": OPEN}) == 1
+    assert (
+        f"$.bridges.to-bus.via: topic 'orders' holds records of contract 'Order' in the Glue "
+        f"Schema Registry's wire format, which a {via} cannot decode: use via: lambda"
+    ) in capsys.readouterr().out
