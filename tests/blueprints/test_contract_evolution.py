@@ -144,8 +144,8 @@ def test_a_glue_contract_keeps_the_baselines_versions_first(
     code, out = run(tmp_path, pair, capsys)
     assert code == 1
     assert out.splitlines()[0].startswith(
-        f"bp.yaml:9:5: {C}.previous: contract 'Order' is registered in Glue by a topic, whose schema "
-        "versions are kept in order and never rewritten: list the baseline's schemas in "
+        f"bp.yaml:9:5: {C}.previous: contract 'Order' is registered in Glue by a topic, whose "
+        "schema versions are kept in order and never rewritten: list the baseline's schemas in "
         "previous, oldest first, before the new one (previous: [order.json])"
     )
 
@@ -363,7 +363,7 @@ def test_only_a_lambda_bridge_reads_a_contract_topic(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], via: str
 ) -> None:
     options = {
-        "pipe": "    via: pipe\n    acknowledge: {pipe-no-dlq: records are replayable from Kafka}\n",
+        "pipe": "    via: pipe\n    acknowledge: {pipe-no-dlq: records replay from Kafka}\n",
         "connector": "    via: connector\n    connector: {plugin: s3://bucket-1/plugin.zip}\n",
     }[via]
     source = "kafka-connect.orders" if via == "connector" else "shop.orders"
