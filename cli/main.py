@@ -24,6 +24,8 @@ from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
 from edastack.cli.arguments import add_env_argument
 from edastack.cli.assembly import StackSummary, read_assembly
+from edastack.cli.asyncapi import add_parser as add_asyncapi_parser
+from edastack.cli.asyncapi import asyncapi_command
 from edastack.cli.baseline import BaselineError, compare_with_baseline
 from edastack.cli.check import add_parser as add_check_parser
 from edastack.cli.check import check as _check
@@ -65,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     add_plan_parser(commands)
     add_schema_parser(commands)
     add_contracts_parser(commands)
+    add_asyncapi_parser(commands)
     commands.add_parser(
         "rules",
         help="list edastack's rule pack (the CDK validation plugin edastack check runs)",
@@ -307,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return schema_command(args)
         if args.command == "contracts":
             return contracts_command(args)
+        if args.command == "asyncapi":
+            return asyncapi_command(args)
         if args.command == "rules":
             print(_rules_markdown(), end="")
             return EXIT_OK

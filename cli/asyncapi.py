@@ -1,0 +1,104 @@
+"""``edastack asyncapi``: a blueprint's topics, buses, contracts, bridges and rule targets as
+one AsyncAPI 3.0.0 document (``edastack.blueprints.asyncapi``), which EventCatalog and the
+AsyncAPI tools import.
+
+JSON on standard output; with ``-o FILE``, written to FILE (YAML when it ends in ``.yaml`` or
+``.yml``), whole or not at all: a temporary file in the same folder replaces FILE when complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from edastack.blueprints.asyncapi import AsyncApiError, asyncapi_document
+from edastack.blueprints.asyncapi_rules import document_problems
+from edastack.cli.route import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_environment, load_one
+
+EXIT_BUG = 3
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def add_parser(commands: Any) -> None:
+    """Register ``asyncapi`` on the ``edastack`` command's subparsers."""
+    parser = commands.add_parser(
+        "asyncapi",
+        help="export a blueprint's events as an AsyncAPI 3.0 document (EventCatalog imports it)",
+        description="Print a blueprint as one AsyncAPI 3.0.0 document: a server per Kafka "
+        "cluster and per bus, a channel per topic and per detail-type on a bus, a message per "
+        "contract (its schema as draft-07, its examples) and the operations of bridges, "
+        "producers and rule targets.",
+        epilog="exit codes: 0 written; 1 the blueprint has errors or cannot be described; "
+        "2 usage errors (no such blueprint, an unwritable FILE); 3 a bug.",
+    )
+    parser.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
+    add_environment(parser)
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write to FILE instead of standard output; YAML if FILE ends in .yaml or .yml",
+    )
+
+
+def asyncapi_command(args: argparse.Namespace) -> int:
+    bp = load_one(args, "asyncapi")
+    if isinstance(bp, int):
+        return bp
+    try:
+        document = asyncapi_document(bp)
+    except AsyncApiError as exc:
+        print(f"edastack asyncapi: {exc}", file=sys.stderr)
+        return EXIT_FINDINGS
+    problems = document_problems(document)
+    if problems:  # the exporter broke AsyncAPI's rules: never hand that document out
+        print(
+            "edastack asyncapi: internal error: the document breaks AsyncAPI's rules (this is a "
+            "bug in edastack; please report it with the blueprint): " + "; ".join(problems),
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+    if args.output is None:
+        print(render(document, yaml_format=False), end="")
+        return EXIT_OK
+    target = Path(args.output)
+    try:
+        write_whole(target, render(document, yaml_format=target.suffix in _YAML_SUFFIXES))
+    except OSError as exc:
+        print(
+            f"edastack asyncapi: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr
+        )
+        return EXIT_USAGE
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def render(document: dict[str, Any], *, yaml_format: bool) -> str:
+    """The document as JSON (2-space indent) or as block-style YAML, keys in document order."""
+    if yaml_format:
+        return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_whole(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` atomically: complete, or not changed at all."""
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        umask = os.umask(0)  # read it: mkstemp makes the file private, a written one is not
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
