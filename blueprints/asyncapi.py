@@ -40,6 +40,7 @@ from edastack.blueprints.asyncapi_channels import (
     bus_channels,
     key,
     topic_channel,
+    topic_contract,
 )
 from edastack.blueprints.asyncapi_operations import KAFKA_BINDING_VERSION, operations
 
@@ -95,7 +96,7 @@ def _info(bp: m.Blueprint) -> dict[str, Any]:
 
 
 def _servers(bp: m.Blueprint) -> dict[str, Any]:
-    registered = {t.cluster for t in bp.topics.values() if t.contract in bp.contracts}
+    registered = {t.cluster for t in bp.topics.values() if topic_contract(bp, t.name)}
     return {
         **{
             key("kafka", c.name): _kafka_server(bp, c, c.name in registered)
@@ -202,11 +203,12 @@ def _topic_channel(bp: m.Blueprint, t: m.KafkaTopic) -> dict[str, Any]:
         "servers": [{"$ref": f"#/servers/{key('kafka', t.cluster)}"}],
         "bindings": {"kafka": binding},
     }
-    if t.contract in bp.contracts:
-        channel["messages"] = _messages([bp.contracts[t.contract]])
+    contract = topic_contract(bp, t.name)
+    if contract is not None:
+        channel["messages"] = _messages([contract])
         channel["description"] = (
-            f"Record values are contract {t.contract} in the AWS Glue Schema Registry's wire "
-            "format (header, schema version id, JSON)"
+            f"Record values are contract {contract.name} in the AWS Glue Schema Registry's "
+            "wire format (header, schema version id, JSON)"
         )
     return channel
 

@@ -84,9 +84,8 @@ def bus_channels(bp: m.Blueprint) -> Channels:
     for b in _bus_bridges(bp):
         channel = add(b.bus, b.detail_type)
         channel.sources.add(b.source)
-        topic = bp.topics.get(b.topic)
-        if topic is not None and topic.contract in bp.contracts:
-            contract = bp.contracts[topic.contract]
+        contract = topic_contract(bp, b.topic)
+        if contract is not None:
             channel.contracts[contract.name] = contract
     for c in bp.contracts.values():
         for bus in sorted(contract_buses(bp, c)):
@@ -97,6 +96,12 @@ def bus_channels(bp: m.Blueprint) -> Channels:
         for detail_type in literal_detail_types(pattern):
             add(bus, detail_type)
     return dict(sorted(channels.items(), key=lambda item: (item[0][0], item[0][1] or "")))
+
+
+def topic_contract(bp: m.Blueprint, topic: str) -> m.Contract | None:
+    """The contract of ``topic``'s record values, if it names one."""
+    t = bp.topics.get(topic)
+    return bp.contracts.get(t.contract) if t is not None and t.contract is not None else None
 
 
 def reached(channels: Channels, bus: str, pattern: Mapping[str, Any]) -> list[BusChannel]:

@@ -26,6 +26,7 @@ from edastack.blueprints.asyncapi_channels import (
     matching_contracts,
     reached,
     topic_channel,
+    topic_contract,
 )
 from edastack.blueprints.kafka_access import consumer_group
 
@@ -64,8 +65,8 @@ def operation(
 
 
 def _topic_messages(bp: m.Blueprint, topic: str) -> list[str] | None:
-    t = bp.topics.get(topic)
-    return [key(t.contract)] if t is not None and t.contract in bp.contracts else None
+    contract = topic_contract(bp, topic)
+    return None if contract is None else [key(contract.name)]
 
 
 def _kafka_to_bus(bp: m.Blueprint, b: m.KafkaToBus, channels: Channels) -> Operations:
@@ -81,11 +82,8 @@ def _kafka_to_bus(bp: m.Blueprint, b: m.KafkaToBus, channels: Channels) -> Opera
     ops = {key("bridge", b.name, "receive"): receive}
     channel = channels.get((b.bus, b.detail_type))
     if channel is not None:  # None: the bus is not declared (validate reports it)
-        topic = bp.topics.get(b.topic)
-        ours = topic.contract if topic is not None else None
-        contracts = [
-            c for c in channel.contracts.values() if ours == c.name or c.source == b.source
-        ]
+        ours = topic_contract(bp, b.topic)
+        contracts = [c for c in channel.contracts.values() if c is ours or c.source == b.source]
         ops[key("bridge", b.name, "send")] = operation(
             "send",
             bus_channel(b.bus, b.detail_type),
