@@ -2,20 +2,30 @@
 
 A path is one hop an event can fail on: from a source (a topic, a bus, a queue) through a
 mechanism (a rule target, a bridge, a consumer) to a target. For each, the report says what
-happens when delivery keeps failing: which dead-letter queue (or Kafka topic) receives the
-event, after how many attempts — or, for a Kafka-sourced pipe, that nothing does.
+happens when delivery keeps failing: which dead-letter queue (or Kafka topic, or bucket)
+receives the event, after how many attempts, how long it keeps it and whether it is alarmed —
+or, for a Kafka-sourced pipe, that nothing does.
+
+A destination is named as the template has it: ``sqs:<QueueName>`` for a queue with a physical
+name, ``sqs:<stack>/<construct path>`` for one CloudFormation names (and ``s3:`` likewise),
+``kafka:<topic name>``; tests/stacks/test_delivery_report.py holds every example to it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from edastack.aws import limits
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.units import human_seconds
 
 # Lambda retries a failed asynchronous invocation twice (the producer's configure_async_invoke).
 _ASYNC_RETRIES = 2
+# What edastack's dead-letter queues and the connector's dead-letter topic keep: SQS's maximum.
+_DLQ_KEPT = f"{limits.SQS_RETENTION_MAX_S // 86_400}d"
+# The payload bucket's expiration (constructs/payload_bucket.py, DEFAULT_RETENTION).
+_PAYLOADS_KEPT = "15d"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +37,8 @@ class DeliveryPath:
     failures: str  # where undeliverable events go
     drops: bool = False  # True when a failure loses or stalls events (no DLQ)
     acknowledged: str | None = None  # the reason, when the blueprint accepts that risk
+    kept: str | None = None  # how long the destination keeps what fails (None: forever)
+    alarmed: bool = False  # whether a CloudWatch alarm fires on the destination's first message
 
 
 def _retry(retry: m.RetryPolicy) -> str:
@@ -38,17 +50,30 @@ def _rule_dlq(
 ) -> str:
     if dl.scope == "bus":
         return f"sqs:{layout.bus_dead_letter_name(bp, bus)} (the bus's shared DLQ)"
-    if dl.scope == "queue":
-        return f"sqs:{dl.queue}"
+    if dl.scope == "queue" and dl.queue is not None:
+        return f"sqs:{layout.queue_name(bp, bp.queues[dl.queue])} (queue {dl.queue})"
     if dl.scope == "stack":
         return f"sqs:{stack}/DeadLetters (shared by the rules of that stack)"
-    return f"sqs:{rule}-dlq"
+    return f"sqs:{stack}/Rule-{rule}-DeadLetters (the rule's own)"
+
+
+def _dlq_kept(bp: m.Blueprint, dl: m.DeadLetter) -> str:
+    """A declared queue keeps its retention; edastack's own dead-letter queues 14 days."""
+    if dl.scope == "queue" and dl.queue is not None:
+        return _days(bp.queues[dl.queue].retention_s)
+    return _DLQ_KEPT
+
+
+def _days(seconds: int) -> str:
+    """``14d`` rather than ``2w``: retentions are quoted in days."""
+    return f"{seconds // 86_400}d" if seconds % 86_400 == 0 else human_seconds(seconds)
 
 
 def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
     """The delivery paths of ``bp``, in blueprint order."""
     paths: list[DeliveryPath] = []
     for rule in bp.rules.values():
+        stack = layout.stack_name(bp, layout.rules_part(rule))
         for t in rule.targets:
             # a target given by ARN is shown by its blueprint name, a declared one by its own
             target = f"{t.kind}:{t.name}" if t.is_arn or t.kind == "api" else f"{t.kind}:{t.ref}"
@@ -58,13 +83,9 @@ def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
                     mechanism=f"rule:{rule.name}",
                     target=target,
                     retries=_retry(t.retry),
-                    failures=_rule_dlq(
-                        bp,
-                        rule.dead_letter,
-                        rule.name,
-                        rule.bus,
-                        layout.stack_name(bp, layout.rules_part(rule)),
-                    ),
+                    failures=_rule_dlq(bp, rule.dead_letter, rule.name, rule.bus, stack),
+                    kept=_dlq_kept(bp, rule.dead_letter),
+                    alarmed=True,
                 )
             )
     for b in bp.bridges.values():
@@ -72,20 +93,38 @@ def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
             paths.extend(_kafka_to_bus(b, bp))
         else:
             paths.append(_bus_to_kafka(b, bp))
-    declared_dlqs = {r.dead_letter.queue for r in bp.rules.values() if r.dead_letter.queue}
-    for q in bp.queues.values():
-        if q.name in declared_dlqs:
-            continue
-        paths.append(
-            DeliveryPath(
-                source=f"sqs:{q.name}",
-                mechanism="consumers",
-                target="(the queue's consumers)",
-                retries=f"{q.max_receives} receives",
-                failures=f"sqs:{q.name}-dlq (redrive)",
-            )
-        )
+    dead_letter_queues = layout.dead_letter_queues(bp)
+    paths.extend(_queue(bp, q, q.name in dead_letter_queues) for q in bp.queues.values())
     return paths
+
+
+def _queue(bp: m.Blueprint, q: m.Queue, dead_letters: bool) -> DeliveryPath:
+    """A declared queue: a target's queue redrives to a DLQ of its own; a queue named as a
+    ``dlq`` is a dead-letter queue itself, alarmed, without a redrive (what its consumers do
+    not delete expires)."""
+    source, kept = f"sqs:{q.name}", _days(q.retention_s)
+    if dead_letters:
+        return DeliveryPath(
+            source=source,
+            mechanism="consumers (a dead-letter queue: no redrive)",
+            target="(the queue's consumers)",
+            retries="none",
+            failures=f"none: a message no consumer deletes expires after {kept}",
+            kept=kept,
+            alarmed=True,
+        )
+    return DeliveryPath(
+        source=source,
+        mechanism="consumers",
+        target="(the queue's consumers)",
+        retries=f"{q.max_receives} receives",
+        failures=(
+            f"sqs:{layout.stack_name(bp, layout.EVENTS)}/Queue-{q.name}/DeadLetterQueue "
+            f"(redrive after {q.max_receives} receives)"
+        ),
+        kept=_DLQ_KEPT,
+        alarmed=True,
+    )
 
 
 def _bus_to_kafka(b: m.BusToKafka, bp: m.Blueprint) -> DeliveryPath:
@@ -107,6 +146,8 @@ def _bus_to_kafka(b: m.BusToKafka, bp: m.Blueprint) -> DeliveryPath:
             "to 30s)"
         ),
         failures=failures,
+        kept=_DLQ_KEPT if b.dead_letter.scope == "rule" else _dlq_kept(bp, b.dead_letter),
+        alarmed=True,
     )
 
 
@@ -121,6 +162,7 @@ def _kafka_to_bus(b: m.KafkaToBus, bp: m.Blueprint) -> list[DeliveryPath]:
                 target=target,
                 retries="connector retries (aws.eventbridge.retries.max)",
                 failures=f"kafka:{dlq_topic} (errors.deadletterqueue)",
+                kept=_DLQ_KEPT,
             )
         ]
     if b.via == "pipe":
@@ -150,6 +192,10 @@ def _lambda_bridge(b: m.KafkaToBus, bp: m.Blueprint) -> list[DeliveryPath]:
         else f"{bucket} (the payload bucket, on-failure destination: the whole batch with its "
         "payloads)"
     )
+    on_failure_kept = _PAYLOADS_KEPT
+    if lam.on_failure_topic:
+        retention_ms = bp.topics[lam.on_failure_topic].retention_ms
+        on_failure_kept = None if retention_ms is None else _days(retention_ms // 1000)
     source, target = f"topic:{b.topic}", f"bus:{b.bus}"
     return [
         DeliveryPath(
@@ -161,6 +207,8 @@ def _lambda_bridge(b: m.KafkaToBus, bp: m.Blueprint) -> list[DeliveryPath]:
                 f"{_bridge_dlq(bp, b)} (one message a record, with its payload; over 256 KiB "
                 f"a claimCheck to an object in {bucket})"
             ),
+            kept=_DLQ_KEPT,
+            alarmed=True,
         ),
         DeliveryPath(
             source=source,
@@ -168,6 +216,7 @@ def _lambda_bridge(b: m.KafkaToBus, bp: m.Blueprint) -> list[DeliveryPath]:
             target=target,
             retries=f"{lam.retries} retries, or until a record is {human_seconds(age)} old",
             failures=on_failure,
+            kept=on_failure_kept,
         ),
     ]
 
@@ -193,6 +242,8 @@ def format_table(paths: list[DeliveryPath]) -> str:
             failures += (
                 f" [acknowledged: {p.acknowledged}]" if p.acknowledged else " [NOT ACKNOWLEDGED]"
             )
+        elif not failures.startswith("none"):
+            failures += f"; kept {p.kept or 'forever'}{', alarmed' if p.alarmed else ''}"
         rows.append((p.source, p.mechanism, p.target, p.retries, failures))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
     return "\n".join(

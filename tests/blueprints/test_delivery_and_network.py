@@ -50,6 +50,8 @@ def test_report_dlq_in_json_marks_a_pipe_as_a_path_that_stalls(
             "failures": "none: a failing record stalls its partition",
             "drops": True,
             "acknowledged": pipes[0]["acknowledged"],
+            "kept": None,
+            "alarmed": False,
         }
     ]
     assert pipes[0]["acknowledged"].startswith("alerts come from our own gateway")
@@ -211,6 +213,8 @@ def test_report_dlq_says_where_a_lambda_bridges_failed_payloads_end_up(
             "s3:commerce-dev-events/Payloads)",
             "drops": False,
             "acknowledged": None,
+            "kept": "14d",
+            "alarmed": True,
         },
         {
             **common,
@@ -220,6 +224,8 @@ def test_report_dlq_says_where_a_lambda_bridges_failed_payloads_end_up(
             "destination: the whole batch with its payloads)",
             "drops": False,
             "acknowledged": None,
+            "kept": "15d",
+            "alarmed": False,
         },
     ]
 
@@ -268,6 +274,8 @@ def test_report_dlq_says_plainly_how_long_a_producer_retries_a_kafka_error(
             "failures": "sqs:partner-ingress-dev-events/Bridge-shipments-to-kafka/DeadLetters",
             "drops": False,
             "acknowledged": None,
+            "kept": "14d",
+            "alarmed": True,
         }
     ]
 
@@ -282,10 +290,10 @@ def test_report_dlq_text_shows_both_paths_of_a_lambda_bridge(
     assert lines[0].endswith(
         "sqs:commerce-dev-events/Bridge-fulfilled-to-bus/DeadLetters (one message a record, "
         "with its payload; over 256 KiB a claimCheck to an object in "
-        "s3:commerce-dev-events/Payloads)"
+        "s3:commerce-dev-events/Payloads); kept 14d, alarmed"
     )
     assert "3 retries, or until a record is 1w old" in lines[1]
     assert lines[1].endswith(
         "s3:commerce-dev-events/Payloads (the payload bucket, on-failure destination: the whole "
-        "batch with its payloads)"
+        "batch with its payloads); kept 15d"
     )

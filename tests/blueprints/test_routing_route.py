@@ -90,7 +90,9 @@ def test_each_target_receives_its_input_and_names_its_dead_letter_queue(bp: m.Bl
     inbox, notify = placed.targets
     assert json.loads(inbox.payload.text or "")["detail"] == {"orderId": "o-1"}
     assert notify.payload.value() == {"order": "o-1", "rule": "placed"}
-    assert inbox.dead_letter == notify.dead_letter == "sqs:placed-dlq"
+    assert inbox.dead_letter == notify.dead_letter == (
+        "sqs:shop-dev-rules-main-1/Rule-placed-DeadLetters (the rule's own)"
+    )
     (producer,) = audit.targets
     assert (producer.kind, producer.destination) == ("kafka", "topic:audit-log")
     assert producer.dead_letter == "sqs:shop-dev-events/Bridge-to-audit/DeadLetters"
@@ -111,7 +113,7 @@ def test_the_json_shape(bp: m.Blueprint) -> None:
     assert {"target": "notify", "input": {"order": "o-1", "rule": "placed"}}.items() <= (
         target.items()
     )
-    assert target["dead_letter"] == "sqs:placed-dlq"
+    assert target["dead_letter"].startswith("sqs:shop-dev-rules-main-1/Rule-placed-DeadLetters")
 
 
 def test_a_put_events_entry_becomes_the_event_eventbridge_delivers(bp: m.Blueprint) -> None:
