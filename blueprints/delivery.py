@@ -192,7 +192,7 @@ def _lambda_bridge(b: m.KafkaToBus, bp: m.Blueprint) -> list[DeliveryPath]:
         else f"{bucket} (the payload bucket, on-failure destination: the whole batch with its "
         "payloads)"
     )
-    on_failure_kept = _PAYLOADS_KEPT
+    on_failure_kept: str | None = _PAYLOADS_KEPT
     if lam.on_failure_topic:
         retention_ms = bp.topics[lam.on_failure_topic].retention_ms
         on_failure_kept = None if retention_ms is None else _days(retention_ms // 1000)
