@@ -27,6 +27,7 @@ from edastack.constructs.event_rule import EventRule, LambdaTarget
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_access import IKafkaCluster, KafkaClientProps
 from edastack.constructs.kafka_auth import KafkaAuth
+from edastack.constructs.props import reject_unknown_props
 from edastack.constructs.runtime_function import errors_alarm, errors_metric, new_runtime_function
 
 # The handler's DELIVERY_TIMEOUT_MS default is 30 s; its docstring asks for 60 s or more.
@@ -108,6 +109,7 @@ class BusToKafkaProducer(Construct):
         :param alarm_topic: where the function's error alarm and a created DLQ's alarm notify.
             Default: - no notification, the alarms still exist
         """
+        reject_unknown_props(type(self), props, KafkaClientProps)
         super().__init__(scope, construct_id)
         cluster, topic_name = props["cluster"], props["topic_name"]
         errors = _cluster_errors(cluster)

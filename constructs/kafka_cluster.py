@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Unpack
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_acmpca as acmpca
@@ -59,7 +60,14 @@ from edastack.constructs.kafka_storage import (
     check_storage,
     storage_info,
 )
-from edastack.constructs.msk_cluster_props import client_subnets, cluster_name_of
+from edastack.constructs.msk_cluster_props import (
+    DEFAULT_CLIENT_AUTH,
+    MskClusterProps,
+    client_subnets,
+    cluster_name_of,
+    removal_policy_of,
+)
+from edastack.constructs.props import reject_unknown_props
 from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
 __all__ = [
@@ -119,15 +127,11 @@ class KafkaCluster(KafkaClusterBase):
         scope: Construct,
         construct_id: str,
         *,
-        vpc: ec2.IVpc,
-        vpc_subnets: ec2.SubnetSelection | None = None,
-        cluster_name: str | None = None,
         kafka_version: str = DEFAULT_KAFKA_VERSION,
         instance_type: str = DEFAULT_INSTANCE_TYPE,
         broker_count: int | None = None,
         ebs_storage_gib: int | None = None,
         storage_autoscaling: StorageAutoscaling | None = None,
-        client_auth: Sequence[KafkaAuth] = (KafkaAuth.IAM,),
         scram_secrets: Sequence[secretsmanager.ISecret] | None = None,
         mtls_certificate_authorities: Sequence[acmpca.ICertificateAuthority] = (),
         encryption_key: kms.IKey | None = None,
@@ -135,16 +139,14 @@ class KafkaCluster(KafkaClusterBase):
         broker_log_retention: logs.RetentionDays = logs.RetentionDays.THREE_MONTHS,
         server_properties: Mapping[str, str | int | bool] | None = None,
         allow_weaker_durability: bool = False,
-        bootstrap_brokers_parameter_name: str | None = None,
-        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         alarm_topic: sns.ITopic | None = None,
+        **props: Unpack[MskClusterProps],
     ) -> None:
         """
-        :param vpc: the VPC the brokers' network interfaces are placed in
-        :param vpc_subnets: 2 or 3 private subnets in distinct zones (Express: 3). Default: - the
-            VPC's private subnets (CDK's default selection), one per zone
-        :param cluster_name: MSK cluster name; renaming replaces the cluster (data loss).
-            Default: - derived from the construct path
+        :param props: where the brokers are placed and named (:class:`MskClusterProps`): 2 or 3
+            subnets (Express: 3); ``client_auth`` may enable several, clients of bridges use the
+            first of iam, scram, mtls; ``removal_policy`` covers the cluster, its
+            configuration, log group and SCRAM secret
         :param kafka_version: Apache Kafka version, e.g. ``3.9.x``. Default: - ``3.9.x``, the
             blueprint language's
         :param instance_type: broker instance type; ``express.m7g.*`` makes Express brokers,
@@ -156,8 +158,6 @@ class KafkaCluster(KafkaClusterBase):
         :param storage_autoscaling: grow Standard broker volumes as they fill up.
             Default: - no autoscaling: volumes stay at ``ebs_storage_gib`` (the maximum is a cost
             decision only the caller can make)
-        :param client_auth: enabled client authentications, several allowed; clients of
-            bridges use the first of iam, scram, mtls. Default: - IAM only
         :param scram_secrets: SCRAM credentials to associate with the cluster; each secret's
             name must start with ``AmazonMSK_`` and it must be encrypted with a customer managed
             key. Default: - with scram, one secret ``AmazonMSK_<cluster-name>_client`` with a
@@ -172,30 +172,24 @@ class KafkaCluster(KafkaClusterBase):
             weakening one of those needs ``allow_weaker_durability``. Default: - the durable set
         :param allow_weaker_durability: allow ``server_properties`` to weaken the durable set.
             Default: - False
-        :param bootstrap_brokers_parameter_name: SSM parameter that holds the bootstrap brokers.
-            Default: - ``/edastack/kafka/<cluster-name>/bootstrap-brokers``
-        :param removal_policy: for the cluster, its configuration, log group and SCRAM secret.
-            Default: - RETAIN
         :param alarm_topic: where the brokers' alarms notify.
             Default: - no notification, the alarms still exist
         """
+        reject_unknown_props(type(self), props, MskClusterProps)
         super().__init__(scope, construct_id)
+        vpc, removal_policy = props["vpc"], removal_policy_of(props)
         checked = _check(
             self,
-            vpc=vpc,
-            vpc_subnets=vpc_subnets,
-            cluster_name=cluster_name,
+            props,
             kafka_version=kafka_version,
             instance_type=instance_type,
             broker_count=broker_count,
             ebs_storage_gib=ebs_storage_gib,
             storage_autoscaling=storage_autoscaling,
-            client_auth=client_auth,
             scram_secrets=scram_secrets,
             mtls_certificate_authorities=mtls_certificate_authorities,
             server_properties=server_properties,
             allow_weaker_durability=allow_weaker_durability,
-            bootstrap_brokers_parameter_name=bootstrap_brokers_parameter_name,
         )
         self._describe(checked, vpc, kafka_version=kafka_version, instance_type=instance_type)
         security_group = self._closed_security_group(
@@ -224,7 +218,7 @@ class KafkaCluster(KafkaClusterBase):
             cluster_name=checked.name,
             modes=checked.modes,
             preferred=self.auth_mode,
-            parameter_name=bootstrap_brokers_parameter_name,
+            parameter_name=props.get("bootstrap_brokers_parameter_name"),
         )
         self._bootstrap_by_mode = bootstrap.by_mode
         self.bootstrap_brokers_parameter = bootstrap.parameter
@@ -324,38 +318,34 @@ class KafkaCluster(KafkaClusterBase):
 
 def _check(
     cluster: Construct,
+    props: MskClusterProps,
     *,
-    vpc: ec2.IVpc,
-    vpc_subnets: ec2.SubnetSelection | None,
-    cluster_name: str | None,
     kafka_version: str,
     instance_type: str,
     broker_count: int | None,
     ebs_storage_gib: int | None,
     storage_autoscaling: StorageAutoscaling | None,
-    client_auth: Sequence[KafkaAuth],
     scram_secrets: Sequence[secretsmanager.ISecret] | None,
     mtls_certificate_authorities: Sequence[acmpca.ICertificateAuthority],
     server_properties: Mapping[str, str | int | bool] | None,
     allow_weaker_durability: bool,
-    bootstrap_brokers_parameter_name: str | None,
 ) -> _Checked:
     """Every conflict among the props of a ``KafkaCluster``, raised at once."""
     errors: list[str] = []
-    name = cluster_name_of(cluster, cluster_name, errors)
-    check_parameter_name(bootstrap_brokers_parameter_name, errors)
+    name = cluster_name_of(cluster, props.get("cluster_name"), errors)
+    check_parameter_name(props.get("bootstrap_brokers_parameter_name"), errors)
     version = check_kafka_version(kafka_version, errors)
     is_express = check_instance_type(instance_type, errors)
     subnets, zones = client_subnets(
-        vpc,
-        vpc_subnets,
+        props["vpc"],
+        props.get("vpc_subnets"),
         limits.MSK_PROVISIONED_SUBNETS_MIN,
         limits.MSK_PROVISIONED_SUBNETS_MAX,
         errors,
     )
     count = check_broker_count(is_express, len(zones), broker_count, errors)
     storage = check_storage(is_express, ebs_storage_gib, storage_autoscaling, errors)
-    modes = check_client_auth(client_auth, errors)
+    modes = check_client_auth(props.get("client_auth", DEFAULT_CLIENT_AUTH), errors)
     check_credentials(modes, mtls_certificate_authorities, scram_secrets, errors)
     properties, config_errors = broker_configuration(
         is_express=is_express,

@@ -51,6 +51,7 @@ from edastack.constructs.kafka_pollers import (
     reading_errors,
 )
 from edastack.constructs.payload_bucket import PayloadBucket
+from edastack.constructs.props import reject_unknown_props
 from edastack.constructs.runtime_function import errors_alarm, errors_metric, new_runtime_function
 
 DEFAULT_RETRIES = 3
@@ -159,6 +160,7 @@ class KafkaToBusFunction(Construct):
         :param lag_threshold: records behind the topic that the lag alarm tolerates.
             Default: - 10,000
         """
+        reject_unknown_props(type(self), props, KafkaToBusProps)
         super().__init__(scope, construct_id)
         cluster, topic_name = props["cluster"], props["topic_name"]
         batch_size = props.get("batch_size", DEFAULT_BATCH_SIZE)

@@ -52,6 +52,7 @@ from edastack.constructs.kafka_pollers import (
     poller_vpc_statement,
     reading_errors,
 )
+from edastack.constructs.props import reject_unknown_props
 
 _VPC_WILDCARDS = (
     "only the EC2 network-interface actions of the pipe's pollers in the cluster's VPC are on "
@@ -100,6 +101,7 @@ class KafkaToBusPipe(Construct):
         :param lag_threshold: records behind the topic that the lag alarm tolerates.
             Default: - 10,000
         """
+        reject_unknown_props(type(self), props, KafkaToBusProps)
         super().__init__(scope, construct_id)
         cluster, topic_name = props["cluster"], props["topic_name"]
         detail_type, source = props["detail_type"], props["source"]

@@ -25,6 +25,7 @@ from edastack.aws.kafka_config import render
 from edastack.constructs.external_kafka_cluster import ExternalKafkaCluster
 from edastack.constructs.kafka_access import KafkaClientProps, cluster_child_arn
 from edastack.constructs.kafka_cluster import KafkaCluster
+from edastack.constructs.props import reject_unknown_props
 from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
 # A topic's retention.ms that keeps records forever (Apache Kafka topic configuration).
@@ -93,6 +94,7 @@ class KafkaTopic(Construct):
             another stack than its cluster (e.g. from an SSM parameter, so that no
             CloudFormation export ties the stacks). Default: - ``cluster.cluster_arn``
         """
+        reject_unknown_props(type(self), props, KafkaClientProps)
         super().__init__(scope, construct_id)
         cluster, topic_name = props["cluster"], props["topic_name"]
         errors: list[str] = []

@@ -1,15 +1,49 @@
-"""Checks of the props both MSK cluster kinds (provisioned and Serverless) take: the cluster's
-name and the subnets its network interfaces are placed in."""
+"""The props both MSK cluster kinds (provisioned and Serverless) take, and the checks of the
+cluster's name and the subnets its network interfaces are placed in."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Required, TypedDict
 
-from aws_cdk import Names, Token
+from aws_cdk import Names, RemovalPolicy, Token
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.network import select_subnets
+
+DEFAULT_CLIENT_AUTH = (KafkaAuth.IAM,)
+
+
+class MskClusterProps(TypedDict, total=False):
+    """The props of both MSK cluster kinds (CDK's props interface: Python callers pass them as
+    keywords).
+
+    :param vpc: the VPC the cluster's network interfaces are placed in
+    :param vpc_subnets: private subnets in distinct zones, as many as the kind allows.
+        Default: - the VPC's private subnets (CDK's default selection), one per zone
+    :param cluster_name: MSK cluster name; renaming replaces the cluster (data loss).
+        Default: - derived from the construct path
+    :param client_auth: enabled client authentications. Default: - IAM only
+    :param bootstrap_brokers_parameter_name: SSM parameter that holds the bootstrap brokers.
+        Default: - ``/edastack/kafka/<cluster-name>/bootstrap-brokers``
+    :param removal_policy: for the cluster and what holds its data. Default: - RETAIN
+    """
+
+    vpc: Required[ec2.IVpc]
+    vpc_subnets: ec2.SubnetSelection | None
+    cluster_name: str | None
+    client_auth: Sequence[KafkaAuth]
+    bootstrap_brokers_parameter_name: str | None
+    removal_policy: RemovalPolicy
+
+
+def removal_policy_of(props: MskClusterProps) -> RemovalPolicy:
+    """The cluster's removal policy: RETAIN unless the props say otherwise."""
+    return props.get("removal_policy", RemovalPolicy.RETAIN)
+
 
 # MSK CreateCluster / CreateClusterV2: ClusterName.
 _CLUSTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")

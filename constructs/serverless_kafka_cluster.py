@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Unpack
 
-from aws_cdk import RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_msk as msk
 from constructs import Construct
@@ -13,7 +13,14 @@ from edastack.aws import limits
 from edastack.constructs.kafka_access import KafkaClusterBase
 from edastack.constructs.kafka_auth import KafkaAuth, check_client_auth
 from edastack.constructs.kafka_bootstrap import check_parameter_name, expose_bootstrap_brokers
-from edastack.constructs.msk_cluster_props import client_subnets, cluster_name_of
+from edastack.constructs.msk_cluster_props import (
+    DEFAULT_CLIENT_AUTH,
+    MskClusterProps,
+    client_subnets,
+    cluster_name_of,
+    removal_policy_of,
+)
+from edastack.constructs.props import reject_unknown_props
 
 
 class ServerlessKafkaCluster(KafkaClusterBase):
@@ -30,33 +37,17 @@ class ServerlessKafkaCluster(KafkaClusterBase):
     cluster_arn: str
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        vpc: ec2.IVpc,
-        vpc_subnets: ec2.SubnetSelection | None = None,
-        cluster_name: str | None = None,
-        client_auth: Sequence[KafkaAuth] = (KafkaAuth.IAM,),
-        bootstrap_brokers_parameter_name: str | None = None,
-        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        self, scope: Construct, construct_id: str, **props: Unpack[MskClusterProps]
     ) -> None:
         """
-        :param vpc: the VPC the cluster's network interfaces are placed in
-        :param vpc_subnets: 2 to 5 private subnets in distinct zones. Default: - the VPC's
-            private subnets (CDK's default selection), one per zone
-        :param cluster_name: MSK cluster name; renaming replaces the cluster (data loss).
-            Default: - derived from the construct path
-        :param client_auth: must be IAM only; the parameter exists so a blueprint asking for
-            anything else fails here with a clear message. Default: - IAM only
-        :param bootstrap_brokers_parameter_name: SSM parameter that holds the bootstrap brokers.
-            Default: - ``/edastack/kafka/<cluster-name>/bootstrap-brokers``
-        :param removal_policy: for the cluster. Default: - RETAIN
+        :param props: where the cluster is placed and named (:class:`MskClusterProps`): 2 to 5
+            subnets; ``client_auth`` must be IAM only, it exists so a blueprint asking for
+            anything else fails here with a clear message
         """
+        reject_unknown_props(type(self), props, MskClusterProps)
         super().__init__(scope, construct_id)
-        name, subnets = self._check(
-            vpc, vpc_subnets, cluster_name, client_auth, bootstrap_brokers_parameter_name
-        )
+        vpc = props["vpc"]
+        name, subnets = self._check(props)
         self.cluster_name = name
         self.auth_mode = KafkaAuth.IAM
         self.auth_modes = frozenset({KafkaAuth.IAM})
@@ -68,7 +59,7 @@ class ServerlessKafkaCluster(KafkaClusterBase):
             vpc, f"MSK Serverless cluster {name}: IAM port open only to added clients"
         )
         self.resource = _new_cluster(self, name, subnets, security_group)
-        self.resource.apply_removal_policy(removal_policy)
+        self.resource.apply_removal_policy(removal_policy_of(props))
         self.cluster_arn = self.resource.attr_arn
         bootstrap = expose_bootstrap_brokers(
             self,
@@ -76,24 +67,17 @@ class ServerlessKafkaCluster(KafkaClusterBase):
             cluster_name=name,
             modes=(KafkaAuth.IAM,),
             preferred=KafkaAuth.IAM,
-            parameter_name=bootstrap_brokers_parameter_name,
+            parameter_name=props.get("bootstrap_brokers_parameter_name"),
         )
         self.bootstrap_brokers_parameter = bootstrap.parameter
         self.bootstrap_servers = bootstrap.by_mode[KafkaAuth.IAM]
 
-    def _check(
-        self,
-        vpc: ec2.IVpc,
-        vpc_subnets: ec2.SubnetSelection | None,
-        cluster_name: str | None,
-        client_auth: Sequence[KafkaAuth],
-        bootstrap_brokers_parameter_name: str | None,
-    ) -> tuple[str, list[ec2.ISubnet]]:
+    def _check(self, props: MskClusterProps) -> tuple[str, list[ec2.ISubnet]]:
         """The cluster's name and subnets; every conflict among the props raised at once."""
         errors: list[str] = []
-        name = cluster_name_of(self, cluster_name, errors)
-        check_parameter_name(bootstrap_brokers_parameter_name, errors)
-        modes = check_client_auth(client_auth, errors)
+        name = cluster_name_of(self, props.get("cluster_name"), errors)
+        check_parameter_name(props.get("bootstrap_brokers_parameter_name"), errors)
+        modes = check_client_auth(props.get("client_auth", DEFAULT_CLIENT_AUTH), errors)
         unsupported = [mode.value for mode in modes if mode is not KafkaAuth.IAM]
         if unsupported:
             errors.append(
@@ -101,8 +85,8 @@ class ServerlessKafkaCluster(KafkaClusterBase):
                 + ", ".join(unsupported)
             )
         subnets, _ = client_subnets(
-            vpc,
-            vpc_subnets,
+            props["vpc"],
+            props.get("vpc_subnets"),
             limits.MSK_SERVERLESS_SUBNETS_MIN,
             limits.MSK_SERVERLESS_SUBNETS_MAX,
             errors,

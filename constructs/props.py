@@ -1,0 +1,19 @@
+"""Props interfaces shared by several constructs (CDK's ``XxxProps``), passed as typed keywords
+(``**props: Unpack[XxxProps]``) so Python callers write them as for any CDK construct."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+def reject_unknown_props(
+    construct: type, props: Mapping[str, object], kind: type[Mapping[str, object]]
+) -> None:
+    """Raise ``TypeError`` for a keyword ``kind`` does not declare, as a plain signature would:
+    ``**props`` accepts any name at run time, and a misspelt prop must not be dropped."""
+    known: frozenset[str] = kind.__required_keys__ | kind.__optional_keys__  # type: ignore[attr-defined]
+    unknown = sorted(set(props) - known)
+    if unknown:
+        raise TypeError(
+            f"{construct.__name__}() got unexpected keyword arguments: {', '.join(unknown)}"
+        )
