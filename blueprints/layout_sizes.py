@@ -40,6 +40,8 @@ BROKER_ALARMS = 4
 DISK_ALARM = 1
 # SCRAM auth: the secret's key, the secret, its association with the cluster.
 SCRAM = 3
+# encryption: {key: create}: the cluster's key (its policy is inline).
+CLUSTER_KEY = 1
 # MSK Serverless: security group, cluster.
 SERVERLESS_CLUSTER = 2
 # Bootstrap brokers of an MSK cluster: the kafka:GetBootstrapBrokers custom resource and its
@@ -178,6 +180,7 @@ def _cluster(blueprint: m.Blueprint, c: m.KafkaCluster) -> int:
         has_topics = any(t.cluster == c.name for t in blueprint.topics.values())
         return count + SERVERLESS_CLUSTER + TOPIC_ADMIN * has_topics
     count += PROVISIONED_CLUSTER + SCRAM * ("scram" in c.auth) + BROKER_ALARMS
+    count += CLUSTER_KEY * (c.encryption_key_arn == "create")
     if c.type == "standard":
         count += DISK_ALARM + STORAGE_AUTOSCALING * (c.autoscaling is not None)
     return count

@@ -124,7 +124,7 @@ class KafkaCluster:
     autoscaling: StorageAutoscaling | None = None
     auth: tuple[AuthMode, ...] = ("iam",)
     certificate_authorities: tuple[str, ...] = ()
-    encryption_key_arn: str | None = None
+    encryption_key_arn: str | None = None  # a KMS key ARN, or "create" for a new key
     log_retention_days: int | None = 30
     monitoring: str = "per-broker"
     configuration: Mapping[str, str] = field(default_factory=_empty)

@@ -18,6 +18,7 @@ from edastack.aws import limits
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.layout import physical_name
+from edastack.constructs.encryption_key import new_key
 from edastack.constructs.kafka_cluster import (
     ExternalKafkaCluster,
     IKafkaCluster,
@@ -189,11 +190,7 @@ class KafkaStack(Stack):
                 )
                 for i, arn in enumerate(c.certificate_authorities)
             ],
-            encryption_key=(
-                kms.Key.from_key_arn(self, f"{cid}Key", c.encryption_key_arn)
-                if c.encryption_key_arn
-                else None
-            ),
+            encryption_key=self._cluster_key(cid, c),
             monitoring_level=_MONITORING[c.monitoring],
             broker_log_retention=retention_days(c.log_retention_days),
             server_properties=dict(c.configuration),
@@ -201,6 +198,16 @@ class KafkaStack(Stack):
             allow_weaker_durability=True,
             alarm_topic=self.alarm_topic,
         )
+
+    def _cluster_key(self, cid: str, c: m.KafkaCluster) -> kms.IKey | None:
+        """The key of a provisioned cluster's data at rest: a new one for ``create`` (as a
+        bus's), the given ARN's, else MSK's AWS-managed key."""
+        if c.encryption_key_arn == "create":
+            description = f"Encrypts the data at rest of Kafka cluster {c.name}"
+            return new_key(self, f"{cid}Key", description=description)
+        if c.encryption_key_arn:
+            return kms.Key.from_key_arn(self, f"{cid}Key", c.encryption_key_arn)
+        return None
 
     def _publish_arn(self, cluster: str) -> None:
         """The cluster's ARN for its topics stacks, by a name they know: an SSM parameter, not
