@@ -279,9 +279,10 @@ def _message(bp: m.Blueprint, c: m.Contract, registered: bool) -> dict[str, Any]
     }
     if c.description:
         message["summary"] = c.description
-    if c.examples:
+    examples = {json.dumps(plain(ex), sort_keys=True): plain(ex) for ex in c.examples}
+    if examples:  # a route example often repeats a plain one: each payload once
         message["examples"] = [
-            {"name": f"example-{n}", "payload": plain(ex)} for n, ex in enumerate(c.examples, 1)
+            {"name": f"example-{n}", "payload": ex} for n, ex in enumerate(examples.values(), 1)
         ]
     if registered:
         glue = {"registry": layout.physical_name(bp, GLUE_REGISTRY), "schema": c.name}

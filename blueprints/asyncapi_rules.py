@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT7
 
 # Values that are data, not part of the document's structure: a "$ref" in them is not one.
@@ -113,7 +114,11 @@ def _invalid_examples(document: Mapping[str, Any]) -> Iterator[str]:
         for i, example in enumerate(message.get("examples") or ()):
             if "payload" not in example:
                 continue
-            for problem in validator.iter_errors(example["payload"]):
+            try:
+                problems = list(validator.iter_errors(example["payload"]))
+            except Unresolvable:  # a dangling reference, reported as such
+                break
+            for problem in problems:
                 at = "".join(f"/{p}" for p in problem.absolute_path)
                 yield (
                     f"{where}/examples/{i}/payload{at}: does not match the payload schema: "

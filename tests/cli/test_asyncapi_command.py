@@ -1,0 +1,150 @@
+"""``edastack asyncapi``: a valid AsyncAPI 3.0.0 document on standard output or in a file (JSON,
+or YAML by its extension), and for bad input a clear error, a non-zero exit and no file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from edastack.blueprints import asyncapi as exporter
+from edastack.cli import asyncapi as command
+from edastack.cli.main import main
+from tests.blueprints.asyncapi_support import REPO, assert_valid_asyncapi
+
+COMMERCE = str(REPO / "blueprints" / "examples" / "commerce.yaml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["asyncapi", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_prints_the_json_document_of_the_first_environment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, COMMERCE)
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert_valid_asyncapi(document)
+    assert document["id"] == "urn:edastack:commerce-dev"
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".yml", ".json", ".asyncapi"])
+def test_writes_yaml_or_json_by_the_files_extension(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    target = tmp_path / f"commerce{suffix}"
+    code, out, err = run(capsys, COMMERCE, "--env", "prod", "-o", str(target))
+    assert (code, out, err) == (0, "", f"wrote {target}\n")
+    text = target.read_text()
+    document: Any = yaml.safe_load(text) if suffix in (".yaml", ".yml") else json.loads(text)
+    if suffix in (".yaml", ".yml"):
+        assert not text.lstrip().startswith("{")  # block style, not JSON
+    assert_valid_asyncapi(document)
+    assert document["id"] == "urn:edastack:commerce-prod"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_yaml_and_json_hold_the_same_document(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run(capsys, COMMERCE, "-o", str(tmp_path / "a.yaml"))
+    run(capsys, COMMERCE, "-o", str(tmp_path / "a.json"))
+    as_yaml = yaml.safe_load((tmp_path / "a.yaml").read_text())
+    assert as_yaml == json.loads((tmp_path / "a.json").read_text())
+
+
+def test_a_missing_blueprint_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "nope.yaml") == (2, "", "edastack asyncapi: no such file: nope.yaml\n")
+
+
+def test_an_invalid_blueprint_prints_its_errors_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blueprint = tmp_path / "bp.yaml"
+    blueprint.write_text("blueprint: broken\nkafka: {topics: {t: {cluster: missing}}}\n")
+    target = tmp_path / "out.json"
+    code, out, _ = run(capsys, str(blueprint), "-o", str(target))
+    assert code == 1 and "missing" in out
+    assert not target.exists()
+
+
+def test_an_unknown_environment_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, COMMERCE, "--env", "staging")
+    assert code == 1
+    assert out.endswith(
+        "$.environments: no environment named 'staging' (environments: dev, prod)\n"
+    )
+
+
+def test_an_unwritable_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "out.json"
+    code, out, err = run(capsys, COMMERCE, "-o", str(target))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"edastack asyncapi: cannot write {target}: ")
+    assert not target.parent.exists()
+
+
+def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("the previous export\n")
+
+    def full_disk(*_: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    code, _, err = run(capsys, COMMERCE, "-o", str(target))
+    assert (code, err) == (
+        2,
+        f"edastack asyncapi: cannot write {target}: No space left on device\n",
+    )
+    assert target.read_text() == "the previous export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_what_a_document_cannot_say_is_an_error_naming_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(_: Any) -> Any:
+        raise exporter.AsyncApiError("contract C: cannot place $ref 'x.json'")
+
+    monkeypatch.setattr(command, "asyncapi_document", refuse)
+    target = tmp_path / "out.yaml"
+    code, out, err = run(capsys, COMMERCE, "-o", str(target))
+    assert (code, out, err) == (
+        1,
+        "",
+        "edastack asyncapi: contract C: cannot place $ref 'x.json'\n",
+    )
+    assert not target.exists()
+
+
+def test_a_document_breaking_asyncapis_rules_is_never_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = exporter.asyncapi_document
+
+    def broken(bp: Any) -> Any:
+        document = real(bp)
+        document["operations"]["bridge.fulfilled-to-bus.send"]["channel"]["$ref"] = "#/nowhere"
+        return document
+
+    monkeypatch.setattr(command, "asyncapi_document", broken)
+    target = tmp_path / "out.json"
+    code, out, err = run(capsys, COMMERCE, "-o", str(target))
+    assert (code, out) == (3, "")
+    assert "internal error" in err and "#/nowhere" in err
+    assert not target.exists()
