@@ -16,6 +16,7 @@ problem, and a valid one never raises.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -76,16 +77,27 @@ class CompatibilityResult:
 
 def _read(schema: Any, role: str) -> Node:
     try:
+        if isinstance(schema, (str, bytes)):  # JSON text
+            schema = _parse(schema)
         validate(schema)
         return Loader(schema).load_root()
     except SchemaError as exc:
         raise SchemaError(exc.reason, exc.path, role) from None
 
 
+def _parse(text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"not JSON: {exc}") from None
+
+
 def _mode(mode: str) -> str:
-    if mode not in MODES:
+    """A mode by its name here, Confluent's (BACKWARD_TRANSITIVE) or Glue's (BACKWARD_ALL)."""
+    name = mode.lower().replace("_all", "_transitive")
+    if name not in MODES:
         raise ValueError(f"unknown compatibility mode {mode!r}; one of: {', '.join(MODES)}")
-    return mode
+    return name
 
 
 def _changes(old: Node, new: Node, mode: str, against: int | None) -> list[Change]:
@@ -101,7 +113,11 @@ def _changes(old: Node, new: Node, mode: str, against: int | None) -> list[Chang
 
 
 def check(old: Any, new: Any, mode: str = "backward") -> CompatibilityResult:
-    """Whether ``new`` may follow ``old`` under ``mode``, with every difference found."""
+    """Whether ``new`` may follow ``old`` under ``mode``, with every difference found.
+
+    A schema is parsed JSON (a dict or a boolean) or JSON text; ``mode`` is one of MODES,
+    also spelled as Confluent (``FULL_TRANSITIVE``) or Glue (``FULL_ALL``) spell it.
+    """
     mode = _mode(mode)
     changes = _changes(_read(old, "old"), _read(new, "new"), mode, None)
     return CompatibilityResult(not any(c.breaking for c in changes), mode, tuple(changes))

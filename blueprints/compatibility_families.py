@@ -53,35 +53,36 @@ def array_node(loader: Loader, o: dict[str, Any], at: str) -> ArrayNode:
     node = ArrayNode(max_items=o.get("maxItems"), min_items=o.get("minItems"))
     node.unique_items = o.get("uniqueItems") is True
     node.max_contains, node.min_contains = o.get("maxContains"), o.get("minContains")
-    items = o.get("items")
     if loader.modern:
         # json-sKema reads minContains/maxContains with contains only, minContains 1 by default
         has_contains = "contains" in o
         node.min_contains = o.get("minContains", 1) if has_contains else None
         node.max_contains = node.max_contains if has_contains else None
-        prefix = o.get("prefixItems", [])
-        node.tuple_keyword = "prefixItems"
-        node.item_schemas = tuple(
-            loader.load(s, f"{at}/prefixItems/{i}") for i, s in enumerate(prefix)
-        )
-        if items is False:
-            node.additional = False
-        elif items is not None and items is not True:
-            schema = loader.load(items, f"{at}/items")
-            if prefix:
-                node.additional_schema = schema
-            else:
-                node.all_items = schema
-        if "unevaluatedItems" in o:
-            node.unevaluated = loader.load(o["unevaluatedItems"], f"{at}/unevaluatedItems")
-        return node
-    if isinstance(items, list):
-        node.item_schemas = tuple(loader.load(s, f"{at}/items/{i}") for i, s in enumerate(items))
-    elif items is not None:
-        node.all_items = loader.load(items, f"{at}/items")
-    extra = o.get("additionalItems", True)
+    items = o.get("items")
+    # the tuple and what may follow it: prefixItems + items (2020-12), items + additionalItems
+    if loader.modern and "prefixItems" in o:
+        node.tuple_keyword, tuple_, extra_keyword = "prefixItems", o["prefixItems"], "items"
+    else:
+        tuple_ = items if isinstance(items, list) else []
+        extra_keyword = "additionalItems"
+        if items is not None and not isinstance(items, list):
+            _items_schema(loader, node, items, at)
+    node.item_schemas = tuple(
+        loader.load(s, f"{at}/{node.tuple_keyword}/{i}") for i, s in enumerate(tuple_)
+    )
+    extra = o.get(extra_keyword, True)
     if extra is False:
         node.additional = False
     elif extra is not True:
-        node.additional_schema = loader.load(extra, f"{at}/additionalItems")
+        node.additional_schema = loader.load(extra, f"{at}/{extra_keyword}")
+    if loader.modern and "unevaluatedItems" in o:
+        node.unevaluated = loader.load(o["unevaluatedItems"], f"{at}/unevaluatedItems")
     return node
+
+
+def _items_schema(loader: Loader, node: ArrayNode, items: Any, at: str) -> None:
+    """``items`` as one schema: 2020-12's ``false`` closes the array, ``true`` says nothing."""
+    if loader.modern and items is False:
+        node.additional = False
+    elif not (loader.modern and items is True):
+        node.all_items = loader.load(items, f"{at}/items")

@@ -60,6 +60,14 @@ def parts_of(ptr: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]]
 
 
+def join(base: str, ref: str) -> str:
+    """``ref`` resolved against ``base``; a bare fragment stays on ``base`` whatever its scheme
+    (urljoin drops the base of ``urn:`` and ``tag:`` URIs)."""
+    if ref.startswith("#"):
+        return urldefrag(base)[0] + ref
+    return urljoin(base, ref)
+
+
 def index_document(document: Any, draft: str) -> Index:
     index = Index()
     index.resources[DEFAULT_BASE] = ""
@@ -75,7 +83,7 @@ def index_document(document: Any, draft: str) -> Index:
             index.anchors[(base, anchor)] = at
         declared = schema.get(id_keyword)
         if isinstance(declared, str) and "#" in declared:
-            uri, name = urldefrag(urljoin(base, declared))
+            uri, name = urldefrag(join(base, declared))
             if name and not name.startswith("/"):
                 index.anchors[(uri, name)] = at
     return index
@@ -93,7 +101,7 @@ def _walk(
         return
     declared = schema.get(id_keyword)
     if isinstance(declared, str) and not declared.startswith("#"):
-        base = urldefrag(urljoin(base, declared))[0]
+        base = urldefrag(join(base, declared))[0]
     yield at, schema, base
     for key, value in schema.items():
         here = f"{at}/{escape(key)}"

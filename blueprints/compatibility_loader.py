@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any, cast
-from urllib.parse import unquote, urldefrag, urljoin
+from urllib.parse import unquote, urldefrag
 
 import jsonschema
 from jsonschema.exceptions import best_match
+from jsonschema.protocols import Validator
 
 from edastack.blueprints.compatibility_families import array_node, object_node
-from edastack.blueprints.compatibility_index import Index, index_document, parts_of, pointer
+from edastack.blueprints.compatibility_index import Index, index_document, join, parts_of, pointer
 from edastack.blueprints.compatibility_model import (
     BooleanNode,
     CombinedNode,
@@ -54,6 +55,15 @@ ARRAY_KEYWORDS = ("items", "additionalItems", "minItems", "maxItems", "uniqueIte
 MODERN_ARRAY_KEYWORDS = ("prefixItems", "unevaluatedItems", "minContains", "maxContains")
 
 
+VALIDATORS: dict[str, type[Validator]] = {
+    "draft-04": jsonschema.Draft4Validator,
+    "draft-06": jsonschema.Draft6Validator,
+    "draft-07": jsonschema.Draft7Validator,
+    "2019-09": jsonschema.Draft201909Validator,
+    "2020-12": jsonschema.Draft202012Validator,
+}
+
+
 class SchemaError(ValueError):
     """A schema that is not a valid JSON Schema; ``path`` is the JSON pointer of the problem
     and ``schema`` which input it is in (``old``, ``new``, ``previous[0]``..) when known."""
@@ -82,8 +92,9 @@ def validate(schema: Any) -> None:
     """Raise SchemaError unless ``schema`` is valid under its draft's meta-schema."""
     if not isinstance(schema, (Mapping, bool)):
         raise SchemaError(f"a schema is an object or a boolean, not {type(schema).__name__}")
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
-    checker = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
+    cls = VALIDATORS[draft_of(schema)]
+    # no format checker: a pattern in ECMA-262 syntax Python cannot compile is still valid
+    checker = cls(cls.META_SCHEMA)
     error = best_match(checker.iter_errors(schema))
     if error is not None:
         raise SchemaError(error.message, pointer(error.absolute_path))
@@ -120,7 +131,7 @@ class Loader:
         None for a JSON Schema meta-schema (Confluent bundles them; any schema value passes
         there as far as a payload is concerned)."""
         base = self.index.bases.get(at, self.index.root)
-        uri, fragment = urldefrag(urljoin(base, ref))
+        uri, fragment = urldefrag(join(base, ref))
         resource = self.index.resources.get(uri)
         where = pointer([*parts_of(at), "$ref"])
         if resource is None:
