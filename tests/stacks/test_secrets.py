@@ -25,9 +25,9 @@ eventbridge:
       pattern: {source: [shop]}
       targets:
         key:
-          api: {url: "https://hooks.example.com/a", auth: {api_key: {header: X-Key, secret: "SECRET"}}}
+          api: {url: "https://h.example.com/a", auth: {api_key: {header: X-Key, secret: "SECRET"}}}
         basic:
-          api: {url: "https://hooks.example.com/b", auth: {basic: {username: u, secret: "SECRET"}}}
+          api: {url: "https://h.example.com/b", auth: {basic: {username: u, secret: "SECRET"}}}
 """.replace("SECRET", SECRET)
 )
 EXTERNAL = (
