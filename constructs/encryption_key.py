@@ -122,6 +122,7 @@ def encrypted_log_group(
     retention: logs.RetentionDays,
     removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     encryption_key: kms.IKey | None = None,
+    key_id: str | None = None,
 ) -> logs.LogGroup:
     """A log group encrypted with a customer-managed key.
 
@@ -129,10 +130,14 @@ def encrypted_log_group(
     :param retention: how long log events are kept
     :param removal_policy: applies to the log group and a created key. Default: - RETAIN
     :param encryption_key: the key; CloudWatch Logs is let use it (:func:`allow_cloudwatch_logs`).
-        Default: - a new key ``<construct_id>Key`` with yearly rotation ($1 / month)
+        Default: - a new key ``<key_id>`` with yearly rotation ($1 / month)
+    :param key_id: the construct id of a created key. Default: - ``<construct_id>Key``
     """
     key = encryption_key or new_key(
-        scope, f"{construct_id}Key", description=description, removal_policy=removal_policy
+        scope,
+        key_id or f"{construct_id}Key",
+        description=description,
+        removal_policy=removal_policy,
     )
     allow_cloudwatch_logs(key)
     return logs.LogGroup(

@@ -197,6 +197,36 @@ def lag_alarm(
     )
 
 
+class KafkaConsumer(Construct):
+    """A construct that reads a topic as a consumer group: its lag as a metric and the
+    ``LagAlarm`` on it."""
+
+    consumer_group: str
+    lag_threshold: int
+    lag_alarm: cloudwatch.Alarm
+
+    def metric_offset_lag(self, *, statistic: str = cloudwatch.Stats.MAXIMUM) -> cloudwatch.Metric:
+        """Records written to the topic and not yet processed, per 5 minutes."""
+        raise NotImplementedError
+
+    def _alarm_on_lag(self, threshold: int, what: str, alarm_topic: sns.ITopic | None) -> None:
+        """``lag_alarm`` on the lowest lag of each period: ``what`` does not keep up."""
+        self.lag_threshold = threshold
+        lag = self.metric_offset_lag(statistic=cloudwatch.Stats.MINIMUM)
+        self.lag_alarm = lag_alarm(self, lag, threshold, what, alarm_topic)
+
+
+class MskConsumer(KafkaConsumer):
+    """A consumer of an MSK topic whose lag MSK publishes (``SumOffsetLag`` of its group)."""
+
+    cluster_name: str
+    topic_name: str
+
+    def metric_offset_lag(self, *, statistic: str = cloudwatch.Stats.MAXIMUM) -> cloudwatch.Metric:
+        """Records of the topic its consumer group has not read, per 5 minutes."""
+        return consumer_group_metric(self, "SumOffsetLag", statistic)
+
+
 class BrokerAlarms(Construct):
     """The health alarms of an MSK provisioned cluster's brokers, every one notifying
     ``alarm_topic`` (when given):

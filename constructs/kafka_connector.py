@@ -38,8 +38,7 @@ from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_access import IKafkaCluster
 from edastack.constructs.kafka_alarms import (
     DEFAULT_LAG_THRESHOLD,
-    consumer_group_metric,
-    lag_alarm,
+    MskConsumer,
 )
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_cluster import KafkaCluster
@@ -63,7 +62,7 @@ _HTTPS = 443
 _Connector = kafkaconnect.CfnConnector
 
 
-class KafkaToBusConnector(Construct):
+class KafkaToBusConnector(MskConsumer):
     """Records of one topic become events on a bus, through an MSK Connect connector.
 
     Creates the custom plugin (from ``plugin_bucket``/``plugin_key``), a worker configuration,
@@ -195,14 +194,7 @@ class KafkaToBusConnector(Construct):
             capacity=capacity(workers, mcu_count, max_workers),
             kafka_connect_version=kafka_connect_version,
         )
-        self.lag_threshold = lag_threshold
-        lag = self.metric_offset_lag(statistic=cloudwatch.Stats.MINIMUM)
-        what = f"The MSK Connect connector {connector_id}"
-        self.lag_alarm = lag_alarm(self, lag, lag_threshold, what, alarm_topic)
-
-    def metric_offset_lag(self, *, statistic: str = cloudwatch.Stats.MAXIMUM) -> cloudwatch.Metric:
-        """Records of the topic its consumer group has not read, per 5 minutes."""
-        return consumer_group_metric(self, "SumOffsetLag", statistic)
+        self._alarm_on_lag(lag_threshold, f"The MSK Connect connector {connector_id}", alarm_topic)
 
     def metric(self, metric_name: str, statistic: str) -> cloudwatch.Metric:
         """One of the connector's metrics (``SinkRecordSendRate``, ``ErroredTaskCount``...),

@@ -35,7 +35,7 @@ from edastack.constructs.acknowledgments import skip_checkov
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_access import IKafkaCluster
-from edastack.constructs.kafka_alarms import DEFAULT_LAG_THRESHOLD, LAG_PERIOD, lag_alarm
+from edastack.constructs.kafka_alarms import DEFAULT_LAG_THRESHOLD, LAG_PERIOD, KafkaConsumer
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.kafka_event_source import (
     ArnDestination,
@@ -86,7 +86,7 @@ _TIMEOUT_MIN_S = 60
 _TIMEOUT_MAX_S = 900
 
 
-class KafkaToBusFunction(Construct):
+class KafkaToBusFunction(KafkaConsumer):
     """Records of one Kafka topic become events on a bus: an event source mapping + the forwarder.
 
     - The forwarder (``RuntimeFunction.KAFKA_FORWARDER``) runs outside any VPC: the mapping's
@@ -201,10 +201,7 @@ class KafkaToBusFunction(Construct):
             min_pollers=min_pollers,
             max_pollers=max_pollers,
         )
-        self.lag_threshold = lag_threshold
-        lag = self.metric_offset_lag(statistic=cloudwatch.Stats.MINIMUM)
-        what = f"The Lambda bridge {self.node.path}"
-        self.lag_alarm = lag_alarm(self, lag, lag_threshold, what, alarm_topic)
+        self._alarm_on_lag(lag_threshold, f"The Lambda bridge {self.node.path}", alarm_topic)
 
     def metric_offset_lag(self, *, statistic: str = cloudwatch.Stats.MAXIMUM) -> cloudwatch.Metric:
         """The mapping's ``OffsetLag``, records written to the topic and not yet processed by

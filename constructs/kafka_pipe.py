@@ -37,8 +37,7 @@ from edastack.constructs.encryption_key import encrypted_log_group
 from edastack.constructs.kafka_access import IKafkaCluster
 from edastack.constructs.kafka_alarms import (
     DEFAULT_LAG_THRESHOLD,
-    consumer_group_metric,
-    lag_alarm,
+    MskConsumer,
     msk_cluster_name,
 )
 from edastack.constructs.kafka_auth import KafkaAuth
@@ -61,7 +60,7 @@ _VPC_WILDCARDS = (
 )
 
 
-class KafkaToBusPipe(Construct):
+class KafkaToBusPipe(MskConsumer):
     """Records of one Kafka topic become events on a bus, through an EventBridge Pipe.
 
     The event's ``detail`` is the record as Pipes presents it (topic, partition, offset,
@@ -157,14 +156,7 @@ class KafkaToBusPipe(Construct):
             ),
             alarm_topic=alarm_topic,
         )
-        self.lag_threshold = lag_threshold
-        lag = self.metric_offset_lag(statistic=cloudwatch.Stats.MINIMUM)
-        what = f"The pipe {self.node.path}"
-        self.lag_alarm = lag_alarm(self, lag, lag_threshold, what, alarm_topic)
-
-    def metric_offset_lag(self, *, statistic: str = cloudwatch.Stats.MAXIMUM) -> cloudwatch.Metric:
-        """Records of the topic its consumer group has not read, per 5 minutes."""
-        return consumer_group_metric(self, "SumOffsetLag", statistic)
+        self._alarm_on_lag(lag_threshold, f"The pipe {self.node.path}", alarm_topic)
 
     def metric(self, metric_name: str, statistic: str) -> cloudwatch.Metric:
         """One of the pipe's metrics (``EventCount``, ``Duration``...), per 5 minutes."""

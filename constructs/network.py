@@ -28,7 +28,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from edastack.constructs.encryption_key import encrypted_log_group, new_key
+from edastack.constructs.encryption_key import encrypted_log_group
 
 DEFAULT_AZ_COUNT = 3
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
@@ -319,15 +319,10 @@ class Network(Construct):
             description=f"Encrypts the VPC flow logs of {self.node.path}",
             retention=retention,
             removal_policy=removal_policy,
+            encryption_key=key,
             # The key's id predates the shared helper (which would name it FlowLogGroupKey):
             # construct ids are kept, a new id would replace the key.
-            encryption_key=key
-            or new_key(
-                self,
-                "FlowLogKey",
-                description=f"Encrypts the VPC flow logs of {self.node.path}",
-                removal_policy=removal_policy,
-            ),
+            key_id="FlowLogKey",
         )
         ec2.FlowLog(
             self,
