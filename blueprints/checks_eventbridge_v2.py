@@ -29,6 +29,7 @@ def buses(ctx: Checks) -> Iterator[Finding]:
         yield from _imported(b)
         yield from _organizations(b)
     yield from _subscribers_per_bus(ctx)
+    yield from _bridges(ctx)
 
 
 def _imported(b: m.EventBus) -> Iterator[Finding]:
@@ -64,6 +65,19 @@ def _organizations(b: m.EventBus) -> Iterator[Finding]:
                 if b.v2
                 else "a classic bus's policy names an organization by its id (o-...), found "
                 f"{organization}",
+            )
+
+
+def _bridges(ctx: Checks) -> Iterator[Finding]:
+    for b in ctx.bp.bridges.values():
+        bus = ctx.bp.buses.get(b.bus)
+        if bus is not None and bus.v2:
+            side = "to" if isinstance(b, m.KafkaToBus) else "from"
+            yield error(
+                "bridge-option",
+                (*b.path, side, "bus"),
+                f"edastack does not yet bridge Kafka {side} a v2 bus: bridge through a classic "
+                "bus, and forward it to the v2 bus with a rule (bus target)",
             )
 
 

@@ -139,6 +139,24 @@ def bus_dead_letter_name(blueprint: m.Blueprint, bus: str) -> str:
     return physical_name(blueprint, f"{bus}-dlq", max_length=_QUEUE_NAME_MAX)
 
 
+def v2_bus_parameter(blueprint: m.Blueprint, bus: str, what: str = "arn") -> str:
+    """The SSM parameter through which the events stack gives the rules stacks a created v2
+    bus's ARN (``arn``) or its created key's (``key-arn``): a v2 bus's ARN ends in an id AWS
+    generates, so it cannot be built from the name as a classic bus's is."""
+    return f"/edastack/{prefix(blueprint)}/eventsv2/{bus}/{what}"
+
+
+def queue_key_parameter(blueprint: m.Blueprint) -> str:
+    """The SSM parameter holding the queue key's ARN, for the roles of v2 subscribers (an IAM
+    policy names a key by ARN, not by alias)."""
+    return f"/edastack/{prefix(blueprint)}/queue-key/arn"
+
+
+def on_v2_bus(blueprint: m.Blueprint, rule: m.Rule) -> bool:
+    bus = blueprint.buses.get(rule.bus)
+    return bus is not None and bus.v2
+
+
 def alarm_topic_name(blueprint: m.Blueprint) -> str:
     return physical_name(blueprint, "alarms", max_length=256)
 
@@ -165,6 +183,8 @@ def dead_letter_queues(blueprint: m.Blueprint) -> set[str]:
 _ROLE_TARGETS = frozenset({"sns", "stepfunctions", "kinesis", "bus"})
 # What each dead-letter queue is made of: the queue, its policy and its depth alarm.
 DEAD_LETTER_RESOURCES = 3
+# A subscriber of a v2 bus (a rule's target there): itself, its delivery role, its DLQ.
+SUBSCRIBER_RESOURCES = 2 + DEAD_LETTER_RESOURCES
 # An API destination target: its connection, the destination and the role that invokes it.
 API_TARGET_RESOURCES = 3
 # CDK's AWS::CDK::Metadata (version reporting, on under the CDK CLI and edastack synth).
@@ -192,6 +212,9 @@ def rules_stack_size(blueprint: m.Blueprint, stack: str, rules: Sequence[m.Rule]
     invoked: set[tuple[str, str]] = set()
     roles: set[str] = set()
     for rule in rules:
+        if on_v2_bus(blueprint, rule):
+            count += SUBSCRIBER_RESOURCES * len(rule.targets)
+            continue
         count += 1
         if rule.dead_letter.scope == "rule":
             count += DEAD_LETTER_RESOURCES

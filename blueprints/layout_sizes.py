@@ -76,6 +76,11 @@ ALARM_SUBSCRIPTION = 1
 # (failed, lost and throttled invocations).
 BUS = 1
 BUS_ALARMS = 3
+# A v2 bus: the bus, its four alarms and the SSM parameter of its ARN; a created key adds the
+# key and a parameter of its ARN, policy one AWS RAM share. Rules on v2 buses add the queue
+# key's ARN parameter (edastack.stacks.eventbridge).
+BUS_V2 = 1 + 4 + 1
+PARAMETER = 1
 # Options of a bus, each one resource: an archive, a schema discoverer, a created key, and an
 # AWS::Events::EventBusPolicy for the accounts and one for the organizations allowed to put.
 BUS_OPTION = 1
@@ -247,6 +252,7 @@ def events_stack_size(blueprint: m.Blueprint) -> StackSize:
     if alarms.emails and not alarms.sns_topic_arn:
         resources += ALARM_TOPIC + ALARM_SUBSCRIPTION * len(alarms.emails)
     resources += sum(_bus(b) for b in blueprint.buses.values())
+    resources += PARAMETER * any(layout.on_v2_bus(blueprint, r) for r in blueprint.rules.values())
     dead_letters = layout.dead_letter_queues(blueprint)
     resources += sum(
         DEAD_LETTER_RESOURCES if q in dead_letters else TARGET_QUEUE for q in blueprint.queues
@@ -276,6 +282,9 @@ def events_stack_size(blueprint: m.Blueprint) -> StackSize:
 def _bus(bus: m.EventBus) -> int:
     if bus.import_arn:
         return 0
+    if bus.v2:
+        shared = bool(bus.allow_accounts or bus.allow_organizations)
+        return BUS_V2 + (BUS_OPTION + PARAMETER) * (bus.kms_key == "create") + BUS_OPTION * shared
     options = (
         bus.archive is not None,
         bus.schema_discovery,

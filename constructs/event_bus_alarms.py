@@ -85,3 +85,90 @@ class EventBusAlarms(Construct):
             ),
             alarm_topic=alarm_topic,
         )
+
+
+# --- v2 buses (AWS::EventsV2) ----------------------------------------------------------------
+# AWS/EventsV2 publishes subscriber metrics under the EventBus and Subscriber ARNs (eventsv2
+# facts §8, user guide "Observability"); ApproximateBacklogAge is in milliseconds.
+BACKLOG_AGE_MAX_MS = 15 * 60 * 1000
+BACKLOG_EVALUATION_PERIODS = 3
+
+
+def subscribers_metric(
+    bus_arn: str, metric_name: str, function: str = "SUM", period: Duration = _PERIOD
+) -> cloudwatch.IMetric:
+    """``function`` of a subscriber metric over every subscriber of a v2 bus."""
+    return metrics_insights(
+        f'SELECT {function}({metric_name}) FROM SCHEMA("AWS/EventsV2", EventBus, Subscriber) '
+        f"WHERE EventBus = '{bus_arn}'",
+        f"{metric_name} (subscribers of the bus)",
+        period,
+    )
+
+
+class EventBusV2Alarms(Construct):
+    """The delivery alarms of a v2 bus's subscribers, every one notifying ``alarm_topic``:
+
+    - ``DroppedAlarm``: an event was dropped (``EventsDropped``: a subscriber without a DLQ,
+      e.g. one created outside edastack);
+    - ``LostAlarm``: a failed event could not be written to its DLQ
+      (``OnFailureDestinationFailed``: the queue's key or the role refused it);
+    - ``DeadLetteredAlarm``: a failed event went to its DLQ (``OnFailureDestinationDelivered``);
+    - ``BacklogAlarm``: a subscriber's oldest undelivered event has waited 15 minutes for 15
+      minutes (``ApproximateBacklogAge``): it falls behind, or is stopped, and the retention
+      window will drop what it has not read.
+
+    Four Metrics Insights alarms, one per signal whatever the number of subscribers.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        bus_arn: str,
+        bus_name: str,
+        alarm_topic: sns.ITopic | None,
+    ) -> None:
+        """
+        :param bus_arn: the v2 bus whose subscribers are watched (its ``event-busv2`` ARN)
+        :param bus_name: its name, for the alarms' descriptions
+        :param alarm_topic: where the alarms notify. Default: - none, the alarms still exist
+        """
+        super().__init__(scope, construct_id)
+        where = f"subscribers of the v2 bus {bus_name}"
+        signals = (
+            ("DroppedAlarm", "EventsDropped", f"Events of {where} were dropped"),
+            (
+                "LostAlarm",
+                "OnFailureDestinationFailed",
+                f"Failed events of {where} could not be written to their dead-letter queue",
+            ),
+            (
+                "DeadLetteredAlarm",
+                "OnFailureDestinationDelivered",
+                f"Events of {where} failed after their retries and went to their DLQ",
+            ),
+        )
+        self.alarms = {
+            alarm_id: alarm_on_any(
+                self,
+                alarm_id,
+                metric=subscribers_metric(bus_arn, metric),
+                description=description,
+                alarm_topic=alarm_topic,
+            )
+            for alarm_id, metric, description in signals
+        }
+        self.backlog_alarm = alarm_on_threshold(
+            self,
+            "BacklogAlarm",
+            metric=subscribers_metric(bus_arn, "ApproximateBacklogAge", "MAX"),
+            threshold=BACKLOG_AGE_MAX_MS,
+            evaluation_periods=BACKLOG_EVALUATION_PERIODS,
+            description=(
+                f"A subscriber of the v2 bus {bus_name} has been 15 minutes behind for 15 "
+                "minutes: it falls behind or is stopped, and events leave the bus's retention"
+            ),
+            alarm_topic=alarm_topic,
+        )

@@ -20,7 +20,7 @@ from edastack.blueprints import model as m
 from edastack.constructs import kafka_alarms as ka
 from edastack.constructs.bus_producer import BusToKafkaProducer
 from edastack.constructs.dashboard import Graph, PathDashboard, Row
-from edastack.constructs.event_bus_alarms import rules_metric
+from edastack.constructs.event_bus_alarms import rules_metric, subscribers_metric
 from edastack.constructs.kafka_connector import KafkaToBusConnector
 from edastack.constructs.kafka_forwarder import KafkaToBusFunction
 from edastack.constructs.kafka_pipe import KafkaToBusPipe
@@ -48,7 +48,8 @@ def add_dashboards(events: EventBridgeStack) -> list[PathDashboard]:
     rows = [
         *(_cluster_row(bp, c) for c in by_name(bp.clusters) if c.type != "external"),
         *(_bridge_row(events, b) for b in by_name(bp.bridges)),
-        *(_bus_row(events, b) for b in by_name(bp.buses) if not b.import_arn),
+        *(_bus_row(events, b) for b in by_name(bp.buses) if not b.import_arn and not b.v2),
+        *(_bus_v2_row(events, b) for b in by_name(bp.buses) if not b.import_arn and b.v2),
     ]
     size = sizes.DASHBOARD_ROWS
     return [
@@ -225,6 +226,19 @@ def _producer_row(
 
 
 # --- buses ---------------------------------------------------------------------------------
+
+
+def _bus_v2_row(events: EventBridgeStack, bus: m.EventBus) -> Row:
+    arn = events.v2_bus_arns[bus.name]
+    failures = ("EventsDropped", "OnFailureDestinationDelivered", "OnFailureDestinationFailed")
+    return Row(
+        f"v2 bus {bus.name}",
+        [
+            Graph("events delivered /5 min", [subscribers_metric(arn, "EventsDelivered")]),
+            Graph("backlog age (ms)", [subscribers_metric(arn, "ApproximateBacklogAge", "MAX")]),
+            Graph("dropped, dead-lettered, lost", [subscribers_metric(arn, m) for m in failures]),
+        ],
+    )
 
 
 def _bus_row(events: EventBridgeStack, bus: m.EventBus) -> Row:

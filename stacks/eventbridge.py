@@ -19,10 +19,12 @@ from edastack.blueprints import model as m
 from edastack.constructs.dead_letter import DeadLetterQueue, allow_event_bridge_to_encrypt
 from edastack.constructs.encryption_key import new_key
 from edastack.constructs.event_bus import EventBus
+from edastack.constructs.event_bus_v2 import EventBusV2
 from edastack.constructs.payload_bucket import PayloadBucket
 from edastack.constructs.schema_registry import SchemaRegistry
 from edastack.constructs.target_access import TargetAccess, rules_on
 from edastack.constructs.target_queue import TargetQueue
+from edastack.stacks.eventbridge_v2 import add_queue_key_parameter, add_v2_bus
 from edastack.stacks.naming import by_name
 
 
@@ -55,11 +57,15 @@ class EventBridgeStack(Stack):
         self._payload_bucket: PayloadBucket | None = None
         self.buses: dict[str, events.IEventBus] = {}
         self.bus_constructs: dict[str, EventBus] = {}
+        # v2 buses (type: v2) and the ARN of each, created or imported
+        self.v2_buses: dict[str, EventBusV2] = {}
+        self.v2_bus_arns: dict[str, str] = {}
         # The bridges' constructs by name, for the dashboard (edastack.stacks.bridges adds them).
         self.bridges: dict[str, Construct] = {}
         # Entities are added by name, not in YAML order, so reordering a blueprint changes nothing.
         for bus in by_name(blueprint.buses):
             self._bus(bus)
+        add_queue_key_parameter(self)
         self.dead_letter_queues: dict[str, DeadLetterQueue] = {}
         self.queues: dict[str, sqs.IQueue] = {}
         for queue in by_name(blueprint.queues):
@@ -141,6 +147,9 @@ class EventBridgeStack(Stack):
         )
 
     def _bus(self, bus: m.EventBus) -> None:
+        if bus.v2:
+            add_v2_bus(self, bus)
+            return
         if bus.import_arn:
             self.buses[bus.name] = events.EventBus.from_event_bus_arn(
                 self, f"Bus-{bus.name}", bus.import_arn
@@ -202,10 +211,12 @@ class EventBridgeStack(Stack):
             fifo=queue.fifo,
         )
         self.queues[queue.name] = target.queue
+        # Rules on a classic bus: a v2 subscriber sends through its role, no queue policy.
         senders = [
             r
             for r in self.blueprint.rules.values()
-            if any(t.kind == "sqs" and not t.is_arn and t.ref == queue.name for t in r.targets)
+            if not layout.on_v2_bus(self.blueprint, r)
+            and any(t.kind == "sqs" and not t.is_arn and t.ref == queue.name for t in r.targets)
         ]
         if senders:
             access = TargetAccess(target, "Access")

@@ -25,9 +25,11 @@ from edastack.blueprints import model as m
 from edastack.constructs import rule_targets as rt
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_rule import EventRule
+from edastack.constructs.subscriber import Subscriber
 from edastack.constructs.target_access import TargetAccess
 from edastack.stacks.alarm_topic import alarm_topic_by_name
 from edastack.stacks.dead_letters import dead_letters_for
+from edastack.stacks.subscribers import add_subscribers
 
 
 class RulesStack(Stack):
@@ -52,10 +54,14 @@ class RulesStack(Stack):
         self._imports: dict[str, Any] = {}
         self._shared: DeadLetterQueue | None = None
         self.rules: dict[str, EventRule] = {}
+        self.subscribers: dict[str, list[Subscriber]] = {}  # rules on v2 buses
         for rule in rules:
             self._rule(rule)
 
     def _rule(self, rule: m.Rule) -> None:
+        if layout.on_v2_bus(self.blueprint, rule):
+            self.subscribers[rule.name] = add_subscribers(self, rule)
+            return
         cid = f"Rule-{rule.name}"
         self.rules[rule.name] = EventRule(
             self,

@@ -1,0 +1,154 @@
+"""A v2 event bus (``AWS::EventsV2::EventBus``, the Custom Event Bus of 2026): it keeps every
+event for its retention, is shared through AWS RAM, and alarms when its subscribers drop, fail
+to dead-letter or fall behind."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from aws_cdk import Names, RemovalPolicy, Stack, Token
+from aws_cdk import aws_eventsv2 as eventsv2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_ram as ram
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from edastack.aws import defaults, limits
+from edastack.constructs.event_bus_alarms import EventBusV2Alarms
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ORGANIZATION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$"
+)
+# AWS RAM managed permission for publishers (eventsv2 facts §6).
+PUBLISH_ONLY = "arn:aws:ram::aws:permission/AWSRAMEventBridgeEventBusV2PublishOnly"
+# What EventBridge does with a bus's customer-managed key (as for a classic bus's archive).
+_KMS_SERVICE_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+
+
+class EventBusV2(Construct):
+    """A v2 bus, retained on stack deletion (it holds every event of its retention).
+
+    - ``retention_days`` 1-365 (billed per GB kept); subscribers replay from it.
+    - Encrypted with an AWS-owned key unless ``encryption_key`` is given; then EventBridge may
+      use the key for this bus only (encryption context ``aws:events:event-busv2:arn``), and
+      publishers and subscribers need ``kms:Decrypt`` (``grant_put_events`` adds it).
+    - ``share_with_accounts`` / ``share_with_organizations`` (organization ARNs): an AWS RAM
+      share with the ``PublishOnly`` managed permission, not a bus policy.
+    - Alarms on dropped events, failed dead-lettering and backlog (:class:`EventBusV2Alarms`).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        bus_name: str | None = None,
+        description: str | None = None,
+        retention_days: int = defaults.BUS_V2_RETENTION_DAYS,
+        encryption_key: kms.IKey | None = None,
+        share_with_accounts: Sequence[str] = (),
+        share_with_organizations: Sequence[str] = (),
+        alarm_topic: sns.ITopic | None = None,
+    ) -> None:
+        """
+        :param bus_name: Default: - a name generated from the construct path
+        :param description: Default: - no description
+        :param retention_days: how long the bus keeps events, 1-365.
+            Default: - 7 days (AWS's own default is 1)
+        :param encryption_key: a customer-managed key. Default: - an AWS-owned key
+        :param share_with_accounts: 12-digit account ids that may publish. Default: - none
+        :param share_with_organizations: organization ARNs whose accounts may publish.
+            Default: - none
+        :param alarm_topic: where the alarms notify. Default: - no notification
+        """
+        super().__init__(scope, construct_id)
+        _check(retention_days, share_with_accounts, share_with_organizations)
+        self.bus_name = bus_name or Names.unique_resource_name(self, max_length=64, separator="-")
+        self.encryption_key = encryption_key
+        self.bus = eventsv2.CfnEventBus(
+            self,
+            "Resource",
+            name=self.bus_name,
+            description=description,
+            storage_configuration=eventsv2.CfnEventBus.StorageConfigurationProperty(
+                retention_period_in_days=retention_days
+            ),
+            encryption_configuration=eventsv2.CfnEventBus.EncryptionConfigurationProperty(
+                kms_key_identifier=encryption_key.key_arn
+            )
+            if encryption_key is not None
+            else None,
+        )
+        self.bus.apply_removal_policy(RemovalPolicy.RETAIN)
+        self.bus_arn: str = self.bus.attr_event_bus_arn
+        if encryption_key is not None:
+            self._allow_event_bridge(encryption_key)
+        self.share: ram.CfnResourceShare | None = None
+        if share_with_accounts or share_with_organizations:
+            self.share = ram.CfnResourceShare(
+                self,
+                "Share",
+                name=f"{self.bus_name}-publishers",
+                resource_arns=[self.bus_arn],
+                principals=[*share_with_accounts, *share_with_organizations],
+                permission_arns=[PUBLISH_ONLY],
+                # Accounts may be outside the organization; organizations alone are inside it.
+                allow_external_principals=bool(share_with_accounts),
+            )
+        self.alarms = EventBusV2Alarms(
+            self, "Alarms", bus_arn=self.bus_arn, bus_name=self.bus_name, alarm_topic=alarm_topic
+        )
+
+    def grant_put_events(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` publish (``events:PutEvents`` and ``PutRawEvents`` on this bus's
+        ``event-busv2`` ARN), with ``kms:Decrypt`` on its key when it has one."""
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["events:PutEvents", "events:PutRawEvents"],
+            resource_arns=[self.bus_arn],
+        )
+        if self.encryption_key is not None:
+            self.encryption_key.grant(grantee, "kms:Decrypt", "kms:GenerateDataKey")
+        return grant
+
+    def _allow_event_bridge(self, key: kms.IKey) -> None:
+        stack = Stack.of(self)
+        # The bus's ARN ends in an id AWS generates, and the key policy cannot refer to the bus
+        # (the bus depends on the key): the pattern names this bus by its name.
+        pattern = stack.format_arn(
+            service="events", resource="event-busv2", resource_name=f"{self.bus_name}/*"
+        )
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowEventBridgeToEncryptTheBusV2",
+                principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                actions=_KMS_SERVICE_ACTIONS,
+                resources=["*"],
+                conditions={
+                    "StringLike": {"kms:EncryptionContext:aws:events:event-busv2:arn": pattern}
+                },
+            )
+        )
+
+
+def _check(days: int, accounts: Sequence[str], organizations: Sequence[str]) -> None:
+    errors = []
+    low, high = limits.EVENTSV2_RETENTION_DAYS
+    if not low <= days <= high:
+        errors.append(f"retention_days must be {low}-{high}, got {days}")
+    for index, account in enumerate(accounts):
+        if not Token.is_unresolved(account) and not _ACCOUNT_ID.match(account):
+            errors.append(
+                f"share_with_accounts[{index}] must be a 12-digit AWS account id, got '{account}'"
+            )
+    for index, organization in enumerate(organizations):
+        if not Token.is_unresolved(organization) and not _ORGANIZATION_ARN.match(organization):
+            errors.append(
+                f"share_with_organizations[{index}] must be an organization ARN "
+                f"(arn:aws:organizations::<account>:organization/o-...), got '{organization}'"
+            )
+    if errors:
+        raise ValueError("; ".join(errors))
