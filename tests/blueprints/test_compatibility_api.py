@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from edastack.blueprints.compatibility import (
     check,
     check_history,
 )
+from edastack.blueprints.compatibility_kinds import COMPATIBLE, breaks
 
 MODERN = "https://json-schema.org/draft/2020-12/schema"
 V1: dict[str, Any] = {"type": "object", "properties": {"id": {"type": "string"}}}
@@ -22,6 +25,19 @@ V3: dict[str, Any] = {"type": "object", "properties": {"id": {"type": "number"}}
 def test_fails_for_an_unknown_mode() -> None:
     with pytest.raises(ValueError, match="unknown compatibility mode 'sideways'"):
         check({}, {}, "sideways")
+
+
+@pytest.mark.parametrize(("spelling", "mode"), [("FULL_TRANSITIVE", "full_transitive"),
+                                                ("BACKWARD_ALL", "backward_transitive"),
+                                                ("Forward", "forward")])  # fmt: skip
+def test_takes_confluent_and_glue_spellings_of_a_mode(spelling: str, mode: str) -> None:
+    assert check({}, {}, spelling).mode == mode
+
+
+def test_takes_json_text() -> None:
+    assert check('{"type": "integer"}', b'{"type": "number"}').compatible
+    with pytest.raises(SchemaError, match=r"the old schema .* at #: not JSON"):
+        check("{", "{}")
 
 
 def test_none_reports_changes_and_breaks_nothing() -> None:
@@ -176,3 +192,13 @@ def test_draft_07_ignores_keywords_beside_ref_and_2020_12_applies_them() -> None
     old_12 = {"$schema": MODERN, "$defs": defs, "$ref": "#/$defs/s"}
     new_12 = {**old_12, "maxLength": 3}
     assert not check(old_12, new_12).compatible
+
+
+def test_the_documented_kinds_are_the_kinds_and_their_verdicts() -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "contracts-compatibility.md"
+    rows = re.findall(r"^\| `(\w+)` \| (breaks|ok) \|", doc.read_text(encoding="utf-8"), re.M)
+    assert {kind: verdict == "breaks" for kind, verdict in rows} == {
+        kind: breaks(kind) for kind, _ in rows
+    }
+    assert {kind for kind, _ in rows} >= COMPATIBLE
+    assert len(rows) == len({kind for kind, _ in rows})
