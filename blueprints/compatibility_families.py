@@ -36,12 +36,13 @@ def object_node(loader: Loader, o: dict[str, Any], at: str) -> ObjectNode:
     )
     if loader.modern and "unevaluatedProperties" in o:
         node.unevaluated = sub("unevaluatedProperties")
-    for name, value in o.get("dependencies", {}).items():
-        if isinstance(value, list):
-            node.property_dependencies[name] = frozenset(value)
-        else:
-            node.schema_dependencies[name] = sub("dependencies", name)
-    if loader.modern:
+    if not loader.modern:  # json-sKema has dependentRequired/dependentSchemas instead
+        for name, value in o.get("dependencies", {}).items():
+            if isinstance(value, list):
+                node.property_dependencies[name] = frozenset(value)
+            else:
+                node.schema_dependencies[name] = sub("dependencies", name)
+    else:
         for name, value in o.get("dependentRequired", {}).items():
             node.property_dependencies[name] = frozenset(value)
         for name in o.get("dependentSchemas", {}):
@@ -62,15 +63,15 @@ def array_node(loader: Loader, o: dict[str, Any], at: str) -> ArrayNode:
     # the tuple and what may follow it: prefixItems + items (2020-12), items + additionalItems
     if loader.modern and "prefixItems" in o:
         node.tuple_keyword, tuple_, extra_keyword = "prefixItems", o["prefixItems"], "items"
-    else:
+    else:  # json-sKema has no additionalItems: only 2019-09's tuples (items lists) keep it
         tuple_ = items if isinstance(items, list) else []
-        extra_keyword = "additionalItems"
+        extra_keyword = "additionalItems" if tuple_ or not loader.modern else ""
         if items is not None and not isinstance(items, list):
             _items_schema(loader, node, items, at)
     node.item_schemas = tuple(
         loader.load(s, f"{at}/{node.tuple_keyword}/{i}") for i, s in enumerate(tuple_)
     )
-    extra = o.get(extra_keyword, True)
+    extra = o.get(extra_keyword, True) if extra_keyword else True
     if extra is False:
         node.additional = False
     elif extra is not True:

@@ -38,21 +38,34 @@ from edastack.blueprints.compatibility_model import (
 )
 
 MODERN = ("2019-09", "2020-12")
-NUMBER_KEYWORDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
-STRING_KEYWORDS = ("minLength", "maxLength", "pattern", "format")
-OBJECT_KEYWORDS = (
+_NUMBER = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+_OBJECT = (
     "properties",
     "required",
     "minProperties",
     "maxProperties",
-    "dependencies",
     "patternProperties",
     "additionalProperties",
     "propertyNames",
 )
-MODERN_OBJECT_KEYWORDS = ("dependentRequired", "dependentSchemas", "unevaluatedProperties")
-ARRAY_KEYWORDS = ("items", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains")
-MODERN_ARRAY_KEYWORDS = ("prefixItems", "unevaluatedItems", "minContains", "maxContains")
+_ARRAY = ("items", "minItems", "maxItems", "uniqueItems", "contains")
+# The keywords that make a schema of a type family without "type": Everit's lists for
+# draft-04/06/07; json-sKema's keywords for 2019-09/2020-12 (it has no dependencies,
+# additionalItems or definitions, and a lone format, minContains or maxContains makes nothing).
+FAMILIES: dict[bool, dict[str, tuple[str, ...]]] = {
+    False: {
+        "number": _NUMBER,
+        "string": ("minLength", "maxLength", "pattern", "format"),
+        "object": (*_OBJECT, "dependencies"),
+        "array": (*_ARRAY, "additionalItems"),
+    },
+    True: {
+        "number": _NUMBER,
+        "string": ("minLength", "maxLength", "pattern"),
+        "object": (*_OBJECT, "dependentRequired", "dependentSchemas", "unevaluatedProperties"),
+        "array": (*_ARRAY, "prefixItems", "unevaluatedItems"),
+    },
+}
 
 
 VALIDATORS: dict[str, type[Validator]] = {
@@ -217,7 +230,8 @@ class Loader:
         families = {_family(t) for t in types}
         sniffed: list[Node] = []
         for family in ("array", "object", "number", "string"):
-            if family not in families and any(self._present(o, k) for k in self._keywords(family)):
+            keywords = FAMILIES[self.modern][family]
+            if family not in families and any(self._present(o, k) for k in keywords):
                 sniffed.append(self._of_type(family, o, at))
         if isinstance(declared, list):
             typed: list[Node] = [
@@ -236,13 +250,6 @@ class Loader:
         if self.modern and keyword in ("properties", "patternProperties"):
             return bool(o.get(keyword))
         return keyword in o
-
-    def _keywords(self, family: str) -> tuple[str, ...]:
-        if family == "object":
-            return OBJECT_KEYWORDS + (MODERN_OBJECT_KEYWORDS if self.modern else ())
-        if family == "array":
-            return ARRAY_KEYWORDS + (MODERN_ARRAY_KEYWORDS if self.modern else ())
-        return NUMBER_KEYWORDS if family == "number" else STRING_KEYWORDS
 
     def _of_type(self, name: str, o: dict[str, Any], at: str) -> Node:
         if name == "string":
