@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
 from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of
+from edastack.blueprints.placeholders import for_validate
 
 SCHEMA_FILE = FsPath(__file__).parent / "schema" / "blueprint.schema.json"
 SCHEMA_URL = "https://edastack.dev/schema/v1/blueprint.schema.json"
@@ -34,7 +35,8 @@ _JSON_TYPES = {
 
 @cache
 def schema() -> Mapping[str, Any]:
-    loaded: Mapping[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    """The schema as validate applies it, after substitution (:mod:`.placeholders`)."""
+    loaded: Mapping[str, Any] = for_validate(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
     return loaded
 
 

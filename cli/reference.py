@@ -17,6 +17,7 @@ from typing import Any
 from edastack.aws import limits
 from edastack.blueprints import finding_ids
 from edastack.blueprints.checks import WARNINGS
+from edastack.blueprints.placeholders import for_validate, fragment_schema
 from edastack.blueprints.reference import Key, formats, schema_keys
 from edastack.blueprints.schema import SCHEMA_FILE, schema
 
@@ -111,6 +112,12 @@ def add_parser(commands: Any) -> None:
     shown.add_argument(
         "--reference", action="store_true", help="print the language reference (Markdown)"
     )
+    shown.add_argument(
+        "--fragment",
+        action="store_true",
+        help="print the schema of a file that blueprints only include (every key optional; "
+        "blueprint.fragment.schema.json, beside the schema)",
+    )
 
 
 def schema_command(args: argparse.Namespace) -> int:
@@ -118,6 +125,8 @@ def schema_command(args: argparse.Namespace) -> int:
         print(SCHEMA_FILE.resolve())
     elif args.reference:
         print(reference_markdown(), end="")
+    elif args.fragment:
+        print(fragment_schema(SCHEMA_FILE.read_text(encoding="utf-8")), end="")
     else:
         print(SCHEMA_FILE.read_text(encoding="utf-8"), end="")
     return 0
@@ -125,7 +134,7 @@ def schema_command(args: argparse.Namespace) -> int:
 
 def reference_markdown(loaded: Mapping[str, Any] | None = None) -> str:
     """``docs/reference.md``: the keys of ``loaded`` (default: the shipped schema) and the rest."""
-    loaded = loaded or schema()
+    loaded = for_validate(loaded) if loaded else schema()  # the keys, without placeholders
     parts = [INTRO, _formats(loaded), *_key_sections(schema_keys(loaded))]
     parts += [ACKNOWLEDGE, _warnings(), _rule_pack(), EXTERNAL, _limits()]
     return "\n\n".join(parts) + "\n"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from edastack.blueprints.checks import WARNINGS
+from edastack.blueprints.placeholders import FRAGMENT_FILE
 from edastack.blueprints.reference import schema_keys
 from edastack.blueprints.schema import SCHEMA_FILE, schema
 from edastack.cli.main import main
@@ -103,3 +104,15 @@ def test_the_reference_lists_every_acknowledgeable_warning_and_rule() -> None:
     text = reference_markdown()
     assert all(f"| `{code}` |" in text for code in WARNINGS)
     assert all(f"| `{rule}` |" in text for rule in RULES)
+
+
+def test_the_fragment_schema_is_what_the_generator_writes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out = run(capsys, "--fragment")
+    assert code == 0
+    assert FRAGMENT_FILE.read_text(encoding="utf-8") == out, (
+        "blueprints/schema/blueprint.fragment.schema.json is stale: run `.venv/bin/edastack "
+        "schema --fragment > blueprints/schema/blueprint.fragment.schema.json` and commit it"
+    )
+    assert '"required"' not in out
