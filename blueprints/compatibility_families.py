@@ -53,15 +53,17 @@ def object_node(loader: Loader, o: dict[str, Any], at: str) -> ObjectNode:
 def array_node(loader: Loader, o: dict[str, Any], at: str) -> ArrayNode:
     node = ArrayNode(max_items=o.get("maxItems"), min_items=o.get("minItems"))
     node.unique_items = o.get("uniqueItems") is True
-    node.max_contains, node.min_contains = o.get("maxContains"), o.get("minContains")
+    # draft-07 has no minContains/maxContains (Everit keeps them as unknown keywords, which
+    # Confluent compares when they are numbers); json-sKema reads them with contains only,
+    # minContains 1 by default
+    node.max_contains, node.min_contains = _count(o, "maxContains"), _count(o, "minContains")
     if loader.modern:
-        # json-sKema reads minContains/maxContains with contains only, minContains 1 by default
         has_contains = "contains" in o
         node.min_contains = o.get("minContains", 1) if has_contains else None
         node.max_contains = node.max_contains if has_contains else None
     items = o.get("items")
     # the tuple and what may follow it: prefixItems + items (2020-12), items + additionalItems
-    if loader.modern and "prefixItems" in o:
+    if loader.modern and isinstance(o.get("prefixItems"), list):  # 2019-09 does not check it
         node.tuple_keyword, tuple_, extra_keyword = "prefixItems", o["prefixItems"], "items"
     else:  # json-sKema has no additionalItems: only 2019-09's tuples (items lists) keep it
         tuple_ = items if isinstance(items, list) else []
@@ -87,3 +89,8 @@ def _items_schema(loader: Loader, node: ArrayNode, items: Any, at: str) -> None:
         node.additional = False
     elif not (loader.modern and items is True):
         node.all_items = loader.load(items, f"{at}/items")
+
+
+def _count(o: dict[str, Any], keyword: str) -> int | None:
+    value = o.get(keyword)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -180,6 +180,8 @@ class Loader:
     def _build(self, raw: Any, at: str) -> Node:
         if isinstance(raw, bool):
             return EmptyNode() if raw else FalseNode()
+        if not isinstance(raw, dict):  # under a keyword the draft's meta-schema does not check
+            return EmptyNode()
         o = cast(dict[str, Any], raw)
         parts = self._extract(o, at)
         if not parts:
@@ -199,7 +201,7 @@ class Loader:
 
     def _extract(self, o: dict[str, Any], at: str) -> list[Node]:
         parts: list[Node] = []
-        if "$ref" in o:
+        if isinstance(o.get("$ref"), str):  # draft-04's meta-schema does not check it
             ref = RefNode(ref=o["$ref"], at=at)
             self.pending.append(ref)
             if not self.modern:

@@ -2,7 +2,8 @@
 
 Backward: when ``check(old, new, "backward")`` is compatible, every value the old schema accepts
 the new one accepts (jsonschema's draft-07 validator decides). Forward is the mirror. Pairs are
-an old schema and a mutation of it, so compatible pairs are common.
+an old schema and a mutation of it, so compatible pairs are common. And ``check`` never raises
+on a valid schema, whatever keywords and dialect it has.
 
 The generated schemas stay where Confluent's STRICT rules are sound, leaving out on purpose
 what its diff does not look at (docs/contracts-compatibility.md, "What the rules do not see"):
@@ -21,7 +22,7 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edastack.blueprints.compatibility import check
+from edastack.blueprints.compatibility import SchemaError, check
 
 NAMES = ("a", "b", "c")
 Schema = dict[str, Any]
@@ -228,3 +229,53 @@ def test_full_is_backward_and_forward(data: st.DataObject, old: Any) -> None:
     both = check(old, new, "backward").compatible and check(old, new, "forward").compatible
     assert check(old, new, "full").compatible is both
     assert check(old, new, "none").compatible
+
+
+# Schemas of any keywords the meta-schemas accept, in every dialect: compared or, for a $ref
+# that does not resolve, a SchemaError; never another exception.
+KEYWORDS = ["$ref", "type", "properties", "required", "additionalProperties", "patternProperties",
+            "items", "prefixItems", "additionalItems", "enum", "const", "allOf", "anyOf", "oneOf",
+            "not", "$defs", "minimum", "exclusiveMaximum", "multipleOf", "maxLength", "pattern",
+            "format", "minItems", "uniqueItems", "contains", "minContains", "dependencies",
+            "dependentRequired", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems",
+            "if", "then", "default", "title", "$id", "propertyNames", "maxProperties"]  # fmt: skip
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 3)
+    | st.sampled_from(["a", "^a", 0.5, "#", "#/$defs/a", "#/properties/b"])
+)
+LOOSE = st.recursive(
+    st.booleans() | st.just({}),
+    lambda inner: st.dictionaries(st.sampled_from(KEYWORDS), st.one_of(
+        SCALARS, inner, st.lists(inner | SCALARS, max_size=3),
+        st.dictionaries(st.sampled_from(NAMES), inner | st.lists(st.sampled_from(NAMES))),
+        st.lists(st.sampled_from(["string", "null", "integer"]), min_size=1, unique=True),
+    ), max_size=4),
+    max_leaves=8,
+)  # fmt: skip
+DIALECTS = st.sampled_from([None, "https://json-schema.org/draft/2020-12/schema",
+                            "http://json-schema.org/draft-04/schema#",
+                            "https://json-schema.org/draft/2019-09/schema"])  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(old=LOOSE, new=LOOSE, dialect=DIALECTS, mode=st.sampled_from(["backward", "full"]))
+def test_never_raises_on_a_valid_schema(old: Any, new: Any, dialect: str | None, mode: str) -> None:
+    if dialect and isinstance(new, dict):
+        new = {**new, "$schema": dialect}
+    try:
+        result = check(old, new, mode)
+    except SchemaError as exc:
+        invalid = [s for s in (old, new) if not meta_valid(s)]
+        assert invalid or "$ref" in str(exc), exc
+    else:
+        assert result.compatible is not any(c.breaking for c in result.changes)
+
+
+def meta_valid(schema: Any) -> bool:
+    dialect = schema.get("$schema") if isinstance(schema, dict) else None
+    cls = jsonschema.validators.validator_for(
+        {"$schema": dialect} if dialect else {}, default=jsonschema.Draft7Validator
+    )
+    return bool(cls(cls.META_SCHEMA).is_valid(schema))
