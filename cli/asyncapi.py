@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -83,8 +84,31 @@ def asyncapi_command(args: argparse.Namespace) -> int:
 def render(document: dict[str, Any], *, yaml_format: bool) -> str:
     """The document as JSON (2-space indent) or as block-style YAML, keys in document order."""
     if yaml_format:
-        return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+        return yaml.dump(
+            document, Dumper=_Yaml12SafeDumper, sort_keys=False, allow_unicode=True, width=100
+        )
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# Strings a YAML 1.2 reader (the AsyncAPI tools' js-yaml) takes for numbers, which PyYAML, a
+# YAML 1.1 writer, leaves unquoted: "1e5", "0o17", "0x1f" (a detail-type, or the version
+# checksum, would come back as a number).
+_YAML12_NUMBER = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+
+
+class _Yaml12SafeDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting the strings a YAML 1.2 reader would not read as strings."""
+
+
+def _string(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if _YAML12_NUMBER.fullmatch(text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Yaml12SafeDumper.add_representer(str, _string)
 
 
 def write_whole(target: Path, text: str) -> None:

@@ -148,3 +148,20 @@ def test_a_document_breaking_asyncapis_rules_is_never_written(
     assert (code, out) == (3, "")
     assert "internal error" in err and "#/nowhere" in err
     assert not target.exists()
+
+
+def test_yaml_quotes_what_a_yaml_1_2_reader_would_take_for_a_number() -> None:
+    # js-yaml, which the AsyncAPI tools use, reads 1e5 and 0o17 as numbers; PyYAML would not
+    # quote them. Strings stay strings for both readers.
+    document = {"detail-types": ["1e5", "0o17", "0x1f", "-.5", "1.5e-3", "v1e5", "3.0.0"]}
+    text = command.render(document, yaml_format=True)
+    assert text.splitlines()[1:] == [
+        '- "1e5"',
+        '- "0o17"',
+        '- "0x1f"',
+        '- "-.5"',
+        '- "1.5e-3"',
+        "- v1e5",
+        "- 3.0.0",
+    ]
+    assert yaml.safe_load(text) == document
