@@ -12,7 +12,7 @@ schemas the other way round.
 from __future__ import annotations
 
 from edastack.blueprints.compatibility_context import Context, Difference
-from edastack.blueprints.compatibility_model import CombinedNode, Node, NotNode
+from edastack.blueprints.compatibility_model import CombinedNode, Node, NotNode, dereference
 
 SUMS = ("anyOf", "oneOf")
 
@@ -25,19 +25,41 @@ def compare_combined(ctx: Context, old: CombinedNode, new: CombinedNode) -> None
         ctx.add("product_type_extended" if new.criterion == "allOf" else "sum_type_extended")
     elif len(olds) > len(news):
         ctx.add("sum_type_narrowed" if old.criterion in SUMS else "product_type_narrowed")
-    edges: dict[tuple[int, int], list[Difference]] = {}
+    pairs: dict[tuple[int, int], Context] = {}
     for i, before in enumerate(olds):
-        with ctx.at(old.criterion, str(i)):
+        # a branch the reader made (a type list, keywords side by side) has no pointer of its own
+        with ctx.at(*(() if old.synthetic else (old.criterion, str(i)))):
             for j, after in enumerate(news):
-                sub = ctx.sub()
+                pairs[(i, j)] = sub = ctx.sub()
                 sub.compare(before, after)
-                if sub.compatible():
-                    edges[(i, j)] = sub.diffs
+    edges = {pair: sub.diffs for pair, sub in pairs.items() if sub.compatible()}
     matching = _maximum_matching(len(olds), len(news), edges)
     for edge in matching:
         ctx.extend(edges[edge])
     if len(matching) < min(len(olds), len(news)):
+        _explain(ctx, olds, news, pairs, matching)
         ctx.add("combined_type_subschemas_changed")
+
+
+def _explain(
+    ctx: Context,
+    olds: list[Node],
+    news: list[Node],
+    pairs: dict[tuple[int, int], Context],
+    matching: list[tuple[int, int]],
+) -> None:
+    """Why unpaired branches broke: each one's differences with the one unpaired branch of
+    its type on the other side, if there is exactly one (edastack's addition; Confluent only
+    says the sub-schemas changed)."""
+    paired_old, paired_new = {i for i, _ in matching}, {j for _, j in matching}
+    for i, before in enumerate(olds):
+        if i in paired_old:
+            continue
+        kind = type(dereference(before))
+        same = [j for j, after in enumerate(news) if j not in paired_new
+                and type(dereference(after)) is kind]  # fmt: skip
+        if len(same) == 1:
+            ctx.extend(pairs[(i, same[0])].diffs)
 
 
 def _criteria(ctx: Context, old: CombinedNode, new: CombinedNode) -> str | None:

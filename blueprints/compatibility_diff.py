@@ -20,6 +20,7 @@ from edastack.blueprints.compatibility_model import (
     NumberNode,
     ObjectNode,
     StringNode,
+    dereference,
 )
 from edastack.blueprints.compatibility_scalars import (
     compare_const,
@@ -46,6 +47,7 @@ def compare_types(ctx: Context, old: Node, new: Node) -> None:
             return
         if old.connect_type == new.connect_type == "bytes":  # Kafka Connect's decimal fix
             return
+        _explain(ctx, old, new)
         ctx.add("type_changed")
         return
     for kind, before, after in (
@@ -74,6 +76,23 @@ def _through_combined(ctx: Context, old: Node, new: Node) -> bool:
             pairs = [(sub, new) for sub in old.subschemas]
             return _first_compatible(ctx, pairs, "product_type_narrowed")
     return False
+
+
+def _explain(ctx: Context, old: Node, new: Node) -> None:
+    """Why a plain schema and a combined one differ: the differences with the one branch of
+    the same type, if there is exactly one (edastack's addition; Confluent only says the type
+    changed, e.g. for ``{"type": "string", "maxLength": 5}`` → ``["string", "null"]`` with
+    ``maxLength: 3``)."""
+    if isinstance(new, CombinedNode):
+        same = [(old, b) for b in new.subschemas if type(dereference(b)) is type(old)]
+    elif isinstance(old, CombinedNode):
+        same = [(b, new) for b in old.subschemas if type(dereference(b)) is type(new)]
+    else:
+        return
+    if len(same) == 1:
+        sub = ctx.sub()
+        sub.compare(*same[0])
+        ctx.extend(sub.diffs)
 
 
 def _first_compatible(ctx: Context, pairs: list[tuple[Node, Node]], kind: str | None) -> bool:

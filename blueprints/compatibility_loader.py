@@ -189,7 +189,9 @@ class Loader:
         elif len(parts) == 1:
             node = parts[0]
         else:
-            node = CombinedNode(criterion="allOf", subschemas=tuple(parts), keys=_keys(parts))
+            node = CombinedNode(
+                criterion="allOf", subschemas=tuple(parts), keys=_keys(parts), synthetic=True
+            )
         # json-sKema (2019-09/2020-12) keeps no $id on the schemas Confluent compares
         node.id = None if self.modern else o.get("id" if self.draft == "draft-04" else "$id")
         node.title = o.get("title")
@@ -241,6 +243,7 @@ class Loader:
                     criterion="anyOf",
                     subschemas=tuple(nodes),
                     keys=tuple(canonical({"type": t}) for t in types),
+                    synthetic=True,
                 )
             ]
         else:

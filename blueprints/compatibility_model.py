@@ -142,6 +142,7 @@ class CombinedNode(Node):
     criterion: str = "allOf"  # allOf, anyOf or oneOf
     subschemas: tuple[Node, ...] = ()
     keys: tuple[Canonical, ...] = ()  # each subschema's canonical JSON, to drop duplicates
+    synthetic: bool = False  # made by the reader (a type list, keywords side by side)
 
 
 @dataclass(eq=False)

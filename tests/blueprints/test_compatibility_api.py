@@ -202,3 +202,25 @@ def test_the_documented_kinds_are_the_kinds_and_their_verdicts() -> None:
     }
     assert {kind for kind, _ in rows} >= COMPATIBLE
     assert len(rows) == len({kind for kind, _ in rows})
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "explained"),
+    [
+        ({"type": ["object", "null"], "properties": {"amount": {"type": "number"}}},
+         {"type": ["object", "null"], "properties": {"amount": {"type": "integer"}}},
+         ("type_narrowed", "#/properties/amount")),
+        ({"type": "string", "maxLength": 5}, {"type": ["string", "null"], "maxLength": 3},
+         ("max_length_decreased", "#/maxLength")),
+        ({"type": "string", "enum": ["a", "b"]}, {"type": "string", "enum": ["a"]},
+         ("enum_array_narrowed", "#/enum")),
+        ({"oneOf": [{"type": "integer"}, {"type": "null"}]}, {"oneOf": [{"type": "string"}]},
+         ("sum_type_narrowed", "#")),
+    ],
+)  # fmt: skip
+def test_a_broken_branch_says_why_at_its_own_pointer(
+    old: Any, new: Any, explained: tuple[str, str]
+) -> None:
+    result = check(old, new)
+    assert not result.compatible
+    assert explained in [(c.kind, c.path) for c in result.breaking]
