@@ -1,11 +1,16 @@
 """The README's code runs as written."""
 
+import json
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 from aws_cdk.assertions import Template
+from jsonschema import Draft202012Validator
 
+from edastack.blueprints.placeholders import FRAGMENT_FILE
+from edastack.blueprints.schema import SCHEMA_FILE
 from edastack.cli.main import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -54,6 +59,12 @@ def test_the_repository_layout_validates_as_a_folder(
         name = block.splitlines()[0].removeprefix("# ")
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(block, encoding="utf-8")
+    # an editor: the blueprints against the schema, the shared file against the fragment schema
+    for path in tmp_path.rglob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        schema = SCHEMA_FILE if "blueprint" in data else FRAGMENT_FILE
+        validator = Draft202012Validator(json.loads(schema.read_text(encoding="utf-8")))
+        assert [e.message for e in validator.iter_errors(data)] == [], path
     command, expected = re.findall(r"\$ cd platform && (.*)\n(.*)\n", section)[0]
     monkeypatch.chdir(tmp_path)
     assert main(command.split()[1:]) == 0

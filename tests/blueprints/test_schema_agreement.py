@@ -1,0 +1,84 @@
+"""The JSON Schema an editor reads and ``validate`` agree, and every finding has a place.
+
+On every example and test blueprint (tests/blueprints/corpus.py), as written and with any one
+key deleted (``environments`` too):
+
+- the schema, applied to the YAML as written (variables unresolved, as an editor sees it),
+  accepts every blueprint ``validate`` accepts, and refuses every one that ``validate`` refuses
+  for a reason a JSON Schema can express (its schema findings and the bridges' required and
+  misplaced keys);
+- every finding of ``validate`` has the file, line and column of the YAML that caused it, in
+  text and JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from edastack.blueprints.schema import SCHEMA_FILE
+from edastack.blueprints.tree import to_data
+from edastack.blueprints.validate import validate_file
+from edastack.blueprints.yaml_reader import parse
+from tests.blueprints.corpus import REPO, blueprint_files, copy_folder, deletions, write
+
+# validate's findings that a JSON Schema can express
+EXPRESSIBLE = {"schema", "bridge-option", "bridge-direction"}
+PLACED = re.compile(r"^[^:]+:\d+:\d+: \$")
+
+
+@cache
+def editor(path: Path = SCHEMA_FILE) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(path.read_text(encoding="utf-8")))
+
+
+def as_written(path: Path) -> Any:
+    """The YAML as an editor reads it (YAML 1.2 core scalars, as validate's reader)."""
+    root, findings = parse(path.read_text(encoding="utf-8"), path.name)
+    assert root is not None, findings
+    return to_data(root)
+
+
+def editor_errors(data: Any, schema: Path = SCHEMA_FILE) -> list[str]:
+    return [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+        for e in editor(schema).iter_errors(data)
+    ]
+
+
+def disagreements(path: Path, label: str) -> Iterator[str]:
+    report = validate_file(path)
+    for finding in report.findings:
+        placed = finding.as_dict()
+        if not (PLACED.match(finding.format()) and placed["line"] and placed["column"]):
+            yield f"{label}: a finding without a place: {finding.format()}"
+    errors = report.errors
+    refused = editor_errors(as_written(path))
+    if not errors and refused:
+        yield f"{label}: validate accepts, the schema refuses: {refused}"
+    # what one environment's overrides or variables cause is not in the file as written
+    expressible = [
+        f.format() for f in errors if f.code in EXPRESSIBLE and "(in environment" not in f.message
+    ]
+    if expressible and not refused:
+        yield f"{label}: the schema accepts what validate refuses: {expressible}"
+
+
+@pytest.mark.parametrize("original", blueprint_files(), ids=lambda p: str(p.relative_to(REPO)))
+def test_the_schema_and_validate_agree_and_every_finding_is_placed(
+    original: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    copy = copy_folder(original, tmp_path)
+    found = list(disagreements(copy, "as written"))
+    for index, (label, data) in enumerate(deletions(original)):
+        variant = write(data, copy.with_name(f"variant-{index}.yaml"))
+        found += disagreements(variant, f"without {label}")
+    assert found == []
