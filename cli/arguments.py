@@ -6,8 +6,26 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from edastack.blueprints.validate import FileReport, validate_file
+
+
+def add_blueprint_command(
+    commands: Any, name: str, *, summary: str, description: str, epilog: str
+) -> argparse.ArgumentParser:
+    """Register ``name`` on the ``edastack`` command's subparsers, with its first argument:
+    the blueprint file."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=description, epilog=epilog
+    )
+    parser.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
+    return parser
+
+
+def add_format_argument(parser: argparse.ArgumentParser, *formats: str) -> None:
+    """``--format``, one of ``formats``; the first is the default."""
+    parser.add_argument("--format", choices=formats, default=formats[0])
 
 
 def add_env_argument(parser: argparse.ArgumentParser, verb: str) -> None:

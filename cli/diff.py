@@ -15,7 +15,8 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,12 @@ from edastack.blueprints.findings import Path as JsonPath
 from edastack.blueprints.replacement import CODE, MOVE
 from edastack.blueprints.replacement_compare import Change, by_stack
 from edastack.blueprints.replacement_inventory import changes
-from edastack.cli.arguments import add_env_argument, validated
+from edastack.cli.arguments import (
+    add_blueprint_command,
+    add_env_argument,
+    add_format_argument,
+    validated,
+)
 from edastack.cli.baseline import BaselineError, add_findings, load_baseline
 
 EXIT_NONE, EXIT_CHANGES, EXIT_DANGEROUS, EXIT_UNREADABLE = 0, 1, 2, 4
@@ -42,9 +48,10 @@ _SIGN = {"added": "+", "removed": "-", "changed": "~", "replaced": "!", "moved":
 
 def add_parser(commands: Any) -> None:
     """Register ``diff`` on the ``edastack`` command's subparsers."""
-    diff = commands.add_parser(
+    diff = add_blueprint_command(
+        commands,
         "diff",
-        help="what a blueprint change adds, changes, replaces or removes, stack by stack",
+        summary="what a blueprint change adds, changes, replaces or removes, stack by stack",
         description="Compare a blueprint with an earlier version of it, resource by resource, "
         "per stack: added, changed in place, replaced, moved or removed, the blueprint key "
         "that causes each and whether it holds data, then the dangerous changes. Works on the "
@@ -52,7 +59,6 @@ def add_parser(commands: Any) -> None:
         "principal resources, not the roles, policies and alarms that follow them.",
         epilog=EXIT_CODES,
     )
-    diff.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
     diff.add_argument(
         "--baseline",
         required=True,
@@ -60,7 +66,7 @@ def add_parser(commands: Any) -> None:
         help="the earlier version: a file, or git:REF for BLUEPRINT at a git revision",
     )
     add_env_argument(diff, "compare")
-    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    add_format_argument(diff, "text", "json", "markdown")
 
 
 def diff(args: argparse.Namespace) -> int:
@@ -78,10 +84,26 @@ def diff(args: argparse.Namespace) -> int:
     dangerous = [f for f in report.findings if f not in ours and f.code in DANGER_CODES]
     per_env = _per_environment(old.blueprints, report.blueprints, gone=args.env is None)
     out = {"json": _json, "markdown": _markdown}.get(args.format, _text)
-    print(out(report.file, args.baseline, per_env, dangerous))
+    print(out(_Diff(report.file, args.baseline, per_env, dangerous)))
     if dangerous:
         return EXIT_DANGEROUS
     return EXIT_CHANGES if any(per_env.values()) else EXIT_NONE
+
+
+@dataclass(frozen=True)
+class _Diff:
+    """What ``diff`` reports: the changes per environment, and the dangerous ones."""
+
+    file: str
+    baseline: str
+    per_env: dict[str, list[Change]]
+    dangerous: list[Finding]
+
+    def groups(self) -> Iterator[tuple[str, str, list[Change]]]:
+        """Each environment's changes, stack by stack: (environment, stack, changes)."""
+        for env, found in self.per_env.items():
+            for stack, group in by_stack(found):
+                yield env, stack, group
 
 
 def _per_environment(
@@ -124,19 +146,16 @@ def _entry(change: Change) -> dict[str, Any]:
     }
 
 
-def _json(
-    file: str, baseline: str, per_env: dict[str, list[Change]], dangerous: list[Finding]
-) -> str:
-    environments = {
-        env: {stack: [_entry(c) for c in group] for stack, group in by_stack(found)}
-        for env, found in per_env.items()
-    }
+def _json(d: _Diff) -> str:
+    environments: dict[str, dict[str, list[dict[str, Any]]]] = {env: {} for env in d.per_env}
+    for env, stack, group in d.groups():
+        environments[env][stack] = [_entry(c) for c in group]
     data = {
-        "blueprint": file,
-        "baseline": baseline,
+        "blueprint": d.file,
+        "baseline": d.baseline,
         "environments": environments,
-        "changes": sum(len(found) for found in per_env.values()),
-        "dangerous": [f.as_dict() for f in dangerous],
+        "changes": sum(len(found) for found in d.per_env.values()),
+        "dangerous": [f.as_dict() for f in d.dangerous],
     }
     return json.dumps(data, indent=2)
 
@@ -156,45 +175,39 @@ def _line(change: Change) -> str:
     )
 
 
-def _text(
-    file: str, baseline: str, per_env: dict[str, list[Change]], dangerous: list[Finding]
-) -> str:
-    lines = [f"{file} against {baseline}"]
-    for env, found in per_env.items():
+def _text(d: _Diff) -> str:
+    lines = [f"{d.file} against {d.baseline}"]
+    for env, stack, group in d.groups():
         label = "" if env == m.DEFAULT_ENVIRONMENT else f" [{env}]"
-        for stack, group in by_stack(found):
-            lines += ["", f"{stack}{label}", *(_line(c) for c in group)]
-    if dangerous:
-        lines += ["", "dangerous, not acknowledged:", *(f"  {f.format()}" for f in dangerous)]
-    lines += ["", _summary(per_env, dangerous)]
+        lines += ["", f"{stack}{label}", *(_line(c) for c in group)]
+    if d.dangerous:
+        lines += ["", "dangerous, not acknowledged:", *(f"  {f.format()}" for f in d.dangerous)]
+    lines += ["", _summary(d)]
     return "\n".join(lines)
 
 
-def _summary(per_env: dict[str, list[Change]], dangerous: list[Finding]) -> str:
-    count = sum(len(found) for found in per_env.values())
-    stacks = {(env, c.resource.stack) for env, found in per_env.items() for c in found}
-    if not count and not dangerous:
+def _summary(d: _Diff) -> str:
+    count = sum(len(found) for found in d.per_env.values())
+    stacks = {(env, c.resource.stack) for env, found in d.per_env.items() for c in found}
+    if not count and not d.dangerous:
         return "no change"
     return (
         f"{count} change{'s' if count != 1 else ''} in {len(stacks)} "
-        f"stack{'s' if len(stacks) != 1 else ''}; {len(dangerous)} dangerous"
+        f"stack{'s' if len(stacks) != 1 else ''}; {len(d.dangerous)} dangerous"
     )
 
 
-def _markdown(
-    file: str, baseline: str, per_env: dict[str, list[Change]], dangerous: list[Finding]
-) -> str:
-    lines = [f"### edastack diff: `{file}` against `{baseline}`", "", _summary(per_env, dangerous)]
-    for env, found in per_env.items():
-        for stack, group in by_stack(found):
-            env_label = "" if env == m.DEFAULT_ENVIRONMENT else f" ({env})"
-            lines += ["", f"#### `{stack}`{env_label}", ""]
-            lines += ["| | change | resource | type | holds data | caused by |"]
-            lines += ["| --- | --- | --- | --- | --- | --- |"]
-            lines += [_row(c) for c in group]
-    if dangerous:
+def _markdown(d: _Diff) -> str:
+    lines = [f"### edastack diff: `{d.file}` against `{d.baseline}`", "", _summary(d)]
+    for env, stack, group in d.groups():
+        env_label = "" if env == m.DEFAULT_ENVIRONMENT else f" ({env})"
+        lines += ["", f"#### `{stack}`{env_label}", ""]
+        lines += ["| | change | resource | type | holds data | caused by |"]
+        lines += ["| --- | --- | --- | --- | --- | --- |"]
+        lines += [_row(c) for c in group]
+    if d.dangerous:
         lines += ["", "#### Dangerous, not acknowledged", ""]
-        lines += [f"- **{f.severity}** `{f.json_path}`: {_md(f.message)}" for f in dangerous]
+        lines += [f"- **{f.severity}** `{f.json_path}`: {_md(f.message)}" for f in d.dangerous]
     return "\n".join(lines)
 
 

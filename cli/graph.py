@@ -10,22 +10,23 @@ import argparse
 from typing import Any
 
 from edastack.blueprints.routing_graph import blueprint_graph, dot, mermaid
+from edastack.cli.arguments import add_blueprint_command, add_format_argument
 from edastack.cli.route import EXIT_OK, add_environment, load_one
 
 
 def add_parser(commands: Any) -> None:
     """Register ``graph`` on the ``edastack`` command's subparsers."""
-    parser = commands.add_parser(
+    parser = add_blueprint_command(
+        commands,
         "graph",
-        help="draw a blueprint: topics, bridges, buses, rules, targets and failure paths",
+        summary="draw a blueprint: topics, bridges, buses, rules, targets and failure paths",
         description="Print a blueprint as a diagram: Kafka clusters and topics, bridges, "
         "buses, rules and targets, with every failure edge to its dead-letter destination. "
         "Mermaid renders in GitHub and GitLab Markdown (```mermaid); DOT renders with Graphviz.",
         epilog="exit codes: 0 printed; 1 the blueprint has errors; 2 usage errors; 3 a bug.",
     )
-    parser.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
     add_environment(parser)
-    parser.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    add_format_argument(parser, "mermaid", "dot")
 
 
 def graph_command(args: argparse.Namespace) -> int:

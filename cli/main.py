@@ -13,7 +13,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -287,34 +287,32 @@ def _rules_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _rules(args: argparse.Namespace) -> int:
+    print(_rules_markdown(), end="")
+    return EXIT_OK
+
+
+# Each command's function, by the name its subparser registers.
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": _validate,
+    "synth": _synth,
+    "stacks": _stacks,
+    "check": _check,
+    "diff": _diff,
+    "plan": plan_command,
+    "route": route_command,
+    "graph": graph_command,
+    "schema": schema_command,
+    "contracts": contracts_command,
+    "asyncapi": asyncapi_command,
+    "rules": _rules,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "synth":
-            return _synth(args)
-        if args.command == "stacks":
-            return _stacks(args)
-        if args.command == "check":
-            return _check(args)
-        if args.command == "diff":
-            return _diff(args)
-        if args.command == "plan":
-            return plan_command(args)
-        if args.command == "route":
-            return route_command(args)
-        if args.command == "graph":
-            return graph_command(args)
-        if args.command == "schema":
-            return schema_command(args)
-        if args.command == "contracts":
-            return contracts_command(args)
-        if args.command == "asyncapi":
-            return asyncapi_command(args)
-        if args.command == "rules":
-            print(_rules_markdown(), end="")
-            return EXIT_OK
+        return _COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
@@ -327,7 +325,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
-    return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -17,16 +17,22 @@ from typing import Any
 from edastack.blueprints.plan import Plan, plan
 from edastack.blueprints.plan_base import CapacityWarning
 from edastack.blueprints.tree import Node, locate
-from edastack.cli.arguments import add_env_argument, validated
+from edastack.cli.arguments import (
+    add_blueprint_command,
+    add_env_argument,
+    add_format_argument,
+    validated,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def add_parser(commands: Any) -> None:
     """Register ``plan`` on the ``edastack`` command's subparsers."""
-    parser = commands.add_parser(
+    parser = add_blueprint_command(
+        commands,
         "plan",
-        help="what a blueprint's declared load needs: storage, brokers, quotas, pollers, cost",
+        summary="what a blueprint's declared load needs: storage, brokers, quotas, pollers, cost",
         description="From the load declared on topics and buses (kafka.topics.<t>.load, "
         "eventbridge.buses.<b>.load), per environment: each topic's rate and storage across "
         "replicas, each cluster's brokers, partitions and storage, each bus's PutEvents and "
@@ -36,9 +42,8 @@ def add_parser(commands: Any) -> None:
         epilog="exit codes: 0 planned (warnings included); 1 the blueprint has errors; "
         "2 usage errors; 3 an internal error (a bug).",
     )
-    parser.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
     add_env_argument(parser, "plan")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_argument(parser, "text", "json")
 
 
 def plan_command(args: argparse.Namespace) -> int:

@@ -17,23 +17,23 @@ from typing import Any
 from edastack.blueprints import model as m
 from edastack.blueprints.routing_input import route_input
 from edastack.blueprints.routing_route import Route, RouteError
-from edastack.cli.arguments import validated
+from edastack.cli.arguments import add_blueprint_command, add_format_argument, validated
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def add_parser(commands: Any) -> None:
     """Register ``route`` on the ``edastack`` command's subparsers."""
-    parser = commands.add_parser(
+    parser = add_blueprint_command(
+        commands,
         "route",
-        help="where an event goes: matching rules, what each target receives, its DLQs",
+        summary="where an event goes: matching rules, what each target receives, its DLQs",
         description="Route one event through a blueprint as EventBridge would, offline: the "
         "bus, every rule whose pattern matches, each target's input (after its input "
         "transformer) and dead-letter queue, and whether the bus's archive keeps the event.",
         epilog="exit codes: 0 routed (whether or not a rule matches); 1 the blueprint has "
         "errors; 2 usage errors (an unreadable event, an unknown bus or topic); 3 a bug.",
     )
-    parser.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
     parser.add_argument(
         "event",
         metavar="EVENT.json",
@@ -47,7 +47,7 @@ def add_parser(commands: Any) -> None:
         metavar="T",
         help="EVENT.json is a record value of topic T: route the event its bridge puts",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_argument(parser, "text", "json")
 
 
 def add_environment(parser: argparse.ArgumentParser) -> None:
