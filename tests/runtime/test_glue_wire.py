@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.runtime.conftest import RUNTIME
@@ -30,6 +30,8 @@ def _load() -> ModuleType:
 
 glue = _load()
 VERSION = uuid.UUID("01234567-89ab-cdef-0123-456789abcdef")
+# No per-example deadline: the suite shares its cores, and a slow example is no bug here.
+untimed = settings(deadline=None)
 
 json_values = st.recursive(
     st.none()
@@ -62,6 +64,7 @@ def test_decode_gives_the_version_the_payload_and_its_json() -> None:
     assert decoded.value == {"orderId": "o-1"}
 
 
+@untimed
 @given(value=json_values, version=st.uuids(), compress=st.booleans())
 def test_encode_then_decode_round_trips(value: Any, version: uuid.UUID, compress: bool) -> None:
     payload = json.dumps(value).encode()
@@ -79,12 +82,14 @@ wire_like = st.binary(max_size=64) | st.builds(
 )
 
 
+@untimed
 @given(data=wire_like)
 def test_any_bytes_decode_or_raise_a_glue_wire_error(data: bytes) -> None:
     with contextlib.suppress(glue.GlueWireError):  # and never another exception
         glue.decode(data)
 
 
+@untimed
 @given(
     tail=st.binary(max_size=40),
     header=st.integers(0, 255).filter(lambda byte: byte != 3),

@@ -20,6 +20,8 @@ VERSION = uuid.UUID("5d1b4a3e-8c2f-4e6a-9b0d-7f3e2c1a0b9c")
 HEADER = b"\x03\x00" + VERSION.bytes
 RESOURCE = f"glue:schema-version:{VERSION}"
 GLUE_ENV = {**ENV, "RECORD_VALUE_FORMAT": "glue"}
+STREAM = zlib.compress(b'{"orderId": "o-1"}')
+BOMB = zlib.compress(b" " * (9 * 1024 * 1024))  # inflates past the 8 MiB the codec allows
 
 
 @pytest.fixture
@@ -99,8 +101,13 @@ BAD_VALUES = [
     pytest.param(b"\x03\x09" + VERSION.bytes + b"{}", "GlueCompressionError", id="compression"),
     pytest.param(b"\x03\x00\x01", "GlueTruncatedError", id="truncated"),
     pytest.param(b"\x03\x05" + VERSION.bytes + b"\x78\x9c garbage", "GlueZlibError", id="zlib"),
+    pytest.param(b"\x03\x05" + VERSION.bytes + STREAM[:-2], "GlueZlibError", id="zlib_cut"),
+    pytest.param(b"\x03\x05" + VERSION.bytes + STREAM + b"?", "GlueZlibError", id="zlib_tail"),
+    pytest.param(b"\x03\x05" + VERSION.bytes + BOMB, "GlueZlibError", id="zlib_bomb"),
     pytest.param(HEADER + b"not json", "GlueNotJsonError", id="not_json"),
     pytest.param(HEADER + b"\xc3\x28", "GlueNotJsonError", id="not_utf8"),
+    pytest.param(HEADER, "GlueNotJsonError", id="no_payload"),
+    pytest.param(HEADER + b'{"t": NaN}', "GlueNotJsonError", id="nan"),
 ]
 
 
@@ -149,7 +156,9 @@ json_objects = st.dictionaries(
 )
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=json_objects, version=st.uuids(), compress=st.booleans())
 def test_any_glue_json_object_becomes_its_detail(
     load_handler: Callable[[str], ModuleType], value: Any, version: uuid.UUID, compress: bool
