@@ -21,6 +21,7 @@ import yaml
 
 from edastack.blueprints.asyncapi import AsyncApiError, asyncapi_document
 from edastack.blueprints.asyncapi_rules import document_problems
+from edastack.cli.arguments import add_blueprint_command
 from edastack.cli.route import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_environment, load_one
 
 EXIT_BUG = 3
@@ -29,9 +30,10 @@ _YAML_SUFFIXES = (".yaml", ".yml")
 
 def add_parser(commands: Any) -> None:
     """Register ``asyncapi`` on the ``edastack`` command's subparsers."""
-    parser = commands.add_parser(
+    parser = add_blueprint_command(
+        commands,
         "asyncapi",
-        help="export a blueprint's events as an AsyncAPI 3.0 document (EventCatalog imports it)",
+        summary="export a blueprint's events as an AsyncAPI 3.0 document (EventCatalog imports it)",
         description="Print a blueprint as one AsyncAPI 3.0.0 document: a server per Kafka "
         "cluster and per bus, a channel per topic and per detail-type on a bus, a message per "
         "contract (its schema as draft-07, its examples) and the operations of bridges, "
@@ -39,7 +41,6 @@ def add_parser(commands: Any) -> None:
         epilog="exit codes: 0 written; 1 the blueprint has errors or cannot be described; "
         "2 usage errors (no such blueprint, an unwritable FILE); 3 a bug.",
     )
-    parser.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
     add_environment(parser)
     parser.add_argument(
         "-o",
