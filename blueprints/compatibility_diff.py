@@ -6,6 +6,9 @@ compares (old, new), forward compatibility (new, old).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from edastack.blueprints.compatibility_combined import compare_combined, compare_not
 from edastack.blueprints.compatibility_context import Context, Difference, run
 from edastack.blueprints.compatibility_model import (
@@ -107,20 +110,20 @@ def _first_compatible(ctx: Context, pairs: list[tuple[Node, Node]], kind: str | 
     return False
 
 
+_SAME_TYPE: dict[type[Node], Callable[[Context, Any, Any], None]] = {
+    StringNode: compare_string,
+    NumberNode: compare_number,
+    ConstNode: compare_const,
+    EnumNode: compare_enum,
+    CombinedNode: compare_combined,
+    NotNode: compare_not,
+    ObjectNode: compare_object,
+    ArrayNode: compare_array,
+}
+
+
 def _compare_same_type(ctx: Context, old: Node, new: Node) -> None:
-    if isinstance(old, StringNode) and isinstance(new, StringNode):
-        compare_string(ctx, old, new)
-    elif isinstance(old, NumberNode) and isinstance(new, NumberNode):
-        compare_number(ctx, old, new)
-    elif isinstance(old, ConstNode) and isinstance(new, ConstNode):
-        compare_const(ctx, old, new)
-    elif isinstance(old, EnumNode) and isinstance(new, EnumNode):
-        compare_enum(ctx, old, new)
-    elif isinstance(old, CombinedNode) and isinstance(new, CombinedNode):
-        compare_combined(ctx, old, new)
-    elif isinstance(old, NotNode) and isinstance(new, NotNode):
-        compare_not(ctx, old, new)
-    elif isinstance(old, ObjectNode) and isinstance(new, ObjectNode):
-        compare_object(ctx, old, new)
-    elif isinstance(old, ArrayNode) and isinstance(new, ArrayNode):
-        compare_array(ctx, old, new)
+    """The keywords of two schemas of one type; nothing more for booleans, nulls, {}, if."""
+    compare = _SAME_TYPE.get(type(old))
+    if compare is not None:
+        compare(ctx, old, new)

@@ -68,24 +68,23 @@ def _required(ctx: Context, old: ObjectNode, new: ObjectNode) -> None:
 def _property(ctx: Context, name: str, old: ObjectNode, new: ObjectNode) -> None:
     before, after = old.properties.get(name), new.properties.get(name)
     if after is None and before is not None:
-        _removed(ctx, name, before, new)
+        _removed(ctx, "property", before, new.is_open(), new.partial_schema(name, _matches))
     elif before is None and after is not None:
         _added(ctx, name, after, old, new)
     else:
         ctx.compare(before, after)
 
 
-def _removed(ctx: Context, name: str, before: Node, new: ObjectNode) -> None:
-    if new.is_open():
-        ctx.add("property_removed_from_open_content_model")
-        return
-    partial = new.partial_schema(name, _matches)
-    if partial is not None:
-        _covered(ctx, "property_removed", before, partial)
+def _removed(ctx: Context, what: str, before: Node, open_: bool, partial: Node | None) -> None:
+    """A property or tuple item the reader (new) schema lacks, judged by the reader's model."""
+    if open_:
+        ctx.add(f"{what}_removed_from_open_content_model")
+    elif partial is not None:
+        _covered(ctx, f"{what}_removed", before, partial)
     elif isinstance(before, FalseNode):
-        ctx.add("property_with_false_removed_from_closed_content_model")
+        ctx.add(f"{what}_with_false_removed_from_closed_content_model")
     else:
-        ctx.add("property_removed_from_closed_content_model")
+        ctx.add(f"{what}_removed_from_closed_content_model")
 
 
 def _added(ctx: Context, name: str, after: Node, old: ObjectNode, new: ObjectNode) -> None:
@@ -194,21 +193,9 @@ def _tuple(ctx: Context, old: ArrayNode, new: ArrayNode) -> None:
             if i < len(olds) and i < len(news):
                 ctx.compare(olds[i], news[i])
             elif i < len(olds):
-                _item_removed(ctx, olds[i], new)
+                _removed(ctx, "item", olds[i], new.is_open(), new.partial_schema())
             else:
                 _item_added(ctx, news[i], old)
-
-
-def _item_removed(ctx: Context, before: Node, new: ArrayNode) -> None:
-    partial = new.partial_schema()
-    if new.is_open():
-        ctx.add("item_removed_from_open_content_model")
-    elif partial is not None:
-        _covered(ctx, "item_removed", before, partial)
-    elif isinstance(before, FalseNode):
-        ctx.add("item_with_false_removed_from_closed_content_model")
-    else:
-        ctx.add("item_removed_from_closed_content_model")
 
 
 def _item_added(ctx: Context, after: Node, old: ArrayNode) -> None:
