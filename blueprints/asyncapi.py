@@ -167,7 +167,8 @@ def _bus_names(bp: m.Blueprint, bus: m.EventBus) -> tuple[str, str | None]:
     if bus.import_arn:
         return bus.import_arn.rsplit("/", 1)[-1], bus.import_arn
     name = layout.bus_name(bp, bus.name)
-    if env.account and env.region:
+    # A v2 bus's ARN ends in an id AWS generates (layout.v2_bus_parameter): not known here.
+    if env.account and env.region and not bus.v2:
         return name, f"arn:{env.partition}:events:{env.region}:{env.account}:event-bus/{name}"
     return name, None
 
@@ -178,7 +179,7 @@ def _bus_server(bp: m.Blueprint, bus: m.EventBus) -> dict[str, Any]:
     if arn:
         binding["eventBusArn"] = arn
     server: dict[str, Any] = {
-        "host": _endpoint("events", bp.environment),
+        "host": _endpoint("eventsv2" if bus.v2 else "events", bp.environment),
         "protocol": "eventbridge",
         "title": f"Event bus {bus.name}",
         "description": f"EventBridge bus {name}" + (" (imported)" if bus.import_arn else ""),

@@ -353,3 +353,15 @@ def test_the_model_documents_are_plain_json_in_the_document(report: Report) -> N
     bp = next(iter(result.blueprints.values()))
     assert isinstance(bp, m.Blueprint)
     json.dumps(asyncapi_document(bp))  # no read-only maps or tuples left
+
+
+def test_a_v2_bus_is_served_by_eventsv2_and_its_generated_arn_left_out() -> None:
+    report = validate_file(REPO / "blueprints" / "examples" / "ledger-v2.yaml", ["dev"])
+    servers = asyncapi_document(next(iter(report.blueprints.values())))["servers"]
+    ledger = servers["eventbridge.ledger"]
+    assert ledger["host"] == "eventsv2.eu-west-1.amazonaws.com"
+    assert ledger["bindings"]["x-eventbridge"] == {
+        "eventBusName": "ledger-v2-dev-ledger",
+        "type": "v2",
+    }
+    assert servers["eventbridge.payments"]["host"] == "events.eu-west-1.amazonaws.com"
