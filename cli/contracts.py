@@ -44,7 +44,9 @@ def add_parser(commands: Any) -> None:
     )
     diff.add_argument("old", metavar="OLD", help="the published schema (.json, .yaml)")
     diff.add_argument("new", metavar="NEW", help="the proposed schema")
-    diff.add_argument("--mode", choices=MODES, default="backward", help="default: backward")
+    diff.add_argument(
+        "--mode", choices=MODES, default="backward", type=str.lower, help="default: backward"
+    )
     diff.add_argument("--format", choices=("text", "json"), default="text")
 
 
