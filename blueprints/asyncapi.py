@@ -47,8 +47,6 @@ from edastack.blueprints.asyncapi_operations import KAFKA_BINDING_VERSION, opera
 ASYNCAPI_VERSION = "3.0.0"
 DRAFT7_FORMAT = "application/schema+json;version=draft-07"
 GLUE_VENDOR = "aws-glue"
-# stacks/glue_schemas.py names the registry so: <prefix>-kafka-contracts.
-GLUE_REGISTRY = "kafka-contracts"
 _INTEGER_TOPIC_CONFIGS = ("retention.bytes", "delete.retention.ms", "segment.ms", "segment.bytes")
 
 
@@ -153,7 +151,7 @@ def _cluster_kind(c: m.KafkaCluster) -> str:
 
 
 def _glue_registry(bp: m.Blueprint) -> dict[str, str]:
-    name = layout.physical_name(bp, GLUE_REGISTRY)
+    name = layout.glue_registry_name(bp)
     env = bp.environment
     registry = {"name": name}
     if env.account and env.region:
@@ -286,7 +284,7 @@ def _message(bp: m.Blueprint, c: m.Contract, registered: bool) -> dict[str, Any]
             {"name": f"example-{n}", "payload": ex} for n, ex in enumerate(examples.values(), 1)
         ]
     if registered:
-        glue = {"registry": layout.physical_name(bp, GLUE_REGISTRY), "schema": c.name}
+        glue = {"registry": layout.glue_registry_name(bp), "schema": c.name}
         message["bindings"] = {
             "kafka": {
                 "schemaIdLocation": "payload",

@@ -139,6 +139,12 @@ def bus_dead_letter_name(blueprint: m.Blueprint, bus: str) -> str:
     return physical_name(blueprint, f"{bus}-dlq", max_length=_QUEUE_NAME_MAX)
 
 
+def glue_registry_name(blueprint: m.Blueprint) -> str:
+    """The Glue Schema Registry of the blueprint's contract topics (the AsyncAPI export names
+    it as the stacks create it)."""
+    return physical_name(blueprint, "kafka-contracts")
+
+
 def v2_bus_parameter(blueprint: m.Blueprint, bus: str, what: str = "arn") -> str:
     """The SSM parameter through which the events stack gives the rules stacks a created v2
     bus's ARN (``arn``) or its created key's (``key-arn``): a v2 bus's ARN ends in an id AWS
