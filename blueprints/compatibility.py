@@ -94,7 +94,7 @@ def _parse(text: str | bytes) -> Any:
 
 def _mode(mode: str) -> str:
     """A mode by its name here, Confluent's (BACKWARD_TRANSITIVE) or Glue's (BACKWARD_ALL)."""
-    name = mode.lower().replace("_all", "_transitive")
+    name = str(mode).lower().replace("_all", "_transitive")
     if name not in MODES:
         raise ValueError(f"unknown compatibility mode {mode!r}; one of: {', '.join(MODES)}")
     return name

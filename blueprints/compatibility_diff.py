@@ -42,9 +42,7 @@ def differences(original: Node, update: Node) -> list[Difference]:
 def compare_types(ctx: Context, old: Node, new: Node) -> None:
     if _through_combined(ctx, old, new):
         return
-    if type(old) is not type(new) and not (
-        isinstance(old, CombinedNode) and isinstance(new, CombinedNode)
-    ):
+    if type(old) is not type(new):
         # nothing was written (false), or the reader accepts anything ({}, true)
         if isinstance(old, FalseNode) or isinstance(new, EmptyNode):
             return
