@@ -63,22 +63,26 @@ def test_yaml_and_json_hold_the_same_document(
     assert as_yaml == json.loads((tmp_path / "a.json").read_text())
 
 
-def test_a_missing_blueprint_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fails_when_the_blueprint_is_missing(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "nope.yaml") == (2, "", "edastack asyncapi: no such file: nope.yaml\n")
 
 
-def test_an_invalid_blueprint_prints_its_errors_and_writes_nothing(
+def test_fails_when_the_blueprint_is_invalid_and_writes_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     blueprint = tmp_path / "bp.yaml"
     blueprint.write_text("blueprint: broken\nkafka: {topics: {t: {cluster: missing}}}\n")
     target = tmp_path / "out.json"
-    code, out, _ = run(capsys, str(blueprint), "-o", str(target))
-    assert code == 1 and "missing" in out
+    code, out, err = run(capsys, str(blueprint), "-o", str(target))
+    assert (code, err) == (1, "")
+    assert out == (
+        f"{blueprint}:2:31: $.kafka.topics.t.cluster: no cluster named 'missing' "
+        "(clusters: (none))\n"
+    )
     assert not target.exists()
 
 
-def test_an_unknown_environment_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+def test_fails_when_the_environment_is_unknown(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, COMMERCE, "--env", "staging")
     assert code == 1
     assert out.endswith(
@@ -86,17 +90,17 @@ def test_an_unknown_environment_is_refused(capsys: pytest.CaptureFixture[str]) -
     )
 
 
-def test_an_unwritable_file_is_a_usage_error(
+def test_fails_when_the_file_cannot_be_written(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     target = tmp_path / "no-such-folder" / "out.json"
     code, out, err = run(capsys, COMMERCE, "-o", str(target))
     assert (code, out) == (2, "")
-    assert err.startswith(f"edastack asyncapi: cannot write {target}: ")
+    assert err == f"edastack asyncapi: cannot write {target}: No such file or directory\n"
     assert not target.parent.exists()
 
 
-def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(
+def test_fails_when_writing_breaks_off_and_leaves_the_old_file_whole(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "out.json"
@@ -115,7 +119,7 @@ def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
 
-def test_what_a_document_cannot_say_is_an_error_naming_it(
+def test_fails_when_a_document_cannot_say_something_and_names_it(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(_: Any) -> Any:
@@ -132,7 +136,7 @@ def test_what_a_document_cannot_say_is_an_error_naming_it(
     assert not target.exists()
 
 
-def test_a_document_breaking_asyncapis_rules_is_never_written(
+def test_fails_when_the_document_breaks_asyncapis_rules_and_writes_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = exporter.asyncapi_document

@@ -144,7 +144,7 @@ def test_without_the_setting_a_glue_value_is_forwarded_as_before(fwd: ModuleType
     assert first["Resources"] == ["kafka:orders:0:1", ARN]
 
 
-def test_an_unknown_value_format_is_a_configuration_error(fwd: ModuleType) -> None:
+def test_fails_when_the_value_format_is_unknown(fwd: ModuleType) -> None:
     with pytest.raises(fwd.ConfigurationError, match="RECORD_VALUE_FORMAT must be 'raw' or 'glue'"):
         fwd.Settings.from_env({**ENV, "RECORD_VALUE_FORMAT": "avro"})
 
