@@ -54,7 +54,8 @@ def synth(
         if needs_terraform(blueprints):  # first: without cdktf, fail before CDK's seconds
             progress("writing the Terraform configuration")
             synth_terraform(blueprints, out)
-        app = App(outdir=str(out), context=project_context())
+        # absolute: jsii's node process keeps the folder it started in
+        app = App(outdir=str(out.resolve()), context=project_context())
         count = 0
         for each in blueprints:  # the stacks of each environment, as build_app adds them
             progress(f"building {layout.prefix(each)}")

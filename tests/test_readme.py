@@ -3,6 +3,7 @@
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -69,3 +70,53 @@ def test_the_repository_layout_validates_as_a_folder(
     monkeypatch.chdir(tmp_path)
     assert main(command.split()[1:]) == 0
     assert capsys.readouterr().out == expected + "\n"
+
+
+# --- every YAML snippet of README.md and docs/ validates -------------------------------------
+
+DOCS = [README, *sorted((README.parent / "docs").rglob("*.md"))]
+LAYOUT = "### A repository of blueprints"  # its files include each other: tested above
+SPLICED = "# blueprints/examples/"  # a section of an example, tested with its outcome below
+
+
+def _snippets() -> list[tuple[str, str]]:
+    found = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        layout = _section(LAYOUT) if doc == README else ""
+        for match in re.finditer(r"```ya?ml\n(.*?)```", text, re.S):
+            block = match.group(1)
+            if block in layout or block.startswith(SPLICED):
+                continue
+            line = text.count("\n", 0, match.start()) + 2
+            found.append((f"{doc.relative_to(README.parent)}:{line}", block))
+    return found
+
+
+def _minimal() -> str:
+    (block,) = [b for _, b in _snippets() if b.startswith("# minimal.yaml\n")]
+    return block
+
+
+def _merge(base: Any, top: Any) -> Any:
+    """``include:``'s merge: maps by key, anything else replaced."""
+    if isinstance(base, dict) and isinstance(top, dict):
+        return {**base, **{k: _merge(base.get(k), v) for k, v in top.items()}}
+    return top
+
+
+@pytest.mark.parametrize(("where", "block"), _snippets(), ids=[w for w, _ in _snippets()])
+def test_every_yaml_snippet_validates(
+    where: str, block: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    data = yaml.safe_load(block)
+    if "blueprint" not in data:  # a fragment, completed by the minimal blueprint
+        Path("minimal.yaml").write_text(_minimal(), encoding="utf-8")
+        block = "include: [minimal.yaml]\n" + block
+        data = _merge(yaml.safe_load(_minimal()), data)
+    Path("snippet.yaml").write_text(block, encoding="utf-8")
+    assert main(["validate", "snippet.yaml"]) == 0, capsys.readouterr().out
+    validator = Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    assert [e.message for e in validator.iter_errors(data)] == []
