@@ -30,6 +30,8 @@ from edastack.blueprints.routing_match import expand
 
 _ENVELOPE_FIELDS = ("source", "detail-type")
 _KEY_PART = re.compile(r"[A-Za-z0-9_-]+")
+# A literal that may be an IP address, which EventBridge matches in any notation.
+_IP_LIKE = re.compile(r"[0-9A-Fa-f.:/]+")
 _TOPIC_KEY = re.compile(r"[A-Za-z0-9._-]+")
 
 
@@ -74,6 +76,36 @@ class BusChannel:
 Channels = dict[tuple[str, str | None], BusChannel]
 
 
+@dataclass(frozen=True)
+class Reach:
+    """What a pattern can match of an event's envelope. ``could(known)`` answers as
+    ``routing.could_match``, at once for a detail-type the pattern cannot take when every
+    ``$or`` branch lists its detail-types as plain strings (most patterns do)."""
+
+    pattern: Mapping[str, Any]
+    detail_types: frozenset[str] | None  # None: not listed literally in every branch
+    names_envelope: bool  # it names the source or the detail-type
+
+    @classmethod
+    def of(cls, pattern: Mapping[str, Any]) -> Reach:
+        sub_rules = expand(pattern)
+        listed = [rule.get("detail-type") for rule in sub_rules]
+        literal = all(
+            matchers is not None
+            and all(isinstance(x, str) and not _IP_LIKE.fullmatch(x) for x in matchers)
+            for matchers in listed
+        )
+        types = frozenset(x for matchers in listed for x in matchers or ()) if literal else None
+        named = any(field in rule for rule in sub_rules for field in _ENVELOPE_FIELDS)
+        return cls(pattern, types, named)
+
+    def could(self, known: Mapping[str, str]) -> bool:
+        detail_type = known.get("detail-type")
+        if self.detail_types is not None and detail_type not in self.detail_types:
+            return False
+        return could_match(self.pattern, known)
+
+
 def bus_channels(bp: m.Blueprint) -> Channels:
     """Every (bus, detail-type) the blueprint shows, in a stable order (by bus, then type)."""
     channels: Channels = {}
@@ -87,13 +119,14 @@ def bus_channels(bp: m.Blueprint) -> Channels:
         contract = topic_contract(bp, b.topic)
         if contract is not None:
             channel.contracts[contract.name] = contract
+    reaches = [(bus, Reach.of(pattern)) for bus, pattern in _patterns(bp)]
     for c in bp.contracts.values():
-        for bus in sorted(contract_buses(bp, c)):
+        for bus in sorted(_contract_buses(bp, c, reaches)):
             channel = add(bus, c.detail_type)
             channel.sources.add(c.source)
             channel.contracts[c.name] = c
     for bus, pattern in _patterns(bp):
-        for detail_type in literal_detail_types(pattern):
+        for detail_type in _listed_detail_types(pattern):
             add(bus, detail_type)
     return dict(sorted(channels.items(), key=lambda item: (item[0][0], item[0][1] or "")))
 
@@ -104,46 +137,42 @@ def topic_contract(bp: m.Blueprint, topic: str) -> m.Contract | None:
     return bp.contracts.get(t.contract) if t is not None and t.contract is not None else None
 
 
-def reached(channels: Channels, bus: str, pattern: Mapping[str, Any]) -> list[BusChannel]:
-    """The channels of ``bus`` whose events ``pattern`` could match; the bus's catch-all
+def reached(channels: Channels, bus: str, reach: Reach) -> list[BusChannel]:
+    """The channels of ``bus`` whose events the pattern could match; the bus's catch-all
     channel (added to ``channels``) when it could match none of them."""
     found = [
         c
         for (b, _), c in channels.items()
-        if b == bus and any(could_match(pattern, known) for known in c.known_events())
+        if b == bus and any(reach.could(known) for known in c.known_events())
     ]
     if found:
         return found
     return [channels.setdefault((bus, None), BusChannel(bus, None))]
 
 
-def matching_contracts(channel: BusChannel, pattern: Mapping[str, Any]) -> list[m.Contract]:
-    """The contracts of ``channel`` whose source and detail-type ``pattern`` could match."""
+def matching_contracts(channel: BusChannel, reach: Reach) -> list[m.Contract]:
+    """The contracts of ``channel`` whose source and detail-type the pattern could match."""
     return [
         c
         for c in channel.contracts.values()
-        if could_match(pattern, {"source": c.source, "detail-type": c.detail_type})
+        if reach.could({"source": c.source, "detail-type": c.detail_type})
     ]
 
 
-def contract_buses(bp: m.Blueprint, c: m.Contract) -> set[str]:
+def _contract_buses(bp: m.Blueprint, c: m.Contract, reaches: list[tuple[str, Reach]]) -> set[str]:
     """The buses ``c``'s events travel on, as the module docstring says."""
     known = {"source": c.source, "detail-type": c.detail_type}
     buses = {
         b.bus for b in _bus_bridges(bp) if (b.source, b.detail_type) == (c.source, c.detail_type)
     }
     buses |= {r.bus for r in c.routes if r.bus is not None}
-    buses |= {
-        bus
-        for bus, pattern in _patterns(bp)
-        if _names_envelope(pattern) and could_match(pattern, known)
-    }
+    buses |= {bus for bus, reach in reaches if reach.names_envelope and reach.could(known)}
     if not buses and len(bp.buses) == 1:
         buses = set(bp.buses)
     return buses & set(bp.buses)
 
 
-def literal_detail_types(pattern: Mapping[str, Any]) -> list[str]:
+def _listed_detail_types(pattern: Mapping[str, Any]) -> list[str]:
     """The detail-types ``pattern`` lists as plain strings, in every ``$or`` branch."""
     found: dict[str, None] = {}
     for sub_rule in expand(pattern):
@@ -151,10 +180,6 @@ def literal_detail_types(pattern: Mapping[str, Any]) -> list[str]:
             if isinstance(matcher, str):
                 found[matcher] = None
     return list(found)
-
-
-def _names_envelope(pattern: Mapping[str, Any]) -> bool:
-    return any(field in sub_rule for sub_rule in expand(pattern) for field in _ENVELOPE_FIELDS)
 
 
 def _bus_bridges(bp: m.Blueprint) -> Iterable[m.KafkaToBus]:

@@ -14,13 +14,14 @@ detail-type (:func:`~edastack.blueprints.asyncapi_channels.reached`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from edastack.blueprints import model as m
 from edastack.blueprints.asyncapi_channels import (
     BusChannel,
     Channels,
+    Reach,
     bus_channel,
     key,
     matching_contracts,
@@ -94,10 +95,11 @@ def _kafka_to_bus(bp: m.Blueprint, b: m.KafkaToBus, channels: Channels) -> Opera
 
 
 def _bus_to_kafka(bp: m.Blueprint, b: m.BusToKafka, channels: Channels) -> Operations:
+    reach = Reach.of(b.pattern)
     ops = _receiving(
         ("bridge", b.name, "receive"),
-        reached(channels, b.bus, b.pattern),
-        b.pattern,
+        reached(channels, b.bus, reach),
+        reach,
         f"Bridge {b.name} (producer function) takes what its pattern matches on bus {b.bus}",
     )
     ops[key("bridge", b.name, "send")] = operation(
@@ -111,13 +113,14 @@ def _bus_to_kafka(bp: m.Blueprint, b: m.BusToKafka, channels: Channels) -> Opera
 
 def _rule_targets(r: m.Rule, channels: Channels) -> Operations:
     ops: Operations = {}
-    matched = reached(channels, r.bus, r.pattern)
+    reach = Reach.of(r.pattern)
+    matched = reached(channels, r.bus, reach)
     for t in r.targets:
         transformed = " (through an input transformer)" if t.input is not None else ""
         received = _receiving(
             ("rule", r.name, t.name),
             matched,
-            r.pattern,
+            reach,
             f"Rule {r.name} delivers to {t.kind} target {t.name}{transformed}",
         )
         for op in received.values():
@@ -129,18 +132,16 @@ def _rule_targets(r: m.Rule, channels: Channels) -> Operations:
 def _receiving(
     name: tuple[str, ...],
     matched: list[BusChannel],
-    pattern: Mapping[str, Any],
+    reach: Reach,
     summary: str,
 ) -> Operations:
-    """One receive operation per channel ``pattern`` reaches, keyed by ``name`` (and the
+    """One receive operation per channel the pattern reaches, keyed by ``name`` (and the
     detail-type when there are several)."""
     ops: Operations = {}
     for channel in matched:
         suffix = (channel.detail_type,) if len(matched) > 1 and channel.detail_type else ()
         messages = (
-            [key(c.name) for c in matching_contracts(channel, pattern)]
-            if channel.contracts
-            else None
+            [key(c.name) for c in matching_contracts(channel, reach)] if channel.contracts else None
         )
         channel_key = bus_channel(channel.bus, channel.detail_type)
         ops[key(*name, *suffix)] = operation("receive", channel_key, messages, summary)
