@@ -1,4 +1,4 @@
-"""Property: any valid blueprint exports a document the official AsyncAPI schema and the rules
+"""Properties. Any valid blueprint exports a document the official AsyncAPI schema and the rules
 it cannot express accept, whatever its names, detail-types and patterns (generated blueprints:
 buses, rules with literal, prefix and anything-but patterns, contracts with and without
 references, Kafka topics with contracts, bridges both ways)."""
@@ -13,6 +13,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from edastack.blueprints.asyncapi import asyncapi_document
+from edastack.blueprints.asyncapi_channels import Reach
+from edastack.blueprints.routing import could_match
 from edastack.blueprints.validate import validate_file
 from tests.blueprints.asyncapi_support import assert_valid_asyncapi
 
@@ -128,3 +130,26 @@ def test_every_valid_blueprint_exports_a_valid_document(
     report = validate_file(path, None)
     assume(report.ok)
     assert_valid_asyncapi(asyncapi_document(next(iter(report.blueprints.values()))))
+
+
+LITERALS = st.sampled_from(["A", "B", "10.0.0.1", "10.00.0.1", "::1", "0:0:0:0:0:0:0:1"])
+MATCHERS = st.lists(LITERALS | st.builds(lambda p: {"prefix": p}, LITERALS), min_size=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    branches=st.lists(
+        st.fixed_dictionaries({}, optional={"detail-type": MATCHERS, "source": MATCHERS}),
+        min_size=1,
+        max_size=3,
+    ),
+    detail_type=LITERALS,
+    source=st.none() | LITERALS,
+)
+def test_reach_answers_as_could_match(
+    branches: list[dict[str, Any]], detail_type: str, source: str | None
+) -> None:
+    pattern = branches[0] if len(branches) == 1 else {"$or": branches}
+    assume(all(branches))  # an empty branch is not a pattern
+    known = {"detail-type": detail_type} | ({"source": source} if source else {})
+    assert Reach.of(pattern).could(known) == could_match(pattern, known)
