@@ -110,7 +110,7 @@ class GlueSchemaRegistry(Construct):
         _retain(schema)
         self.schemas[contract.name] = schema
         current = schema.attr_initial_schema_version_id
-        previous: CfnResource = schema
+        previous: glue.CfnSchemaVersion | None = None
         for number, definition in enumerate(later, start=2):
             version = glue.CfnSchemaVersion(
                 scope,
@@ -118,7 +118,8 @@ class GlueSchemaRegistry(Construct):
                 schema=glue.CfnSchemaVersion.SchemaProperty(schema_arn=schema.attr_arn),
                 schema_definition=definition,
             )
-            version.add_dependency(previous)  # Glue numbers versions in registration order
+            if previous is not None:  # Glue numbers versions in registration order
+                version.add_dependency(previous)
             _retain(version)
             current, previous = version.attr_version_id, version
         self._current[contract.name] = current

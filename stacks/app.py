@@ -29,7 +29,7 @@ from edastack.stacks.acknowledgements import acknowledge_blueprint
 from edastack.stacks.bridges import add_bridges
 from edastack.stacks.dashboard import add_dashboards
 from edastack.stacks.eventbridge import EventBridgeStack
-from edastack.stacks.glue_schemas import add_glue_schemas
+from edastack.stacks.glue_schemas import add_glue_schemas, wire_bridges
 from edastack.stacks.kafka import KafkaStack
 from edastack.stacks.rules import RulesStack
 from edastack.stacks.topics import TopicsStack
@@ -121,6 +121,7 @@ def add_blueprint(app: App, blueprint: m.Blueprint) -> list[Stack]:
     add_glue_schemas(events)
     if kafka is not None:
         add_bridges(events, kafka)
+        wire_bridges(events)
     add_dashboards(events)
     for name, rules in layout.rule_groups(blueprint).items():
         what = f"{name.removeprefix(prefix)}, {_count(rules, 'rule')}"

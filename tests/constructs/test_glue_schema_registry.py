@@ -72,6 +72,7 @@ def test_later_versions_are_schema_versions_in_order_and_the_current_id_is_the_l
     assert json.loads(by_id["V3"]["Properties"]["SchemaDefinition"]) == to_draft7(V3)
     (v2_id,) = (k for k in versions if "V2" in k)
     assert by_id["V3"]["DependsOn"] == [v2_id]  # registered after v2: Glue numbers them so
+    assert "DependsOn" not in by_id["V2"]  # after the schema, by its GetAtt (cfn-lint W3005)
     assert Stack.of(registry).resolve(registry.version_id("Order")) == {
         "Fn::GetAtt": [next(k for k in versions if "V3" in k), "VersionId"]
     }
