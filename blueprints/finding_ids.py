@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 # edastack's rule pack (edastack.rules.pack.RULES; a test keeps the two equal).
-EDASTACK_RULES = tuple(f"EDA{n:03d}" for n in range(1, 9))
+EDASTACK_RULES = tuple(f"EDA{n:03d}" for n in range(1, 14))
 # edastack's warnings that are also a rule pack finding on the same entity: acknowledging the
 # warning acknowledges those rules too, so one reason covers validate and check.
 WARNING_RULES: dict[str, tuple[str, ...]] = {

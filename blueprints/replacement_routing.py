@@ -14,6 +14,7 @@ from edastack.aws import limits
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Path
+from edastack.blueprints.replacement_eventsv2 import subscribers, v2_bus
 from edastack.blueprints.replacement_resources import Ref, Resource, plain, queue, settings
 
 _P = "/properties/"
@@ -52,6 +53,9 @@ def events_resources(bp: m.Blueprint) -> Iterator[Resource]:
 
 def _bus(bp: m.Blueprint, bus: m.EventBus, stack: str) -> Iterator[Resource]:
     if bus.import_arn:
+        return
+    if bus.v2:
+        yield from v2_bus(bp, bus, stack)
         return
     key = f"bus:{bus.name}"
     common: dict[str, Any] = {"stack": stack, "entity": key, "path": bus.path}
@@ -272,6 +276,9 @@ def _connector(
 def rules_resources(bp: m.Blueprint) -> Iterator[Resource]:
     for stack, rules in layout.rule_groups(bp).items():
         for rule in rules:
+            if layout.on_v2_bus(bp, rule):
+                yield from subscribers(bp, rule, stack)
+                continue
             key = f"rule:{rule.name}"
             common: dict[str, Any] = {"stack": stack, "entity": key, "path": rule.path}
             yield Resource(

@@ -206,6 +206,11 @@ _NOT_COMPARED: Mapping[str, Mapping[str, str]] = {
             )
         },
     },
+    "AWS::RAM::ResourceShare": {
+        "/properties/ResourceShareConfiguration/RetainSharingOnAccountLeaveOrganization": (
+            _NEVER_SET
+        )
+    },
     "AWS::S3::Bucket": {
         p: _GENERATED for p in ("BucketName", "BucketNamePrefix", "BucketNamespace")
     },

@@ -208,7 +208,10 @@ def _role_target(
         return stream, _arn(stream, lambda s: s.stream_arn), KINESIS_ACTIONS
     if isinstance(target, EventBusTarget):
         bus = target.event_bus
-        return bus, _arn(bus, lambda b: b.event_bus_arn), ("events:PutEvents",)
+        actions = (
+            ("events:PutEvents", "events:PutRawEvents") if target.v2 else ("events:PutEvents",)
+        )
+        return bus, _arn(bus, lambda b: b.event_bus_arn), actions
     assert isinstance(target, ApiDestinationTarget)
     destination = _api_destination(scope, target)
     return destination, destination.api_destination_arn, ("events:InvokeApiDestination",)

@@ -140,9 +140,12 @@ class EventBusTarget(_Target):
     """Forward to an event bus, possibly in another account or Region.
 
     The bus's own policy must let this account put events; that is its owner's side.
+    ``v2``: the bus is a v2 bus (``event-busv2``), which authorizes forwarded events as
+    ``PutEvents`` or ``PutRawEvents``: the role is allowed both.
     """
 
     event_bus: events.IEventBus | str
+    v2: bool = False
 
 
 RuleTarget = (

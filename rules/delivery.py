@@ -100,6 +100,8 @@ def _dead_letter_arns(value: Any) -> Iterator[Any]:
             elif key == "OnFailure" and isinstance(child, dict) and "Destination" in child:
                 # Lambda event source mappings and async invocations: the on-failure destination
                 yield child["Destination"]
+            elif key == "OnFailureConfiguration" and isinstance(child, dict) and "Arn" in child:
+                yield child["Arn"]  # a v2 bus subscriber's dead-letter queue
             elif key == "RedrivePolicy":
                 policy = child
                 if isinstance(child, str):

@@ -16,7 +16,8 @@ reason=...))``; a rule that can fire more than once per resource carries a granu
 
 ``evaluate_templates`` runs the same rules on template files without a CDK app (for tools).
 The rules live by family: ``kafka`` (EDA001-002), ``delivery`` (EDA003-005), ``bridges``
-(EDA006-007) and ``retention`` (EDA008), over the templates of ``templates``.
+(EDA006-007), ``retention`` (EDA008) and ``eventsv2`` (EDA009-013), over the templates of
+``templates``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from aws_cdk import (
     PolicyViolation,
 )
 
-from edastack.rules import bridges, delivery, kafka, retention
+from edastack.rules import bridges, delivery, eventsv2, kafka, retention
 from edastack.rules.rule import DOCS, PLUGIN_NAME, PLUGIN_VERSION, Rule, RuleFinding
 from edastack.rules.templates import ResourceRef, StackTemplate, Templates, load_templates
 
@@ -55,7 +56,8 @@ __all__ = [
 
 # The pack, by family, in id order: the order `edastack rules` and docs/rules.md list them.
 RULES: dict[str, Rule] = {
-    r.id: r for r in (*kafka.FAMILY, *delivery.FAMILY, *bridges.FAMILY, *retention.FAMILY)
+    r.id: r
+    for r in (*kafka.FAMILY, *delivery.FAMILY, *bridges.FAMILY, *retention.FAMILY, *eventsv2.FAMILY)
 }
 
 

@@ -14,6 +14,7 @@ STATEFUL_TYPES = (
     "AWS::MSK::ServerlessCluster",
     "AWS::MSK::Topic",
     "AWS::Events::Archive",
+    "AWS::EventsV2::EventBus",  # keeps every event of its retention
     "AWS::KMS::Key",
     "AWS::Logs::LogGroup",
     "AWS::EventSchemas::Registry",

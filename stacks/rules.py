@@ -29,7 +29,7 @@ from edastack.constructs.subscriber import Subscriber
 from edastack.constructs.target_access import TargetAccess
 from edastack.stacks.alarm_topic import alarm_topic_by_name
 from edastack.stacks.dead_letters import dead_letters_for
-from edastack.stacks.subscribers import add_subscribers
+from edastack.stacks.subscribers import add_subscribers, v2_bus_arn
 
 
 class RulesStack(Stack):
@@ -152,6 +152,16 @@ class RulesStack(Stack):
 
     # --- targets ---------------------------------------------------------------------------
 
+    def _bus_target(self, t: m.Target, common: dict[str, Any]) -> rt.EventBusTarget:
+        """A bus by ARN or by name; a v2 one by the ARN its events stack publishes."""
+        if t.is_arn:
+            return rt.EventBusTarget(event_bus=t.ref, v2=":event-busv2/" in t.ref, **common)
+        declared = self.blueprint.buses[t.ref]
+        if declared.v2:
+            arn = declared.import_arn or v2_bus_arn(self.blueprint, t.ref)
+            return rt.EventBusTarget(event_bus=arn, v2=True, **common)
+        return rt.EventBusTarget(event_bus=self._bus(t.ref).event_bus_arn, **common)
+
     def _target(self, rule_id: str, t: m.Target, rule_retry: m.RetryPolicy) -> rt.RuleTarget:
         # what the target does not set differently, it takes from the rule
         own_age = t.retry.max_age_s != rule_retry.max_age_s
@@ -174,8 +184,7 @@ class RulesStack(Stack):
         if t.kind == "kinesis":
             return rt.KinesisTarget(stream=t.ref, partition_key_path=t.partition_key, **common)
         if t.kind == "bus":
-            bus = t.ref if t.is_arn else self._bus(t.ref).event_bus_arn
-            return rt.EventBusTarget(event_bus=bus, **common)
+            return self._bus_target(t, common)
         assert t.api is not None
         api = t.api
         secret = secretsmanager.Secret.from_secret_complete_arn(

@@ -33,7 +33,7 @@ def add_subscribers(stack: RulesStack, rule: m.Rule) -> list[Subscriber]:
         Subscriber(
             holder,
             f"Target-{t.name}",
-            event_bus_arn=bus.import_arn or _resolve(layout.v2_bus_parameter(bp, bus.name)),
+            event_bus_arn=bus.import_arn or v2_bus_arn(bp, bus.name),
             target=_target(stack, t),
             subscriber_name=layout.physical_name(
                 bp, f"{rule.name}-{t.name}", max_length=limits.EVENTSV2_NAME_MAX
@@ -89,7 +89,7 @@ def _bus_target(stack: RulesStack, t: m.Target) -> SubscriberTarget:
     if target.import_arn:
         return SubscriberTarget.event_bus(target.import_arn)
     if target.v2:
-        return SubscriberTarget.event_bus(_resolve(layout.v2_bus_parameter(bp, t.ref)), v2=True)
+        return SubscriberTarget.event_bus(v2_bus_arn(bp, t.ref), v2=True)
     name = layout.bus_name(bp, t.ref)
     return SubscriberTarget.event_bus(
         stack.format_arn(service="events", resource="event-bus", resource_name=name)
@@ -116,6 +116,11 @@ def _bus_key(bp: m.Blueprint, bus: m.EventBus) -> str | None:
     if bus.kms_key == "create":
         return _resolve(layout.v2_bus_parameter(bp, bus.name, "key-arn"))
     return bus.kms_key
+
+
+def v2_bus_arn(bp: m.Blueprint, bus: str) -> str:
+    """A created v2 bus's ARN, read from the parameter its events stack writes."""
+    return _resolve(layout.v2_bus_parameter(bp, bus))
 
 
 def _resolve(parameter: str) -> str:

@@ -111,8 +111,9 @@ R = "$.eventbridge.rules.r1"
 T = "$.kafka.topics.orders"
 # Every warning an entity may acknowledge, as the error lists them (sorted).
 KNOWN_WARNINGS = (
-    "bridge-feeds-nothing, capacity, contract-evolution, endpoint-moved, external-network, "
-    "failure-store-expires, low-replication, no-acls, pipe-no-dlq, replacement, stack-move"
+    "bridge-feeds-nothing, bus-kind, capacity, contract-evolution, endpoint-moved, "
+    "external-network, failure-store-expires, low-replication, no-acls, pipe-no-dlq, "
+    "replacement, stack-move"
 )
 
 
@@ -963,12 +964,12 @@ WARNINGS = [
     ),
     Case(
         "unknown_edastack_rule",
-        topic("acknowledge: {EDA009: reviewed by the data team}"),
+        topic("acknowledge: {EDA099: reviewed by the data team}"),
         topic("acknowledge: {EDA001: reviewed by the data team, W3005: reviewed as well}"),
         [
-            f"bp.yaml:6:43: {T}.acknowledge.EDA009: 'EDA009' is not a warning edastack gives "
+            f"bp.yaml:6:43: {T}.acknowledge.EDA099: 'EDA099' is not a warning edastack gives "
             f"(warnings: {KNOWN_WARNINGS}) nor a gate's finding id (such as AwsSolutions-IAM5, "
-            "W3005, CKV_AWS_27, EDA007); did you mean 'EDA008'?"
+            "W3005, CKV_AWS_27, EDA007); did you mean 'EDA009'?"
         ],
     ),
     Case(

@@ -57,7 +57,7 @@ def test_edastack_rules_are_the_rule_packs() -> None:
             [("edastack", "edastack::EDA003[Target::billing]")],
             id="edastack_granular",
         ),
-        pytest.param("EDA009", [], id="edastack_unknown_rule"),
+        pytest.param("EDA099", [], id="edastack_unknown_rule"),
         pytest.param("Serverless::AwsSolutions-IAM5", [], id="nag_wrong_namespace"),
         pytest.param("awssolutions-iam5", [], id="nag_lowercase"),
         pytest.param("W305", [], id="cfn_lint_three_digits"),

@@ -20,7 +20,7 @@ from edastack.blueprints.layout_sizes import stack_sizes
 from edastack.stacks.app import add_blueprint, blueprints_for, project_context
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = ("commerce", "partner-ingress", "serverless-kafka")
+EXAMPLES = ("commerce", "partner-ingress", "serverless-kafka", "ledger-v2")
 SEEDS = range(48)
 ACCOUNT = "111111111111"
 REGION = "eu-west-1"

@@ -1,4 +1,4 @@
-"""Both example blueprints pass the rule pack, in every environment, through CDK itself."""
+"""The example blueprints pass the rule pack, in every environment, through CDK itself."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from edastack.stacks.app import build_app, project_context
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("example", ["commerce", "partner-ingress"])
+@pytest.mark.parametrize("example", ["commerce", "partner-ingress", "ledger-v2"])
 def test_example_passes_the_pack(tmp_path: Path, example: str) -> None:
     context = project_context(REPO)
     context["@aws-cdk/core:failSynthOnValidationErrors"] = False

@@ -80,7 +80,7 @@ def topic(
 
 
 def test_every_rule_has_an_id_a_one_line_info_and_an_explanation() -> None:
-    assert list(RULES) == [f"EDA00{n}" for n in range(1, 9)]
+    assert list(RULES) == [f"EDA{n:03d}" for n in range(1, 14)]
     for rule_id, rule in RULES.items():
         assert rule.id == rule_id
         assert re.fullmatch(r"[A-Z][A-Za-z]+", rule.name), rule.name
@@ -100,7 +100,7 @@ def test_fails_when_a_rule_id_is_unknown() -> None:
         EdastackRules(rule_ids=["EDA003", "EDA999"])
     assert str(error.value) == (
         "unknown edastack rule ids EDA999 (rules: EDA001, EDA002, EDA003, EDA004, EDA005, "
-        "EDA006, EDA007, EDA008)"
+        "EDA006, EDA007, EDA008, EDA009, EDA010, EDA011, EDA012, EDA013)"
     )
 
 

@@ -113,6 +113,8 @@ def test_normalize_does_not_mask_shorter_or_longer_hex() -> None:
         pytest.param("partner-ingress", "prod", id="partner-ingress-prod"),
         pytest.param("serverless-kafka", "dev", id="serverless-kafka-dev"),
         pytest.param("serverless-kafka", "prod", id="serverless-kafka-prod"),
+        pytest.param("ledger-v2", "dev", id="ledger-v2-dev"),
+        pytest.param("ledger-v2", "prod", id="ledger-v2-prod"),
     ],
 )
 def test_example_matches_snapshot(

@@ -1,0 +1,77 @@
+"""v2 buses and their subscribers as the baseline comparison sees them (mirrors
+``edastack.stacks.eventbridge_v2`` and ``subscribers``).
+
+A subscriber's name, bus, target, type and starting point are create-only (AWS::EventsV2::
+Subscriber): changing one deletes the subscriber, then creates it, so a ``latest`` subscriber
+misses what is published meanwhile and its backlog is gone; it holds data as a Kafka consumer
+group's offsets do. Changing a bus between classic and v2 is a new bus with a new ARN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from edastack.aws import limits
+from edastack.blueprints import layout
+from edastack.blueprints import model as m
+from edastack.blueprints.replacement_resources import Ref, Resource, plain, queue, settings
+
+_P = "/properties/"
+
+
+def v2_bus(bp: m.Blueprint, bus: m.EventBus, stack: str) -> Iterator[Resource]:
+    key = f"bus:{bus.name}"
+    common: dict[str, Any] = {"stack": stack, "entity": key, "path": bus.path}
+    yield Resource(
+        key,
+        "AWS::EventsV2::EventBus",
+        **common,
+        what=f"v2 bus '{bus.name}'",
+        properties={f"{_P}Name": layout.bus_name(bp, bus.name)},
+        sources={"type": (*bus.path, "type")},
+        settings=settings(bus),
+        holds_data=True,  # every event of its retention
+        name=(f"{_P}Name",),
+    )
+    if bus.kms_key == "create":
+        yield plain(f"{key}/key", "AWS::KMS::Key", **common, what=f"the key of bus '{bus.name}'")
+
+
+def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]:
+    """A subscriber and its dead-letter queue per target of ``rule`` (on a v2 bus)."""
+    bus = bp.buses[rule.bus]
+    bus_arn: Any = bus.import_arn or Ref(f"bus:{bus.name}")
+    for t in sorted(rule.targets, key=lambda t: t.name):
+        key = f"rule:{rule.name}/{t.name}"
+        common: dict[str, Any] = {"stack": stack, "entity": f"rule:{rule.name}", "path": t.path}
+        what = f"subscriber '{rule.name}/{t.name}'"
+        yield Resource(
+            key,
+            "AWS::EventsV2::Subscriber",
+            **common,
+            what=what,
+            properties={
+                f"{_P}Name": layout.physical_name(
+                    bp, f"{rule.name}-{t.name}", max_length=limits.EVENTSV2_NAME_MAX
+                ),
+                f"{_P}EventBusArn": bus_arn,
+                f"{_P}InvokeConfiguration/TargetArn": (t.kind, t.ref),
+                f"{_P}Type": "FIFO" if rule.ordered else "UNORDERED",
+                f"{_P}StartingPosition": "LATEST" if rule.start == "latest" else "POINT_IN_TIME",
+                f"{_P}PointInTimeConfiguration": None if rule.start == "latest" else rule.start,
+            },
+            sources={
+                f"{_P}EventBusArn": (*rule.path, "bus"),
+                f"{_P}InvokeConfiguration/TargetArn": (*t.path, t.kind),
+                f"{_P}Type": (*rule.path, "ordered"),
+                f"{_P}StartingPosition": (*rule.path, "start"),
+                f"{_P}PointInTimeConfiguration": (*rule.path, "start"),
+            },
+            settings={"rule": settings(rule), "target": settings(t)},
+            holds_data=True,  # its position and backlog on the bus
+            name=(f"{_P}Name",),
+        )
+        yield queue(
+            f"{key}/dlq", **common, what=f"the dead-letter queue of {what}", fifo=rule.ordered
+        )
