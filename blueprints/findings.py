@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 PathPart = str | int
@@ -84,6 +84,22 @@ def error(
 
 def warning(code: str, path: Path, message: str, mark: Mark | None = None) -> Finding:
     return Finding("warning", code, path, message, mark)
+
+
+def json_kind(value: Any) -> str:
+    """The kind of a YAML or JSON value as messages name it: ``null``, ``boolean``,
+    ``integer``, ``number``, ``string``, ``list`` or ``mapping``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "list" if isinstance(value, list) else "mapping"
 
 
 def format_path(path: Sequence[PathPart]) -> str:

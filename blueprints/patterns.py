@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from edastack.aws.limits import EVENT_PATTERN_MAX_CHARS
-from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of
+from edastack.blueprints.findings import Finding, Path, did_you_mean, error, json_kind, one_of
 
 OPERATORS = (
     "prefix",
@@ -53,18 +53,13 @@ OR_RESERVED = frozenset(
 NUMERIC_LIMIT = 5.0e9  # event-ruler: numbers are matched between -5e9 and 5e9
 
 
+# Event patterns are JSON: an integer is a number there, and a mapping an object.
+_JSON_KINDS = {"integer": "number", "mapping": "object"}
+
+
 def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    return "object"
+    kind = json_kind(value)
+    return _JSON_KINDS.get(kind, kind)
 
 
 def _show(value: Any) -> str:
@@ -175,9 +170,13 @@ def _found(value: Any) -> str:
     return f"{_kind(value)} {_show(value)}"
 
 
+def _operand_error(path: Path, message: str) -> Finding:
+    return error("pattern-operand", path, message)
+
+
 def _expect(ok: bool, path: Path, op: str, wanted: str, operand: Any) -> Iterator[Finding]:
     if not ok:
-        yield error("pattern-operand", path, f"{op} takes {wanted}, found {_found(operand)}")
+        yield _operand_error(path, f"{op} takes {wanted}, found {_found(operand)}")
 
 
 def _string_or_ignore_case(op: str) -> Any:
@@ -245,8 +244,7 @@ def _affixes(op: str, value: Any, path: Path) -> Iterator[Finding]:
         yield from _expect(isinstance(value, str), path, f"anything-but {op}", "a string", value)
     if _strings(value) and "" in ([value] if isinstance(value, str) else value):
         # event-ruler: "Null prefix/suffix not allowed" (it would exclude every string)
-        yield error(
-            "pattern-operand",
+        yield _operand_error(
             path,
             f"anything-but {op} takes non-empty strings: EventBridge refuses an empty {op}",
         )
@@ -276,8 +274,7 @@ def wildcard_problem(text: str) -> str | None:
 def _wildcard_syntax(text: str, path: Path) -> Iterator[Finding]:
     problem = wildcard_problem(text)
     if problem is not None:
-        yield error(
-            "pattern-operand",
+        yield _operand_error(
             path,
             f"wildcard {_show(text)} has {problem} (write \\* for a literal '*', \\\\ for a "
             "backslash)",
@@ -296,22 +293,19 @@ def _numeric(operand: Any, path: Path) -> Iterator[Finding]:
         yield from _expect(False, path, "numeric", wanted, operand)
         return
     if len(operand) == 4 and not (ops[0] in (">", ">=") and ops[1] in ("<", "<=")):
-        yield error(
-            "pattern-operand",
+        yield _operand_error(
             path,
             f"a numeric range is a lower bound (> or >=) then an upper bound (< or <=), found "
             f"{_show(operand)}",
         )
     elif len(operand) == 4 and numbers[0] >= numbers[1]:
-        yield error(
-            "pattern-operand",
+        yield _operand_error(
             path,
             f"the numeric range {_show(operand)} is empty: {numbers[0]} is not below {numbers[1]}",
         )
     for n in numbers:
         if abs(n) > NUMERIC_LIMIT:
-            yield error(
-                "pattern-operand",
+            yield _operand_error(
                 path,
                 f"numeric matching works between -5e9 and 5e9, found {_show(n)}",
             )
@@ -336,8 +330,7 @@ def _cidr(operand: Any, path: Path) -> Iterator[Finding]:
         operand,
     )
     if width and bits.isdigit() and int(bits) >= width:
-        yield error(
-            "pattern-operand",
+        yield _operand_error(
             path,
             f"EventBridge takes a mask below /{width} in a cidr, found {_show(operand)}; match "
             f"one address with the address itself: [{_show(address)}]",

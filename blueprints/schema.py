@@ -16,7 +16,14 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from edastack.blueprints.findings import Finding, Path, did_you_mean, error, one_of
+from edastack.blueprints.findings import (
+    Finding,
+    Path,
+    did_you_mean,
+    error,
+    json_kind,
+    one_of,
+)
 from edastack.blueprints.placeholders import for_validate
 
 SCHEMA_FILE = FsPath(__file__).parent / "schema" / "blueprint.schema.json"
@@ -65,22 +72,6 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(_inline(schema(), schema()))
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    return "mapping"
-
-
 def show(value: Any) -> str:
     """A short rendering of a value for messages."""
     if isinstance(value, dict):
@@ -94,7 +85,7 @@ def show(value: Any) -> str:
 def _found(value: Any) -> str:
     if value is None or isinstance(value, dict | list | bool):
         return show(value)
-    return f"{_kind(value)} {show(value)}"
+    return f"{json_kind(value)} {show(value)}"
 
 
 @cache
@@ -231,7 +222,7 @@ def _same_shape_branches(err: ValidationError) -> list[int]:
         if sub.validator in ("enum", "const"):
             given: Any = sub.validator_value
             values = given if sub.validator == "enum" else [given]
-            return all(_kind(a) != _kind(sub.instance) for a in values)
+            return all(json_kind(a) != json_kind(sub.instance) for a in values)
         return False
 
     failed_on_type = {

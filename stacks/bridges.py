@@ -7,10 +7,13 @@ Kafka stack, never the reverse, whatever DLQ a bridge shares.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.aws import limits
@@ -49,12 +52,21 @@ def _topic_name(events: EventBridgeStack, topic: str) -> str:
     return events.blueprint.topics[topic].topic_name
 
 
-def _lag_threshold(topic: m.KafkaTopic, records_per_batch: int) -> int:
-    """The lag a bridge's alarm tolerates on ``topic`` (``kafka_alarms.lag_threshold``): ten
-    batches on every partition, or a minute of the topic's declared peak when that is more."""
+class _BridgeAlarms(TypedDict):
+    """How every Kafka → bus bridge alarms: where it notifies, and the lag it tolerates."""
+
+    alarm_topic: sns.ITopic | None
+    lag_threshold: int
+
+
+def _alarms(events: EventBridgeStack, topic: m.KafkaTopic, records_per_batch: int) -> _BridgeAlarms:
+    """The events stack's alarm topic, and the lag tolerated on ``topic``
+    (``kafka_alarms.lag_threshold``): ten batches on every partition, or a minute of the topic's
+    declared peak when that is more."""
     load = topic.load
     peak = load.events_per_s * load.peak_factor if load is not None else None
-    return lag_threshold(topic.partitions, records_per_batch, peak)
+    threshold = lag_threshold(topic.partitions, records_per_batch, peak)
+    return {"alarm_topic": events.alarm_topic, "lag_threshold": threshold}
 
 
 def _kafka_to_bus(
@@ -86,8 +98,7 @@ def _kafka_to_bus(
                 if c.offload_bucket
                 else None
             ),
-            alarm_topic=events.alarm_topic,
-            lag_threshold=_lag_threshold(topic, CONNECT_RECORDS_PER_POLL),
+            **_alarms(events, topic, CONNECT_RECORDS_PER_POLL),
         )
     if b.via == "pipe" and b.pipe is not None:
         p = b.pipe
@@ -101,8 +112,7 @@ def _kafka_to_bus(
                 if p.enrichment_arn
                 else None
             ),
-            alarm_topic=events.alarm_topic,
-            lag_threshold=_lag_threshold(topic, p.batch_size),
+            **_alarms(events, topic, p.batch_size),
         )
     lam = b.lambda_
     return KafkaToBusFunction(
@@ -116,10 +126,9 @@ def _kafka_to_bus(
         ),
         dead_letter_queue=events.new_dead_letter_queue(scope, "DeadLetters"),
         payload_bucket=events.payload_bucket(),
-        alarm_topic=events.alarm_topic,
         min_pollers=lam.min_pollers,
         max_pollers=lam.max_pollers,
-        lag_threshold=_lag_threshold(topic, lam.batch_size),
+        **_alarms(events, topic, lam.batch_size),
     )
 
 
