@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from edastack.aws import kafka_config, limits
@@ -43,15 +42,14 @@ from edastack.blueprints.asyncapi_channels import (
     topic_contract,
 )
 from edastack.blueprints.asyncapi_operations import KAFKA_BINDING_VERSION, operations
+from edastack.blueprints.asyncapi_schemas import AsyncApiError, place, plain
+
+__all__ = ["ASYNCAPI_VERSION", "AsyncApiError", "asyncapi_document"]
 
 ASYNCAPI_VERSION = "3.0.0"
 DRAFT7_FORMAT = "application/schema+json;version=draft-07"
 GLUE_VENDOR = "aws-glue"
 _INTEGER_TOPIC_CONFIGS = ("retention.bytes", "delete.retention.ms", "segment.ms", "segment.bytes")
-
-
-class AsyncApiError(ValueError):
-    """Something of the blueprint an AsyncAPI document cannot say (named in the message)."""
 
 
 def asyncapi_document(bp: m.Blueprint) -> dict[str, Any]:
@@ -266,7 +264,7 @@ def _components(bp: m.Blueprint) -> dict[str, Any]:
 def _schema(c: m.Contract) -> dict[str, Any]:
     base = f"#/components/schemas/{key(c.name)}/schema"
     draft7 = to_draft7(c.schema)
-    return {"schemaFormat": DRAFT7_FORMAT, "schema": relocate(draft7, base, c.name)}
+    return {"schemaFormat": DRAFT7_FORMAT, "schema": place(draft7, base, c.name)}
 
 
 def _message(bp: m.Blueprint, c: m.Contract, registered: bool) -> dict[str, Any]:
@@ -296,57 +294,3 @@ def _message(bp: m.Blueprint, c: m.Contract, registered: bool) -> dict[str, Any]
     message["x-eventbridge"] = {"source": c.source, "detailType": c.detail_type}
     message["x-contract"] = {"version": c.version, "compatibility": c.compatibility}
     return message
-
-
-# Keywords whose value is a schema, a list of schemas or a map of schemas (draft-07).
-_SCHEMA_KEYWORDS = frozenset(
-    {"additionalItems", "additionalProperties", "contains", "propertyNames", "not"}
-    | {"if", "then", "else", "items"}
-)
-_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "items"})
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "definitions", "dependencies"})
-
-
-def relocate(schema: Any, base: str, contract: str, *, root_id: str | None = None) -> Any:
-    """``schema`` placed at ``base`` in the document: ``#/...`` references (and references
-    to the schema's own ``$id``) rewritten to ``base/...``, ``$id`` dropped (it would change
-    what they resolve against). Raises :class:`AsyncApiError` for any other reference."""
-    if not isinstance(schema, Mapping):
-        return schema
-    root_id = root_id if root_id is not None else str(schema.get("$id", "")).split("#")[0]
-    out: dict[str, Any] = {}
-    for name, value in schema.items():
-        if name == "$id":
-            continue
-        if name == "$ref" and isinstance(value, str):
-            out[name] = _relocated_ref(value, base, contract, root_id)
-        elif name in _SCHEMA_LISTS and isinstance(value, list):
-            out[name] = [relocate(v, base, contract, root_id=root_id) for v in value]
-        elif name in _SCHEMA_KEYWORDS:
-            out[name] = relocate(value, base, contract, root_id=root_id)
-        elif name in _SCHEMA_MAPS and isinstance(value, Mapping):
-            out[name] = {k: relocate(v, base, contract, root_id=root_id) for k, v in value.items()}
-        else:
-            out[name] = plain(value)
-    return out
-
-
-def _relocated_ref(ref: str, base: str, contract: str, root_id: str) -> str:
-    local = ref[len(root_id) :] if root_id and ref.startswith(root_id) else ref
-    if local in ("", "#"):
-        return base
-    if local.startswith("#/"):
-        return base + local[1:]
-    raise AsyncApiError(
-        f"contract {contract}: cannot place $ref {ref!r} in an AsyncAPI document (only "
-        "references to the schema's own definitions, '#/...', can be)"
-    )
-
-
-def plain(value: Any) -> Any:
-    """A JSON value of the model (read-only maps, tuples) as plain dicts and lists."""
-    if isinstance(value, Mapping):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value

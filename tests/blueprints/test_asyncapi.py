@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from edastack.blueprints.asyncapi import AsyncApiError, asyncapi_document, relocate
+from edastack.blueprints.asyncapi import AsyncApiError, asyncapi_document
 from edastack.blueprints.asyncapi_rules import resolve
+from edastack.blueprints.asyncapi_schemas import place
 from edastack.blueprints.validate import FileReport, validate_file
 from tests.blueprints.asyncapi_support import REPO, SPECS, assert_valid_asyncapi
 
@@ -328,23 +329,51 @@ def test_the_version_is_a_checksum_of_what_the_document_says(report: Report) -> 
     assert len(first["info"]["version"]) == 12
 
 
-def test_relocate_places_a_schemas_own_references_and_refuses_others() -> None:
+def test_place_resolves_a_schemas_own_references_into_the_document() -> None:
     schema = {
         "$id": "https://example.com/order",
         "properties": {
             "a": {"$ref": "https://example.com/order#/definitions/x"},
             "b": {"$ref": "#"},
             "c": {"enum": [{"$ref": "data, not a reference"}]},
+            "d": {"$ref": "item.json"},  # an embedded resource, against the root's $id
+            "e": {"$ref": "item.json#/properties/n"},
+            "f": {"$ref": "#tag"},  # a draft-07 plain-name anchor
+            "g": {"$ref": "#/definitions/a%20b~1c"},
         },
-        "definitions": {"x": {"type": "string"}},
+        "definitions": {
+            "x": {"type": "string"},
+            "nested": {"$id": "item.json", "properties": {"n": {"type": "integer"}}},
+            "tagged": {"$id": "#tag", "type": "boolean"},
+            "a b/c": {"type": "null"},
+        },
     }
-    placed = relocate(schema, "#/components/schemas/O/schema", "O")
-    assert "$id" not in placed
-    assert placed["properties"]["a"] == {"$ref": "#/components/schemas/O/schema/definitions/x"}
-    assert placed["properties"]["b"] == {"$ref": "#/components/schemas/O/schema"}
+    where = "#/components/schemas/O/schema"
+    placed = place(schema, where, "O")
+    assert "$id" not in placed and "$id" not in placed["definitions"]["nested"]
+    refs = {k: v.get("$ref") for k, v in placed["properties"].items()}
+    assert refs == {
+        "a": f"{where}/definitions/x",
+        "b": where,
+        "c": None,
+        "d": f"{where}/definitions/nested",
+        "e": f"{where}/definitions/nested/properties/n",
+        "f": f"{where}/definitions/tagged",
+        "g": f"{where}/definitions/a%20b~1c",
+    }
     assert placed["properties"]["c"] == schema["properties"]["c"]  # type: ignore[index]
-    with pytest.raises(AsyncApiError, match=r"contract O: cannot place \$ref 'other.json#/x'"):
-        relocate({"$ref": "other.json#/x"}, "#/components/schemas/O/schema", "O")
+    document = {"components": {"schemas": {"O": {"schema": placed}}}}
+    assert resolve(document, refs["g"]) == {"type": "null"}
+
+
+@pytest.mark.parametrize("ref", ["other.json#/x", "https://example.com/x", "#missing-anchor"])
+def test_fails_when_a_reference_leaves_the_contracts_schema(ref: str) -> None:
+    with pytest.raises(AsyncApiError) as raised:
+        place({"properties": {"a": {"$ref": ref}}}, "#/components/schemas/O/schema", "O")
+    assert str(raised.value) == (
+        f"contract O: cannot place $ref {ref!r} in an AsyncAPI document (it refers outside "
+        "the contract's schema)"
+    )
 
 
 def test_a_v2_bus_is_served_by_eventsv2_and_its_generated_arn_left_out() -> None:
