@@ -77,13 +77,18 @@ def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
         for t in rule.targets:
             # a target given by ARN is shown by its blueprint name, a declared one by its own
             target = f"{t.kind}:{t.name}" if t.is_arn or t.kind == "api" else f"{t.kind}:{t.ref}"
+            # on a v2 bus each target is a subscriber with a dead-letter queue of its own
+            v2 = layout.on_v2_bus(bp, rule)
             paths.append(
                 DeliveryPath(
                     source=f"bus:{rule.bus}",
-                    mechanism=f"rule:{rule.name}",
+                    mechanism=f"subscriber:{rule.name}/{t.name}" if v2 else f"rule:{rule.name}",
                     target=target,
                     retries=_retry(t.retry),
-                    failures=_rule_dlq(bp, rule.dead_letter, rule.name, rule.bus, stack),
+                    failures=f"sqs:{stack}/Rule-{rule.name}/Target-{t.name}/DeadLetterQueue "
+                    f"(the subscriber's own{', FIFO' if rule.ordered else ''})"
+                    if v2
+                    else _rule_dlq(bp, rule.dead_letter, rule.name, rule.bus, stack),
                     kept=_dlq_kept(bp, rule.dead_letter),
                     alarmed=True,
                 )
