@@ -85,84 +85,73 @@ def evolve(old: dict[str, Any], new: dict[str, Any], *, mode: str = "", version:
 # --- needing no compatibility check -----------------------------------------------------------
 
 
-def test_a_changed_schema_under_the_same_version_is_an_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out = run(tmp_path, evolve(CLOSED, _with(CLOSED, note={}), version=1), capsys)
-    assert code == 1
-    assert out.splitlines()[0] == (
-        f"bp.yaml:12:13: {C}.schema: contract 'Order' changes its schema (order.json) under the "
-        "same version 1: a published version is immutable; give the change version 2, or "
-        "acknowledge: {contract-evolution: <reason>}"
-    )
+VALID = "0 errors, 0 warnings; 1 file valid"
+ACK = "or acknowledge: {contract-evolution: <reason>}"
+GLUE = ", contract: Order"
+NONE = "    compatibility: none\n"
+V2_NOTE = _with(OPEN, note={"type": "string"})
 
 
-def test_a_version_going_down_is_an_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("pair", "first"),
+    [
+        pytest.param(
+            evolve(CLOSED, _with(CLOSED, note={}), version=1),
+            f"bp.yaml:12:13: {C}.schema: contract 'Order' changes its schema (order.json) under "
+            f"the same version 1: a published version is immutable; give the change version 2, "
+            f"{ACK}",
+            id="immutable_version",
+        ),
+        pytest.param(
+            Pair(blueprint(3), blueprint(2), {"order.json": OPEN}, {"order.json": OPEN}),
+            f"bp.yaml:9:14: {C}.version: contract 'Order' goes down from version 3 to 2: "
+            "versions only go up (producers, consumers and the registries know the published "
+            f"one); give the schema version 4 or more, {ACK}",
+            id="version_down",
+        ),
+        pytest.param(evolve(OPEN, OPEN, version=1), VALID, id="same_schema_and_version"),
+        pytest.param(
+            Pair(
+                blueprint(1),
+                blueprint(1, extra="    acknowledge: {contract-evolution: nobody read v1 yet}\n"),
+                {"order.json": OPEN},
+                {"order.json": _with(OPEN, note={})},
+            ),
+            VALID,
+            id="acknowledged",
+        ),
+        pytest.param(
+            Pair(
+                blueprint(1, topic=GLUE, extra=NONE),
+                blueprint(2, "order-v2.json", topic=GLUE, extra=NONE),
+                {"order.json": OPEN},
+                {"order-v2.json": V2_NOTE},
+            ),
+            f"bp.yaml:9:5: {C}.previous: contract 'Order' is registered in Glue by a topic, "
+            "whose schema versions are kept in order and never rewritten: list the baseline's "
+            "schemas in previous, oldest first, before the new one (previous: [order.json]), "
+            f"{ACK}",
+            id="glue_versions_rewritten",
+        ),
+        pytest.param(
+            Pair(
+                blueprint(1, topic=GLUE, extra=NONE),
+                blueprint(
+                    2, "order-v2.json", topic=GLUE, extra=NONE + "    previous: [order.json]\n"
+                ),
+                {"order.json": OPEN},
+                {"order.json": OPEN, "order-v2.json": V2_NOTE},
+            ),
+            VALID,
+            id="glue_versions_kept",
+        ),
+    ],
+)
+def test_versions_are_immutable_go_up_and_stay_in_glue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], pair: Pair, first: str
 ) -> None:
-    pair = Pair(blueprint(3), blueprint(2), {"order.json": OPEN}, {"order.json": OPEN})
     code, out = run(tmp_path, pair, capsys)
-    assert code == 1
-    assert out.splitlines()[0] == (
-        f"bp.yaml:9:14: {C}.version: contract 'Order' goes down from version 3 to 2: versions "
-        "only go up (producers, consumers and the registries know the published one); give "
-        "the schema version 4 or more, or acknowledge: {contract-evolution: <reason>}"
-    )
-
-
-def test_the_same_schema_and_version_is_silent(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out = run(tmp_path, evolve(OPEN, OPEN, version=1), capsys)
-    assert (code, out.splitlines()[-1]) == (0, "0 errors, 0 warnings; 1 file valid")
-
-
-def test_an_acknowledged_change_is_silent(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    ack = "    acknowledge: {contract-evolution: no consumer has read version 1 yet}\n"
-    pair = Pair(
-        blueprint(1),
-        blueprint(1, extra=ack),
-        {"order.json": OPEN},
-        {"order.json": _with(OPEN, note={})},
-    )
-    code, out = run(tmp_path, pair, capsys)
-    assert (code, out.splitlines()[-1]) == (0, "0 errors, 0 warnings; 1 file valid")
-
-
-def test_a_glue_contract_keeps_the_baselines_versions_first(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    topic = ", contract: Order"
-    pair = Pair(
-        blueprint(1, topic=topic, extra="    compatibility: none\n"),
-        blueprint(2, "order-v2.json", topic=topic, extra="    compatibility: none\n"),
-        {"order.json": OPEN},
-        {"order-v2.json": _with(OPEN, note={"type": "string"})},
-    )
-    code, out = run(tmp_path, pair, capsys)
-    assert code == 1
-    assert out.splitlines()[0].startswith(
-        f"bp.yaml:9:5: {C}.previous: contract 'Order' is registered in Glue by a topic, whose "
-        "schema versions are kept in order and never rewritten: list the baseline's schemas in "
-        "previous, oldest first, before the new one (previous: [order.json])"
-    )
-
-
-def test_a_glue_contract_listing_the_baselines_versions_is_silent(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    topic = ", contract: Order"
-    extra = "    compatibility: none\n    previous: [order.json]\n"
-    pair = Pair(
-        blueprint(1, topic=topic, extra="    compatibility: none\n"),
-        blueprint(2, "order-v2.json", topic=topic, extra=extra),
-        {"order.json": OPEN},
-        {"order.json": OPEN, "order-v2.json": _with(OPEN, note={"type": "string"})},
-    )
-    code, out = run(tmp_path, pair, capsys)
-    assert (code, out.splitlines()[-1]) == (0, "0 errors, 0 warnings; 1 file valid")
+    assert (code, out.splitlines()[0]) == (0 if first == VALID else 1, first)
 
 
 def test_a_git_baseline_reads_the_schema_files_of_its_revision(
