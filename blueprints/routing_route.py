@@ -242,11 +242,15 @@ def _failures(bp: m.Blueprint) -> dict[str, list[str]]:
     for path in delivery_paths(bp):
         if path.source.startswith("bus:"):
             key = path.mechanism.split(" (", 1)[0]
+            if key.startswith("subscriber:"):  # a v2 bus: a subscriber per target, in order
+                key = "rule:" + key.removeprefix("subscriber:").split("/", 1)[0]
             out.setdefault(key, []).append(path.failures)
     return out
 
 
 def _archived(bus: m.EventBus | None, flat: Any) -> bool:
+    if bus is not None and bus.v2:
+        return True  # a v2 bus keeps every event for its retention
     if bus is None or bus.archive is None:
         return False
     if bus.archive.pattern is None:
