@@ -99,6 +99,10 @@ def _placed(
             out[name] = _placed_any(value, base, found, where, contract)
         elif name in _SCHEMA_MAPS and isinstance(value, Mapping):
             out[name] = {k: _placed_any(v, base, found, where, contract) for k, v in value.items()}
+        elif name == "enum" and isinstance(value, list | tuple):
+            # AsyncAPI's schema wants enum values unique; 2020-12 allows repeats, which
+            # change nothing that validates.
+            out[name] = _unique(value)
         else:
             out[name] = plain(value)  # data and annotations: enum, const, default, examples
     return out
@@ -108,6 +112,25 @@ def _placed_any(value: Any, base: str, found: dict[str, str], where: str, contra
     if isinstance(value, Mapping):
         return _placed(value, base, found, where, contract)
     return plain(value)  # a boolean schema, or a dependency's list of names
+
+
+def _unique(values: Any) -> list[Any]:
+    """``values`` without repeats, in order: each value where it first appears."""
+    first: dict[Any, Any] = {}
+    for value in values:
+        first.setdefault(_identity(value), plain(value))
+    return list(first.values())
+
+
+def _identity(value: Any) -> Any:
+    """``value`` as JSON Schema compares it: 1 and 1.0 alike, true and 1 not."""
+    if isinstance(value, Mapping):
+        return ("object", frozenset((k, _identity(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("array", tuple(_identity(v) for v in value))
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    return ("number" if isinstance(value, int | float) else "string", value)
 
 
 def _target(ref: str, base: str, found: dict[str, str], contract: str) -> str:

@@ -386,3 +386,9 @@ def test_a_v2_bus_is_served_by_eventsv2_and_its_generated_arn_left_out() -> None
         "type": "v2",
     }
     assert servers["eventbridge.payments"]["host"] == "events.eu-west-1.amazonaws.com"
+
+
+def test_repeated_enum_values_are_given_once_as_asyncapis_schema_requires() -> None:
+    # 2020-12 allows repeats (they change nothing that validates); AsyncAPI's schema does not.
+    schema = {"enum": ["a", 1, 1.0, True, "a", None, {"x": 1}, {"x": 1.0}, [True], [1]]}
+    assert place(schema, "#", "C") == {"enum": ["a", 1, True, None, {"x": 1}, [True], [1]]}
