@@ -20,13 +20,13 @@ what synthesis makes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from edastack.aws import limits
 from edastack.aws.arns import account_of
 from edastack.aws.checksum import fnv1a
+from edastack.aws.names import name_characters
 from edastack.blueprints import model as m
 
 KAFKA = "kafka"
@@ -52,7 +52,7 @@ def physical_name(blueprint: m.Blueprint, name: str, *, max_length: int = 64) ->
     generated. Characters outside ``[A-Za-z0-9-]`` become ``-``; a name too long is cut and
     keeps a stable checksum of the full name, so two long names never collide.
     """
-    full = re.sub(r"[^A-Za-z0-9-]", "-", f"{prefix(blueprint)}-{name}")
+    full = name_characters(f"{prefix(blueprint)}-{name}")
     if len(full) <= max_length:
         return full
     return f"{full[: max_length - 9]}-{fnv1a(full)}"

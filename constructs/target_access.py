@@ -15,6 +15,7 @@ from constructs import Construct, IConstruct
 
 from edastack.aws.arns import account_of
 from edastack.aws.checksum import fnv1a
+from edastack.aws.names import name_characters
 
 _EVENTS_PRINCIPAL = "events.amazonaws.com"
 
@@ -56,7 +57,7 @@ class TargetAccess(Construct):
         key = id(event_bus)
         if key not in self._buses:
             name = event_bus.event_bus_name
-            label = "Bus" if Token.is_unresolved(name) else re.sub(r"[^A-Za-z0-9-]", "-", name)
+            label = "Bus" if Token.is_unresolved(name) else name_characters(name)
             self._buses[key] = (event_bus, name, rules_on(event_bus), label)
         _, name, arn, label = self._buses[key]
         return name, arn, label
@@ -159,7 +160,7 @@ def _readable(arn: str, construct: IConstruct | str) -> str:
         return construct.node.addr[:16]
     stable = _TOKEN.sub("", arn)
     last = re.split(r"[:/]", stable.rstrip("/:"))[-1]
-    return f"{re.sub(r'[^A-Za-z0-9-]', '-', last)[:40]}-{fnv1a(stable)}"
+    return f"{name_characters(last)[:40]}-{fnv1a(stable)}"
 
 
 # How aws-cdk-lib writes an unresolved value into a string ("${Token[NAME.123]}"), so that

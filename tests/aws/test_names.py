@@ -1,10 +1,11 @@
-"""One rule for topic names: what Kafka refuses, and what a pipe's Kafka source refuses."""
+"""One rule for topic names: what Kafka refuses, and what a pipe's Kafka source refuses; and
+the characters of the names edastack makes."""
 
 from __future__ import annotations
 
 import pytest
 
-from edastack.aws.names import pipe_topic_name_errors, topic_name_errors
+from edastack.aws.names import name_characters, pipe_topic_name_errors, topic_name_errors
 
 
 @pytest.mark.parametrize(
@@ -66,3 +67,15 @@ def test_fails_when_a_pipe_cannot_read_the_topic(name: str) -> None:
 
 def test_a_pipe_reads_an_ordinary_topic() -> None:
     assert pipe_topic_name_errors("orders.v1") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        pytest.param("commerce-prod-orders", "commerce-prod-orders", id="already_kept"),
+        pytest.param("orders.v1_eu/west", "orders-v1-eu-west", id="dot_underscore_slash"),
+        pytest.param("bus:é", "bus--", id="one_dash_per_character"),
+    ],
+)
+def test_name_characters_keep_letters_digits_and_dashes(text: str, kept: str) -> None:
+    assert name_characters(text) == kept
