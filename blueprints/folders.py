@@ -53,6 +53,7 @@ def expand(paths: Sequence[str]) -> Expansion:
     out = Expansion()
     found: list[FsPath] = []
     named: set[FsPath] = set()
+    named_paths: list[FsPath] = []  # as given: a file named twice is validated twice
     for raw in paths:
         path = FsPath(raw)
         if path.is_dir():
@@ -66,6 +67,7 @@ def expand(paths: Sequence[str]) -> Expansion:
         elif path.exists():
             out.files.append(path)
             named.add(path.resolve())
+            named_paths.append(path)
         else:
             out.problems.append(f"no such file or folder: {printable(raw)}")
     heads = _heads(out.files)
@@ -75,7 +77,7 @@ def expand(paths: Sequence[str]) -> Expansion:
         if reason is not None and file.resolve() not in named:
             out.skipped.append(Skipped(display_name(file), reason))
     gone = {s.file for s in out.skipped}
-    out.files = list(dict.fromkeys(f for f in out.files if display_name(f) not in gone))
+    out.files = [f for f in out.files if f in named_paths or display_name(f) not in gone]
     return out
 
 

@@ -180,6 +180,19 @@ def _merge_environments(per_env: Mapping[str, list[Finding]]) -> list[Finding]:
     return sort_findings(merged)
 
 
+def _fragment_hint(findings: list[Finding]) -> list[Finding]:
+    """A file without ``blueprint:`` is often one that blueprints include: say how to skip it."""
+    return [
+        f.with_suffix(
+            " (a file that blueprints only include is validated through them: validate the "
+            "folder with the blueprints, or mark it '# edastack: include-only')"
+        )
+        if f.path == () and f.message == "missing required key 'blueprint'"
+        else f
+        for f in findings
+    ]
+
+
 def validate_file(path: FsPath | str, environments: Iterable[str] | None = None) -> FileReport:
     """Validate one blueprint file in each of ``environments`` (default: all it declares)."""
     path = FsPath(path)
@@ -217,7 +230,7 @@ def validate_file(path: FsPath | str, environments: Iterable[str] | None = None)
         )
         per_env[name] = findings
         report.blueprints[name] = blueprint
-    report.findings = sort_findings([*load_findings, *_merge_environments(per_env)])
+    report.findings = sort_findings([*load_findings, *_fragment_hint(_merge_environments(per_env))])
     if not report.ok:
         report.blueprints = {}
     return report

@@ -89,4 +89,8 @@ def test_an_included_file_with_a_blueprint_key_or_named_on_the_command_line_is_v
     )
     code, out = _validate(capsys, ".", "shared/envs.yaml")
     assert code == 1
-    assert "shared/envs.yaml:1:1: $: missing required key 'blueprint'" in out
+    assert (
+        "shared/envs.yaml:1:1: $: missing required key 'blueprint' (a file that blueprints only "
+        "include is validated through them: validate the folder with the blueprints, or mark it "
+        "'# edastack: include-only')"
+    ) in out

@@ -77,7 +77,11 @@ CASES = [
     pytest.param(
         edit("blueprint: demo\n", "owner: team\n"),
         edit("blueprint: demo\n", "blueprint: demo\nowner: team\n"),
-        ["bp.yaml:1:1: $: missing required key 'blueprint'"],
+        [
+            "bp.yaml:1:1: $: missing required key 'blueprint' (a file that blueprints only "
+            "include is validated through them: validate the folder with the blueprints, or mark "
+            "it '# edastack: include-only')"
+        ],
         id="missing_blueprint_name",
     ),
     pytest.param(
