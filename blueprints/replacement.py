@@ -46,6 +46,13 @@ _LOSS = {
     "messages, no longer managed",
     "AWS::Events::Archive": "a new, empty archive is created and the old one is retained with "
     "its events, no longer managed",
+    # eventsv2 facts §1: delete-then-create; a new bus has a new ARN
+    "AWS::EventsV2::Subscriber": "it is deleted, then created: a subscriber that starts at "
+    "latest misses what is published meanwhile and its undelivered backlog is dropped (start "
+    "it from a time before the deploy, or add the new one beside the old and remove the old "
+    "one in a second deploy)",
+    "AWS::EventsV2::EventBus": "a new bus with a new ARN and none of the events the old one "
+    "kept; the old one is retained, no longer managed",
 }
 _CONSUMER = (
     "the new consumer starts from its starting position, so records are skipped or read again"

@@ -69,8 +69,9 @@ def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]
                 f"{_P}PointInTimeConfiguration": (*rule.path, "start"),
             },
             settings={"rule": settings(rule), "target": settings(t)},
-            holds_data=True,  # its position and backlog on the bus
-            name=(f"{_P}Name",),
+            # its position and backlog on the bus; no name collision: AWS replaces a subscriber
+            # by deleting it first (eventsv2 facts §1), the gap is what is lost
+            holds_data=True,
         )
         yield queue(
             f"{key}/dlq", **common, what=f"the dead-letter queue of {what}", fifo=rule.ordered

@@ -243,3 +243,59 @@ def test_warns_when_a_classic_import_names_a_v2_bus(report: Report) -> None:
         "(event-busv2), imported as a classic one: its rules would be classic rules on a bus "
         "that has none; declare it with type: v2"
     ]
+
+
+def test_the_dlq_report_has_a_row_per_subscriber(report: Report) -> None:
+    from edastack.blueprints.delivery import delivery_paths
+
+    text = _sub("    postings:\n", "    postings:\n      ordered: true\n")
+    (path,) = delivery_paths(report(text).blueprints["default"])
+    assert (path.mechanism, path.failures, path.alarmed) == (
+        "subscriber:postings/book",
+        "sqs:ledger-rules-ledger-3/Rule-postings/Target-book/DeadLetterQueue "
+        "(the subscriber's own, FIFO)",
+        True,
+    )
+
+
+def _replacements(report: Report, old: str, new: str) -> list[str]:
+    from edastack.blueprints.replacement import replacements
+
+    before = report(old).blueprints["default"]
+    after = report(new).blueprints["default"]
+    return [f.message for f in replacements(before, after)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            "    postings:\n",
+            "    postings:\n      ordered: true\n",
+            "subscriber 'postings/book'",
+            id="ordered",
+        ),
+        pytest.param(
+            "    postings:\n",
+            "    postings:\n      start: horizon\n",
+            "subscriber 'postings/book'",
+            id="start",
+        ),
+        pytest.param(
+            "ledger: {type: v2}",
+            "ledger: {}",
+            "changing the type of bus 'ledger' replaces it",
+            id="v2_to_classic",
+        ),
+    ],
+)
+def test_baseline_names_the_v2_replacements(
+    report: Report, old: str, new: str, expected: str
+) -> None:
+    messages = _replacements(report, V2, _sub(old, new))
+    assert any(expected in message for message in messages), messages
+
+
+def test_baseline_is_quiet_when_only_the_pattern_changes(report: Report) -> None:
+    new = _sub("{source: [ledger.postings]}", "{source: [ledger.postings, ledger.fees]}")
+    assert _replacements(report, V2, new) == []
