@@ -49,6 +49,13 @@ PUT_EVENTS_PER_S_ELSEWHERE_AT_MOST: Final = 2_400
 # EventBridge bills custom events per 64 KB chunk of an entry (AWS facts, 2026-11).
 EVENT_BILLING_CHUNK_BYTES: Final = 64 * 1024
 
+# --- EventBridge v2 buses (AWS::EventsV2) ---------------------------------------------------
+# Quotas page, "[EventsV2]" (eventsv2 facts, 2026-12): events per second per bus and per event
+# group, both fixed (a group's are counted as events and KB). The classic PutEvents and
+# invocation quotas above do not apply; the v2 publish budget per account is not published.
+EVENTSV2_EVENTS_PER_S_PER_BUS: Final = 500_000
+EVENTSV2_EVENTS_PER_S_PER_GROUP: Final = 1_500
+
 
 def invocations_per_s(region: str) -> int:
     return INVOCATIONS_PER_S.get(region, INVOCATIONS_PER_S_ELSEWHERE)

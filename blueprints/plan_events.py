@@ -57,7 +57,16 @@ class BusLoad:
 
 
 def bus_figures(load: BusLoad) -> dict[str, Any]:
+    v2 = (
+        {
+            "quota_events_per_s": quotas.EVENTSV2_EVENTS_PER_S_PER_BUS,
+            "quota_events_per_s_per_group": quotas.EVENTSV2_EVENTS_PER_S_PER_GROUP,
+        }
+        if load.bus.v2
+        else {}
+    )
     return {
+        **v2,
         "put_events_per_s": rounded(load.put.events_per_s),
         "peak_put_events_per_s": rounded(load.put.peak_events_per_s),
         "invocations_per_s": rounded(load.invocations.events_per_s),
@@ -135,6 +144,8 @@ def quota_figures(env: m.Environment) -> dict[str, Any] | None:
 
 def quota_warnings(env: m.Environment, loads: list[BusLoad]) -> Iterator[CapacityWarning]:
     """The environment's buses together against the account's quotas in its Region."""
+    yield from _v2_warnings([load for load in loads if load.bus.v2])
+    loads = [load for load in loads if not load.bus.v2]  # the classic quotas
     region = env.region
     if region is None or not loads:
         return
@@ -165,3 +176,18 @@ def quota_warnings(env: m.Environment, loads: list[BusLoad]) -> Iterator[Capacit
             f"account in {region} (adjustable; as of {quotas.QUOTAS_AS_OF}): deliveries beyond "
             "it are delayed; ask for more in Service Quotas, or fan out less",
         )
+
+
+def _v2_warnings(loads: list[BusLoad]) -> Iterator[CapacityWarning]:
+    """Each v2 bus against its own, fixed quota. Its busiest event group is unknown here (the
+    publishers' keys), so the bus's figures give the per-group quota instead of a guess."""
+    quota = quotas.EVENTSV2_EVENTS_PER_S_PER_BUS
+    for load in loads:
+        if load.put.peak_events_per_s > quota:
+            yield warn(
+                load.bus,
+                (),
+                f"at peak {load.put.peak_events_per_s:,.0f} events/s are put on the v2 bus "
+                f"{load.bus.name}, above its fixed quota of {quota:,}/s (as of "
+                f"{quotas.QUOTAS_AS_OF}): split the events over several buses",
+            )

@@ -299,3 +299,23 @@ def test_baseline_names_the_v2_replacements(
 def test_baseline_is_quiet_when_only_the_pattern_changes(report: Report) -> None:
     new = _sub("{source: [ledger.postings]}", "{source: [ledger.postings, ledger.fees]}")
     assert _replacements(report, V2, new) == []
+
+
+def test_plan_holds_a_v2_bus_to_its_own_quotas_not_the_classic_ones(report: Report) -> None:
+    from edastack.blueprints.plan import plan
+
+    text = _sub(
+        "ledger: {type: v2}",
+        "ledger: {type: v2, load: {events_per_second: 600000, event_size: 1KB}}",
+    )
+    text = text.replace(
+        "blueprint: ledger\n",
+        'blueprint: ledger\nenvironments:\n  prod: {account: "111111111111", region: eu-west-1}\n',
+    )
+    result = plan(report(text).blueprints["prod"])
+    bus = result.figures["buses"]["ledger"]
+    assert (bus["quota_events_per_s"], bus["quota_events_per_s_per_group"]) == (500_000, 1_500)
+    assert [w.finding.message for w in result.warnings] == [
+        "at peak 600,000 events/s are put on the v2 bus ledger, above its fixed quota of "
+        "500,000/s (as of 2026-12): split the events over several buses"
+    ]
