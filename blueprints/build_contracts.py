@@ -87,7 +87,12 @@ def _json_file(builder: Builder, value: Any, path: Path, what: str) -> Mapping[s
     if isinstance(value, dict):
         return value
     file = (builder.base_dir / value).resolve()
-    if not file.exists():
+    try:
+        found = file.exists()
+    except OSError as exc:  # a name the file system refuses, e.g. over 255 bytes
+        builder.report("dangling-file", path, f"{what} file name cannot be used: {exc.strerror}")
+        return None
+    if not found:
         builder.report("dangling-file", path, f"{what} file '{value}' not found")
         return None
     try:
