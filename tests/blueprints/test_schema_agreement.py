@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from edastack.blueprints.placeholders import PLACEHOLDER, TEMPLATED
 from edastack.blueprints.schema import SCHEMA_FILE
 from edastack.blueprints.tree import to_data
 from edastack.blueprints.validate import validate_file
@@ -82,3 +83,47 @@ def test_the_schema_and_validate_agree_and_every_finding_is_placed(
         variant = write(data, copy.with_name(f"variant-{index}.yaml"))
         found += disagreements(variant, f"without {label}")
     assert found == []
+
+
+def _unplaceheld(node: Any, path: str = "$", keys: bool = False) -> Iterator[str]:
+    """Where the schema takes a value but no ``${variable}`` in its place (blueprints/
+    placeholders.py says how each kind of value takes one). An enum needs none beside a
+    branch that takes any string with a placeholder."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _unplaceheld(item, f"{path}/{i}", keys)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") in ("integer", "number", "boolean"):
+        yield f"{path}: type {node['type']} without the placeholder alternative"
+    pattern = node.get("pattern")
+    if isinstance(pattern, str) and not keys and not pattern.endswith((TEMPLATED, PLACEHOLDER)):
+        yield f"{path}: a pattern that refuses a ${{...}}"
+    for key, value in node.items():
+        if key in ("anyOf", "oneOf") and isinstance(value, list):
+            takes = any(_takes_placeholder(b) for b in value)
+            for i, branch in enumerate(value):
+                plain = {k: v for k, v in branch.items() if not (takes and k == "enum")}
+                yield from _unplaceheld(plain, f"{path}/{key}/{i}", keys)
+            continue
+        if key == "enum" and not keys:
+            yield f"{path}: an enum without the placeholder alternative"
+        yield from _unplaceheld(value, f"{path}/{key}", keys or key == "propertyNames")
+
+
+def _takes_placeholder(branch: Any) -> bool:
+    return isinstance(branch, dict) and (
+        branch == {"$ref": "#/$defs/placeholder"}
+        or str(branch.get("pattern", "")).endswith(TEMPLATED)
+    )
+
+
+def test_every_value_of_the_schema_takes_a_placeholder() -> None:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert list(_unplaceheld(schema)) == [], (
+        "write these as blueprints/placeholders.py says: an integer, number or boolean as "
+        '"type": ["integer", "string"], "pattern": "^\\\\$\\\\{[^}]+\\\\}$"; an enum as '
+        '"anyOf": [{"enum": [...]}, {"$ref": "#/$defs/placeholder"}]; a pattern P of a value '
+        'as "(?:P)|\\\\$\\\\{[^}]*\\\\}"'
+    )
