@@ -36,9 +36,10 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
 from edastack.blueprints.validate import BlueprintError, validate_file
+from edastack.constructs.props import reject_unknown_props
 from edastack.testing.cfn_lint_gate import cfn_lint_findings
 from edastack.testing.checkov_gate import CHECKOV_ENV, checkov_executable, checkov_findings
 from edastack.testing.gate_finding import (
@@ -171,13 +172,23 @@ def gated_app(
     return app
 
 
+class GateOptions(TypedDict, total=False):
+    """Where a gate run writes and which gates it runs.
+
+    :param outdir: the folder of the cloud assembly it synthesizes
+    :param gates: the gates to run (:data:`GATES`). Default: - all
+    """
+
+    outdir: Required[Path]
+    gates: Sequence[str] | None
+
+
 def check_blueprint(
     blueprint: Path,
     environments: Sequence[str] | None = None,
     *,
-    outdir: Path,
-    gates: Sequence[str] | None = None,
     on_progress: Callable[[str], None] | None = None,
+    **options: Unpack[GateOptions],
 ) -> GateRun:
     """Validate ``blueprint``, synthesize it into ``outdir`` and run the ``gates`` (default: all).
 
@@ -188,7 +199,10 @@ def check_blueprint(
 
     :param on_progress: told what runs, each time that changes (``synth with cdk-nag, ...``,
         ``cfn-lint, checkov``). Default: - nothing is told
+    :param options: the assembly's folder and the gates (:class:`GateOptions`)
     """
+    reject_unknown_props(check_blueprint, options, GateOptions)
+    outdir, gates = options["outdir"], options.get("gates")
     progress = on_progress or (lambda _: None)
     selected = GATES if gates is None else select_gates(gates)
     started = time.monotonic()
@@ -250,14 +264,10 @@ def _template_gates(
 
 
 def run_gates(
-    blueprint: Path,
-    environments: Sequence[str] | None = None,
-    *,
-    outdir: Path,
-    gates: Sequence[str] | None = None,
+    blueprint: Path, environments: Sequence[str] | None = None, **options: Unpack[GateOptions]
 ) -> list[GateFinding]:
     """:func:`check_blueprint`'s findings; raises :class:`GateError` when a gate could not run."""
-    run = check_blueprint(blueprint, environments, outdir=outdir, gates=gates)
+    run = check_blueprint(blueprint, environments, **options)
     for status in run.not_run:
         raise GateError(f"the {status.gate} gate could not run: {status.message}")
     return run.findings

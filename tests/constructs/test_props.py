@@ -1,7 +1,9 @@
-"""Props passed as typed keywords (``**props: Unpack[XxxProps]``) are checked at run time as a
-signature would check them: a misspelt prop fails instead of being dropped."""
+"""Props passed as typed keywords (``**props: Unpack[XxxProps]``, constructs and the gates) are
+checked at run time as a signature would check them: a misspelt prop fails instead of being
+dropped."""
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ from aws_cdk import Duration, Stack
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.kafka_cluster import ServerlessKafkaCluster
 from edastack.constructs.target_queue import TargetQueue
+from edastack.testing.gates import run_gates
 
 
 def test_fails_when_a_queue_prop_is_misspelt(new_stack: Callable[..., Stack]) -> None:
@@ -41,3 +44,9 @@ def test_fails_when_a_cluster_prop_is_misspelt(
     assert str(raised.value) == (
         "ServerlessKafkaCluster() got unexpected keyword arguments: vpc_subnet"
     )
+
+
+def test_fails_when_a_gate_option_is_misspelt(tmp_path: Path) -> None:
+    with pytest.raises(TypeError) as raised:
+        run_gates(tmp_path / "bp.yaml", outdir=tmp_path, gate=["checkov"])  # type: ignore[call-arg]
+    assert str(raised.value) == "check_blueprint() got unexpected keyword arguments: gate"
