@@ -5,18 +5,28 @@ references, Kafka topics with contracts, bridges both ways)."""
 
 from __future__ import annotations
 
+import random
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from edastack.blueprints.asyncapi import asyncapi_document
 from edastack.blueprints.asyncapi_channels import Reach
+from edastack.blueprints.asyncapi_rules import document_problems
 from edastack.blueprints.routing import could_match
 from edastack.blueprints.validate import validate_file
-from tests.blueprints.asyncapi_support import assert_valid_asyncapi
+from tests.blueprints.asyncapi_support import assert_valid_asyncapi, schema_errors
+from tests.blueprints.test_fuzz import EXAMPLES as FUZZ_EXAMPLES
+from tests.blueprints.test_fuzz import MUTATIONS
+
+MUTANTS_PER_EXAMPLE = 50
+# Mutations aimed at the loader's time and memory bounds (test_fuzz), not at what validates.
+_HEAVY = {"alias_bomb", "deep_nesting", "huge_number", "bytes"}
 
 NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,6}", fullmatch=True)
 # Detail-types and sources are free text to EventBridge: spaces, '?', '#', '/', '~', accents.
@@ -153,3 +163,28 @@ def test_reach_answers_as_could_match(
     assume(all(branches))  # an empty branch is not a pattern
     known = {"detail-type": detail_type} | ({"source": source} if source else {})
     assert Reach.of(pattern).could(known) == could_match(pattern, known)
+
+
+def test_the_mutants_of_the_examples_that_validate_export_valid_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """test_fuzz's seeded mutations of the examples (a key renamed or deleted, a type swapped,
+    a reference broken...): those that still validate are blueprints nobody wrote by hand."""
+    shutil.copytree(FUZZ_EXAMPLES / "contracts", tmp_path / "contracts")
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "bp.yaml"
+    exported = 0
+    for example in sorted(FUZZ_EXAMPLES.glob("*.yaml")):
+        rng = random.Random(f"asyncapi-{example.name}")
+        for _ in range(MUTANTS_PER_EXAMPLE):
+            mutation = rng.choice(sorted(set(MUTATIONS) - _HEAVY))
+            mutant = MUTATIONS[mutation](rng, example.read_text(encoding="utf-8"))
+            target.write_bytes(mutant) if isinstance(mutant, bytes) else target.write_text(mutant)
+            report = validate_file(target, None)
+            for bp in report.blueprints.values() if report.ok else ():
+                document = asyncapi_document(bp)
+                assert (schema_errors(document), document_problems(document)) == ([], []), (
+                    f"{example.name} after {mutation}"
+                )
+                exported += 1
+    assert exported >= 20  # the mutations still leave enough valid blueprints to test
