@@ -11,6 +11,7 @@ from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
 
+from edastack.aws import glue
 from edastack.aws.draft4 import SchemaConversionError, to_draft4
 from edastack.blueprints import contract_evolution
 from edastack.blueprints import model as m
@@ -20,6 +21,7 @@ from edastack.blueprints.findings import Finding, Path, error
 
 def contracts(ctx: Checks) -> Iterator[Finding]:
     yield from _topics(ctx)
+    yield from _glue(ctx)
     for c in ctx.bp.contracts.values():
         where = (*c.path, "schema")
         dialect = c.schema.get("$schema")
@@ -122,6 +124,40 @@ def _topics(ctx: Checks) -> Iterator[Finding]:
                 f"Glue Schema Registry's wire format, which a {b.via} cannot decode: use via: "
                 "lambda (the forwarder decodes them), or bridge a topic without a contract",
             )
+
+
+def _glue(ctx: Checks) -> Iterator[Finding]:
+    """What Glue refuses of the contracts topics register: a definition over its size, a
+    schema with more tags than it takes (the stacks tag every resource)."""
+    registered = ctx.bp.registered_contracts
+    if not registered:
+        return
+    owner = ("owner",) if ctx.bp.owner else ()
+    tags = {"edastack:blueprint", "edastack:environment", *owner, *ctx.bp.tags}
+    if len(tags) > glue.SCHEMA_TAGS_MAX:
+        yield error(
+            "contract-topic",
+            ("tags",),
+            f"the stacks tag every resource with {len(tags)} tags (edastack:blueprint, "
+            "edastack:environment, owner and tags), and an AWS::Glue::Schema takes at most "
+            f"{glue.SCHEMA_TAGS_MAX}: topics register contract(s) "
+            f"{', '.join(c.name for c in registered)} in Glue; declare fewer tags",
+        )
+    for c in registered:
+        versions = [*((p.path, p.schema) for p in c.previous), ((*c.path, "schema"), c.schema)]
+        for where, schema in versions:
+            try:
+                size = len(glue.definition(schema))
+            except SchemaConversionError:
+                continue  # reported as a contract-schema error
+            if size > glue.DEFINITION_MAX_CHARS:
+                yield error(
+                    "contract-topic",
+                    where,
+                    f"Glue takes a schema definition of at most {glue.DEFINITION_MAX_CHARS:,} "
+                    f"characters; this version of contract '{c.name}' is {size:,} in draft-07 "
+                    "form",
+                )
 
 
 def _ref(exc: Unresolvable) -> str:

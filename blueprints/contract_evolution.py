@@ -44,7 +44,7 @@ def declared(c: m.Contract) -> Iterator[Finding]:
 
 def evolutions(old: m.Blueprint, new: m.Blueprint) -> Iterator[Finding]:
     """Each contract of ``new`` against the contract of ``old`` with the same name."""
-    registered = {t.contract for t in new.topics.values() if t.contract}
+    registered = {c.name for c in new.registered_contracts}
     for name, after in new.contracts.items():
         before = old.contracts.get(name)
         if before is not None and CODE not in after.acknowledged:

@@ -259,9 +259,8 @@ def events_stack_size(blueprint: m.Blueprint) -> StackSize:
     )
     if blueprint.contracts:
         resources += SCHEMA_REGISTRY + SCHEMA * len(blueprint.contracts)
-    glue = {t.contract for t in blueprint.topics.values() if t.contract in blueprint.contracts}
-    if glue:
-        versions = sum(len(blueprint.contracts[c].history) for c in glue if c)
+    if glue := blueprint.registered_contracts:
+        versions = sum(len(c.history) for c in glue)
         resources += GLUE_REGISTRY + GLUE_SCHEMA_VERSION * versions
     resources += sum(_bridge(blueprint, b) for b in blueprint.bridges.values())
     resources += PAYLOAD_BUCKET * any(_lambda_bridge(b) for b in blueprint.bridges.values())

@@ -421,6 +421,12 @@ class Blueprint:
         external = [c.type == "external" for c in self.clusters.values()]
         return not all(external) or (self.network.declared and any(external))
 
+    @property
+    def registered_contracts(self) -> tuple[Contract, ...]:
+        """The declared contracts a topic names (``contract``): those registered in Glue."""
+        names = {t.contract for t in self.topics.values()}
+        return tuple(c for name, c in sorted(self.contracts.items()) if name in names)
+
     def cluster_of(self, bridge: Bridge) -> KafkaCluster | None:
         """The cluster of a bridge's topic; None when a reference dangles (its own error)."""
         topic = self.topics.get(bridge.topic)

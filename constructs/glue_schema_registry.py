@@ -3,16 +3,15 @@
 Glue numbers a schema's versions in the order they are registered, and records carry the
 version's id (a UUID, in Glue's wire format): a version must never be rewritten or deleted, or
 the records written with it lose their schema. CloudFormation replaces an ``AWS::Glue::Schema``
-when its definition changes and an ``AWS::Glue::SchemaVersion`` when its definition changes, so
-the schema keeps its first version's definition, each later version is a ``SchemaVersion`` of
-its own (construct ids ``V2``, ``V3``... by position), and all are retained on delete and
-replacement. Definitions are the contracts' schemas in draft-07 form (``edastack.aws.draft7``;
-Glue's JSON format takes drafts 04 to 07), registered with ``DataFormat: JSON``.
+or ``AWS::Glue::SchemaVersion`` when its definition changes, so the schema keeps its first
+version's definition, each later version is a ``SchemaVersion`` of its own (construct ids
+``V2``, ``V3``... by position), and all are retained on delete and replacement. Definitions are
+the contracts' schemas in draft-07 form (``edastack.aws.glue.definition``; Glue's JSON format
+takes drafts 04 to 07), registered with ``DataFormat: JSON``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,20 +20,9 @@ from aws_cdk import CfnResource, RemovalPolicy
 from aws_cdk import aws_glue as glue
 from constructs import Construct
 
-from edastack.aws.draft7 import to_draft7
+from edastack.aws.glue import COMPATIBILITY, definition
 
 __all__ = ["COMPATIBILITY", "GlueContract", "GlueSchemaRegistry"]
-
-# edastack's compatibility modes (Confluent's names) -> Glue's: *_transitive is Glue's *_ALL.
-COMPATIBILITY = {
-    "none": "NONE",
-    "backward": "BACKWARD",
-    "backward_transitive": "BACKWARD_ALL",
-    "forward": "FORWARD",
-    "forward_transitive": "FORWARD_ALL",
-    "full": "FULL",
-    "full_transitive": "FULL_ALL",
-}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,7 +83,7 @@ class GlueSchemaRegistry(Construct):
         return self._current[name]
 
     def _schema(self, contract: GlueContract) -> None:
-        first, *later = [_definition(v) for v in contract.versions]
+        first, *later = [definition(v) for v in contract.versions]
         scope = Construct(self, f"Schema-{contract.name}")
         schema = glue.CfnSchema(
             scope,
@@ -111,22 +99,18 @@ class GlueSchemaRegistry(Construct):
         self.schemas[contract.name] = schema
         current = schema.attr_initial_schema_version_id
         previous: glue.CfnSchemaVersion | None = None
-        for number, definition in enumerate(later, start=2):
+        for number, text in enumerate(later, start=2):
             version = glue.CfnSchemaVersion(
                 scope,
                 f"V{number}",
                 schema=glue.CfnSchemaVersion.SchemaProperty(schema_arn=schema.attr_arn),
-                schema_definition=definition,
+                schema_definition=text,
             )
             if previous is not None:  # Glue numbers versions in registration order
                 version.add_dependency(previous)
             _retain(version)
             current, previous = version.attr_version_id, version
         self._current[contract.name] = current
-
-
-def _definition(schema: Mapping[str, Any]) -> str:
-    return json.dumps(to_draft7(schema), sort_keys=True, separators=(",", ":"))
 
 
 def _retain(resource: CfnResource) -> None:

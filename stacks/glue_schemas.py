@@ -20,15 +20,9 @@ from edastack.stacks.eventbridge import EventBridgeStack
 CONSTRUCT_ID = "KafkaSchemas"
 
 
-def registered(blueprint: m.Blueprint) -> list[m.Contract]:
-    """The contracts a topic names, by name."""
-    names = {t.contract for t in blueprint.topics.values() if t.contract}
-    return [blueprint.contracts[n] for n in sorted(names)]
-
-
 def add_glue_schemas(events: EventBridgeStack) -> None:
     """The registry, when a topic of the blueprint names a contract."""
-    contracts = registered(events.blueprint)
+    contracts = events.blueprint.registered_contracts
     if contracts:
         GlueSchemaRegistry(
             events,

@@ -366,3 +366,26 @@ def test_only_a_lambda_bridge_reads_a_contract_topic(
         f"$.bridges.to-bus.via: topic 'orders' holds records of contract 'Order' in the Glue "
         f"Schema Registry's wire format, which a {via} cannot decode: use via: lambda"
     ) in capsys.readouterr().out
+
+
+def test_a_glue_schema_takes_ten_tags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tags = "tags: {" + ", ".join(f"t{i}: v" for i in range(9)) + "}\n"
+    text = tags + blueprint(topic=", contract: Order")
+    assert _validate(tmp_path, text, {"order.json": OPEN}) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{tmp_path}/bp.yaml:1:7: $.tags: the stacks tag every resource with 11 tags "
+        "(edastack:blueprint, edastack:environment, owner and tags), and an AWS::Glue::Schema "
+        "takes at most 10: topics register contract(s) Order in Glue; declare fewer tags"
+    )
+
+
+def test_a_glue_definition_has_at_most_170_000_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = {"type": "object", "description": "x" * 170_000}
+    text = blueprint(topic=", contract: Order")
+    assert _validate(tmp_path, text, {"order.json": huge}) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{tmp_path}/bp.yaml:12:13: {C}.schema: Glue takes a schema definition of at most "
+        "170,000 characters; this version of contract 'Order' is 170,086 in draft-07 form"
+    )
