@@ -106,13 +106,16 @@ def _invalid_previous(c: m.Contract) -> Iterator[Finding]:
 
 
 def _topics(ctx: Checks) -> Iterator[Finding]:
-    """A topic's contract is declared, and only a Lambda bridge decodes its records: Glue's
-    wire format is decoded by edastack's forwarder, which pipes and connectors do not run."""
+    """A topic's contract is declared, only a Lambda bridge decodes its records (Glue's wire
+    format is decoded by edastack's forwarder, which pipes and connectors do not run), and a
+    producer to it writes only the contract's events."""
     for t in ctx.bp.topics.values():
         if t.contract is not None:
             where = (*t.path, "contract")
             yield from ctx.ref(where, "contracts", "contract", t.contract, ctx.bp.contracts)
     for b in ctx.bp.bridges.values():
+        if isinstance(b, m.BusToKafka):
+            yield from _producer(ctx, b)
         if not isinstance(b, m.KafkaToBus) or b.via == "lambda":
             continue
         topic = ctx.bp.topics.get(b.topic)
@@ -124,6 +127,32 @@ def _topics(ctx: Checks) -> Iterator[Finding]:
                 f"Glue Schema Registry's wire format, which a {b.via} cannot decode: use via: "
                 "lambda (the forwarder decodes them), or bridge a topic without a contract",
             )
+
+
+def _producer(ctx: Checks, b: m.BusToKafka) -> Iterator[Finding]:
+    """Its records carry the contract's version id: its pattern selects that detail-type only."""
+    topic = ctx.bp.topics.get(b.topic)
+    c = ctx.bp.contracts.get(topic.contract) if topic and topic.contract else None
+    if c is None:
+        return
+    selected = b.pattern.get("detail-type")
+    if isinstance(selected, list) and selected and all(_names(v, c.detail_type) for v in selected):
+        return
+    yield error(
+        "contract-topic",
+        (*b.path, "from", "pattern"),
+        f"topic '{b.topic}' holds contract '{c.name}' (detail-type {c.detail_type}) in Glue's "
+        f"wire format, and bridge '{b.name}' writes each event's detail with its version id: "
+        f"select that detail-type alone (detail-type: [{c.detail_type}]) in the pattern",
+    )
+
+
+def _names(value: Any, wanted: str) -> bool:
+    """A detail-type pattern value that matches ``wanted`` only (or its other cases)."""
+    if isinstance(value, dict) and set(value) == {"equals-ignore-case"}:
+        other = value["equals-ignore-case"]
+        return isinstance(other, str) and other.lower() == wanted.lower()
+    return isinstance(value, str) and value == wanted
 
 
 def _glue(ctx: Checks) -> Iterator[Finding]:

@@ -389,3 +389,31 @@ def test_a_glue_definition_has_at_most_170_000_characters(
         f"{tmp_path}/bp.yaml:12:13: {C}.schema: Glue takes a schema definition of at most "
         "170,000 characters; this version of contract 'Order' is 170,086 in draft-07 form"
     )
+
+
+@pytest.mark.parametrize(
+    ("selected", "ok"),
+    [
+        ("[OrderPlaced]", True),
+        ("[{equals-ignore-case: orderplaced}]", True),
+        ("[OrderPlaced, Refund]", False),
+        ("[{prefix: Order}]", False),
+        (None, False),
+    ],
+)
+def test_a_producer_to_a_contract_topic_selects_the_contracts_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], selected: str | None, ok: bool
+) -> None:
+    pattern = f"{{detail-type: {selected}}}" if selected else "{source: [shop.orders]}"
+    bridge = (
+        "eventbridge:\n  buses:\n    main: {}\nbridges:\n  to-kafka:\n"
+        f"    from: {{bus: main, pattern: {pattern}}}\n    to: {{topic: orders}}\n"
+    )
+    text = blueprint(topic=", contract: Order") + bridge
+    assert _validate(tmp_path, text, {"order.json": OPEN}) == (0 if ok else 1)
+    assert (
+        "$.bridges.to-kafka.from.pattern: topic 'orders' holds contract 'Order' (detail-type "
+        "OrderPlaced) in Glue's wire format, and bridge 'to-kafka' writes each event's detail "
+        "with its version id: select that detail-type alone (detail-type: [OrderPlaced]) in "
+        "the pattern" in capsys.readouterr().out
+    ) is not ok
