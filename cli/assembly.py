@@ -50,7 +50,7 @@ def read_terraform(directory: Path) -> list[StackSummary]:
     for name, stack in sorted(_json(directory / "manifest.json").get("stacks", {}).items()):
         config = _json(directory / stack["synthesizedStackPath"])
         resources = Counter({kind: len(r) for kind, r in config.get("resource", {}).items()})
-        where = (Path(TERRAFORM_FOLDER) / stack["workingDirectory"]).as_posix()
+        where = (directory / stack["workingDirectory"]).as_posix()  # a path that exists
         stacks.append(StackSummary(name, f"terraform: {where}", resources))
     return stacks
 

@@ -15,12 +15,7 @@ from tests.terraform.conftest import HYBRID
 
 REPO = Path(__file__).resolve().parents[2]
 COMMERCE = REPO / "blueprints" / "examples" / "commerce.yaml"
-TERRAFORM_LISTING = [
-    "hybrid-dev (terraform: terraform/stacks/hybrid-dev): 13 resources",
-    "     8  kafka_acl",
-    "     1  kafka_quota",
-    "     4  kafka_topic",
-]
+TERRAFORM_RESOURCES = ["     8  kafka_acl", "     1  kafka_quota", "     4  kafka_topic"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +29,9 @@ def test_synth_writes_terraform_beside_the_assembly_and_stacks_lists_it(
     out = tmp_path / "cdk.out"
     assert main(["synth", str(HYBRID), "--env", "dev", "--out", str(out)]) == 0
     printed = capsys.readouterr().out.splitlines()
-    assert printed[-5:] == [*TERRAFORM_LISTING, f"wrote 4 stacks to {out}"]
+    listing = f"hybrid-dev (terraform: {out}/terraform/stacks/hybrid-dev): 13 resources"
+    assert printed[-5:] == [listing, *TERRAFORM_RESOURCES, f"wrote 4 stacks to {out}"]
+    assert Path(f"{out}/terraform/stacks/hybrid-dev").is_dir()  # every path printed exists
     assert printed[0].startswith("hybrid-dev-events (aws://111111111111/eu-west-1): ")
     assert (out / "terraform" / "stacks" / "hybrid-dev" / "cdk.tf.json").is_file()
     assert (out / "manifest.json").is_file()  # the cloud assembly is where it was
