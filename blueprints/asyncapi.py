@@ -107,12 +107,6 @@ def _endpoint(service: str, env: m.Environment) -> str:
     return f"{service}.{env.region or '{region}'}{suffix}"
 
 
-def _region_variable(env: m.Environment) -> dict[str, Any]:
-    if env.region:
-        return {}
-    return {"region": {"description": "the AWS Region the blueprint is deployed to"}}
-
-
 def _kafka_server(bp: m.Blueprint, c: m.KafkaCluster, registry: bool) -> dict[str, Any]:
     auth = " or ".join(c.auth)
     server: dict[str, Any] = {
@@ -182,7 +176,7 @@ def _bus_server(bp: m.Blueprint, bus: m.EventBus) -> dict[str, Any]:
         "bindings": {"x-eventbridge": binding},
     }
     if not bp.environment.region:
-        server["variables"] = _region_variable(bp.environment)
+        server["variables"] = {"region": {"description": "the AWS Region it is deployed to"}}
     return server
 
 
@@ -236,8 +230,7 @@ def _bus_channel(bp: m.Blueprint, c: BusChannel) -> dict[str, Any]:
     else:
         binding |= {"detailType": c.detail_type, "sources": sorted(c.sources)}
         channel = {
-            # AsyncAPI reserves ? and # in addresses (channel address expressions)
-            "address": c.detail_type.replace("?", "%3F").replace("#", "%23"),
+            "address": _address(c.detail_type),
             "title": f"{c.detail_type} on bus {c.bus}",
             "description": "The message payload is the event's detail",
         }
@@ -246,6 +239,15 @@ def _bus_channel(bp: m.Blueprint, c: BusChannel) -> dict[str, Any]:
         channel["messages"] = _messages(c.contracts.values())
     channel["bindings"] = {"x-eventbridge": binding}
     return channel
+
+
+# What a channel address may not hold as itself: '{...}' is a parameter expression, and the
+# AsyncAPI parser refuses '?' and '#'; '%' is escaped so that escapes read back unambiguously.
+_ADDRESS_ESCAPES = str.maketrans({"%": "%25", "?": "%3F", "#": "%23", "{": "%7B", "}": "%7D"})
+
+
+def _address(detail_type: str) -> str:
+    return detail_type.translate(_ADDRESS_ESCAPES)
 
 
 def _messages(contracts: Any) -> dict[str, Any]:

@@ -33,7 +33,7 @@ eventbridge:
       targets:
         inbox: {sqs: inbox}
     questions:
-      pattern: {source: [shop], detail-type: ["Why? #1", Order Placed]}
+      pattern: {source: [shop], detail-type: ["Why? #1 {v2} 5%", Order Placed]}
       targets:
         inbox: {sqs: inbox}
     switched-off:
@@ -250,7 +250,7 @@ def test_a_channel_per_detail_type_on_each_bus_with_its_contracts(report: Report
 def test_odd_detail_types_get_safe_keys_and_escaped_addresses(report: Report) -> None:
     channels = _document(report, PLAIN)["channels"]
     keyed = {c["address"]: k for k, c in channels.items()}
-    assert keyed["Why%3F %231"].startswith("bus.main.Why-1-")
+    assert keyed["Why%3F %231 %7Bv2%7D 5%25"].startswith("bus.main.Why-1-v2-5-")
     assert keyed["Order Placed"].startswith("bus.main.Order-Placed-")
     assert channels["bus.main"]["address"] is None  # the prefix rule's catch-all
 

@@ -29,8 +29,8 @@ MUTANTS_PER_EXAMPLE = 50
 _HEAVY = {"alias_bomb", "deep_nesting", "huge_number", "bytes"}
 
 NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,6}", fullmatch=True)
-# Detail-types and sources are free text to EventBridge: spaces, '?', '#', '/', '~', accents.
-TEXT = st.text(alphabet="ab Z09-_./?#~é", min_size=1, max_size=8).filter(lambda s: s.strip())
+# Detail-types and sources are free text to EventBridge: spaces, '?', '#', '/', '~', braces.
+TEXT = st.text(alphabet="ab Z09-_./?#~é{}%", min_size=1, max_size=8).filter(lambda s: s.strip())
 
 SCHEMAS = [
     {"type": "object", "properties": {"n": {"type": "integer"}}},
