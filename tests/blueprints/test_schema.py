@@ -167,8 +167,8 @@ CASES = [
         edit(":111111111111:function:f'", ":12345:function:f'"),
         BASE,
         [
-            "bp.yaml:18:22: $.eventbridge.rules.r1.targets.fn.lambda: expected an ARN such as "
-            "arn:aws:lambda:eu-west-1:111111111111:function:name, found "
+            "bp.yaml:18:22: $.eventbridge.rules.r1.targets.fn.lambda: expected a Lambda function "
+            "ARN such as arn:aws:lambda:eu-west-1:111111111111:function:notify, found "
             "'arn:aws:lambda:eu-west-1:12345:function:f'"
         ],
         id="arn_pattern",

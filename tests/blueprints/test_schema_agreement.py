@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from edastack.blueprints.placeholders import PLACEHOLDER, TEMPLATED
+from edastack.blueprints.placeholders import PLACEHOLDER, TEMPLATED, for_validate
 from edastack.blueprints.schema import SCHEMA_FILE
 from edastack.blueprints.tree import to_data
 from edastack.blueprints.validate import validate_file
@@ -127,3 +127,58 @@ def test_every_value_of_the_schema_takes_a_placeholder() -> None:
         '"anyOf": [{"enum": [...]}, {"$ref": "#/$defs/placeholder"}]; a pattern P of a value '
         'as "(?:P)|\\\\$\\\\{[^}]*\\\\}"'
     )
+
+
+def _examples(node: Any, path: str = "$") -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(path, example, node)`` for each value an ``x-expected`` gives "such as"."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _examples(item, f"{path}/{i}")
+        return
+    if not isinstance(node, dict):
+        return
+    expected = node.get("x-expected", "")
+    if "such as " in expected and "pattern" in node:
+        yield path, expected.split("such as ", 1)[1].split(" ")[0].rstrip(","), node
+    for key, value in node.items():
+        yield from _examples(value, f"{path}/{key}")
+
+
+def test_every_example_in_a_message_is_a_value_of_its_field() -> None:
+    raw = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    strict = for_validate(raw)
+    inlined = _inline_refs(strict, strict)
+    wrong = [
+        f"{path}: {example!r} does not match {node['pattern']}"
+        for path, example, node in _examples(inlined)
+        if not re.search(node["pattern"], example)
+    ]
+    assert wrong == []
+    # and an ARN field says which ARN: the shared definition's wording is generic
+    arn = strict["$defs"]["arn"]
+    assert "such as" not in arn["x-expected"]
+    assert list(_generic_arns(inlined, arn)) == []
+
+
+def _generic_arns(node: Any, arn: dict[str, Any], path: str = "$") -> Iterator[str]:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _generic_arns(item, arn, f"{path}/{i}")
+    elif isinstance(node, dict):
+        if node.get("pattern") == arn["pattern"] and node.get("x-expected") == arn["x-expected"]:
+            yield f"{path}: give this ARN field an x-expected with an example of its own ARN"
+        for key, value in node.items():
+            yield from _generic_arns(value, arn, f"{path}/{key}")
+
+
+def _inline_refs(node: Any, root: dict[str, Any]) -> Any:
+    if isinstance(node, list):
+        return [_inline_refs(x, root) for x in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target = root
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        return _inline_refs({**target, **{k: v for k, v in node.items() if k != "$ref"}}, root)
+    return {k: _inline_refs(v, root) for k, v in node.items() if k != "$defs"}
