@@ -27,10 +27,11 @@ def client(service: str, **kwargs: Any) -> Any:
 
 
 class Aws:
-    """``events``, ``s3`` and ``sqs`` clients behind stubbers; ``calls[op]`` lists the params."""
+    """``events`` (or ``eventbridgev2``), ``s3`` and ``sqs`` clients behind stubbers;
+    ``calls[op]`` lists the params."""
 
-    def __init__(self) -> None:
-        self.events, self.s3, self.sqs = client("events"), client("s3"), client("sqs")
+    def __init__(self, events_service: str = "events") -> None:
+        self.events, self.s3, self.sqs = client(events_service), client("s3"), client("sqs")
         self.stubs = {c: Stubber(c) for c in (self.events, self.s3, self.sqs)}
         self.calls: dict[str, list[dict[str, Any]]] = {}
         for c in self.stubs:

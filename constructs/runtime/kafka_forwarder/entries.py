@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from typing import Any
 import glue_wire
 from put_events import (
     PUT_EVENTS_ENTRY_MAX_BYTES,
+    PUT_EVENTS_V2_REQUEST_MAX_BYTES,
     ForwardingError,
     PendingEntry,
     RecordRef,
@@ -26,6 +28,11 @@ from put_events import (
 # The resource naming the Glue schema version a record was written with: rules match it with
 # {"prefix": "glue:schema-version:"}, consumers look the version up with glue:GetSchemaVersion.
 GLUE_RESOURCE_PREFIX = "glue:schema-version:"
+V2_ENTRY_MAX_BYTES = PUT_EVENTS_V2_REQUEST_MAX_BYTES
+# What a v2 entry adds to its request beyond its fields' text: member names and CBOR framing.
+V2_ENTRY_FRAMING_BYTES = 128
+# PutEventsSystemMetadata: EventGroupId and DeduplicationId are 1-128 characters.
+SYSTEM_ID_MAX = 128
 
 
 class MalformedRecordError(ForwardingError):
@@ -47,6 +54,15 @@ class EventShape:
     detail_type: str
     metadata_field: str | None = None
     glue_values: bool = False
+
+    @property
+    def v2(self) -> bool:
+        """The bus is a v2 bus: only those have ``event-busv2`` ARNs."""
+        return ":event-busv2/" in self.event_bus_name
+
+    @property
+    def entry_max_bytes(self) -> int:
+        return V2_ENTRY_MAX_BYTES if self.v2 else PUT_EVENTS_ENTRY_MAX_BYTES
 
 
 ClaimCheck = Callable[[RecordRef, bytes], dict[str, Any]]
@@ -80,21 +96,27 @@ def build_entry(
             metadata["valueSchemaVersionId"] = str(glue.schema_version_id)
         text = glue.payload.decode("utf-8")
         detail = _json_detail(text, glue.value, shape.metadata_field, metadata)
-    pending = _pending(ref, shape, detail, resources, time)
-    if pending.size > PUT_EVENTS_ENTRY_MAX_BYTES and value is not None and claim_check:
+    system = system_metadata(record, ref, shape) if shape.v2 else None
+    pending = _pending(ref, shape, detail, resources, time, system)
+    if pending.size > shape.entry_max_bytes and value is not None and claim_check:
         pointer = {"valueEncoding": "claimCheck", "claimCheck": claim_check(ref, value)}
         detail = _dumps(_with_metadata(pointer, shape.metadata_field, metadata))
-        pending = replace(_pending(ref, shape, detail, resources, time), claim_checked=True)
-    if pending.size > PUT_EVENTS_ENTRY_MAX_BYTES:
+        pending = replace(_pending(ref, shape, detail, resources, time, system), claim_checked=True)
+    if pending.size > shape.entry_max_bytes:
         raise RecordTooLargeError(
             f"the event would be {pending.size} bytes, over EventBridge's entry size of "
-            f"{PUT_EVENTS_ENTRY_MAX_BYTES}"
+            f"{shape.entry_max_bytes}"
         )
     return pending
 
 
 def _pending(
-    ref: RecordRef, shape: EventShape, detail: str, resources: list[str], time: datetime | None
+    ref: RecordRef,
+    shape: EventShape,
+    detail: str,
+    resources: list[str],
+    time: datetime | None,
+    system: dict[str, str] | None,
 ) -> PendingEntry:
     entry: dict[str, Any] = {
         "EventBusName": shape.event_bus_name,
@@ -105,7 +127,46 @@ def _pending(
     }
     if time is not None:
         entry["Time"] = time
-    return PendingEntry(record=ref, entry=entry, size=entry_size(entry))
+    size = entry_size(entry)
+    if system is not None:  # a v2 entry: the call names the bus
+        del entry["EventBusName"]
+        entry["SystemMetadata"] = system
+        size += V2_ENTRY_FRAMING_BYTES + sum(len(v.encode("utf-8")) for v in system.values())
+    return PendingEntry(record=ref, entry=entry, size=size)
+
+
+def system_metadata(record: Mapping[str, Any], ref: RecordRef, shape: EventShape) -> dict[str, str]:
+    """A v2 entry's ``SystemMetadata``.
+
+    - ``DeduplicationId``: the SHA-256 (hex) of the bus, ``source``, ``detail-type`` and the
+      record's ``kafka:<topic>:<partition>:<offset>``: the same for every try of a record, so
+      the bus answers ``DEDUPLICATED`` to a retried batch within its 5-minute window. The bus
+      deduplicates per account, not per bus: two bridges of one topic must not share ids.
+    - ``EventGroupId``: the record key, as text when it is UTF-8 of at most 128 bytes, else its
+      SHA-256 (hex); a record without a key is in the group ``<topic>-<partition>``, so keyless
+      records keep their partition's order for a FIFO subscriber.
+    """
+    identity = "\n".join((shape.event_bus_name, shape.source, shape.detail_type, ref.locator))
+    key = _decode_b64(record.get("key"), "key")
+    group = _fit(ref.partition_key.encode("utf-8") if key is None else key)
+    return {"DeduplicationId": _sha256(identity.encode("utf-8")), "EventGroupId": group}
+
+
+def _fit(value: bytes) -> str:
+    """``value`` as an id of at most 128 characters: itself when it is such UTF-8 text."""
+    if 0 < len(value) <= SYSTEM_ID_MAX:
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if text.strip():
+                return text
+    return _sha256(value)
+
+
+def _sha256(value: bytes) -> str:
+    return hashlib.sha256(value).hexdigest()
 
 
 def _time(timestamp: object) -> datetime | None:

@@ -21,7 +21,8 @@ Lambda Kafka event, the environment is incomplete, or a dead letter cannot be wr
 Environment:
 
 - ``EVENT_BUS_NAME``, ``EVENT_SOURCE``, ``DETAIL_TYPE`` (required): the bus (name or ARN) and
-  the events' ``source`` and ``detail-type``.
+  the events' ``source`` and ``detail-type``. A v2 bus's ``event-busv2`` ARN makes the function
+  publish with the ``eventbridgev2`` client (see "A v2 bus" below).
 - ``DEAD_LETTER_QUEUE_URL`` (required): the SQS queue of rejected records.
 - ``PAYLOAD_BUCKET`` (required) and ``PAYLOAD_PREFIX`` (optional, default ``kafka-forwarder``):
   where claim checks and oversized dead letters are written.
@@ -69,6 +70,15 @@ The event built from a record:
 Delivery is at least once: a partition resumed at its first unsent record re-sends what
 followed it. Consumers deduplicate on the ``kafka:...`` resource.
 
+A v2 bus: the same event through ``eventbridgev2`` PutEvents (the bus named once per call, up
+to 100 entries per call, 1 MB per call with its framing), each entry with ``SystemMetadata``
+(``entries.system_metadata``): a ``DeduplicationId`` derived from the bus, source, detail-type
+and the record's locator, so a retried batch within the bus's 5-minute window is answered
+``DEDUPLICATED`` (counted as forwarded) instead of duplicated; and the record key as
+``EventGroupId`` (hashed past 128 bytes; ``<topic>-<partition>`` without a key), the order a
+FIFO subscriber keeps. The Lambda runtime's botocore may not know the service yet: the bundle
+carries its model and ``AWS_DATA_PATH`` points at it (``function_code``).
+
 Logging: stdlib ``logging`` with the fields in ``extra``; give the function Lambda's JSON log
 format to get them as structured fields. Runs on the Lambda Python runtimes with only boto3.
 """
@@ -89,9 +99,17 @@ from entries import EventShape, MalformedRecordError, build_entry, record_ref
 from entries import RecordTooLargeError as RecordTooLargeError
 from payloads import ObjectStore, PayloadStore, Queue, Rejection
 from put_events import BACKOFF_BASE_SECONDS as BACKOFF_BASE_SECONDS
+from put_events import (
+    CLASSIC,
+    Api,
+    EventsClient,
+    ForwardingError,
+    PendingEntry,
+    RecordRef,
+    put_entries,
+)
 from put_events import PUT_EVENTS_ENTRIES_MAX as PUT_EVENTS_ENTRIES_MAX
 from put_events import PUT_EVENTS_ENTRY_MAX_BYTES as PUT_EVENTS_ENTRY_MAX_BYTES
-from put_events import EventsClient, ForwardingError, PendingEntry, RecordRef, put_entries
 from put_events import entry_size as entry_size
 
 DEFAULT_MAX_ATTEMPTS = 50
@@ -184,6 +202,7 @@ class ForwardResult:
     unsent: int = 0
     put_events_calls: int = 0
     retried_entries: int = 0
+    deduplicated: int = 0  # v2: forwarded by an earlier try, answered DEDUPLICATED
     resume_at: dict[str, int] = field(default_factory=dict)  # "<topic>-<partition>": offset
 
     def response(self) -> dict[str, list[dict[str, Any]]]:
@@ -200,7 +219,7 @@ class ForwardResult:
 def handler(event: Mapping[str, Any], context: Any) -> dict[str, list[dict[str, Any]]]:
     """Lambda entry point: forward every record of ``event``; report what must be retried."""
     settings = Settings.from_env()
-    events, s3, sqs = clients()
+    events, s3, sqs = clients(v2=settings.v2)
     store = PayloadStore(
         s3=s3,
         sqs=sqs,
@@ -225,8 +244,9 @@ def _budget(context: Any) -> Callable[[], float]:
 _clients: tuple[EventsClient, ObjectStore, Queue] | None = None
 
 
-def clients() -> tuple[EventsClient, ObjectStore, Queue]:
-    """The container's boto3 ``events``, ``s3`` and ``sqs`` clients, created on first use."""
+def clients(*, v2: bool = False) -> tuple[EventsClient, ObjectStore, Queue]:
+    """The container's boto3 ``events`` (``eventbridgev2`` for a v2 bus), ``s3`` and ``sqs``
+    clients, created on first use."""
     global _clients
     if _clients is None:
         import boto3  # type: ignore[import-untyped]
@@ -236,7 +256,7 @@ def clients() -> tuple[EventsClient, ObjectStore, Queue]:
         once = Config(**timeouts, retries={"mode": "standard", "total_max_attempts": 1})
         standard = Config(**timeouts, retries={"mode": "standard", "total_max_attempts": 3})
         _clients = (
-            boto3.client("events", config=once),
+            boto3.client("eventbridgev2" if v2 else "events", config=once),
             boto3.client("s3", config=standard),
             boto3.client("sqs", config=standard),
         )
@@ -279,6 +299,7 @@ def forward(
         call_seconds=CALL_SECONDS,
         max_rounds=settings.max_attempts,
         sleep=sleep,
+        api=Api.v2(settings.event_bus_name) if settings.v2 else CLASSIC,
     )
     rejected += [
         Rejection(
@@ -312,6 +333,7 @@ def forward(
     result.unsent = len(outcome.unsent)
     result.put_events_calls = outcome.calls
     result.retried_entries = outcome.retried
+    result.deduplicated = outcome.deduplicated
     _log(result, settings)
     return result
 
@@ -324,6 +346,7 @@ def _log(result: ForwardResult, settings: Settings) -> None:
         "unsent": result.unsent,
         "put_events_calls": result.put_events_calls,
         "retried_entries": result.retried_entries,
+        "deduplicated": result.deduplicated,
         "resume_at": result.resume_at,
         "event_bus_name": settings.event_bus_name,
     }

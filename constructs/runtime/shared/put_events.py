@@ -10,6 +10,11 @@ not accept by its error code (``PutEventsResultEntry.ErrorCode``, EventBridge AP
   failed or timed-out call): retried with full-jitter exponential backoff in rounds while the
   caller's time budget allows, then handed back for the event source mapping to retry.
 
+A v2 bus (``event-busv2`` ARN) takes the same entries through the ``eventbridgev2`` client
+(``V2``: the bus named once per call, up to 100 entries per call); an entry it answers
+``DEDUPLICATED`` was already published, from an earlier try of the same record, and counts as
+sent.
+
 Runs on the Lambda Python runtimes with only the standard library.
 """
 
@@ -35,6 +40,15 @@ TIME_FIELD_BYTES = 14
 # NotAuthorizedFor*) are the bridge's configuration, not the record's: those records stay
 # unsent, so that fixing the permission lets them through without a redrive.
 REJECTED_CODES = frozenset({"MalformedDetail", "InvalidArgument", "RedactionFailure"})
+# A v2 bus: up to 100 entries per call (eventbridgev2 API reference, PutEvents). Its entry error
+# codes are not documented: the classic ones that name the entry, and the v2 API's own
+# validation errors; any other code is retried, so a code missing here delays, never drops.
+PUT_EVENTS_V2_ENTRIES_MAX = 100
+# Its 1 MB request counts the whole call (eventsv2 facts §5): room kept for the bus ARN and framing.
+PUT_EVENTS_V2_REQUEST_MAX_BYTES = PUT_EVENTS_REQUEST_MAX_BYTES - 4096
+V2_REJECTED_CODES = REJECTED_CODES | {"InvalidInputException", "ValidationException"}
+# PutEventsResultEntry.SuccessCode of a v2 bus.
+V2_SUCCESS_CODES = frozenset({"PUBLISHED", "DEDUPLICATED"})
 
 BACKOFF_BASE_SECONDS = 0.1
 BACKOFF_MAX_SECONDS = 5.0
@@ -44,9 +58,34 @@ logger = logging.getLogger("edastack.kafka_forwarder")
 
 
 class EventsClient(Protocol):
-    """The part of a boto3 ``events`` client the forwarder uses."""
+    """The part of a boto3 ``events`` (or ``eventbridgev2``) client the forwarder uses."""
 
-    def put_events(self, *, Entries: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]: ...
+    def put_events(
+        self, *, Entries: Sequence[Mapping[str, Any]], **bus: str
+    ) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Api:
+    """How a kind of bus takes entries: per call, which codes reject an entry, and the bus
+    named in the call (a v2 bus) rather than in each entry (a classic bus)."""
+
+    entries_max: int = PUT_EVENTS_ENTRIES_MAX
+    rejected_codes: frozenset[str] = REJECTED_CODES
+    bus_arn: str | None = None
+    request_max_bytes: int = PUT_EVENTS_REQUEST_MAX_BYTES
+
+    @staticmethod
+    def v2(bus_arn: str) -> Api:
+        return Api(
+            PUT_EVENTS_V2_ENTRIES_MAX,
+            V2_REJECTED_CODES,
+            bus_arn,
+            PUT_EVENTS_V2_REQUEST_MAX_BYTES,
+        )
+
+
+CLASSIC = Api()
 
 
 class ForwardingError(Exception):
@@ -102,6 +141,7 @@ class PutOutcome:
     retried: int = 0
     rejected: list[Failure] = field(default_factory=list)
     unsent: list[Failure] = field(default_factory=list)
+    deduplicated: int = 0  # v2: entries already published by an earlier try
 
 
 def entry_size(entry: Mapping[str, Any]) -> int:
@@ -120,14 +160,13 @@ def entry_size(entry: Mapping[str, Any]) -> int:
     return size
 
 
-def batches(entries: Sequence[PendingEntry]) -> Iterator[list[PendingEntry]]:
-    """Consecutive groups of at most 10 entries and at most 1 MB, in order."""
+def batches(entries: Sequence[PendingEntry], api: Api = CLASSIC) -> Iterator[list[PendingEntry]]:
+    """Consecutive groups of at most 10 entries (100 on a v2 bus) and 1 MB, in order."""
     batch: list[PendingEntry] = []
     batch_bytes = 0
     for pending in entries:
         if batch and (
-            len(batch) == PUT_EVENTS_ENTRIES_MAX
-            or batch_bytes + pending.size > PUT_EVENTS_REQUEST_MAX_BYTES
+            len(batch) == api.entries_max or batch_bytes + pending.size > api.request_max_bytes
         ):
             yield batch
             batch, batch_bytes = [], 0
@@ -145,6 +184,7 @@ def put_entries(
     call_seconds: float,
     max_rounds: int,
     sleep: Callable[[float], None] = time.sleep,
+    api: Api = CLASSIC,
 ) -> PutOutcome:
     """Send ``entries``; retry the unsent ones in rounds while time and ``max_rounds`` allow.
 
@@ -155,13 +195,14 @@ def put_entries(
     outcome = PutOutcome()
     pending = list(entries)
     for round_number in range(1, max_rounds + 1):
-        failed = _put_round(client, pending, outcome)
-        outcome.rejected += [f for f in failed if f.code in REJECTED_CODES]
-        unsent = [f for f in failed if f.code not in REJECTED_CODES]
+        failed = _put_round(client, pending, outcome, api)
+        outcome.rejected += [f for f in failed if f.code in api.rejected_codes]
+        unsent = [f for f in failed if f.code not in api.rejected_codes]
         if not unsent:
             return outcome
         delay = _backoff(round_number)
-        needed = delay + call_seconds * sum(1 for _ in batches([f.pending for f in unsent]))
+        calls = sum(1 for _ in batches([f.pending for f in unsent], api))
+        needed = delay + call_seconds * calls
         if round_number == max_rounds or seconds_left() <= needed:
             outcome.unsent = unsent
             return outcome
@@ -181,25 +222,29 @@ def put_entries(
 
 
 def _put_round(
-    client: EventsClient, pending: Sequence[PendingEntry], outcome: PutOutcome
+    client: EventsClient, pending: Sequence[PendingEntry], outcome: PutOutcome, api: Api
 ) -> list[Failure]:
     failed: list[Failure] = []
-    for batch in batches(pending):
+    for batch in batches(pending, api):
         outcome.calls += 1
-        failed += _put_call(client, batch)
+        failed += _put_call(client, batch, api, outcome)
     return failed
 
 
-def _put_call(client: EventsClient, batch: Sequence[PendingEntry]) -> list[Failure]:
+def _put_call(
+    client: EventsClient, batch: Sequence[PendingEntry], api: Api, outcome: PutOutcome
+) -> list[Failure]:
     """One PutEvents call; every entry not accepted, with its code."""
+    bus = {} if api.bus_arn is None else {"EventBusArn": api.bus_arn}
     try:
-        response = client.put_events(Entries=[p.entry for p in batch])
+        response = client.put_events(Entries=[p.entry for p in batch], **bus)
     except Exception as error:  # any failed call leaves its entries unsent
         code = getattr(error, "response", {}).get("Error", {}).get("Code") or type(error).__name__
         return [Failure(p, str(code), str(error)) for p in batch]
+    results = list(response.get("Entries") or ())
+    outcome.deduplicated += sum(1 for r in results if r.get("SuccessCode") == "DEDUPLICATED")
     if not response.get("FailedEntryCount"):
         return []
-    results = list(response.get("Entries") or ())
     if len(results) != len(batch):
         # Results cannot be matched to entries: none can be trusted to have landed.
         message = f"{len(results)} results for {len(batch)} entries"
@@ -207,7 +252,7 @@ def _put_call(client: EventsClient, batch: Sequence[PendingEntry]) -> list[Failu
     return [
         Failure(p, str(r.get("ErrorCode") or "NoEventId"), str(r.get("ErrorMessage") or ""))
         for p, r in zip(batch, results, strict=True)
-        if r.get("ErrorCode") or not r.get("EventId")
+        if r.get("ErrorCode") or not (r.get("EventId") or r.get("SuccessCode") in V2_SUCCESS_CODES)
     ]
 
 
