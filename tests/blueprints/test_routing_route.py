@@ -90,8 +90,10 @@ def test_each_target_receives_its_input_and_names_its_dead_letter_queue(bp: m.Bl
     inbox, notify = placed.targets
     assert json.loads(inbox.payload.text or "")["detail"] == {"orderId": "o-1"}
     assert notify.payload.value() == {"order": "o-1", "rule": "placed"}
-    assert inbox.dead_letter == notify.dead_letter == (
-        "sqs:shop-dev-rules-main-1/Rule-placed-DeadLetters (the rule's own)"
+    assert (
+        inbox.dead_letter
+        == notify.dead_letter
+        == ("sqs:shop-dev-rules-main-1/Rule-placed-DeadLetters (the rule's own)")
     )
     (producer,) = audit.targets
     assert (producer.kind, producer.destination) == ("kafka", "topic:audit-log")
