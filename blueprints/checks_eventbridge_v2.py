@@ -71,13 +71,21 @@ def _organizations(b: m.EventBus) -> Iterator[Finding]:
 def _bridges(ctx: Checks) -> Iterator[Finding]:
     for b in ctx.bp.bridges.values():
         bus = ctx.bp.buses.get(b.bus)
-        if bus is not None and bus.v2:
-            side = "to" if isinstance(b, m.KafkaToBus) else "from"
+        if bus is None or not bus.v2:
+            continue
+        if isinstance(b, m.KafkaToBus):
             yield error(
                 "bridge-option",
-                (*b.path, side, "bus"),
-                f"edastack does not yet bridge Kafka {side} a v2 bus: bridge through a classic "
-                "bus, and forward it to the v2 bus with a rule (bus target)",
+                (*b.path, "to", "bus"),
+                "edastack does not yet bridge Kafka to a v2 bus: bridge to a classic bus, and "
+                "forward to the v2 bus with a rule (bus target)",
+            )
+        elif b.dead_letter.scope == "bus":
+            yield error(
+                "dlq-scope",
+                (*b.path, "dlq"),
+                f"bus '{b.bus}' is a v2 bus, which has no dead-letter queue of its own; use "
+                "dlq: rule or a declared queue",
             )
 
 

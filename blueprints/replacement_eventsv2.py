@@ -76,3 +76,23 @@ def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]
         yield queue(
             f"{key}/dlq", **common, what=f"the dead-letter queue of {what}", fifo=rule.ordered
         )
+
+
+def bridge_subscriber(b: m.BusToKafka, key: str, common: dict[str, Any], what: str) -> Resource:
+    """A bus -> topic bridge's subscriber on a v2 bus (its producer function is the target)."""
+    return Resource(
+        key,
+        "AWS::EventsV2::Subscriber",
+        **common,
+        what=f"{what}'s subscriber",
+        properties={
+            f"{_P}Name": None,  # generated from the construct path, which follows the bridge
+            f"{_P}EventBusArn": Ref(f"bus:{b.bus}"),
+            f"{_P}InvokeConfiguration/TargetArn": Ref(f"{key}/function"),
+            f"{_P}Type": "UNORDERED",
+            f"{_P}StartingPosition": "LATEST",
+            f"{_P}PointInTimeConfiguration": None,
+        },
+        settings=settings(b),
+        holds_data=True,
+    )

@@ -14,7 +14,7 @@ from edastack.aws import limits
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Path
-from edastack.blueprints.replacement_eventsv2 import subscribers, v2_bus
+from edastack.blueprints.replacement_eventsv2 import bridge_subscriber, subscribers, v2_bus
 from edastack.blueprints.replacement_resources import Ref, Resource, plain, queue, settings
 
 _P = "/properties/"
@@ -133,7 +133,11 @@ def _bridge(bp: m.Blueprint, b: m.Bridge, stack: str) -> Iterator[Resource]:
     common: dict[str, Any] = {"stack": stack, "entity": key, "path": b.path}
     what = f"bridge '{b.name}'"
     if isinstance(b, m.BusToKafka):
-        yield Resource(key, "AWS::Events::Rule", **common, what=what, settings=settings(b))
+        bus = bp.buses.get(b.bus)
+        if bus is not None and bus.v2:
+            yield bridge_subscriber(b, key, common, what)
+        else:
+            yield Resource(key, "AWS::Events::Rule", **common, what=what, settings=settings(b))
         yield plain(f"{key}/function", "AWS::Lambda::Function", **common, what=f"{what}'s producer")
         if b.dead_letter.scope == "rule":
             yield queue(f"{key}/dlq", **common, what=f"the dead-letter queue of {what}")

@@ -21,6 +21,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from edastack.aws import limits
 from edastack.constructs.acknowledgments import skip_checkov
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_rule import EventRule, LambdaTarget
@@ -29,6 +30,7 @@ from edastack.constructs.kafka_access import IKafkaCluster, KafkaClientProps
 from edastack.constructs.kafka_auth import KafkaAuth
 from edastack.constructs.props import reject_unknown_props
 from edastack.constructs.runtime_function import errors_alarm, errors_metric, new_runtime_function
+from edastack.constructs.subscriber import Subscriber, SubscriberTarget
 
 # The handler's DELIVERY_TIMEOUT_MS default is 30 s; its docstring asks for 60 s or more.
 PRODUCER_TIMEOUT = Duration.seconds(60)
@@ -83,7 +85,8 @@ class BusToKafkaProducer(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        event_bus: events.IEventBus,
+        event_bus: events.IEventBus | None = None,
+        event_bus_v2_arn: str | None = None,
         event_pattern: Mapping[str, Any],
         key_path: str | None = None,
         retry_attempts: int | None = None,
@@ -95,7 +98,10 @@ class BusToKafkaProducer(Construct):
         """
         :param props: the topic produced to, which must exist, and its MSK cluster with IAM
             auth (:class:`KafkaClientProps`)
-        :param event_bus: the bus the rule listens on
+        :param event_bus: the classic bus the rule listens on (or ``event_bus_v2_arn``)
+        :param event_bus_v2_arn: a v2 bus instead: a :class:`Subscriber` (id ``Subscriber``,
+            the same retries, pattern and dead-letter queue) invokes the function.
+            Default: - ``event_bus``
         :param event_pattern: the raw EventBridge event pattern of the events to produce
         :param key_path: JSON path of the record key in the event, e.g. ``$.detail.orderId``;
             an event without it fails into the dead-letter queue. Default: - no key (records
@@ -115,6 +121,8 @@ class BusToKafkaProducer(Construct):
         errors = _cluster_errors(cluster)
         if key_path is not None and not key_path.startswith("$"):
             errors.append(f"key_path must be a JSON path starting with '$', got {key_path!r}")
+        if (event_bus is None) == (event_bus_v2_arn is None):
+            errors.append("give exactly one of event_bus and event_bus_v2_arn")
         if errors:
             raise ValueError("; ".join(errors))
 
@@ -136,7 +144,25 @@ class BusToKafkaProducer(Construct):
         if self.security_group is not None:
             cluster.allow_clients_from(self.function)
         self._dead_letter_function_errors()
-        self.rule: EventRule = EventRule(
+        self.subscriber: Subscriber | None = None
+        self.rule: EventRule | None = None
+        if event_bus_v2_arn is not None:
+            self.subscriber = Subscriber(
+                self,
+                "Subscriber",
+                event_bus_arn=event_bus_v2_arn,
+                target=SubscriberTarget.function(self.function),
+                description=f"Produces matching events to Kafka topic {topic_name}",
+                event_pattern=event_pattern,
+                retry_attempts=limits.RETRY_ATTEMPTS_MAX
+                if retry_attempts is None
+                else retry_attempts,
+                max_event_age=max_event_age,
+                dead_letter_queue=self.dead_letter_queue,
+            )
+            return
+        assert event_bus is not None
+        self.rule = EventRule(
             self,
             "Rule",
             event_bus=event_bus,

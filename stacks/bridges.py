@@ -164,7 +164,8 @@ def _bus_to_kafka(
         "Resource",
         cluster=kafka.clusters[topic.cluster],
         topic_name=topic.topic_name,
-        event_bus=events.buses[b.bus],
+        event_bus=events.buses.get(b.bus),
+        event_bus_v2_arn=events.v2_bus_arns.get(b.bus),  # a v2 bus: a subscriber, not a rule
         event_pattern=b.pattern,
         key_path=b.key,
         retry_attempts=b.retry.attempts,
