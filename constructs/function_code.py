@@ -16,7 +16,14 @@ function's ``handler`` string::
 Bundling is local and offline: the handler folder, the shared modules it imports and the
 pure-Python distributions it needs (kafka-python, aws-msk-iam-sasl-signer-python, with their
 ``.dist-info``) are copied from the Python environment running the synth. boto3 and botocore
-are never bundled: the Lambda Python runtime provides them. The asset hash is computed from the
+are never bundled: the Lambda Python runtime provides them. The forwarder into a v2 bus
+(``KAFKA_FORWARDER_V2``) carries botocore's ``eventbridgev2`` service model (48 KB, from the
+synth's botocore, at least 1.43.102) under ``botocore-models/``, and its function sets
+``AWS_DATA_PATH`` to that folder (``RuntimeFunction.environment``): the runtime's botocore,
+which may predate the service, then knows it (checked with botocore 1.40.0, August 2025: it
+signs, routes and parses the service's CBOR protocol with that model alone). Bundling boto3 and
+botocore themselves would add 34 MB to every such function and mix a bundled boto3 with the
+runtime's s3transfer. The asset hash is computed from the
 handler and shared sources and the dependencies' installed versions, so synthesizing twice gives
 the same asset, and the asset changes exactly when that code or a dependency version changes.
 It costs a file copy (about 3 MB for the Kafka handlers) on each synth whose output directory
@@ -28,6 +35,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import importlib.metadata
+import importlib.util
 import shutil
 import sys
 from collections.abc import Iterator
@@ -53,6 +61,10 @@ _KAFKA_DISTRIBUTIONS: Final = ("kafka-python", "aws-msk-iam-sasl-signer-python")
 _UNUSED_BUNDLING_IMAGE: Final = "edastack/local-bundling-only"
 _NATIVE_SUFFIXES: Final = (".so", ".pyd", ".dylib")
 _RUNTIME_PROVIDED: Final = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+SERVICE_MODELS_FOLDER: Final = "botocore-models"
+# Where Lambda unpacks a function's code (Lambda developer guide, "Defined runtime environment
+# variables": LAMBDA_TASK_ROOT).
+_TASK_ROOT: Final = "/var/task"
 
 
 class RuntimeFunction(enum.Enum):
@@ -60,6 +72,8 @@ class RuntimeFunction(enum.Enum):
 
     KAFKA_FORWARDER = "kafka_forwarder"
     """Kafka event source mapping → ``PutEvents`` (boto3 only)."""
+    KAFKA_FORWARDER_V2 = "kafka_forwarder_v2"
+    """The same handler into a v2 bus, with botocore's ``eventbridgev2`` model."""
     BUS_PRODUCER = "bus_producer"
     """EventBridge rule target → Kafka producer (IAM auth)."""
     TOPIC_ADMIN = "topic_admin"
@@ -71,15 +85,34 @@ class RuntimeFunction(enum.Enum):
         return "handler.on_event" if self is RuntimeFunction.TOPIC_ADMIN else "handler.handler"
 
     @property
+    def folder(self) -> str:
+        """The handler's folder under ``runtime/``."""
+        return "kafka_forwarder" if self is RuntimeFunction.KAFKA_FORWARDER_V2 else self.value
+
+    @property
     def distributions(self) -> tuple[str, ...]:
         """The installed distributions bundled with the handler."""
-        return () if self is RuntimeFunction.KAFKA_FORWARDER else _KAFKA_DISTRIBUTIONS
+        return () if self.folder == "kafka_forwarder" else _KAFKA_DISTRIBUTIONS
+
+    @property
+    def service_models(self) -> tuple[str, ...]:
+        """botocore service models bundled under ``SERVICE_MODELS_FOLDER``."""
+        return ("eventbridgev2",) if self is RuntimeFunction.KAFKA_FORWARDER_V2 else ()
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """What the function's environment needs for its bundle: ``AWS_DATA_PATH`` with
+        service models."""
+        if not self.service_models:
+            return {}
+        return {"AWS_DATA_PATH": f"{_TASK_ROOT}/{SERVICE_MODELS_FOLDER}"}
 
     @property
     def shared_modules(self) -> tuple[str, ...]:
         """Modules of ``runtime/shared`` copied next to the handler."""
         return {
             RuntimeFunction.KAFKA_FORWARDER: ("put_events.py", "glue_wire.py"),
+            RuntimeFunction.KAFKA_FORWARDER_V2: ("put_events.py", "glue_wire.py"),
             RuntimeFunction.BUS_PRODUCER: ("msk_iam.py", "glue_wire.py"),
         }.get(self, ("msk_iam.py",))
 
@@ -144,7 +177,7 @@ class _LocalBundling:
 
 
 def _handler_dir(function: RuntimeFunction) -> Path:
-    folder = RUNTIME_ROOT / function.value
+    folder = RUNTIME_ROOT / function.folder
     if not (folder / "handler.py").is_file():
         raise FileNotFoundError(
             f"the {function.name} handler is missing: no handler.py in {folder} "
@@ -164,6 +197,25 @@ def _source_files(function: RuntimeFunction) -> Iterator[tuple[str, Path]]:
         if not path.is_file():
             raise FileNotFoundError(f"shared module {module} of {function.name} is missing: {path}")
         yield module, path
+    for service in function.service_models:
+        models = _service_models_dir(service)
+        for path in sorted(models.rglob("*")):
+            if path.is_file():
+                relative = path.relative_to(models).as_posix()
+                yield f"{SERVICE_MODELS_FOLDER}/{service}/{relative}", path
+
+
+def _service_models_dir(service: str) -> Path:
+    """botocore's folder of ``service`` (its API versions) in the Python running the synth."""
+    spec = importlib.util.find_spec("botocore")
+    folder = Path(spec.origin).parent / "data" / service if spec and spec.origin else None
+    if folder is None or not folder.is_dir():
+        raise LookupError(
+            f"botocore with the {service} service model is not installed in the Python running "
+            f"the synth ({sys.executable}); edastack bundles the model from the running "
+            "environment (install edastack[cdk], botocore 1.43.102 or later)"
+        )
+    return folder
 
 
 def _distribution(name: str) -> importlib.metadata.Distribution:

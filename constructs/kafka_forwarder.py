@@ -22,7 +22,9 @@ from typing import Unpack
 
 from aws_cdk import Acknowledgment, Duration, Token, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sns as sns
@@ -110,6 +112,11 @@ class KafkaToBusFunction(KafkaConsumer):
       EC2 network-interface actions (``*`` resources: they have no resource-level permissions);
       writing its log group; ``sqs:SendMessage`` and the KMS data-key actions on the DLQ, or
       ``grant_produce`` on the on-failure topic.
+    - A v2 bus (``v2``, ``event_bus`` imported from its ``event-busv2`` ARN): the forwarder
+      (``RuntimeFunction.KAFKA_FORWARDER_V2``) publishes with the ``eventbridgev2`` client, each
+      record's entry deduplicated by its topic, partition and offset and grouped by its key;
+      ``events:PutEvents`` names the v2 bus's ARN, and ``bus_key`` (a customer-managed key of
+      the bus) may be used to publish.
     - Observability: an alarm on the function's ``Errors`` (every error is a retried batch), one
       on the mapping's lag (``OffsetLag``) staying above ``lag_threshold`` for 15 minutes, JSON
       logs in a log group kept for a month and retained.
@@ -133,6 +140,8 @@ class KafkaToBusFunction(KafkaConsumer):
         min_pollers: int = 1,
         max_pollers: int = 2,
         lag_threshold: int = DEFAULT_LAG_THRESHOLD,
+        v2: bool = False,
+        bus_key: kms.IKey | None = None,
         **props: Unpack[KafkaToBusProps],
     ) -> None:
         """
@@ -159,6 +168,10 @@ class KafkaToBusFunction(KafkaConsumer):
             ``min_pollers``. Default: - 2
         :param lag_threshold: records behind the topic that the lag alarm tolerates.
             Default: - 10,000
+        :param v2: ``event_bus`` is a v2 bus, given by its ``event-busv2`` ARN
+            (``events.EventBus.from_event_bus_arn``). Default: - False, a classic bus
+        :param bus_key: the v2 bus's customer-managed key, which the forwarder may use
+            (``kms:Decrypt``, ``kms:GenerateDataKey``). Default: - none, an AWS-owned key
         """
         reject_unknown_props(type(self), props, KafkaToBusProps)
         super().__init__(scope, construct_id)
@@ -170,6 +183,7 @@ class KafkaToBusFunction(KafkaConsumer):
         errors += reading_errors(props)
         errors += mapping_errors(batch_size, batch_window, retries, min_pollers, max_pollers)
         errors += _credential_errors(cluster)
+        errors += _v2_errors(props["event_bus"], v2, bus_key)
         if errors:
             raise ValueError("; ".join(errors))
 
@@ -178,9 +192,11 @@ class KafkaToBusFunction(KafkaConsumer):
             self, "DeadLetterQueue", alarm_topic=alarm_topic
         )
         self.payload_bucket: PayloadBucket = payload_bucket or PayloadBucket(self, "Payloads")
-        self.function, self.role = self._new_forwarder(props, batch_size)
+        self.function, self.role = self._new_forwarder(props, batch_size, v2)
         self.errors_alarm = errors_alarm(self, self.function, self.metric_errors(), alarm_topic)
         props["event_bus"].grant_put_events_to(self.role)
+        if bus_key is not None:
+            bus_key.grant(self.role, "kms:Decrypt", "kms:GenerateDataKey")
         self.dead_letter_queue.grant_send_messages(self.role)
         self.payload_bucket.grant_write(self.role)
         cluster.grant_consume(self.role, topic_name, self.consumer_group)
@@ -214,16 +230,19 @@ class KafkaToBusFunction(KafkaConsumer):
         return errors_metric(self.function, period)
 
     def _new_forwarder(
-        self, props: KafkaToBusProps, batch_size: int
+        self, props: KafkaToBusProps, batch_size: int, v2: bool
     ) -> tuple[lambda_.Function, iam.Role]:
         topic_name, detail_type = props["topic_name"], props["detail_type"]
+        bus = props["event_bus"]
+        runtime = RuntimeFunction.KAFKA_FORWARDER_V2 if v2 else RuntimeFunction.KAFKA_FORWARDER
         function, role = new_runtime_function(
             self,
             "Resource",
-            RuntimeFunction.KAFKA_FORWARDER,
+            runtime,
             description=f"Forwards Kafka topic {topic_name} to an event bus as {detail_type}",
             environment={
-                "EVENT_BUS_NAME": props["event_bus"].event_bus_name,
+                # A v2 bus is known by its ARN only; the handler tells the two apart by it.
+                "EVENT_BUS_NAME": bus.event_bus_arn if v2 else bus.event_bus_name,
                 "EVENT_SOURCE": props["source"],
                 "DETAIL_TYPE": detail_type,
                 "DEAD_LETTER_QUEUE_URL": self.dead_letter_queue.queue.queue_url,
@@ -231,6 +250,7 @@ class KafkaToBusFunction(KafkaConsumer):
                 # Keys of this bridge's objects start with its consumer group: unique per
                 # bridge when several share a bucket, and known to operators.
                 "PAYLOAD_PREFIX": self.consumer_group,
+                **runtime.environment,
             },
             timeout=forwarder_timeout(batch_size),
             # One trace per batch (X-Ray's default sampling: the first call each second and 5 %
@@ -285,6 +305,15 @@ def _record_age_errors(max_record_age: Duration) -> list[str]:
         f"max_record_age must be whole seconds from {limits.LAMBDA_KAFKA_RECORD_AGE_MIN_S} to "
         f"{limits.LAMBDA_KAFKA_RECORD_AGE_MAX_S} (7 days), got {seconds:.15g}"
     ]
+
+
+def _v2_errors(bus: events.IEventBus, v2: bool, bus_key: kms.IKey | None) -> list[str]:
+    arn = bus.event_bus_arn
+    if v2 and not Token.is_unresolved(arn) and ":event-busv2/" not in arn:
+        return [f"event_bus of a v2 bridge must be a v2 bus's event-busv2 ARN, got {arn!r}"]
+    if bus_key is not None and not v2:
+        return ["bus_key is for a v2 bus (v2=True); a classic bus's key is not the forwarder's"]
+    return []
 
 
 def _credential_errors(cluster: IKafkaCluster) -> list[str]:
