@@ -209,3 +209,21 @@ def test_a_bus_to_topic_bridge_on_a_v2_bus_is_a_subscriber_of_the_producer(synth
             },
         },
     )
+
+
+def test_network_endpoints_accept_eventsv2(synth: Build) -> None:
+    text = """\
+    blueprint: ep
+    environments:
+      dev: {account: "111111111111", region: eu-west-1}
+    network:
+      vpc: {create: {azs: 3}}
+      endpoints: [eventsv2]
+    kafka:
+      clusters:
+        main: {type: serverless}
+    """
+    Template.from_stack(synth(text)["ep-dev-kafka"]).has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        {"ServiceName": "com.amazonaws.eu-west-1.eventsv2", "VpcEndpointType": "Interface"},
+    )
