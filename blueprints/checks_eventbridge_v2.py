@@ -128,6 +128,14 @@ def _filter(r: m.Rule) -> Iterator[Finding]:
             "use prefix, suffix or equals-ignore-case, or put the rule on a classic bus",
             at_key=True,
         )
+    combinations = eventsv2.or_combinations(r.pattern)
+    if combinations > limits.EVENTSV2_FILTER_COMBINATIONS_MAX:
+        yield error(
+            "pattern-size",
+            (*r.path, "pattern"),
+            f"the pattern's $or make {combinations:,} combinations; a v2 subscriber's filter "
+            f"takes at most {limits.EVENTSV2_FILTER_COMBINATIONS_MAX:,}",
+        )
     size = eventsv2.filter_bytes(r.pattern)
     if size > limits.EVENTSV2_FILTER_MAX_BYTES:
         yield error(

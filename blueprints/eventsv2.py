@@ -50,6 +50,20 @@ def wildcards(pattern: Any, path: Path) -> Iterator[tuple[Path, str]]:
             yield from wildcards(item, (*path, index))
 
 
+def or_combinations(pattern: Any) -> int:
+    """How many plain patterns ``pattern`` stands for once every ``$or`` is expanded (the
+    branches of an ``$or`` add up, the fields of an object multiply)."""
+    if not isinstance(pattern, Mapping):
+        return 1
+    count = 1
+    for key, value in pattern.items():
+        if key == "$or" and isinstance(value, list):
+            count *= sum(or_combinations(branch) for branch in value)
+        elif isinstance(value, Mapping):
+            count *= or_combinations(value)
+    return count
+
+
 def filter_bytes(pattern: Mapping[str, Any]) -> int:
     """The size a filter is held to (4,096 bytes in all), written compactly."""
     return len(json.dumps(pattern, separators=(",", ":")).encode())

@@ -319,3 +319,24 @@ def test_plan_holds_a_v2_bus_to_its_own_quotas_not_the_classic_ones(report: Repo
         "at peak 600,000 events/s are put on the v2 bus ledger, above its fixed quota of "
         "500,000/s (as of 2026-12): split the events over several buses"
     ]
+
+
+def test_or_combinations_add_across_branches_and_multiply_across_fields() -> None:
+    pattern = {
+        "source": ["a"],
+        "detail": {
+            "$or": [{"x": [1]}, {"y": [2]}, {"$or": [{"z": [3]}, {"w": [4]}]}],
+            "k": {"$or": [{"p": [1]}, {"q": [2]}]},
+        },
+    }
+    assert eventsv2.or_combinations(pattern) == 4 * 2
+
+
+def test_fails_when_a_filter_has_over_1000_or_combinations(messages: Messages) -> None:
+    branches = ", ".join(f"{{f{i}: [x]}}" for i in range(11))
+    pattern = "{" + ", ".join(f"d{j}: {{$or: [{branches}]}}" for j in range(3)) + "}"
+    text = _sub("{source: [ledger.postings]}", pattern)
+    assert messages(text) == [
+        "bp.yaml:7:16: $.eventbridge.rules.postings.pattern: the pattern's $or make 1,331 "
+        "combinations; a v2 subscriber's filter takes at most 1,000"
+    ]
