@@ -79,6 +79,8 @@ def _failures(bp: m.Blueprint) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for p in delivery_paths(bp):
         key = p.source if p.mechanism == "consumers" else p.mechanism.split(" (", 1)[0]
+        if key.startswith("subscriber:"):  # a v2 bus: the rule's subscribers, one per target
+            key = "rule:" + key.removeprefix("subscriber:").split("/", 1)[0]
         if p.failures not in out.setdefault(key, []):
             out[key].append(p.failures)
     return out

@@ -138,6 +138,12 @@ def _cluster(name: str, c: dict[str, Any]) -> list[str]:
 def _bus(name: str, b: dict[str, Any], quotas: dict[str, Any] | None) -> list[str]:
     put_quota = f"; quota {_n(quotas['put_events_per_s'])}" if quotas else ""
     call_quota = f"; quota {_n(quotas['invocations_per_s'])}" if quotas else ""
+    if "quota_events_per_s" in b:  # a v2 bus: its own fixed quotas, not the account's
+        put_quota = (
+            f"; quota {_n(b['quota_events_per_s'])} a bus, "
+            f"{_n(b['quota_events_per_s_per_group'])} an event group"
+        )
+        call_quota = ""
     lines = [
         f"  {name}: put {_n(b['put_events_per_s'])} ev/s (peak {_n(b['peak_put_events_per_s'])}"
         f"{put_quota})",
