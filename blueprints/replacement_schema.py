@@ -31,6 +31,10 @@ _FOLLOWS_NAMES = (
     "follows the blueprint and environment names (a rename is compared as such), holds no data"
 )
 _ROLE = "the entity's own role or log group, generated names: follows the entity"
+_GLUE_VERSION = (
+    "a published version of a contract topic's contract: validate --baseline refuses to "
+    "rewrite it (contract-evolution)"
+)
 
 # Create-only properties the comparison does not derive from the blueprint, and why none of its
 # keys can change them on their own (short names are under /properties/).
@@ -134,6 +138,18 @@ _NOT_COMPARED: Mapping[str, Mapping[str, str]] = {
         "/properties/StatementId": _CONSTANT,
     },
     "AWS::Events::Rule": {"/properties/Name": _GENERATED},
+    # A contract topic's registry, retained: a changed version is contract_evolution's finding.
+    "AWS::Glue::Registry": {"/properties/Name": _FOLLOWS_NAMES},
+    "AWS::Glue::Schema": {
+        "DataFormat": _CONSTANT,
+        "Name": "the contract's name: a renamed contract is a new one, the old schema retained",
+        "Registry": "the registry's name follows the blueprint and environment names",
+        "SchemaDefinition": _GLUE_VERSION,
+    },
+    "AWS::Glue::SchemaVersion": {
+        "Schema": "follows its contract's schema",
+        "SchemaDefinition": _GLUE_VERSION,
+    },
     "AWS::IAM::Role": {"/properties/Path": _NEVER_SET, "/properties/RoleName": _GENERATED},
     "AWS::KMS::Alias": {"/properties/AliasName": _FOLLOWS_NAMES},
     "AWS::KafkaConnect::Connector": {
