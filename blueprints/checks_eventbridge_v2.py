@@ -74,12 +74,14 @@ def _bridges(ctx: Checks) -> Iterator[Finding]:
         if bus is None or not bus.v2:
             continue
         if isinstance(b, m.KafkaToBus):
-            yield error(
-                "bridge-option",
-                (*b.path, "to", "bus"),
-                "edastack does not yet bridge Kafka to a v2 bus: bridge to a classic bus, and "
-                "forward to the v2 bus with a rule (bus target)",
-            )
+            if b.via != "lambda":
+                # Pipes and the EventBridge sink connector publish to classic buses only.
+                yield error(
+                    "bridge-mechanism",
+                    (*b.path, "via"),
+                    f"bus '{b.bus}' is a v2 bus, which only via: lambda publishes to (with a "
+                    f"deduplication id and the record key as event group); found via: {b.via}",
+                )
         elif b.dead_letter.scope == "bus":
             yield error(
                 "dlq-scope",

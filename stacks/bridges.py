@@ -11,9 +11,11 @@ from typing import TypedDict
 
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
+from aws_cdk.aws_events import EventBus, IEventBus
 from constructs import Construct
 
 from edastack.aws import limits
@@ -52,6 +54,13 @@ def _topic_name(events: EventBridgeStack, topic: str) -> str:
     return events.blueprint.topics[topic].topic_name
 
 
+class _V2(TypedDict, total=False):
+    """What a Lambda bridge into a v2 bus takes besides the bus."""
+
+    v2: bool
+    bus_key: kms.IKey | None
+
+
 class _BridgeAlarms(TypedDict):
     """How every Kafka → bus bridge alarms: where it notifies, and the lag it tolerates."""
 
@@ -74,6 +83,10 @@ def _kafka_to_bus(
 ) -> KafkaBridge:
     topic = events.blueprint.topics[b.topic]
     cluster = kafka.clusters[topic.cluster]
+    if b.bus in events.v2_bus_arns:  # validate allows only Lambda bridges into a v2 bus
+        v2_bus = EventBus.from_event_bus_arn(scope, "Bus", events.v2_bus_arns[b.bus])
+        bus_key = _v2_key(scope, events, b.bus)
+        return _forwarder(scope, b, events, cluster, v2_bus, {"v2": True, "bus_key": bus_key})
     bus = events.buses[b.bus]
     if b.via == "connector" and b.connector is not None:
         c = b.connector
@@ -114,6 +127,19 @@ def _kafka_to_bus(
             ),
             **_alarms(events, topic, p.batch_size),
         )
+    return _forwarder(scope, b, events, cluster, bus)
+
+
+def _forwarder(
+    scope: Construct,
+    b: m.KafkaToBus,
+    events: EventBridgeStack,
+    cluster: IKafkaCluster,
+    bus: IEventBus,
+    v2: _V2 | None = None,
+) -> KafkaToBusFunction:
+    """A Lambda bridge into ``bus``, a v2 bus with ``v2``."""
+    topic = events.blueprint.topics[b.topic]
     lam = b.lambda_
     return KafkaToBusFunction(
         scope,
@@ -129,7 +155,17 @@ def _kafka_to_bus(
         min_pollers=lam.min_pollers,
         max_pollers=lam.max_pollers,
         **_alarms(events, topic, lam.batch_size),
+        **(v2 or _V2()),
     )
+
+
+def _v2_key(scope: Construct, events: EventBridgeStack, name: str) -> kms.IKey | None:
+    """The customer-managed key of v2 bus ``name``, created with it or imported by ARN."""
+    created = events.v2_buses.get(name)
+    if created is not None:
+        return created.encryption_key
+    arn = events.blueprint.buses[name].kms_key
+    return kms.Key.from_key_arn(scope, "BusKey", arn) if arn and arn != "create" else None
 
 
 def _consumer(

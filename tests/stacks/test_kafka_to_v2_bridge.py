@@ -1,0 +1,91 @@
+"""A Kafka -> v2 bus bridge in the events stack: edastack's forwarder with the eventbridgev2
+model, publishing to the bus's event-busv2 ARN only (and with its key), with the dead-letter
+queue, payload bucket and alarms of every Lambda bridge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_cdk import Stack
+from aws_cdk.assertions import Match, Template
+
+Build = Callable[..., dict[str, Stack]]
+
+BLUEPRINT = """\
+blueprint: t2v
+environments:
+  dev: {account: "111111111111", region: eu-west-1}
+kafka:
+  clusters:
+    main: {type: serverless}
+  topics:
+    postings: {cluster: main}
+eventbridge:
+  buses:
+    ledger:
+      type: v2
+      encryption: {key: create}
+  rules:
+    book:
+      bus: ledger
+      ordered: true
+      pattern: {detail-type: [PostingCreated]}
+      targets:
+        book: {lambda: "arn:aws:lambda:eu-west-1:111111111111:function:book"}
+bridges:
+  postings-to-ledger:
+    from: {topic: postings}
+    to: {bus: ledger, source: ledger.postings, detail_type: PostingCreated}
+"""
+BUS_ARN = {"Fn::GetAtt": [Match.string_like_regexp("^Busledger"), "EventBusArn"]}
+
+
+def _forwarder(events: Template) -> dict[str, Any]:
+    (function,) = events.find_resources(
+        "AWS::Lambda::Function",
+        {"Properties": {"Description": Match.string_like_regexp("^Forwards Kafka topic")}},
+    ).values()
+    return dict(function["Properties"])
+
+
+def test_the_forwarder_publishes_to_the_v2_bus_by_arn_with_its_model(synth: Build) -> None:
+    events = Template.from_stack(synth(BLUEPRINT)["t2v-dev-events"])
+    variables = _forwarder(events)["Environment"]["Variables"]
+    assert variables["AWS_DATA_PATH"] == "/var/task/botocore-models"
+    assert variables["EVENT_BUS_NAME"]["Fn::GetAtt"][1] == "EventBusArn"
+    assert variables["EVENT_BUS_NAME"]["Fn::GetAtt"][0].startswith("Busledger")
+    events.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        {"Action": "events:PutEvents", "Effect": "Allow", "Resource": BUS_ARN},
+                        {
+                            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                            "Effect": "Allow",
+                            # CDK merges it with the grant of the queue key
+                            "Resource": Match.array_with(
+                                [{"Fn::GetAtt": [Match.string_like_regexp("^BusKeyledger"), "Arn"]}]
+                            ),
+                        },
+                    ]
+                )
+            }
+        },
+    )
+    events.resource_count_is("AWS::Lambda::EventSourceMapping", 1)
+    events.resource_count_is("AWS::Events::EventBus", 0)
+
+
+def test_no_statement_grants_put_events_on_anything_else(synth: Build) -> None:
+    events = Template.from_stack(synth(BLUEPRINT)["t2v-dev-events"])
+    grants = [
+        s
+        for policy in events.find_resources("AWS::IAM::Policy").values()
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "events:Put" in str(s["Action"])
+    ]
+    assert len(grants) == 1
+    assert grants[0]["Resource"]["Fn::GetAtt"][0].startswith("Busledger")
