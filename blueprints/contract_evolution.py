@@ -44,14 +44,19 @@ def declared(c: m.Contract) -> Iterator[Finding]:
 
 def evolutions(old: m.Blueprint, new: m.Blueprint) -> Iterator[Finding]:
     """Each contract of ``new`` against the contract of ``old`` with the same name."""
-    registered = {c.name for c in new.registered_contracts}
+    registered = {c.name for c in old.registered_contracts} & {
+        c.name for c in new.registered_contracts
+    }
     for name, after in new.contracts.items():
         before = old.contracts.get(name)
-        if before is not None and CODE not in after.acknowledged:
-            yield from _evolution(before, after, registered=name in registered)
+        if before is None or CODE in after.acknowledged:
+            continue
+        if name in registered:  # in Glue before and after
+            yield from _glue_history(before, after)
+        yield from _evolution(before, after)
 
 
-def _evolution(old: m.Contract, new: m.Contract, *, registered: bool) -> Iterator[Finding]:
+def _evolution(old: m.Contract, new: m.Contract) -> Iterator[Finding]:
     if new.version < old.version:
         yield error(
             CODE,
@@ -71,8 +76,6 @@ def _evolution(old: m.Contract, new: m.Contract, *, registered: bool) -> Iterato
             )
     else:
         yield from _breaking(new, _baseline_earlier(old, new))
-        if registered:
-            yield from _glue_history(old, new)
 
 
 def _baseline_earlier(old: m.Contract, new: m.Contract) -> list[Earlier]:
@@ -120,13 +123,15 @@ def _glue_history(old: m.Contract, new: m.Contract) -> Iterator[Finding]:
     """Glue registers a contract topic's versions in order: the baseline's must stay first."""
     if tuple(new.history[: len(old.history)]) == tuple(old.history):
         return
-    files = [p.file or "<inline>" for p in old.previous] + [old.schema_file or "<inline>"]
+    files = [p.file or "<inline>" for p in old.previous]
+    if new.schema != old.schema:  # the baseline's current version is an earlier one now
+        files.append(old.schema_file or "<inline>")
     yield error(
         CODE,
         (*new.path, "previous"),
         f"contract '{new.name}' is registered in Glue by a topic, whose schema versions are "
-        "kept in order and never rewritten: list the baseline's schemas in previous, oldest "
-        f"first, before the new one (previous: [{', '.join(files)}]), {ACK}",
+        "kept in order and never rewritten: list the baseline's earlier schemas in previous, "
+        f"oldest first (previous: [{', '.join(files)}]), {ACK}",
     )
 
 

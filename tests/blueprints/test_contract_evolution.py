@@ -129,8 +129,7 @@ V2_NOTE = _with(OPEN, note={"type": "string"})
             ),
             f"bp.yaml:9:5: {C}.previous: contract 'Order' is registered in Glue by a topic, "
             "whose schema versions are kept in order and never rewritten: list the baseline's "
-            "schemas in previous, oldest first, before the new one (previous: [order.json]), "
-            f"{ACK}",
+            f"earlier schemas in previous, oldest first (previous: [order.json]), {ACK}",
             id="glue_versions_rewritten",
         ),
         pytest.param(
@@ -144,6 +143,18 @@ V2_NOTE = _with(OPEN, note={"type": "string"})
             ),
             VALID,
             id="glue_versions_kept",
+        ),
+        pytest.param(
+            Pair(
+                blueprint(2, "v2.json", topic=GLUE, extra=NONE + "    previous: [v1.json]\n"),
+                blueprint(2, "v2.json", topic=GLUE, extra=NONE),
+                {"v1.json": OPEN, "v2.json": V2_NOTE},
+                {"v2.json": V2_NOTE},
+            ),
+            f"bp.yaml:9:5: {C}.previous: contract 'Order' is registered in Glue by a topic, "
+            "whose schema versions are kept in order and never rewritten: list the baseline's "
+            f"earlier schemas in previous, oldest first (previous: [v1.json]), {ACK}",
+            id="glue_version_dropped",
         ),
     ],
 )
