@@ -57,6 +57,10 @@ WARNINGS = {
     "no-acls": (
         "an external cluster with bridges has no principal: the Terraform part writes no ACLs"
     ),
+    "contract-producer": (
+        "a bus-to-topic bridge to a contract topic may write events of other detail-types "
+        "under the contract's Glue schema version"
+    ),
     "contract-evolution": (
         "a contract version changed in place, went down or breaks its compatibility mode "
         "(validate --baseline, previous)"

@@ -16,7 +16,7 @@ from edastack.aws.draft4 import SchemaConversionError, to_draft4
 from edastack.blueprints import contract_evolution
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
-from edastack.blueprints.findings import Finding, Path, error
+from edastack.blueprints.findings import Finding, Path, error, warning
 
 
 def contracts(ctx: Checks) -> Iterator[Finding]:
@@ -130,7 +130,8 @@ def _topics(ctx: Checks) -> Iterator[Finding]:
 
 
 def _producer(ctx: Checks, b: m.BusToKafka) -> Iterator[Finding]:
-    """Its records carry the contract's version id: its pattern selects that detail-type only."""
+    """Its records carry the contract's version id: its pattern selects that detail-type only,
+    unless the bridge acknowledges that others share the contract's shape."""
     topic = ctx.bp.topics.get(b.topic)
     c = ctx.bp.contracts.get(topic.contract) if topic and topic.contract else None
     if c is None:
@@ -138,13 +139,16 @@ def _producer(ctx: Checks, b: m.BusToKafka) -> Iterator[Finding]:
     selected = b.pattern.get("detail-type")
     if isinstance(selected, list) and selected and all(_names(v, c.detail_type) for v in selected):
         return
-    yield error(
-        "contract-topic",
-        (*b.path, "from", "pattern"),
-        f"topic '{b.topic}' holds contract '{c.name}' (detail-type {c.detail_type}) in Glue's "
-        f"wire format, and bridge '{b.name}' writes each event's detail with its version id: "
-        f"select that detail-type alone (detail-type: [{c.detail_type}]) in the pattern",
-    )
+    if not ctx.acknowledged(b.acknowledged, "contract-producer"):
+        yield warning(
+            "contract-producer",
+            (*b.path, "from", "pattern"),
+            f"topic '{b.topic}' holds contract '{c.name}' (detail-type {c.detail_type}) in "
+            f"Glue's wire format, and bridge '{b.name}' writes each event's detail with its "
+            f"version id: select that detail-type alone (detail-type: [{c.detail_type}]) in the "
+            "pattern, or acknowledge: {contract-producer: <reason>} when the others share its "
+            "shape",
+        )
 
 
 def _names(value: Any, wanted: str) -> bool:
