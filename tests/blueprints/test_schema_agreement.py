@@ -31,7 +31,7 @@ from edastack.blueprints.yaml_reader import parse
 from tests.blueprints.corpus import REPO, blueprint_files, copy_folder, deletions, write
 
 # validate's findings that a JSON Schema can express
-EXPRESSIBLE = {"schema", "bridge-option", "bridge-direction"}
+EXPRESSIBLE = {"schema", "bridge-option", "bridge-direction", "cluster-option", "target-kind"}
 PLACED = re.compile(r"^[^:]+:\d+:\d+: \$")
 
 
