@@ -138,14 +138,16 @@ def _bus_to_kafka(b: m.BusToKafka, bp: m.Blueprint) -> DeliveryPath:
         if b.dead_letter.scope == "rule"
         else _rule_dlq(bp, b.dead_letter, b.name, b.bus)
     )
+    bus = bp.buses.get(b.bus)
+    invoker = "subscriber" if bus is not None and bus.v2 else "rule"
     return DeliveryPath(
         source=f"bus:{b.bus}",
-        mechanism=f"bridge:{b.name} (rule -> producer function)",
+        mechanism=f"bridge:{b.name} ({invoker} -> producer function)",
         target=f"topic:{b.topic}",
         # EventBridge invokes the function asynchronously: once Lambda has accepted the event,
-        # the rule's policy is done, and a Kafka error is Lambda's to retry (2 retries).
+        # the rule's (or subscriber's) policy is done, and a Kafka error is Lambda's to retry.
         retries=(
-            f"invoking the function: {_retry(b.retry)} (the rule's retry policy); a Kafka "
+            f"invoking the function: {_retry(b.retry)} (the {invoker}'s retry policy); a Kafka "
             f"error: {1 + _ASYNC_RETRIES} runs (the first + {_ASYNC_RETRIES} Lambda "
             "asynchronous retries, about 1 and 2 minutes apart, each retrying produce for up "
             "to 30s)"
