@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from edastack.aws import limits
 from tests.runtime.aws_stubs import Aws
 from tests.runtime.test_kafka_forwarder import ARN, ENV, dead_letters, kafka_event, record, run
 
@@ -233,3 +234,9 @@ def test_the_handler_publishes_with_the_eventbridgev2_client(
     events, _, _ = fwd.clients(v2=True)
     assert events.meta.service_model.service_name == "eventbridgev2"
     assert events.meta.config.retries == {"mode": "standard", "total_max_attempts": 1}
+
+
+def test_v2_limits_mirror_the_project_limits(fwd: ModuleType) -> None:
+    import entries  # bundled next to the handler, on the path the fixture set
+
+    assert entries.SYSTEM_ID_MAX == limits.EVENTSV2_GROUP_ID_MAX_CHARS

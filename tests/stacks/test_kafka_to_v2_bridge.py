@@ -89,3 +89,31 @@ def test_no_statement_grants_put_events_on_anything_else(synth: Build) -> None:
     ]
     assert len(grants) == 1
     assert grants[0]["Resource"]["Fn::GetAtt"][0].startswith("Busledger")
+
+
+IMPORTED = "arn:aws:events:eu-west-1:111111111111:event-busv2/ledger/0123456789abcdefghijklmno"
+
+
+def test_an_imported_v2_bus_is_published_to_by_its_arn(synth: Build) -> None:
+    text = BLUEPRINT.replace("      encryption: {key: create}\n", f'      import: "{IMPORTED}"\n')
+    events = Template.from_stack(synth(text)["t2v-dev-events"])
+    assert _forwarder(events)["Environment"]["Variables"]["EVENT_BUS_NAME"] == IMPORTED
+    events.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [{"Action": "events:PutEvents", "Effect": "Allow", "Resource": IMPORTED}]
+                )
+            }
+        },
+    )
+
+
+def test_the_events_stack_size_is_counted_exactly() -> None:
+    from pathlib import Path
+
+    from tests.blueprints.test_layout_sizes import _synthesized
+
+    expected, actual = _synthesized(Path(__file__).parents[1] / "gates" / "v2_bridges.yaml")
+    assert expected == actual
