@@ -86,18 +86,7 @@ class EventBusV2(Construct):
         self.bus_arn: str = self.bus.attr_event_bus_arn
         if encryption_key is not None:
             self._allow_event_bridge(encryption_key)
-        self.share: ram.CfnResourceShare | None = None
-        if share_with_accounts or share_with_organizations:
-            self.share = ram.CfnResourceShare(
-                self,
-                "Share",
-                name=f"{self.bus_name}-publishers",
-                resource_arns=[self.bus_arn],
-                principals=[*share_with_accounts, *share_with_organizations],
-                permission_arns=[PUBLISH_ONLY],
-                # Accounts may be outside the organization; organizations alone are inside it.
-                allow_external_principals=bool(share_with_accounts),
-            )
+        self.share = self._share(share_with_accounts, share_with_organizations)
         self.alarms = EventBusV2Alarms(
             self, "Alarms", bus_arn=self.bus_arn, bus_name=self.bus_name, alarm_topic=alarm_topic
         )
@@ -113,6 +102,22 @@ class EventBusV2(Construct):
         if self.encryption_key is not None:
             self.encryption_key.grant(grantee, "kms:Decrypt", "kms:GenerateDataKey")
         return grant
+
+    def _share(
+        self, accounts: Sequence[str], organizations: Sequence[str]
+    ) -> ram.CfnResourceShare | None:
+        if not accounts and not organizations:
+            return None
+        return ram.CfnResourceShare(
+            self,
+            "Share",
+            name=f"{self.bus_name}-publishers",
+            resource_arns=[self.bus_arn],
+            principals=[*accounts, *organizations],
+            permission_arns=[PUBLISH_ONLY],
+            # Accounts may be outside the organization; organizations alone are inside it.
+            allow_external_principals=bool(accounts),
+        )
 
     def _allow_event_bridge(self, key: kms.IKey) -> None:
         stack = Stack.of(self)

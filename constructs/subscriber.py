@@ -115,28 +115,14 @@ class Subscriber(Construct):
             state="RUNNING" if enabled else "STOPPED",
             invoke_configuration=_invoke(target, self.role.attr_arn, ordered),
             filter_configuration=_filter(event_pattern),
-            transformer=eventsv2.CfnSubscriber.TransformerProperty(
-                type="JSONATA",
-                jsonata_configuration=eventsv2.CfnSubscriber.JsonataConfigurationProperty(
-                    expression=jsonata
-                ),
-            )
-            if jsonata
-            else None,
+            transformer=_transformer(jsonata),
             retry_policy=eventsv2.CfnSubscriber.RetryPolicyProperty(
                 max_retry_attempts=retry_attempts, max_event_age_in_seconds=age_s
             ),
             on_failure_configuration=eventsv2.CfnSubscriber.OnFailureConfigurationProperty(
                 arn=self.dead_letter_queue.queue_arn
             ),
-            batch_configuration=eventsv2.CfnSubscriber.BatchConfigurationProperty(
-                max_batch_size=size,
-                max_batch_window_in_seconds=int(batch_window.to_seconds())
-                if batch_window
-                else None,
-            )
-            if size or batch_window
-            else None,
+            batch_configuration=_batch(size, batch_window),
             **_start(start),
         )
 
@@ -220,6 +206,28 @@ def _invoke(
         key = target.partition_key or (EVENT_GROUP if ordered else EVENT_ID)
         params["kinesis_parameters"] = s.KinesisParametersProperty(partition_key=key)
     return s.InvokeConfigurationProperty(target_arn=target.arn, role_arn=role_arn, **params)
+
+
+def _transformer(jsonata: str | None) -> eventsv2.CfnSubscriber.TransformerProperty | None:
+    if jsonata is None:
+        return None
+    return eventsv2.CfnSubscriber.TransformerProperty(
+        type="JSONATA",
+        jsonata_configuration=eventsv2.CfnSubscriber.JsonataConfigurationProperty(
+            expression=jsonata
+        ),
+    )
+
+
+def _batch(
+    size: int | None, window: Duration | None
+) -> eventsv2.CfnSubscriber.BatchConfigurationProperty | None:
+    if size is None and window is None:
+        return None
+    return eventsv2.CfnSubscriber.BatchConfigurationProperty(
+        max_batch_size=size,
+        max_batch_window_in_seconds=int(window.to_seconds()) if window else None,
+    )
 
 
 def _filter(
