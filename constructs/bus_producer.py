@@ -38,6 +38,10 @@ PRODUCER_TIMEOUT = Duration.seconds(60)
 # "Configuring error handling for asynchronous invocation"); 2 is Lambda's default and maximum.
 ASYNC_RETRY_ATTEMPTS = 2
 TARGET_ID = "producer"
+# What a v2 subscriber hands the producer: the PutEvents envelope (the payload, ``Data``) with the
+# event's id as ``id``, the classic event's shape, whose id the records carry as ``event-id``
+# (the v2 envelope's own fields are not documented; eventsv2 facts §2, "Event structure").
+V2_EVENT = '{% $merge([$events.Data, {"id": $events.SystemMetadata."aws:EventId"}]) %}'
 # Why the producer keeps what the gates flag on it.
 _ONE_FAILURE_PATH = (
     "failed asynchronous invocations already go to the bridge's dead-letter queue through the "
@@ -100,8 +104,10 @@ class BusToKafkaProducer(Construct):
             auth (:class:`KafkaClientProps`)
         :param event_bus: the classic bus the rule listens on (or ``event_bus_v2_arn``)
         :param event_bus_v2_arn: a v2 bus instead: a :class:`Subscriber` (id ``Subscriber``,
-            the same retries, pattern and dead-letter queue) invokes the function.
-            Default: - ``event_bus``
+            the same retries, pattern and dead-letter queue, ``V2_EVENT`` as its transform)
+            invokes the function. The v2 API can target an MSK topic itself
+            (``MskParameters``); once CloudFormation has that block, the subscriber targets the
+            cluster and the function goes. Default: - ``event_bus``
         :param event_pattern: the raw EventBridge event pattern of the events to produce
         :param key_path: JSON path of the record key in the event, e.g. ``$.detail.orderId``;
             an event without it fails into the dead-letter queue. Default: - no key (records
@@ -158,6 +164,7 @@ class BusToKafkaProducer(Construct):
                 if retry_attempts is None
                 else retry_attempts,
                 max_event_age=max_event_age,
+                jsonata=V2_EVENT,
                 dead_letter_queue=self.dead_letter_queue,
             )
             return

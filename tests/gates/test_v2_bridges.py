@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from edastack.constructs.bus_producer import V2_EVENT
 from edastack.testing.gates import GateFinding, run_gates
 
 HERE = Path(__file__).parent
@@ -53,4 +54,8 @@ def test_both_directions_are_in_the_gated_template(
     target = subscriber["InvokeConfiguration"]["TargetArn"]["Fn::GetAtt"][0]
     assert target.startswith("Bridgeledgertokafka")
     assert subscriber["OnFailureConfiguration"]["Arn"]
+    assert subscriber["Transformer"] == {
+        "Type": "JSONATA",
+        "JsonataConfiguration": {"Expression": V2_EVENT},
+    }
     assert _of_type(resources, "AWS::Events::Rule") == []

@@ -1,7 +1,11 @@
-"""EventBridge → Kafka producer: the Lambda target of an EventBridge rule.
+"""EventBridge → Kafka producer: the Lambda target of an EventBridge rule or v2 bus subscriber.
 
 Each invocation receives one EventBridge event and returns only after the Kafka brokers
-acknowledged it with ``acks=all``; any failure raises. EventBridge invokes the function
+acknowledged it with ``acks=all``; any failure raises. A v2 bus subscriber delivers one event
+per invocation too (edastack sets ``MaxBatchSize`` 1, and its transform adds the event's
+``aws:EventId`` as ``id`` to the envelope); a subscriber batch, a JSON array of events, is
+produced in order and fails whole at its first failure (a retry re-produces what went before:
+consumers deduplicate on ``event-id``). EventBridge invokes the function
 asynchronously, so a raised error is retried by Lambda (twice), then the event goes to the
 function's dead-letter queue; the rule's retry policy and DLQ cover failures to invoke it at
 all. ``BusToKafkaProducer`` points both at the same queue.
@@ -350,12 +354,18 @@ def produce(event: Mapping[str, Any], settings: Settings) -> Any:
     return metadata
 
 
-def handler(event: Mapping[str, Any], context: object) -> dict[str, Any]:
-    """Lambda entry point: produce ``event``; return where it was written."""
+def handler(event: Mapping[str, Any] | list[Mapping[str, Any]], context: object) -> dict[str, Any]:
+    """Lambda entry point: produce ``event`` (or each of a batch, in order); return where it
+    was (they were) written."""
     settings = Settings.from_env()
-    metadata = produce(event, settings)
+    if isinstance(event, list):
+        written = [_written(produce(e, settings)) for e in event]
+        return {"topic": settings.topic, "records": written}
+    return {"topic": settings.topic, **_written(produce(event, settings))}
+
+
+def _written(metadata: Any) -> dict[str, Any]:
     return {
-        "topic": settings.topic,
         "partition": getattr(metadata, "partition", None),
         "offset": getattr(metadata, "offset", None),
     }
