@@ -40,7 +40,8 @@ ASYNC_RETRY_ATTEMPTS = 2
 TARGET_ID = "producer"
 # What a v2 subscriber hands the producer: the PutEvents envelope (the payload, ``Data``) with the
 # event's id as ``id``, the classic event's shape, whose id the records carry as ``event-id``
-# (the v2 envelope's own fields are not documented; eventsv2 facts §2, "Event structure").
+# (the v2 envelope's own fields are not documented; eventsv2 facts §2, "Event structure"). One
+# event per delivery, the subscriber's default for a function: over a batch it would merge them.
 V2_EVENT = '{% $merge([$events.Data, {"id": $events.SystemMetadata."aws:EventId"}]) %}'
 # Why the producer keeps what the gates flag on it.
 _ONE_FAILURE_PATH = (
