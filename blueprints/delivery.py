@@ -71,7 +71,7 @@ def _days(seconds: int) -> str:
 
 def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
     """The delivery paths of ``bp``, in blueprint order."""
-    paths: list[DeliveryPath] = []
+    paths = [_bus(bp, bus) for bus in bp.buses.values() if _keyed_classic(bus)]
     for rule in bp.rules.values():
         stack = layout.stack_name(bp, layout.rules_part(rule))
         for t in rule.targets:
@@ -101,6 +101,24 @@ def delivery_paths(bp: m.Blueprint) -> list[DeliveryPath]:
     dead_letter_queues = layout.dead_letter_queues(bp)
     paths.extend(_queue(bp, q, q.name in dead_letter_queues) for q in bp.queues.values())
     return paths
+
+
+def _keyed_classic(bus: m.EventBus) -> bool:
+    """A classic bus edastack creates with a customer-managed key: its own dead-letter queue
+    receives the events EventBridge cannot encrypt or decrypt (the key disabled or gone)."""
+    return not bus.v2 and bus.import_arn is None and bus.kms_key is not None
+
+
+def _bus(bp: m.Blueprint, bus: m.EventBus) -> DeliveryPath:
+    return DeliveryPath(
+        source=f"bus:{bus.name}",
+        mechanism="the bus itself (its customer-managed key)",
+        target="(its rules)",
+        retries="none: the key is disabled or gone, which needs you",
+        failures=f"sqs:{layout.bus_dead_letter_name(bp, bus.name)} (the bus's own DLQ)",
+        kept=_DLQ_KEPT,
+        alarmed=True,
+    )
 
 
 def _queue(bp: m.Blueprint, q: m.Queue, dead_letters: bool) -> DeliveryPath:

@@ -70,15 +70,21 @@ def blueprint_graph(bp: m.Blueprint) -> Graph:
         _rule(g, bp, r, failures.get(f"rule:{r.name}", []))
     for q in bp.queues.values():
         for dlq in failures.get(f"sqs:{q.name}", []):
-            g.edge(_queue(g, q.name), _dlq(g, dlq), "redrive", failure=True)
+            label = "failures" if dlq.startswith("none") else "redrive"
+            g.edge(_queue(g, q.name), _dlq(g, dlq), label, failure=True)
+    for bus in bp.buses.values():  # a bus's own DLQ: what its customer-managed key refuses
+        for dlq in failures.get(f"bus:{bus.name}", []):
+            g.edge(_bus(g, bus), _dlq(g, dlq), "failures", failure=True)
     return g
 
 
 def _failures(bp: m.Blueprint) -> dict[str, list[str]]:
-    """Failure destinations by ``rule:<name>``, ``bridge:<name>`` or ``sqs:<queue>``."""
+    """Failure destinations by ``rule:<name>``, ``bridge:<name>``, ``sqs:<queue>`` or
+    ``bus:<name>``."""
     out: dict[str, list[str]] = {}
     for p in delivery_paths(bp):
-        key = p.source if p.mechanism == "consumers" else p.mechanism.split(" (", 1)[0]
+        own = p.mechanism.startswith(("consumers", "the bus itself"))  # a queue's or a bus's
+        key = p.source if own else p.mechanism.split(" (", 1)[0]
         if key.startswith("subscriber:"):  # a v2 bus: the rule's subscribers, one per target
             key = "rule:" + key.removeprefix("subscriber:").split("/", 1)[0]
         if p.failures not in out.setdefault(key, []):

@@ -129,7 +129,14 @@ def test_every_reported_failure_destination_is_in_the_template_as_claimed(
 ) -> None:
     bp = validate_file(file, [environment]).blueprints[environment]
     t = _templates(file, environment)
+    named: set[tuple[str, str]] = set()
     for p in delivery_paths(bp):
+        for kind, where in (_destination(p), p.source.partition(":")[::2]):
+            if kind == "sqs" and where in bp.queues:
+                where = layout.queue_name(bp, bp.queues[where])
+            if kind == "sqs":
+                found = [r for r in t.resources if r.type == "AWS::SQS::Queue" and _named(r, where)]
+                named |= {(r.stack, r.logical_id) for r in found}
         if p.source.startswith("sqs:"):  # a declared queue: its own redrive, or none
             queue = t.find("AWS::SQS::Queue", layout.queue_name(bp, bp.queues[p.source[4:]]))
             if p.failures.startswith("none"):
@@ -152,3 +159,22 @@ def test_every_reported_failure_destination_is_in_the_template_as_claimed(
         else:
             assert kind == "kafka", p
             _check_topic(bp, t, where, p)
+    # and every alarmed queue (every dead-letter queue) is a destination the report names, but
+    # the bus-level queue of a bus with an AWS-owned key, which only a rule's dlq: bus uses
+    quiet = {
+        layout.bus_dead_letter_name(bp, b.name)
+        for b in bp.buses.values()
+        if b.kms_key is None and b.import_arn is None
+    }
+    unreported = [
+        r.path
+        for r in t.resources
+        if (r.stack, r.logical_id) in t.alarmed
+        and (r.stack, r.logical_id) not in named
+        and r.properties.get("QueueName") not in quiet
+    ]
+    assert unreported == []
+
+
+def _named(resource: Resource, where: str) -> bool:
+    return resource.properties.get("QueueName") == where or resource.path.startswith(where + "/")
