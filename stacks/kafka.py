@@ -44,6 +44,7 @@ ENDPOINTS = {
     "kafka": ec2.InterfaceVpcEndpointAwsService.KAFKA,
     "s3": ec2.InterfaceVpcEndpointAwsService.S3,
     "sqs": ec2.InterfaceVpcEndpointAwsService.SQS,
+    "glue": ec2.InterfaceVpcEndpointAwsService.GLUE,  # users' Glue serde clients
     # v2 buses' API (eventsv2 facts §5, com.amazonaws.<region>.eventsv2); aws-cdk-lib 2.275
     # names no constant for it
     "eventsv2": ec2.InterfaceVpcEndpointAwsService("eventsv2"),

@@ -80,3 +80,15 @@ def test_no_contract_topic_no_registry(synth: Build) -> None:
     text = BLUEPRINT.replace(", contract: Order", "")
     template = Template.from_stack(synth(text)["shop-events"])
     assert not template.find_resources("AWS::Glue::Registry")
+
+
+def test_a_created_vpc_takes_a_glue_endpoint_for_your_own_clients(synth: Build) -> None:
+    text = (
+        "blueprint: shop\nnetwork:\n  vpc: {create: {azs: 3}}\n  endpoints: [glue]\n"
+        "kafka:\n  clusters:\n    core: {brokers: {count: 3, storage: 100GiB}}\n"
+    )
+    template = Template.from_stack(synth(text)["shop-kafka"])
+    (endpoint,) = template.find_resources("AWS::EC2::VPCEndpoint").values()
+    assert endpoint["Properties"]["ServiceName"] == {
+        "Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, ".glue"]]
+    }
