@@ -53,14 +53,7 @@ def for_validate(node: Any) -> Any:
             out.update(kept[0])
         else:
             out["anyOf"] = kept
-    conditions = out.get("allOf")
-    if isinstance(conditions, list):
-        kept = [c for c in conditions if c.get("x-validate") != OWN_MESSAGE["x-validate"]]
-        if kept:
-            out["allOf"] = kept
-        else:
-            del out["allOf"]
-    return out
+    return _without_own_conditions(out)
 
 
 def for_fragments(node: Any) -> Any:
@@ -71,14 +64,19 @@ def for_fragments(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     out = {k: for_fragments(v) for k, v in node.items() if k != "required"}
-    conditions = out.get("allOf")
+    return _without_own_conditions(out)
+
+
+def _without_own_conditions(node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` without the ``allOf`` conditions validate states in its own words."""
+    conditions = node.get("allOf")
     if isinstance(conditions, list):
         kept = [c for c in conditions if c.get("x-validate") != OWN_MESSAGE["x-validate"]]
         if kept:
-            out["allOf"] = kept
+            node["allOf"] = kept
         else:
-            del out["allOf"]
-    return out
+            del node["allOf"]
+    return node
 
 
 def fragment_schema(schema_text: str) -> str:

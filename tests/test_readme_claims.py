@@ -130,10 +130,7 @@ def test_a_cluster_of_fewer_than_3_brokers_warns_at_its_broker_count(
     )
 
 
-BRIDGED = (
-    MINIMAL
-    + CLUSTER
-    + """\
+ORDERS = """\
   topics:
     orders: {cluster: core}
 eventbridge:
@@ -143,9 +140,13 @@ eventbridge:
     r:
       pattern: {source: [shop.orders]}
       targets: {fn: {lambda: "arn:${partition}:lambda:${region}:${account}:function:f"}}
-bridges:
-  b: {from: {topic: orders}, to: {bus: main, detail_type: Order, source: SOURCE}VIA}
 """
+BRIDGED = (
+    MINIMAL
+    + CLUSTER
+    + ORDERS
+    + "bridges:\n  b: {from: {topic: orders}, "
+    + "to: {bus: main, detail_type: Order, source: SOURCE}VIA}\n"
 )
 
 
@@ -231,20 +232,7 @@ def test_safe_defaults_in_the_templates(capsys: pytest.CaptureFixture[str]) -> N
     assert (
         "Every default is the safe one: TLS\nand encryption on, IAM auth, replication 3" in readme()
     )
-    text = (
-        MINIMAL
-        + CLUSTER
-        + """\
-  topics:
-    orders: {cluster: core}
-eventbridge:
-  buses: {main: {}}
-  rules:
-    r:
-      pattern: {source: [shop]}
-      targets: {fn: {lambda: "arn:aws:lambda:eu-west-1:111111111111:function:f"}}
-"""
-    )
+    text = MINIMAL + CLUSTER + ORDERS
     Path("bp.yaml").write_text(text, encoding="utf-8")
     code, out = run(capsys, "synth", "bp.yaml", "--out", "cdk.out")
     assert code == 0, out
