@@ -4,7 +4,7 @@ three outcomes per record as into a classic bus (decision record 0005)."""
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -13,14 +13,10 @@ import pytest
 from edastack.aws import limits
 from tests.runtime.aws_stubs import Aws
 from tests.runtime.test_kafka_forwarder import ARN, ENV, dead_letters, kafka_event, record, run
+from tests.runtime.test_kafka_forwarder import fwd as fwd  # the fixture, shared
 
 BUS = "arn:aws:events:eu-west-1:111111111111:event-busv2/ledger/abcdefghijklmnopqrstuvwxy"
 V2_ENV = {**ENV, "EVENT_BUS_NAME": BUS}
-
-
-@pytest.fixture
-def fwd(load_handler: Callable[[str], ModuleType]) -> ModuleType:
-    return load_handler("kafka_forwarder")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ queue, payload bucket and alarms of every Lambda bridge."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import Stack
@@ -12,32 +13,10 @@ from aws_cdk.assertions import Match, Template
 
 Build = Callable[..., dict[str, Stack]]
 
-BLUEPRINT = """\
-blueprint: t2v
-environments:
-  dev: {account: "111111111111", region: eu-west-1}
-kafka:
-  clusters:
-    main: {type: serverless}
-  topics:
-    postings: {cluster: main}
-eventbridge:
-  buses:
-    ledger:
-      type: v2
-      encryption: {key: create}
-  rules:
-    book:
-      bus: ledger
-      ordered: true
-      pattern: {detail-type: [PostingCreated]}
-      targets:
-        book: {lambda: "arn:aws:lambda:eu-west-1:111111111111:function:book"}
-bridges:
-  postings-to-ledger:
-    from: {topic: postings}
-    to: {bus: ledger, source: ledger.postings, detail_type: PostingCreated}
-"""
+# Both directions, as the gates test them.
+PATH = Path(__file__).parents[1] / "gates" / "v2_bridges.yaml"
+BLUEPRINT = PATH.read_text("utf-8")
+EVENTS = "v2-bridges-dev-events"
 BUS_ARN = {"Fn::GetAtt": [Match.string_like_regexp("^Busledger"), "EventBusArn"]}
 
 
@@ -50,7 +29,7 @@ def _forwarder(events: Template) -> dict[str, Any]:
 
 
 def test_the_forwarder_publishes_to_the_v2_bus_by_arn_with_its_model(synth: Build) -> None:
-    events = Template.from_stack(synth(BLUEPRINT)["t2v-dev-events"])
+    events = Template.from_stack(synth(BLUEPRINT)[EVENTS])
     variables = _forwarder(events)["Environment"]["Variables"]
     assert variables["AWS_DATA_PATH"] == "/var/task/botocore-models"
     assert variables["EVENT_BUS_NAME"]["Fn::GetAtt"][1] == "EventBusArn"
@@ -80,7 +59,7 @@ def test_the_forwarder_publishes_to_the_v2_bus_by_arn_with_its_model(synth: Buil
 
 
 def test_no_statement_grants_put_events_on_anything_else(synth: Build) -> None:
-    events = Template.from_stack(synth(BLUEPRINT)["t2v-dev-events"])
+    events = Template.from_stack(synth(BLUEPRINT)[EVENTS])
     grants = [
         s
         for policy in events.find_resources("AWS::IAM::Policy").values()
@@ -95,8 +74,10 @@ IMPORTED = "arn:aws:events:eu-west-1:111111111111:event-busv2/ledger/0123456789a
 
 
 def test_an_imported_v2_bus_is_published_to_by_its_arn(synth: Build) -> None:
-    text = BLUEPRINT.replace("      encryption: {key: create}\n", f'      import: "{IMPORTED}"\n')
-    events = Template.from_stack(synth(text)["t2v-dev-events"])
+    text = BLUEPRINT.replace(
+        "      retention: 14d\n      encryption: {key: create}\n", f'      import: "{IMPORTED}"\n'
+    )
+    events = Template.from_stack(synth(text)[EVENTS])
     assert _forwarder(events)["Environment"]["Variables"]["EVENT_BUS_NAME"] == IMPORTED
     events.has_resource_properties(
         "AWS::IAM::Policy",
@@ -111,9 +92,7 @@ def test_an_imported_v2_bus_is_published_to_by_its_arn(synth: Build) -> None:
 
 
 def test_the_events_stack_size_is_counted_exactly() -> None:
-    from pathlib import Path
-
     from tests.blueprints.test_layout_sizes import _synthesized
 
-    expected, actual = _synthesized(Path(__file__).parents[1] / "gates" / "v2_bridges.yaml")
+    expected, actual = _synthesized(PATH)
     assert expected == actual
