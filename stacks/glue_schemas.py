@@ -27,7 +27,7 @@ def add_glue_schemas(events: EventBridgeStack) -> None:
         GlueSchemaRegistry(
             events,
             CONSTRUCT_ID,
-            registry_name=layout.physical_name(events.blueprint, "kafka-contracts"),
+            registry_name=layout.glue_registry_name(events.blueprint),
             description=f"Kafka record values of the {events.blueprint.name} blueprint",
             contracts=[
                 GlueContract(
