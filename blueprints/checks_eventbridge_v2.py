@@ -130,22 +130,15 @@ def _filter(r: m.Rule) -> Iterator[Finding]:
             "use prefix, suffix or equals-ignore-case, or put the rule on a classic bus",
             at_key=True,
         )
-    combinations = eventsv2.or_combinations(r.pattern)
-    if combinations > limits.EVENTSV2_FILTER_COMBINATIONS_MAX:
-        yield error(
-            "pattern-size",
-            (*r.path, "pattern"),
-            f"the pattern's $or make {combinations:,} combinations; a v2 subscriber's filter "
-            f"takes at most {limits.EVENTSV2_FILTER_COMBINATIONS_MAX:,}",
-        )
-    size = eventsv2.filter_bytes(r.pattern)
-    if size > limits.EVENTSV2_FILTER_MAX_BYTES:
-        yield error(
-            "pattern-size",
-            (*r.path, "pattern"),
-            f"the pattern is {size:,} bytes; a v2 subscriber's filters take at most "
-            f"{limits.EVENTSV2_FILTER_MAX_BYTES:,}",
-        )
+    sizes = (
+        ("the pattern's $or make {:,} combinations; a v2 subscriber's filter takes at most {:,}",
+         eventsv2.or_combinations(r.pattern), limits.EVENTSV2_FILTER_COMBINATIONS_MAX),
+        ("the pattern is {:,} bytes; a v2 subscriber's filters take at most {:,}",
+         eventsv2.filter_bytes(r.pattern), limits.EVENTSV2_FILTER_MAX_BYTES),
+    )  # fmt: skip
+    for message, found, most in sizes:
+        if found > most:
+            yield error("pattern-size", (*r.path, "pattern"), message.format(found, most))
 
 
 def _start(r: m.Rule) -> Iterator[Finding]:

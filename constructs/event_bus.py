@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_eventschemas as eventschemas
 from aws_cdk import aws_iam as iam
@@ -16,6 +16,7 @@ from constructs import Construct
 
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_bus_alarms import EventBusAlarms
+from edastack.constructs.props import pattern_errors
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 # AWS Organizations API reference, Organization.Id: "^o-[a-z0-9]{10,32}$".
@@ -74,18 +75,17 @@ class EventBus(Construct):
         """
         super().__init__(scope, construct_id)
 
-        errors: list[str] = []
-        for index, account in enumerate(allow_accounts):
-            if not Token.is_unresolved(account) and not _ACCOUNT_ID.match(account):
-                errors.append(
-                    f"allow_accounts[{index}] must be a 12-digit AWS account id, got '{account}'"
-                )
-        for index, organization in enumerate(allow_organizations):
-            if not Token.is_unresolved(organization) and not _ORGANIZATION_ID.match(organization):
-                errors.append(
-                    f"allow_organizations[{index}] must be an AWS Organizations id "
-                    f"(o- followed by 10 to 32 lowercase letters or digits), got '{organization}'"
-                )
+        errors = [
+            *pattern_errors(
+                "allow_accounts", allow_accounts, _ACCOUNT_ID, "a 12-digit AWS account id"
+            ),
+            *pattern_errors(
+                "allow_organizations",
+                allow_organizations,
+                _ORGANIZATION_ID,
+                "an AWS Organizations id (o- followed by 10 to 32 lowercase letters or digits)",
+            ),
+        ]
         retention_days: int | None = None
         if archive_retention is not None:
             days = archive_retention.to_days(integral=False)

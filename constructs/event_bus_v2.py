@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from aws_cdk import Names, RemovalPolicy, Stack, Token
+from aws_cdk import Names, RemovalPolicy, Stack
 from aws_cdk import aws_eventsv2 as eventsv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -17,6 +17,7 @@ from constructs import Construct
 
 from edastack.aws import defaults, limits
 from edastack.constructs.event_bus_alarms import EventBusV2Alarms
+from edastack.constructs.props import pattern_errors
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ORGANIZATION_ARN = re.compile(
@@ -140,20 +141,16 @@ class EventBusV2(Construct):
 
 
 def _check(days: int, accounts: Sequence[str], organizations: Sequence[str]) -> None:
-    errors = []
     low, high = limits.EVENTSV2_RETENTION_DAYS
-    if not low <= days <= high:
-        errors.append(f"retention_days must be {low}-{high}, got {days}")
-    for index, account in enumerate(accounts):
-        if not Token.is_unresolved(account) and not _ACCOUNT_ID.match(account):
-            errors.append(
-                f"share_with_accounts[{index}] must be a 12-digit AWS account id, got '{account}'"
-            )
-    for index, organization in enumerate(organizations):
-        if not Token.is_unresolved(organization) and not _ORGANIZATION_ARN.match(organization):
-            errors.append(
-                f"share_with_organizations[{index}] must be an organization ARN "
-                f"(arn:aws:organizations::<account>:organization/o-...), got '{organization}'"
-            )
+    errors = [] if low <= days <= high else [f"retention_days must be {low}-{high}, got {days}"]
+    errors += pattern_errors(
+        "share_with_accounts", accounts, _ACCOUNT_ID, "a 12-digit AWS account id"
+    )
+    errors += pattern_errors(
+        "share_with_organizations",
+        organizations,
+        _ORGANIZATION_ARN,
+        "an organization ARN (arn:aws:organizations::<account>:organization/o-...)",
+    )
     if errors:
         raise ValueError("; ".join(errors))

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from aws_cdk import Token
 
 
 def reject_unknown_props(
@@ -18,3 +21,15 @@ def reject_unknown_props(
         raise TypeError(
             f"{owner.__name__}() got unexpected keyword arguments: {', '.join(unknown)}"
         )
+
+
+def pattern_errors(
+    prop: str, values: Sequence[str], pattern: re.Pattern[str], wanted: str
+) -> list[str]:
+    """``<prop>[i] must be <wanted>, got '<value>'`` for each value (not a token) that
+    ``pattern`` does not match."""
+    return [
+        f"{prop}[{index}] must be {wanted}, got '{value}'"
+        for index, value in enumerate(values)
+        if not Token.is_unresolved(value) and not pattern.match(value)
+    ]
