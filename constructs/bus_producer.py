@@ -22,13 +22,13 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.aws import limits
+from edastack.aws.keywords import reject_unknown_props
 from edastack.constructs.acknowledgments import skip_checkov
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_rule import EventRule, LambdaTarget
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_access import IKafkaCluster, KafkaClientProps
 from edastack.constructs.kafka_auth import KafkaAuth
-from edastack.constructs.props import reject_unknown_props
 from edastack.constructs.runtime_function import errors_alarm, errors_metric, new_runtime_function
 from edastack.constructs.subscriber import Subscriber, SubscriberTarget
 

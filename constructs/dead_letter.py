@@ -13,9 +13,9 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from edastack.aws import limits
+from edastack.aws.keywords import reject_unknown_props
 from edastack.constructs.alarms import alarm_on_any
 from edastack.constructs.encryption_key import new_key
-from edastack.constructs.props import reject_unknown_props
 
 _EVENTS_PRINCIPAL = "events.amazonaws.com"
 # What a producer needs on the key of an SSE-KMS queue to send (SQS developer guide, "Key

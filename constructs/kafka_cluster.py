@@ -31,6 +31,7 @@ from constructs import Construct
 
 from edastack.aws import limits
 from edastack.aws.kafka_config import broker_configuration
+from edastack.aws.keywords import reject_unknown_props
 from edastack.constructs.external_kafka_cluster import ExternalKafkaCluster
 from edastack.constructs.kafka_access import IKafkaCluster, KafkaClusterBase, cluster_child_arn
 from edastack.constructs.kafka_alarms import BrokerAlarms
@@ -67,7 +68,6 @@ from edastack.constructs.msk_cluster_props import (
     cluster_name_of,
     removal_policy_of,
 )
-from edastack.constructs.props import reject_unknown_props
 from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
 __all__ = [

@@ -32,6 +32,7 @@ from constructs import Construct
 
 from edastack.aws import limits
 from edastack.aws.bridge_checks import max_record_age_allowed
+from edastack.aws.keywords import reject_unknown_props
 from edastack.aws.names import topic_name_errors
 from edastack.constructs.acknowledgments import skip_checkov
 from edastack.constructs.dead_letter import DeadLetterQueue
@@ -53,7 +54,6 @@ from edastack.constructs.kafka_pollers import (
     reading_errors,
 )
 from edastack.constructs.payload_bucket import PayloadBucket
-from edastack.constructs.props import reject_unknown_props
 from edastack.constructs.runtime_function import errors_alarm, errors_metric, new_runtime_function
 
 DEFAULT_RETRIES = 3

@@ -30,6 +30,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.aws import limits
+from edastack.aws.keywords import reject_unknown_props
 from edastack.aws.names import pipe_topic_name_errors
 from edastack.constructs.acknowledgments import acknowledge_wildcard_resources
 from edastack.constructs.alarms import alarm_on_any
@@ -51,7 +52,6 @@ from edastack.constructs.kafka_pollers import (
     poller_vpc_statement,
     reading_errors,
 )
-from edastack.constructs.props import reject_unknown_props
 
 _VPC_WILDCARDS = (
     "only the EC2 network-interface actions of the pipe's pollers in the cluster's VPC are on "

@@ -22,10 +22,10 @@ from constructs import Construct
 
 from edastack.aws import limits
 from edastack.aws.kafka_config import render
+from edastack.aws.keywords import reject_unknown_props
 from edastack.constructs.external_kafka_cluster import ExternalKafkaCluster
 from edastack.constructs.kafka_access import KafkaClientProps, cluster_child_arn
 from edastack.constructs.kafka_cluster import KafkaCluster
-from edastack.constructs.props import reject_unknown_props
 from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
 # A topic's retention.ms that keeps records forever (Apache Kafka topic configuration).

@@ -10,6 +10,7 @@ from aws_cdk import aws_msk as msk
 from constructs import Construct
 
 from edastack.aws import limits
+from edastack.aws.keywords import reject_unknown_props
 from edastack.constructs.kafka_access import KafkaClusterBase
 from edastack.constructs.kafka_auth import KafkaAuth, check_client_auth
 from edastack.constructs.kafka_bootstrap import check_parameter_name, expose_bootstrap_brokers
@@ -20,7 +21,6 @@ from edastack.constructs.msk_cluster_props import (
     cluster_name_of,
     removal_policy_of,
 )
-from edastack.constructs.props import reject_unknown_props
 
 
 class ServerlessKafkaCluster(KafkaClusterBase):

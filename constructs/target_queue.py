@@ -9,8 +9,8 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from edastack.aws import limits
+from edastack.aws.keywords import reject_unknown_props
 from edastack.constructs.dead_letter import DeadLetterQueue, QueueProps
-from edastack.constructs.props import reject_unknown_props
 
 
 class TargetQueue(Construct):

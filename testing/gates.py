@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
+from edastack.aws.keywords import reject_unknown_props
 from edastack.blueprints.validate import BlueprintError, validate_file
-from edastack.constructs.props import reject_unknown_props
 from edastack.testing.cfn_lint_gate import cfn_lint_findings
 from edastack.testing.checkov_gate import CHECKOV_ENV, checkov_executable, checkov_findings
 from edastack.testing.gate_finding import (
