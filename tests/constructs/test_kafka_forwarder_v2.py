@@ -1,10 +1,12 @@
 """A Lambda bridge into a v2 bus: the bundle with the eventbridgev2 model, the environment that
 points botocore at it, and PutEvents scoped to the bus's event-busv2 ARN (and its key)."""
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aws_cdk import Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_kms as kms
@@ -130,3 +132,17 @@ def test_the_v2_bundle_carries_the_eventbridgev2_model_and_the_classic_one_does_
         RuntimeFunction.KAFKA_FORWARDER
     )
     assert sum((tmp_path / "v2" / p).stat().st_size for p in models) < 100_000
+
+
+def test_fails_when_the_synth_has_no_botocore_with_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fc.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(LookupError) as raised:
+        fc.asset_hash(RuntimeFunction.KAFKA_FORWARDER_V2)
+    assert str(raised.value) == (
+        "botocore with the eventbridgev2 service model is not installed in the Python running "
+        f"the synth ({sys.executable}); edastack bundles the model from the running "
+        "environment (install edastack[cdk], botocore 1.43.102 or later)"
+    )
+    assert fc.asset_hash(RuntimeFunction.KAFKA_FORWARDER)  # the classic bundle needs none
