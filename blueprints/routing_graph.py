@@ -103,6 +103,8 @@ def _bus(g: Graph, bus: m.EventBus) -> str:
     if bus.archive is not None:
         days = bus.archive.retention_days
         extra += f" · archive {'forever' if days is None else f'{days}d'}"
+    if bus.retention_days is not None:  # a v2 bus keeps every event
+        extra += f" · v2, keeps {bus.retention_days}d"
     return g.node(f"bus:{bus.name}", f"bus {bus.name}{extra}", "bus")
 
 
