@@ -1,24 +1,49 @@
-"""Arguments that several ``edastack`` commands take alike, and their first step: the
-blueprint file they name, validated."""
+"""How ``edastack`` commands register, the arguments several take alike, and their first step:
+the blueprint file they name, validated."""
 
 from __future__ import annotations
 
 import argparse
+import inspect
+import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from edastack.blueprints.validate import FileReport, validate_file
+from edastack.cli.exits import exit_codes
+
+# A command module's docstring: "``edastack NAME``: its summary." (a paragraph), then its
+# description; reST literals read as plain text in a terminal.
+_SUMMARY = re.compile(r"``edastack [^`]+``: (?P<summary>.+)\.", re.DOTALL)
+_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def add_command(
+    commands: Any, name: str, doc: str | None, exits: Mapping[int, str], note: str = ""
+) -> argparse.ArgumentParser:
+    """Register ``name`` on ``commands`` (subparsers), in the words of ``doc``, its module's
+    docstring: the summary the command list shows, the description; the epilog lists the
+    command's ``exits`` and ``note`` (``exit_codes``)."""
+    first, _, rest = inspect.cleandoc(doc or "").partition("\n\n")
+    summary = _SUMMARY.fullmatch(first)
+    if summary is None:
+        raise ValueError(f"{name}: the docstring does not start with ``edastack {name}``: ...")
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=" ".join(summary["summary"].split()),
+        description=_LITERAL.sub(r"\1", rest),
+        epilog=exit_codes(exits, note),
+    )
+    return parser
 
 
 def add_blueprint_command(
-    commands: Any, name: str, *, summary: str, description: str, epilog: str
+    commands: Any, name: str, doc: str | None, exits: Mapping[int, str], note: str = ""
 ) -> argparse.ArgumentParser:
-    """Register ``name`` on the ``edastack`` command's subparsers, with its first argument:
-    the blueprint file."""
-    parser: argparse.ArgumentParser = commands.add_parser(
-        name, help=summary, description=description, epilog=epilog
-    )
+    """``add_command``, with the command's first argument: the blueprint file."""
+    parser = add_command(commands, name, doc, exits, note)
     parser.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
     return parser
 

@@ -1,9 +1,12 @@
-"""``edastack asyncapi``: a blueprint's topics, buses, contracts, bridges and rule targets as
-one AsyncAPI 3.0.0 document (``edastack.blueprints.asyncapi``), which EventCatalog and the
-AsyncAPI tools import.
+"""``edastack asyncapi``: export a blueprint's events as an AsyncAPI 3.0 document (EventCatalog
+imports it).
 
-JSON on standard output; with ``-o FILE``, written to FILE (YAML when it ends in ``.yaml`` or
-``.yml``), whole or not at all: a temporary file in the same folder replaces FILE when complete.
+Print a blueprint as one AsyncAPI 3.0.0 document, which EventCatalog and the AsyncAPI tools
+import: a server per Kafka cluster and per bus, a channel per topic and per detail-type on a
+bus, a message per contract (its schema as draft-07, its examples) and the operations of
+bridges, producers and rule targets. JSON on standard output; with -o FILE, written to FILE
+(YAML when it ends in .yaml or .yml), whole or not at all: a temporary file in the same folder
+replaces FILE when complete.
 """
 
 from __future__ import annotations
@@ -22,25 +25,20 @@ import yaml
 from edastack.blueprints.asyncapi import AsyncApiError, asyncapi_document
 from edastack.blueprints.asyncapi_rules import document_problems
 from edastack.cli.arguments import add_blueprint_command
-from edastack.cli.route import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_environment, load_one
+from edastack.cli.exits import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from edastack.cli.route import add_environment, load_one
 
-EXIT_BUG = 3
+EXITS = {
+    EXIT_OK: "written",
+    EXIT_FINDINGS: "the blueprint has errors or cannot be described",
+    EXIT_USAGE: "usage errors (no such blueprint, an unwritable FILE)",
+}
 _YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def add_parser(commands: Any) -> None:
     """Register ``asyncapi`` on the ``edastack`` command's subparsers."""
-    parser = add_blueprint_command(
-        commands,
-        "asyncapi",
-        summary="export a blueprint's events as an AsyncAPI 3.0 document (EventCatalog imports it)",
-        description="Print a blueprint as one AsyncAPI 3.0.0 document: a server per Kafka "
-        "cluster and per bus, a channel per topic and per detail-type on a bus, a message per "
-        "contract (its schema as draft-07, its examples) and the operations of bridges, "
-        "producers and rule targets.",
-        epilog="exit codes: 0 written; 1 the blueprint has errors or cannot be described; "
-        "2 usage errors (no such blueprint, an unwritable FILE); 3 a bug.",
-    )
+    parser = add_blueprint_command(commands, "asyncapi", __doc__, EXITS)
     add_environment(parser)
     parser.add_argument(
         "-o",

@@ -1,8 +1,7 @@
 """``edastack contracts diff OLD NEW``: may a new version of an event schema follow the old one?
 
 Confluent Schema Registry's JSON Schema rules, offline (edastack.blueprints.compatibility;
-docs/contracts-compatibility.md). Exit codes: 0 compatible, 1 incompatible, 2 usage errors
-(a missing or unreadable file, a schema that is not a valid JSON Schema).
+docs/contracts-compatibility.md).
 """
 
 from __future__ import annotations
@@ -16,8 +15,9 @@ from typing import Any
 import yaml
 
 from edastack.blueprints.compatibility import MODES, CompatibilityResult, SchemaError, check
+from edastack.cli.exits import EXIT_OK, EXIT_USAGE, exit_codes
 
-EXIT_OK, EXIT_INCOMPATIBLE, EXIT_USAGE = 0, 1, 2
+EXIT_INCOMPATIBLE = 1
 
 
 class _Unreadable(Exception):
@@ -39,8 +39,13 @@ def add_parser(commands: Any) -> None:
         "with Confluent Schema Registry's rules: backward, the new schema reads everything the "
         "old one accepted; forward, the old one reads what the new one accepts; full, both; "
         "*_transitive is the same for two versions; none checks nothing.",
-        epilog="exit codes: 0 compatible; 1 incompatible; 2 usage errors (a missing or "
-        "unreadable file, an invalid JSON Schema).",
+        epilog=exit_codes(
+            {
+                EXIT_OK: "compatible",
+                EXIT_INCOMPATIBLE: "incompatible",
+                EXIT_USAGE: "usage errors (a missing or unreadable file, an invalid JSON Schema)",
+            }
+        ),
     )
     diff.add_argument("old", metavar="OLD", help="the published schema (.json, .yaml)")
     diff.add_argument("new", metavar="NEW", help="the proposed schema")

@@ -1,12 +1,12 @@
-"""``edastack diff``: what a blueprint change does to the deployed stacks, as a reviewer reads it.
+"""``edastack diff``: what a blueprint change adds, changes, replaces or removes, stack by stack.
 
-Per environment and stack, every resource added, changed in place, replaced, moved or removed,
-with the blueprint key that causes it and whether it holds data, then the dangerous changes
-(what ``validate --baseline`` warns about or refuses) that no entity acknowledges. It works on
-the model and the stack layout, not on synthesized templates: no CDK, about as fast as
-``validate``. It lists the principal resources (those holding data, those whose create-only
-properties the blueprint sets, and each entity's own); IAM roles, policies, alarms and
-permissions that follow an entity are left out.
+Compare a blueprint with an earlier version of it, resource by resource, per environment and
+stack: added, changed in place, replaced, moved or removed, the blueprint key that causes each
+and whether it holds data, then the dangerous changes (what ``validate --baseline`` warns about
+or refuses) that no entity acknowledges. Works on the model and the stack layout, not on
+synthesized templates: no CDK, about as fast as ``validate``. Lists the principal resources
+(those holding data, those whose create-only properties the blueprint sets, and each entity's
+own), not the IAM roles, policies, alarms and permissions that follow an entity.
 """
 
 from __future__ import annotations
@@ -35,30 +35,22 @@ from edastack.cli.arguments import (
 from edastack.cli.baseline import BaselineError, add_findings, load_baseline
 
 EXIT_NONE, EXIT_CHANGES, EXIT_DANGEROUS, EXIT_UNREADABLE = 0, 1, 2, 4
-EXIT_CODES = (
-    "exit codes: 0 no change; 1 changes, none dangerous (or every one acknowledged); 2 dangerous "
-    "changes not acknowledged (a replacement or stranding of something that holds data, or a "
-    "change CloudFormation or the service would refuse); 4 the blueprint or the baseline cannot "
-    "be read or has errors; 3 an internal error (a bug). A usage error exits 2, as for every "
-    "command, with the usage on stderr."
-)
+EXITS = {
+    EXIT_NONE: "no change",
+    EXIT_CHANGES: "changes, none dangerous (or every one acknowledged)",
+    EXIT_DANGEROUS: "dangerous changes not acknowledged (a replacement or stranding of "
+    "something that holds data, or a change CloudFormation or the service would refuse)",
+    EXIT_UNREADABLE: "the blueprint or the baseline cannot be read or has errors",
+}
+# argparse exits 2 on a usage error, which diff's codes give another meaning
+_USAGE_NOTE = "A usage error exits 2, as for every command, with the usage on stderr."
 DANGER_CODES = frozenset({CODE, MOVE, "shrink"})
 _SIGN = {"added": "+", "removed": "-", "changed": "~", "replaced": "!", "moved": ">"}
 
 
 def add_parser(commands: Any) -> None:
     """Register ``diff`` on the ``edastack`` command's subparsers."""
-    diff = add_blueprint_command(
-        commands,
-        "diff",
-        summary="what a blueprint change adds, changes, replaces or removes, stack by stack",
-        description="Compare a blueprint with an earlier version of it, resource by resource, "
-        "per stack: added, changed in place, replaced, moved or removed, the blueprint key "
-        "that causes each and whether it holds data, then the dangerous changes. Works on the "
-        "model and the stack layout, without CDK (as fast as validate); lists each entity's "
-        "principal resources, not the roles, policies and alarms that follow them.",
-        epilog=EXIT_CODES,
-    )
+    diff = add_blueprint_command(commands, "diff", __doc__, EXITS, note=_USAGE_NOTE)
     diff.add_argument(
         "--baseline",
         required=True,

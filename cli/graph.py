@@ -1,7 +1,10 @@
-"""``edastack graph``: a blueprint as a diagram, Mermaid (the default) or Graphviz DOT.
+"""``edastack graph``: draw a blueprint: topics, bridges, buses, rules, targets and failure
+paths.
 
-Kafka clusters and their topics, the bridges, buses, rules and targets, and every failure
-edge (dashed, red) to the dead-letter queue, topic or bucket that receives what fails.
+Print a blueprint as a diagram, Mermaid (the default) or Graphviz DOT: Kafka clusters and their
+topics, the bridges, buses, rules and targets, and every failure edge (dashed, red) to the
+dead-letter queue, topic or bucket that receives what fails. Mermaid renders in GitHub and
+GitLab Markdown (```mermaid); DOT renders with Graphviz.
 """
 
 from __future__ import annotations
@@ -11,20 +14,13 @@ from typing import Any
 
 from edastack.blueprints.routing_graph import blueprint_graph, dot, mermaid
 from edastack.cli.arguments import add_blueprint_command, add_format_argument
-from edastack.cli.route import EXIT_OK, add_environment, load_one
+from edastack.cli.exits import EXIT_OK
+from edastack.cli.route import add_environment, load_one
 
 
 def add_parser(commands: Any) -> None:
     """Register ``graph`` on the ``edastack`` command's subparsers."""
-    parser = add_blueprint_command(
-        commands,
-        "graph",
-        summary="draw a blueprint: topics, bridges, buses, rules, targets and failure paths",
-        description="Print a blueprint as a diagram: Kafka clusters and topics, bridges, "
-        "buses, rules and targets, with every failure edge to its dead-letter destination. "
-        "Mermaid renders in GitHub and GitLab Markdown (```mermaid); DOT renders with Graphviz.",
-        epilog="exit codes: 0 printed; 1 the blueprint has errors; 2 usage errors; 3 a bug.",
-    )
+    parser = add_blueprint_command(commands, "graph", __doc__, {EXIT_OK: "printed"})
     add_environment(parser)
     add_format_argument(parser, "mermaid", "dot")
 

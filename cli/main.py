@@ -33,6 +33,7 @@ from edastack.cli.contracts import add_parser as add_contracts_parser
 from edastack.cli.contracts import contracts_command
 from edastack.cli.diff import add_parser as add_diff_parser
 from edastack.cli.diff import diff as _diff
+from edastack.cli.exits import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from edastack.cli.graph import add_parser as add_graph_parser
 from edastack.cli.graph import graph_command
 from edastack.cli.plan import add_parser as add_plan_parser
@@ -42,8 +43,6 @@ from edastack.cli.reference import add_parser as add_schema_parser
 from edastack.cli.reference import schema_command
 from edastack.cli.route import add_parser as add_route_parser
 from edastack.cli.route import route_command
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,10 +1,13 @@
-"""``edastack plan BLUEPRINT [--env NAME] [--format text|json]``: what the blueprint's declared
-load asks of each environment, offline (no AWS credentials, no CDK).
+"""``edastack plan``: what a blueprint's declared load needs: storage, brokers, quotas,
+pollers, cost.
 
-Per environment: each topic's rate and the storage it keeps across replicas, each cluster's sum
-against its brokers, each bus's PutEvents and invocations against the Region's quotas, each
-bridge's rate and pollers, a month's cost at us-east-1 prices, and the capacity warnings
-(``validate`` shows the same ones). How each figure is computed: README, "Planning for a load".
+From the load declared on topics and buses (kafka.topics.<t>.load, eventbridge.buses.<b>.load),
+per environment: each topic's rate and the storage it keeps across replicas, each cluster's
+brokers, partitions and storage, each bus's PutEvents and invocations against the Region's
+quotas, each bridge's rate and pollers, a month's cost at us-east-1 on-demand prices, and where
+the load exceeds AWS's guidance or quotas (the capacity warnings ``validate`` shows too).
+Offline: no AWS credentials, no CDK. How each figure is computed: the README, "Planning for a
+load".
 """
 
 from __future__ import annotations
@@ -23,24 +26,13 @@ from edastack.cli.arguments import (
     add_format_argument,
     validated,
 )
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+from edastack.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 
 def add_parser(commands: Any) -> None:
     """Register ``plan`` on the ``edastack`` command's subparsers."""
     parser = add_blueprint_command(
-        commands,
-        "plan",
-        summary="what a blueprint's declared load needs: storage, brokers, quotas, pollers, cost",
-        description="From the load declared on topics and buses (kafka.topics.<t>.load, "
-        "eventbridge.buses.<b>.load), per environment: each topic's rate and storage across "
-        "replicas, each cluster's brokers, partitions and storage, each bus's PutEvents and "
-        "invocations against the Region's quotas, each bridge's pollers, a month's cost at "
-        "us-east-1 on-demand prices, and where the load exceeds AWS's guidance or quotas. "
-        "Offline; no CDK.",
-        epilog="exit codes: 0 planned (warnings included); 1 the blueprint has errors; "
-        "2 usage errors; 3 an internal error (a bug).",
+        commands, "plan", __doc__, {EXIT_OK: "planned (warnings included)"}
     )
     add_env_argument(parser, "plan")
     add_format_argument(parser, "text", "json")

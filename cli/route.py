@@ -1,9 +1,10 @@
-"""``edastack route``: where one event goes in a blueprint, offline.
+"""``edastack route``: where an event goes: matching rules, what each target receives, its DLQs.
 
-The bus it lands on, every rule (and bus-to-topic bridge) whose pattern matches it, what each
-target receives after its input transformer and where its failures go, and whether the bus's
-archive keeps it. With ``--topic``, the file holds a Kafka record value, and the event is the
-one that topic's bridge puts on its bus (``edastack.blueprints.routing_kafka``).
+Route one event through a blueprint as EventBridge would, offline: the bus it lands on, every
+rule (and bus-to-topic bridge) whose pattern matches it, what each target receives after its
+input transformer and where its failures go, and whether the bus's archive keeps it. With
+--topic, EVENT.json holds a Kafka record value, and the event is the one that topic's bridge
+puts on its bus.
 """
 
 from __future__ import annotations
@@ -18,22 +19,17 @@ from edastack.blueprints import model as m
 from edastack.blueprints.routing_input import route_input
 from edastack.blueprints.routing_route import Route, RouteError
 from edastack.cli.arguments import add_blueprint_command, add_format_argument, validated
+from edastack.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXITS = {
+    EXIT_OK: "routed (whether or not a rule matches)",
+    EXIT_USAGE: "usage errors (an unreadable event, an unknown bus or topic)",
+}
 
 
 def add_parser(commands: Any) -> None:
     """Register ``route`` on the ``edastack`` command's subparsers."""
-    parser = add_blueprint_command(
-        commands,
-        "route",
-        summary="where an event goes: matching rules, what each target receives, its DLQs",
-        description="Route one event through a blueprint as EventBridge would, offline: the "
-        "bus, every rule whose pattern matches, each target's input (after its input "
-        "transformer) and dead-letter queue, and whether the bus's archive keeps the event.",
-        epilog="exit codes: 0 routed (whether or not a rule matches); 1 the blueprint has "
-        "errors; 2 usage errors (an unreadable event, an unknown bus or topic); 3 a bug.",
-    )
+    parser = add_blueprint_command(commands, "route", __doc__, EXITS)
     parser.add_argument(
         "event",
         metavar="EVENT.json",
