@@ -39,7 +39,8 @@ def rules(ctx: Checks) -> Iterator[Finding]:
         yield from check_pattern(r.pattern, (*p, "pattern"))
         yield from ctx.dead_letter(r.dead_letter, p)
         bus = ctx.bp.buses.get(r.bus)
-        yield from ctx.foreign_bus(bus, (*p, "bus"), "a rule")
+        if bus is None or not bus.v2:  # a v2 bus shared through RAM takes our subscribers
+            yield from ctx.foreign_bus(bus, (*p, "bus"), "a rule")
         if r.dead_letter.scope == "bus" and bus is not None and bus.import_arn:
             yield error(
                 "dlq-scope",

@@ -340,3 +340,15 @@ def test_fails_when_a_filter_has_over_1000_or_combinations(messages: Messages) -
         "bp.yaml:7:16: $.eventbridge.rules.postings.pattern: the pattern's $or make 1,331 "
         "combinations; a v2 subscriber's filter takes at most 1,000"
     ]
+
+
+def test_rules_on_a_v2_bus_shared_from_another_account_are_our_subscribers(
+    messages: Messages,
+) -> None:
+    arn = "arn:aws:events:eu-west-1:333333333333:event-busv2/shared/0123456789abcdefghijklmno"
+    text = _sub("ledger: {type: v2}", f'ledger: {{type: v2, import: "{arn}"}}')
+    text = text.replace(
+        "blueprint: ledger\n",
+        'blueprint: ledger\nenvironments:\n  prod: {account: "111111111111", region: eu-west-1}\n',
+    )
+    assert messages(text) == []
