@@ -99,8 +99,7 @@ def _destination(path: DeliveryPath) -> tuple[str, str]:
 
 def _cases() -> Iterator[Any]:
     for file in blueprint_files():
-        report = validate_file(file)
-        assert report.ok, [f.format() for f in report.errors]
+        report = validate_file(file)  # a test blueprint with errors has no template to check
         for environment in report.blueprints:
             yield pytest.param(file, environment, id=f"{file.relative_to(REPO)}[{environment}]")
 
