@@ -69,62 +69,62 @@ class NumberNode(Node):
 
 
 @dataclass(eq=False)
-class ObjectNode(Node):
+class ContentModel(Node):
+    """An object's or an array's content model: what it allows beyond what it declares."""
+
+    additional: bool = True  # False when additionalProperties/Items (or 2020-12 items) is false
+    additional_schema: Node | None = None  # additionalProperties/Items given as a schema
+    unevaluated: Node | None = None  # unevaluatedProperties/Items (2019-09 and later)
+
+    def is_open(self) -> bool:
+        """Open content model: anything may appear beyond what is declared (Confluent's test)."""
+        return (
+            self.additional
+            and self.additional_schema is None
+            and (self.unevaluated is None or isinstance(self.unevaluated, EmptyNode))
+        )
+
+    def extra_schema(self) -> Node | None:
+        """The schema what is not declared must match in a partially open model, if any."""
+        if self.additional_schema is not None:
+            return self.additional_schema
+        if not self.additional or isinstance(self.unevaluated, (FalseNode, EmptyNode)):
+            return None
+        return self.unevaluated
+
+
+@dataclass(eq=False)
+class ObjectNode(ContentModel):
     properties: dict[str, Node] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
-    additional: bool = True  # False when additionalProperties is false
-    additional_schema: Node | None = None  # additionalProperties given as an object schema
     pattern_properties: tuple[tuple[str, Node], ...] = ()
-    unevaluated: Node | None = None  # unevaluatedProperties (2019-09 and later)
     property_dependencies: dict[str, frozenset[str]] = field(default_factory=dict)
     schema_dependencies: dict[str, Node] = field(default_factory=dict)
     max_properties: int | None = None
     min_properties: int | None = None
 
     def is_open(self) -> bool:
-        """Open content model: any property may appear with any value (Confluent's test)."""
-        return (
-            self.additional
-            and self.additional_schema is None
-            and not self.pattern_properties
-            and (self.unevaluated is None or isinstance(self.unevaluated, EmptyNode))
-        )
+        """Open content model: no patternProperties either."""
+        return not self.pattern_properties and super().is_open()
 
     def partial_schema(self, name: str, matches: Callable[[str, str], bool]) -> Node | None:
         """The schema an undeclared property ``name`` must match in a partially open model."""
         for pattern, schema in self.pattern_properties:
             if matches(pattern, name):
                 return schema
-        if self.additional_schema is not None:
-            return self.additional_schema
-        return _unevaluated_schema(self.additional, self.unevaluated)
+        return self.extra_schema()
 
 
 @dataclass(eq=False)
-class ArrayNode(Node):
+class ArrayNode(ContentModel):
     all_items: Node | None = None  # items as one schema
     item_schemas: tuple[Node, ...] = ()  # items as a list (draft-07) or prefixItems (2020-12)
     tuple_keyword: str = "items"
-    additional: bool = True  # False when additionalItems (or 2020-12 items) is false
-    additional_schema: Node | None = None
-    unevaluated: Node | None = None
     max_items: int | None = None
     min_items: int | None = None
     unique_items: bool = False
     max_contains: int | None = None
     min_contains: int | None = None
-
-    def is_open(self) -> bool:
-        return (
-            self.additional
-            and self.additional_schema is None
-            and (self.unevaluated is None or isinstance(self.unevaluated, EmptyNode))
-        )
-
-    def partial_schema(self) -> Node | None:
-        if self.additional_schema is not None:
-            return self.additional_schema
-        return _unevaluated_schema(self.additional, self.unevaluated)
 
 
 @dataclass(eq=False)
@@ -162,14 +162,6 @@ class RefNode(Node):
     ref: str = "#"
     at: str = ""  # the JSON pointer (without "#") of the schema holding the $ref
     target: Node | None = None
-
-
-def _unevaluated_schema(additional: bool, unevaluated: Node | None) -> Node | None:
-    if not additional or unevaluated is None:
-        return None
-    if isinstance(unevaluated, (FalseNode, EmptyNode)):
-        return None
-    return unevaluated
 
 
 def dereference(node: Node) -> Node:

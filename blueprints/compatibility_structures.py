@@ -193,13 +193,13 @@ def _tuple(ctx: Context, old: ArrayNode, new: ArrayNode) -> None:
             if i < len(olds) and i < len(news):
                 ctx.compare(olds[i], news[i])
             elif i < len(olds):
-                _removed(ctx, "item", olds[i], new.is_open(), new.partial_schema())
+                _removed(ctx, "item", olds[i], new.is_open(), new.extra_schema())
             else:
                 _item_added(ctx, news[i], old)
 
 
 def _item_added(ctx: Context, after: Node, old: ArrayNode) -> None:
-    partial = old.partial_schema()
+    partial = old.extra_schema()
     if old.is_open():
         empty = isinstance(after, EmptyNode)
         ctx.add(
