@@ -37,7 +37,8 @@ def stateful_retain(templates: Templates) -> Iterator[RuleFinding]:
     keys, without which encrypted data cannot be read. Give them
     ``RemovalPolicy.RETAIN`` (edastack's constructs do); ``RetainExceptOnCreate`` also
     passes. Checked types: SQS queues, MSK clusters and topics, EventBridge archives, KMS
-    keys, CloudWatch log groups, EventBridge schema registries and Secrets Manager secrets."""
+    keys, CloudWatch log groups, EventBridge schema registries, Secrets Manager secrets and v2
+    event buses (which keep every event of their retention)."""
     for resource in templates.of_type(*STATEFUL_TYPES):
         policy = resource.resource.get("DeletionPolicy", "Delete")
         if policy not in RETAINING_POLICIES:
