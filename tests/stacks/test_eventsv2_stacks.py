@@ -5,10 +5,14 @@ the rule and the target, reading the ARNs through SSM; a bus -> topic bridge's s
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import Stack
 from aws_cdk.assertions import Match, Template
+
+from edastack.blueprints.layout_sizes import stack_sizes
+from edastack.blueprints.validate import validate_file
 
 Build = Callable[..., dict[str, Stack]]
 
@@ -227,3 +231,16 @@ def test_network_endpoints_accept_eventsv2(synth: Build) -> None:
         "AWS::EC2::VPCEndpoint",
         {"ServiceName": "com.amazonaws.eu-west-1.eventsv2", "VpcEndpointType": "Interface"},
     )
+
+
+def test_validate_counts_every_v2_stack_exactly(build_blueprint: Build) -> None:
+    path = Path(__file__).with_name("eventsv2_sizes.yaml")
+    (bp,) = validate_file(path).blueprints.values()
+    stacks = build_blueprint(path)
+    counted = {s.name: (s.resources, s.parameters) for s in stack_sizes(bp)}
+    synthesized = {
+        name: (len(t.get("Resources", {})), len(t.get("Parameters", {})))
+        for name, stack in stacks.items()
+        for t in [Template.from_stack(stack).to_json()]
+    }
+    assert counted == synthesized
