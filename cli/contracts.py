@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from edastack.blueprints.compatibility import MODES, CompatibilityResult, SchemaError, check
+from edastack.cli.arguments import add_format_argument
 from edastack.cli.exits import EXIT_OK, EXIT_USAGE, exit_codes
 
 EXIT_INCOMPATIBLE = 1
@@ -52,7 +53,7 @@ def add_parser(commands: Any) -> None:
     diff.add_argument(
         "--mode", choices=MODES, default="backward", type=str.lower, help="default: backward"
     )
-    diff.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_argument(diff, "text", "json")
 
 
 def contracts_command(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from edastack.blueprints.delivery import delivery_paths, format_table
 from edastack.blueprints.folders import Skipped, expand
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
-from edastack.cli.arguments import add_env_argument
+from edastack.cli.arguments import add_env_argument, add_format_argument
 from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.cli.asyncapi import add_parser as add_asyncapi_parser
 from edastack.cli.asyncapi import asyncapi_command
@@ -83,7 +83,7 @@ def _add_validate_parser(commands: Any) -> None:
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="blueprint files or folders")
     add_env_argument(validate, "validate")
-    validate.add_argument("--format", choices=("text", "json"), default="text")
+    add_format_argument(validate, "text", "json")
     validate.add_argument(
         "--summary", action="store_true", help="also print what each valid blueprint declares"
     )
