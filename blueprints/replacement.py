@@ -54,6 +54,9 @@ _LOSS = {
     "AWS::EventsV2::EventBus": "a new bus with a new ARN and none of the events the old one "
     "kept; the old one is retained, no longer managed",
 }
+# Hold data but are deleted, not retained, when they leave: a v2 subscriber removed from its
+# rule takes its undelivered backlog with it, as a classic target's removal stops delivery.
+_DELETED = frozenset({"AWS::EventsV2::Subscriber"})
 _CONSUMER = (
     "the new consumer starts from its starting position, so records are skipped or read again"
 )
@@ -246,6 +249,8 @@ def _stranded(
     for change in changes:
         r = change.resource
         if change.kind != "removed" or not r.holds_data or r.stack not in stacks:
+            continue
+        if r.type in _DELETED:
             continue
         shared = r.entity.startswith("rules:")
         owners = _group_rules(new, r.entity) if shared else [entities.get(r.entity)]

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from edastack.blueprints.validate import FileReport
+
 Messages = Callable[..., list[str]]
 
 V2 = """\
@@ -30,4 +32,22 @@ def test_a_start_that_is_no_time_names_each_choice_once(messages: Messages, star
     assert messages(V2.replace("START", start)) == [
         "bp.yaml:9:14: $.eventbridge.rules.audit.start: expected one of latest, horizon or an "
         f"ISO 8601 time such as 2026-12-01T00:00:00Z, found string '{start}'"
+    ]
+
+
+def test_a_subscriber_removed_from_its_rule_is_not_called_retained(
+    report: Callable[..., FileReport],
+) -> None:
+    """Removing a target of a v2 rule deletes its subscriber (no DeletionPolicy: Retain); only
+    its dead-letter queue is retained and stranded."""
+    from edastack.blueprints.replacement import replacements
+
+    base = V2.replace("START", "horizon")
+    two = base + '        fn2: {lambda: "arn:aws:lambda:eu-west-1:111111111111:function:two"}\n'
+    before = report(two).blueprints["dev"]
+    after = report(base).blueprints["dev"]
+    assert [f.message for f in replacements(before, after)] == [
+        "the dead-letter queue of subscriber 'audit/fn2' leaves the blueprint: it is retained "
+        "with what it holds but no longer managed, nothing reads it any more; empty and delete "
+        "it by hand; acknowledge: {replacement: <reason>}"
     ]
