@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from edastack.blueprints import model as m
+from edastack.blueprints import placeholders
 from edastack.blueprints.build_events import TARGET_KINDS
 from edastack.blueprints.validate import validate_file
 from edastack.testing.gates import (
@@ -36,7 +37,10 @@ HERE = Path(__file__).parent
 REPO = HERE.parents[1]
 OPTIONS = sorted((HERE / "options").glob("*.yaml"))
 ACKNOWLEDGED = HERE / "acknowledged.yaml"
-SCHEMA = json.loads((REPO / "blueprints/schema/blueprint.schema.json").read_text("utf-8"))["$defs"]
+# The schema as validate reads it: without the editor's ${variable} alternatives.
+SCHEMA = placeholders.for_validate(
+    json.loads((REPO / "blueprints/schema/blueprint.schema.json").read_text("utf-8"))
+)["$defs"]
 REASONS = {
     # edastack's own SCRAM secret acknowledges SMG4 in the construct, with its reason
     "AwsSolutions::AwsSolutions-SMG4": "the SCRAM credentials of an MSK cluster",
@@ -168,6 +172,12 @@ def test_the_blueprints_cover_the_schemas_options() -> None:
         b.kms_key and b.kms_key != "create" for b in buses
     )
     assert any(b.allow_accounts and b.allow_organizations for b in buses)
+    assert {b.type for b in buses} == _enum("bus", "properties", "type")
+    assert any(b.v2 and b.kms_key == "create" and b.allow_accounts for b in buses)
+    assert {r.ordered for r in rules} == {True, False}
+    assert {r.start.isalpha() for r in rules} == {True, False}  # latest/horizon and a time
+    assert any(t.contract for bp in models for t in bp.topics.values())
+    assert any(c.previous for bp in models for c in bp.contracts.values())
     assert any(b.archive and b.archive.pattern for b in buses)
     assert any(b.import_arn for b in buses) and any(b.schema_discovery for b in buses)
     assert {type(bp.network.vpc) for bp in models} == {m.CreateVpc, m.ImportVpc}
