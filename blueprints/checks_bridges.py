@@ -99,6 +99,14 @@ def _mechanism(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
             f"a pipe cannot read topic '{topic.topic_name}': Pipes takes topic names of 2 to "
             "249 characters not starting with '.'; rename the topic (name:) or use via: lambda",
         )
+    if b.via == "lambda" and pipe_topic_name_errors(topic.topic_name):
+        # AWS::Lambda::EventSourceMapping Topics: ^[^.]([a-zA-Z0-9\-_.]+), as Pipes
+        yield error(
+            "bridge-mechanism",
+            (*p, "from", "topic"),
+            f"a Lambda event source mapping cannot read topic '{topic.topic_name}': it takes "
+            "topic names of 2 to 249 characters not starting with '.'; rename the topic (name:)",
+        )
     if b.via == "connector":
         prefix = limits.KAFKA_CONNECT_SOURCE_PREFIX
         connector_id = b.source.removeprefix(prefix)

@@ -270,8 +270,8 @@ def test_a_rejected_rule_gets_no_bridge_feeds_nothing_warning(cli: Cli) -> None:
     bridged = (
         rule(pattern="{source: [shop], bogus: 1}")
         + "kafka:\n  clusters:\n    core: {brokers: {count: 3}}\n  topics:\n"
-        "    t: {cluster: core}\n"
-        "bridges:\n  b:\n    from: {topic: t}\n"
+        "    tx: {cluster: core}\n"
+        "bridges:\n  b:\n    from: {topic: tx}\n"
         "    to: {bus: main, detail_type: X, source: shop}\n"
     )
     assert cli(bridged) == (

@@ -51,3 +51,33 @@ def test_a_subscriber_removed_from_its_rule_is_not_called_retained(
         "with what it holds but no longer managed, nothing reads it any more; empty and delete "
         "it by hand; acknowledge: {replacement: <reason>}"
     ]
+
+
+BRIDGED = """\
+blueprint: shop
+kafka:
+  clusters:
+    stream: {type: serverless}
+  topics:
+    t: {cluster: stream}
+eventbridge:
+  buses:
+    orders: {archive: 7d}
+bridges:
+  in:
+    from: {topic: t}
+    to: {bus: orders, detail_type: Placed, source: shop}
+    acknowledge: {bridge-feeds-nothing: consumers come later}
+"""
+
+
+def test_a_lambda_bridge_refuses_a_one_character_topic_its_mapping_cannot_read(
+    messages: Messages,
+) -> None:
+    """validate passed it; CloudFormation's Topics pattern (cfn-lint E3031) refused it."""
+    assert messages(BRIDGED) == [
+        "bp.yaml:12:19: $.bridges.in.from.topic: a Lambda event source mapping cannot read "
+        "topic 't': it takes topic names of 2 to 249 characters not starting with '.'; rename "
+        "the topic (name:)"
+    ]
+    assert messages(BRIDGED.replace("{cluster: stream}", "{cluster: stream, name: t2}")) == []
