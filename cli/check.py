@@ -1,16 +1,12 @@
 """``edastack check``: validate, synthesize and run every trust gate on a blueprint.
 
-The gates (cdk-nag, CDK's validator, the edastack rule pack, cfn-lint, checkov) run through
-:func:`edastack.testing.gates.check_blueprint`; ``--gate`` and ``--skip-gate`` choose which.
-Each finding is mapped back to the blueprint line of the entity that made the resource
-(:mod:`edastack.cli.check_report`). A gate whose tool is not installed is named, with how to
-install it, and the other gates still run.
-
-Formats: ``table`` (default), ``json`` (the findings, how each gate went and the seconds of
-each stage) and ``sarif`` (SARIF 2.1.0 for GitHub code scanning). With ``table`` on a terminal,
-a status line on stderr says which stage or gate runs and for how long (:mod:`.progress`).
-
-Importing this module loads no ``aws_cdk``: the gated synthesis runs in a child process.
+Validate and synthesize a blueprint, then run the trust gates on its templates: cdk-nag, CDK's
+validator, the edastack rule pack, cfn-lint and checkov (``--gate`` and ``--skip-gate`` choose
+which). Each finding is placed at the blueprint line of the entity that made the resource. A
+gate whose tool is not installed is named, with how to install it, and the other gates still
+run. Formats: ``table`` (default), ``json`` (the findings, how each gate went and the seconds of
+each stage) and ``sarif`` (SARIF 2.1.0 for GitHub code scanning); with ``table`` on a terminal,
+a status line on stderr says which stage or gate runs and for how long.
 """
 
 from __future__ import annotations
@@ -28,7 +24,7 @@ from typing import Any
 from edastack.blueprints.findings import Finding
 from edastack.blueprints.loader import Node, load_tree, locate
 from edastack.blueprints.validate import BlueprintError, validate_file
-from edastack.cli.arguments import add_env_argument
+from edastack.cli.arguments import add_blueprint_command, add_env_argument, add_format_argument
 from edastack.cli.check_report import (
     Located,
     format_table,
@@ -37,7 +33,10 @@ from edastack.cli.check_report import (
     to_json,
     to_sarif,
 )
+from edastack.cli.exits import EXIT_BUG, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from edastack.cli.progress import Progress
+
+# loads no aws_cdk: the gated synthesis runs in a child process
 from edastack.testing.gates import (
     GATES,
     GateRun,
@@ -47,30 +46,21 @@ from edastack.testing.gates import (
     select_gates,
 )
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG, EXIT_GATES_NOT_RUN = 0, 1, 2, 3, 4
-
-EXIT_CODES = """exit codes:
-  0  every selected gate ran and found nothing
-  1  the blueprint has errors, or a gate has findings
-  2  usage error (unknown option or gate, missing file, no gate left to run)
-  3  an internal error: a bug in edastack, reported in one line
-  4  no findings, but a gate could not run (its tool is missing or failed): the message says
-     which and how to install it; the other gates ran"""
+EXIT_GATES_NOT_RUN = 4
+EXITS = {
+    EXIT_OK: "every selected gate ran and found nothing",
+    EXIT_FINDINGS: "the blueprint has errors, or a gate has findings",
+    EXIT_USAGE: "usage errors (unknown option or gate, missing file, no gate left to run)",
+    EXIT_GATES_NOT_RUN: "no findings, but a gate could not run (its tool is missing or failed): "
+    "the message says which and how to install it; the other gates ran",
+}
 
 
 def add_parser(commands: Any) -> None:
     """Register ``check`` on the ``edastack`` command's subparsers."""
-    check = commands.add_parser(
-        "check",
-        help="validate, synthesize and run every trust gate (cdk-nag, rule pack, cfn-lint...)",
-        description="Validate and synthesize a blueprint, then run cdk-nag, CDK's validator,\n"
-        "the edastack rule pack, cfn-lint and checkov on its templates. Exit 1 on any finding.",
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    check.add_argument("blueprint", metavar="BLUEPRINT", help="the blueprint file")
+    check = add_blueprint_command(commands, "check", __doc__, EXITS)
     add_env_argument(check, "check")
-    check.add_argument("--format", choices=("table", "json", "sarif"), default="table")
+    add_format_argument(check, "table", "json", "sarif")
     check.add_argument(
         "--out",
         metavar="DIR",

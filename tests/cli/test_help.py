@@ -19,7 +19,7 @@ def help_of(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return " ".join(capsys.readouterr().out.split())  # argparse wraps to the terminal
 
 
-@pytest.mark.parametrize("name", ["asyncapi", "diff", "graph", "plan", "route"])
+@pytest.mark.parametrize("name", ["asyncapi", "check", "diff", "graph", "plan", "route"])
 def test_help_says_what_the_docstring_says(capsys: pytest.CaptureFixture[str], name: str) -> None:
     doc = importlib.import_module(f"edastack.cli.{name}").__doc__ or ""
     summary, description = (" ".join(part.split()) for part in doc.split("\n\n", 1))
