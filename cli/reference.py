@@ -98,6 +98,15 @@ says; pin rules with `stack:` to split a bus's rules yourself.
 EventBridge allows 100 buses per account and Region by default (adjustable; not checked)."""
 
 
+# What ``schema`` prints instead of the schema: one flag at most.
+_SHOWN = {
+    "--path": "print the schema file's path",
+    "--reference": "print the language reference (Markdown)",
+    "--fragment": "print the schema of a file that blueprints only include (every key optional; "
+    "blueprint.fragment.schema.json, beside the schema)",
+}
+
+
 def add_parser(commands: Any) -> None:
     """Register ``schema`` on the ``edastack`` command's subparsers."""
     command = commands.add_parser(
@@ -108,16 +117,8 @@ def add_parser(commands: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     shown = command.add_mutually_exclusive_group()
-    shown.add_argument("--path", action="store_true", help="print the schema file's path")
-    shown.add_argument(
-        "--reference", action="store_true", help="print the language reference (Markdown)"
-    )
-    shown.add_argument(
-        "--fragment",
-        action="store_true",
-        help="print the schema of a file that blueprints only include (every key optional; "
-        "blueprint.fragment.schema.json, beside the schema)",
-    )
+    for flag, what in _SHOWN.items():
+        shown.add_argument(flag, action="store_true", help=what)
 
 
 def schema_command(args: argparse.Namespace) -> int:
