@@ -125,27 +125,24 @@ def _queue(bp: m.Blueprint, q: m.Queue, dead_letters: bool) -> DeliveryPath:
     """A declared queue: a target's queue redrives to a DLQ of its own; a queue named as a
     ``dlq`` is a dead-letter queue itself, alarmed, without a redrive (what its consumers do
     not delete expires)."""
-    source, kept = f"sqs:{q.name}", _days(q.retention_s)
     if dead_letters:
-        return DeliveryPath(
-            source=source,
-            mechanism="consumers (a dead-letter queue: no redrive)",
-            target="(the queue's consumers)",
-            retries="none",
-            failures=f"none: a message no consumer deletes expires after {kept}",
-            kept=kept,
-            alarmed=True,
-        )
-    return DeliveryPath(
-        source=source,
-        mechanism="consumers",
-        target="(the queue's consumers)",
-        retries=f"{q.max_receives} receives",
-        failures=(
+        mechanism, retries = "consumers (a dead-letter queue: no redrive)", "none"
+        kept = _days(q.retention_s)
+        failures = f"none: a message no consumer deletes expires after {kept}"
+    else:
+        mechanism, retries = "consumers", f"{q.max_receives} receives"
+        failures = (
             f"sqs:{layout.stack_name(bp, layout.EVENTS)}/Queue-{q.name}/DeadLetterQueue "
             f"(redrive after {q.max_receives} receives)"
-        ),
-        kept=_DLQ_KEPT,
+        )
+        kept = _DLQ_KEPT
+    return DeliveryPath(
+        source=f"sqs:{q.name}",
+        mechanism=mechanism,
+        target="(the queue's consumers)",
+        retries=retries,
+        failures=failures,
+        kept=kept,
         alarmed=True,
     )
 
