@@ -69,19 +69,28 @@ class _Expansion:
     def text(self, raw: str) -> Value:
         whole = _VARIABLE.fullmatch(raw)
         if whole is not None and not whole.group(1):
-            found = self.value(whole.group(2))
+            found = self.resolved(whole.group(2))
             return raw if found is None else found
         return _VARIABLE.sub(self.reference, raw)
 
     def reference(self, match: re.Match[str]) -> str:
         if match.group(1):
             return "${" + match.group(2) + "}"
-        found = self.value(match.group(2))
+        found = self.resolved(match.group(2))
         if found is None:
             return match.group(0)
         text = text_of(found)
         self.growth += len(text) - len(match.group(0))
         return match.group(0) if self.growth > MAX_GROWTH else text
+
+    def resolved(self, name: str) -> Value | None:
+        """A reference's value; a variable defined through one without a value has none
+        either, so that where it is used says so (not that a half-expanded value is invalid)."""
+        found = self.value(name)
+        if found is None and name in self.missing and self.open:
+            reason = f"is defined through '{name}', which {self.missing[name]}"
+            self.missing.setdefault(self.open[-1], reason)
+        return found
 
     def cycle(self, members: list[str]) -> None:
         for i, name in enumerate(members):

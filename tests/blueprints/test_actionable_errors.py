@@ -123,9 +123,11 @@ def test_fails_when_variables_are_defined_through_each_other(cli: Cli) -> None:
         "base -> queue -> base\n"
         "bp.yaml:8:11: $.variables.source: variable 'queue' is defined through itself: "
         "queue -> base -> queue\n"
+        "bp.yaml:21:26: $.eventbridge.rules.r1.pattern.source[0]: variable 'source' is defined "
+        "through 'queue', which is defined through itself: queue -> base -> queue\n"
         "bp.yaml:23:18: $.eventbridge.rules.r1.targets.q.sqs: variable 'queue' is defined "
         "through itself: queue -> base -> queue\n"
-        "4 errors, 0 warnings in 1 of 1 file\n",
+        "5 errors, 0 warnings in 1 of 1 file\n",
         "",
     )
 

@@ -81,3 +81,22 @@ def test_a_lambda_bridge_refuses_a_one_character_topic_its_mapping_cannot_read(
         "the topic (name:)"
     ]
     assert messages(BRIDGED.replace("{cluster: stream}", "{cluster: stream, name: t2}")) == []
+
+
+def test_a_variable_defined_through_one_without_a_value_has_none_where_it_is_used(
+    messages: Messages,
+) -> None:
+    """Without environments, ${key} (defined through ${account}) was used half-expanded and
+    refused as an invalid key ARN, which the editor's schema accepts."""
+    text = (
+        "blueprint: shop\n"
+        'variables: {key: "arn:aws:kms:eu-west-1:${account}:key/1234abcd-12ab-34cd-56ef-'
+        '1234567890ab"}\n'
+        'eventbridge: {buses: {orders: {encryption: {key: "${key}"}}}}\n'
+    )
+    reason = "has no value: the blueprint declares no environments (add environments: with "
+    assert messages(text) == [
+        f"bp.yaml:2:18: $.variables.key: variable 'account' {reason}account and region)",
+        "bp.yaml:3:50: $.eventbridge.buses.orders.encryption.key: variable 'key' is defined "
+        f"through 'account', which {reason}account and region)",
+    ]
