@@ -24,6 +24,7 @@ from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.asyncapi import asyncapi_document
 from edastack.blueprints.delivery import delivery_paths
+from edastack.blueprints.folders import expand
 from edastack.blueprints.validate import validate_file
 from edastack.testing.gates import GateFinding, assembly_templates, run_gates
 from tests.blueprints.asyncapi_support import assert_valid_asyncapi
@@ -137,9 +138,17 @@ def _blueprints(path: Path) -> list[m.Blueprint]:
     return list(report.blueprints.values())
 
 
-def test_the_folder_validates_and_skips_its_includes() -> None:
-    report = validate_file(HERE / "repo" / "orders.yaml", None)
-    assert report.findings == []
+def test_the_folder_validates_and_skips_its_includes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(HERE / "repo")
+    found = expand(["."])
+    assert sorted(str(f) for f in found.files) == ["orders.yaml", "teams/pay/payments.yaml"]
+    assert sorted(str(s.file) for s in found.skipped) == [
+        "shared/accounts.yaml",
+        "shared/kafka.yaml",
+        "shared/unused.yaml",
+    ]
+    for file in found.files:
+        assert validate_file(file, None).findings == []
 
 
 def test_every_gate_passes(one: Gated) -> None:
