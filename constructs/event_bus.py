@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_eventschemas as eventschemas
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from edastack.aws.keywords import reject_unknown_props
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.event_bus_alarms import EventBusAlarms
-from edastack.constructs.props import pattern_errors
+from edastack.constructs.props import BusProps, pattern_errors
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 # AWS Organizations API reference, Organization.Id: "^o-[a-z0-9]{10,32}$".
@@ -43,22 +42,16 @@ class EventBus(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        bus_name: str | None = None,
-        description: str | None = None,
-        encryption_key: kms.IKey | None = None,
         allow_accounts: Sequence[str] = (),
         allow_organizations: Sequence[str] = (),
         archive_retention: Duration | None = None,
         archive_pattern: Mapping[str, Any] | None = None,
         schema_discovery: bool = False,
         dead_letter_queue: DeadLetterQueue | None = None,
-        alarm_topic: sns.ITopic | None = None,
+        **props: Unpack[BusProps],
     ) -> None:
         """
-        :param bus_name: the bus name. Default: - a name generated from the construct path
-        :param description: the bus description. Default: - no description
-        :param encryption_key: customer-managed key for events on the bus.
-            Default: - an AWS-owned key
+        :param props: the bus (:class:`BusProps`): its alarms are on its rules' deliveries
         :param allow_accounts: 12-digit account ids allowed to ``events:PutEvents`` on the bus.
             Default: - no other account
         :param allow_organizations: AWS Organizations ids (``o-...``) whose accounts may
@@ -70,10 +63,10 @@ class EventBus(Construct):
         :param schema_discovery: add a schema discoverer on the bus. Default: - False
         :param dead_letter_queue: the bus-level dead-letter queue.
             Default: - a new :class:`DeadLetterQueue` with its defaults
-        :param alarm_topic: where the rules' delivery alarms notify.
-            Default: - no notification, the alarms still exist
         """
+        reject_unknown_props(type(self), props, BusProps)
         super().__init__(scope, construct_id)
+        bus_name, encryption_key = props.get("bus_name"), props.get("encryption_key")
 
         errors = [
             *pattern_errors(
@@ -116,13 +109,16 @@ class EventBus(Construct):
             self,
             "Resource",
             event_bus_name=bus_name,
-            description=description,
+            description=props.get("description"),
             kms_key=encryption_key,
             dead_letter_queue=self.dead_letter_queue.queue,
         )
         self.dead_letter_queue.allow_event_bridge(self.bus.event_bus_arn)
         self.alarms = EventBusAlarms(
-            self, "Alarms", bus_name=bus_name or self.bus.event_bus_name, alarm_topic=alarm_topic
+            self,
+            "Alarms",
+            bus_name=bus_name or self.bus.event_bus_name,
+            alarm_topic=props.get("alarm_topic"),
         )
 
         if allow_accounts:

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Unpack
 
 from aws_cdk import Names, RemovalPolicy, Stack
 from aws_cdk import aws_eventsv2 as eventsv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_ram as ram
-from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.aws import defaults, limits
+from edastack.aws.keywords import reject_unknown_props
 from edastack.constructs.event_bus_alarms import EventBusV2Alarms
-from edastack.constructs.props import pattern_errors
+from edastack.constructs.props import BusProps, pattern_errors
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ORGANIZATION_ARN = re.compile(
@@ -46,34 +47,31 @@ class EventBusV2(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        bus_name: str | None = None,
-        description: str | None = None,
         retention_days: int = defaults.BUS_V2_RETENTION_DAYS,
-        encryption_key: kms.IKey | None = None,
         share_with_accounts: Sequence[str] = (),
         share_with_organizations: Sequence[str] = (),
-        alarm_topic: sns.ITopic | None = None,
+        **props: Unpack[BusProps],
     ) -> None:
         """
-        :param bus_name: Default: - a name generated from the construct path
-        :param description: Default: - no description
+        :param props: the bus (:class:`BusProps`): its alarms are on dropped events, failed
+            dead-lettering and backlog
         :param retention_days: how long the bus keeps events, 1-365.
             Default: - 7 days (AWS's own default is 1)
-        :param encryption_key: a customer-managed key. Default: - an AWS-owned key
         :param share_with_accounts: 12-digit account ids that may publish. Default: - none
         :param share_with_organizations: organization ARNs whose accounts may publish.
             Default: - none
-        :param alarm_topic: where the alarms notify. Default: - no notification
         """
+        reject_unknown_props(type(self), props, BusProps)
         super().__init__(scope, construct_id)
         _check(retention_days, share_with_accounts, share_with_organizations)
+        bus_name, encryption_key = props.get("bus_name"), props.get("encryption_key")
         self.bus_name = bus_name or Names.unique_resource_name(self, max_length=64, separator="-")
         self.encryption_key = encryption_key
         self.bus = eventsv2.CfnEventBus(
             self,
             "Resource",
             name=self.bus_name,
-            description=description,
+            description=props.get("description"),
             storage_configuration=eventsv2.CfnEventBus.StorageConfigurationProperty(
                 retention_period_in_days=retention_days
             ),
@@ -89,7 +87,11 @@ class EventBusV2(Construct):
             self._allow_event_bridge(encryption_key)
         self.share = self._share(share_with_accounts, share_with_organizations)
         self.alarms = EventBusV2Alarms(
-            self, "Alarms", bus_arn=self.bus_arn, bus_name=self.bus_name, alarm_topic=alarm_topic
+            self,
+            "Alarms",
+            bus_arn=self.bus_arn,
+            bus_name=self.bus_name,
+            alarm_topic=props.get("alarm_topic"),
         )
 
     def grant_put_events(self, grantee: iam.IGrantable) -> iam.Grant:

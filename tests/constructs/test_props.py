@@ -10,6 +10,8 @@ import pytest
 from aws_cdk import Duration, Stack
 
 from edastack.constructs.dead_letter import DeadLetterQueue
+from edastack.constructs.event_bus import EventBus
+from edastack.constructs.event_bus_v2 import EventBusV2
 from edastack.constructs.kafka_cluster import ServerlessKafkaCluster
 from edastack.constructs.target_queue import TargetQueue
 from edastack.testing.gates import run_gates
@@ -50,3 +52,13 @@ def test_fails_when_a_gate_option_is_misspelt(tmp_path: Path) -> None:
     with pytest.raises(TypeError) as raised:
         run_gates(tmp_path / "bp.yaml", outdir=tmp_path, gate=["checkov"])  # type: ignore[call-arg]
     assert str(raised.value) == "check_blueprint() got unexpected keyword arguments: gate"
+
+
+@pytest.mark.parametrize("bus", [EventBus, EventBusV2], ids=["classic", "v2"])
+def test_fails_when_a_bus_prop_is_misspelt(
+    new_stack: Callable[..., Stack], bus: type[EventBus | EventBusV2]
+) -> None:
+    props: dict[str, Any] = {"bus_nam": "orders"}
+    with pytest.raises(TypeError) as raised:
+        bus(new_stack(), "Bus", **props)
+    assert str(raised.value) == f"{bus.__name__}() got unexpected keyword arguments: bus_nam"
