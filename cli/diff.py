@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from edastack.blueprints import model as m
+from edastack.blueprints.contract_evolution import CODE as EVOLUTION
 from edastack.blueprints.findings import Finding, format_path
 from edastack.blueprints.findings import Path as JsonPath
 from edastack.blueprints.replacement import CODE, MOVE
@@ -44,7 +45,9 @@ EXITS = {
 }
 # argparse exits 2 on a usage error, which diff's codes give another meaning
 _USAGE_NOTE = "A usage error exits 2, as for every command, with the usage on stderr."
-DANGER_CODES = frozenset({CODE, MOVE, "shrink"})
+# what validate --baseline warns about or refuses: replacements, moves, shrinks and contract
+# versions that change in place, go down or break their compatibility
+DANGER_CODES = frozenset({CODE, MOVE, "shrink", EVOLUTION})
 _SIGN = {"added": "+", "removed": "-", "changed": "~", "replaced": "!", "moved": ">"}
 
 
