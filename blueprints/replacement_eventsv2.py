@@ -15,19 +15,16 @@ from typing import Any
 from edastack.aws import limits
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
-from edastack.blueprints.replacement_resources import Ref, Resource, plain, queue, settings
+from edastack.blueprints.replacement_resources import Origin, Ref, Resource, settings
 
 _P = "/properties/"
 
 
 def v2_bus(bp: m.Blueprint, bus: m.EventBus, stack: str) -> Iterator[Resource]:
-    key = f"bus:{bus.name}"
-    common: dict[str, Any] = {"stack": stack, "entity": key, "path": bus.path}
-    yield Resource(
-        key,
+    own = Origin(stack, f"bus:{bus.name}", bus.path)
+    yield own.resource(
         "AWS::EventsV2::EventBus",
-        **common,
-        what=f"v2 bus '{bus.name}'",
+        f"v2 bus '{bus.name}'",
         properties={f"{_P}Name": layout.bus_name(bp, bus.name)},
         sources={"type": (*bus.path, "type")},
         settings=settings(bus),
@@ -35,7 +32,7 @@ def v2_bus(bp: m.Blueprint, bus: m.EventBus, stack: str) -> Iterator[Resource]:
         name=(f"{_P}Name",),
     )
     if bus.kms_key == "create":
-        yield plain(f"{key}/key", "AWS::KMS::Key", **common, what=f"the key of bus '{bus.name}'")
+        yield own.resource("AWS::KMS::Key", f"the key of bus '{bus.name}'", "key")
 
 
 def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]:
@@ -43,14 +40,12 @@ def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]
     bus = bp.buses[rule.bus]
     bus_arn: Any = bus.import_arn or Ref(f"bus:{bus.name}")
     for t in sorted(rule.targets, key=lambda t: t.name):
-        key = f"rule:{rule.name}/{t.name}"
-        common: dict[str, Any] = {"stack": stack, "entity": f"rule:{rule.name}", "path": t.path}
+        own = Origin(stack, f"rule:{rule.name}", t.path)
         what = f"subscriber '{rule.name}/{t.name}'"
-        yield Resource(
-            key,
+        yield own.resource(
             "AWS::EventsV2::Subscriber",
-            **common,
-            what=what,
+            what,
+            t.name,
             properties={
                 f"{_P}Name": layout.physical_name(
                     bp, f"{rule.name}-{t.name}", max_length=limits.EVENTSV2_NAME_MAX
@@ -73,22 +68,18 @@ def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]
             # by deleting it first (eventsv2 facts §1), the gap is what is lost
             holds_data=True,
         )
-        yield queue(
-            f"{key}/dlq", **common, what=f"the dead-letter queue of {what}", fifo=rule.ordered
-        )
+        yield own.queue(f"the dead-letter queue of {what}", f"{t.name}/dlq", fifo=rule.ordered)
 
 
-def bridge_subscriber(b: m.BusToKafka, key: str, common: dict[str, Any], what: str) -> Resource:
+def bridge_subscriber(b: m.BusToKafka, own: Origin, what: str) -> Resource:
     """A bus -> topic bridge's subscriber on a v2 bus (its producer function is the target)."""
-    return Resource(
-        key,
+    return own.resource(
         "AWS::EventsV2::Subscriber",
-        **common,
-        what=f"{what}'s subscriber",
+        f"{what}'s subscriber",
         properties={
             f"{_P}Name": None,  # generated from the construct path, which follows the bridge
             f"{_P}EventBusArn": Ref(f"bus:{b.bus}"),
-            f"{_P}InvokeConfiguration/TargetArn": Ref(f"{key}/function"),
+            f"{_P}InvokeConfiguration/TargetArn": Ref(f"{own.entity}/function"),
             f"{_P}Type": "UNORDERED",
             f"{_P}StartingPosition": "LATEST",
             f"{_P}PointInTimeConfiguration": None,

@@ -9,14 +9,16 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Path
-from edastack.blueprints.replacement_resources import Ref, Resource, settings
+from edastack.blueprints.replacement_resources import Origin, Ref, Resource, settings
 
-VPC = "network/vpc"
+NETWORK = "network"
+VPC = f"{NETWORK}/vpc"
 _P = "/properties/"
 
 
@@ -39,19 +41,18 @@ def _network_ids(bp: m.Blueprint) -> tuple[Any, tuple[Any, ...]]:
     vpc = bp.network.vpc
     if isinstance(vpc, m.ImportVpc):
         return vpc.vpc_id, vpc.private_subnet_ids
-    return Ref(VPC), tuple(Ref(f"network/subnet-{i + 1}") for i in range(vpc.azs))
+    return Ref(VPC), tuple(Ref(f"{NETWORK}/subnet-{i + 1}") for i in range(vpc.azs))
 
 
 def _network(bp: m.Blueprint, stack: str, vpc_id: Any) -> Iterator[Resource]:
-    common: dict[str, Any] = {"stack": stack, "entity": "network", "path": ("network",)}
+    own = Origin(stack, NETWORK, (NETWORK,))
     vpc = bp.network.vpc
     if isinstance(vpc, m.CreateVpc):
-        created = ("network", "vpc", "create")
-        yield Resource(
-            VPC,
+        created = (NETWORK, "vpc", "create")
+        yield own.resource(
             "AWS::EC2::VPC",
-            **common,
-            what="the VPC",
+            "the VPC",
+            "vpc",
             properties={f"{_P}CidrBlock": vpc.cidr},
             sources={f"{_P}CidrBlock": (*created, "cidr")},
             settings=settings(vpc),
@@ -60,11 +61,10 @@ def _network(bp: m.Blueprint, stack: str, vpc_id: Any) -> Iterator[Resource]:
         for i, (zone, block) in enumerate(
             zip(zones, _subnet_blocks(vpc.cidr, vpc.azs), strict=True)
         ):
-            yield Resource(
-                f"network/subnet-{i + 1}",
+            yield own.resource(
                 "AWS::EC2::Subnet",
-                **common,
-                what=f"subnet {i + 1} of the VPC",
+                f"subnet {i + 1} of the VPC",
+                f"subnet-{i + 1}",
                 properties={
                     f"{_P}VpcId": vpc_id,
                     f"{_P}AvailabilityZone": zone,
@@ -73,13 +73,12 @@ def _network(bp: m.Blueprint, stack: str, vpc_id: Any) -> Iterator[Resource]:
                 sources={f"{_P}CidrBlock": (*created, "cidr"), f"{_P}AvailabilityZone": created},
             )
     if bp.network.endpoints:
-        yield _security_group("network/endpoints", common, "interface endpoints", vpc_id, "https")
+        yield _security_group(own, "endpoints", "interface endpoints", vpc_id, "https")
     for service in bp.network.endpoints:
-        yield Resource(
-            f"network/endpoint:{service}",
+        yield own.resource(
             "AWS::EC2::VPCEndpoint",
-            **common,
-            what=f"the {service} endpoint",
+            f"the {service} endpoint",
+            f"endpoint:{service}",
             properties={
                 f"{_P}ServiceName": service,
                 f"{_P}VpcEndpointType": "Interface",
@@ -107,16 +106,13 @@ def _subnet_blocks(cidr: str, count: int) -> list[str]:
     return blocks + [f"{cidr}#{i}" for i in range(len(blocks), count)]
 
 
-def _security_group(
-    key: str, common: dict[str, Any], what: str, vpc_id: Any, description: str
-) -> Resource:
-    return Resource(
-        key,
+def _security_group(own: Origin, part: str, what: str, vpc_id: Any, description: str) -> Resource:
+    return own.resource(
         "AWS::EC2::SecurityGroup",
-        **common,
-        what=f"the security group of {what}",
+        f"the security group of {what}",
+        part,
         properties={f"{_P}VpcId": vpc_id, f"{_P}GroupDescription": description},
-        sources={f"{_P}VpcId": ("network",)},
+        sources={f"{_P}VpcId": (NETWORK,)},
     )
 
 
@@ -125,10 +121,9 @@ def _cluster(
 ) -> Iterator[Resource]:
     if c.type == "external":
         return
-    key = f"cluster:{c.name}"
+    own = Origin(stack, f"cluster:{c.name}", c.path)
     name = layout.physical_name(bp, c.name)
-    common: dict[str, Any] = {"stack": stack, "entity": key, "path": c.path}
-    group = _security_group(f"{key}/security-group", common, f"cluster '{c.name}'", vpc, name)
+    group = _security_group(own, "security-group", f"cluster '{c.name}'", vpc, name)
     yield group
     if c.type == "serverless":
         cluster_type = "AWS::MSK::ServerlessCluster"
@@ -140,7 +135,7 @@ def _cluster(
         }
         sources: dict[str, Path] = {
             "type": (*c.path, "type"),
-            f"{_P}VpcConfigs": ("network",),
+            f"{_P}VpcConfigs": (NETWORK,),
             f"{_P}ClientAuthentication": (*c.path, "auth"),
             f"{_P}Tags": ("owner",) if bp.owner else ("tags",),
         }
@@ -154,14 +149,12 @@ def _cluster(
         }
         sources = {
             "type": (*c.path, "type"),
-            f"{_P}BrokerNodeGroupInfo/ClientSubnets": ("network",),
+            f"{_P}BrokerNodeGroupInfo/ClientSubnets": (NETWORK,),
             f"{_P}EncryptionInfo/EncryptionAtRest": (*c.path, "encryption"),
         }
-    yield Resource(
-        key,
+    yield own.resource(
         cluster_type,
-        **common,
-        what=f"cluster '{c.name}'",
+        f"cluster '{c.name}'",
         properties=properties,
         sources=sources,
         settings=settings(c),
@@ -179,20 +172,16 @@ def _tags(bp: m.Blueprint) -> dict[str, str]:
 
 
 def _topic(bp: m.Blueprint, t: m.KafkaTopic, cluster: m.KafkaCluster) -> Iterator[Resource]:
-    common: dict[str, Any] = {
-        "stack": layout.topic_stack(bp, t),
-        "entity": f"topic:{t.name}",
-        "what": f"topic '{t.name}'",
-        "path": t.path,
-        "settings": settings(t),
-        "holds_data": True,
-        "depends": (f"cluster:{cluster.name}",),
-    }
+    topic = partial(
+        Origin(layout.topic_stack(bp, t), f"topic:{t.name}", t.path).resource,
+        what=f"topic '{t.name}'",
+        settings=settings(t),
+        holds_data=True,
+        depends=(f"cluster:{cluster.name}",),
+    )
     if cluster.type in layout.PROVISIONED:
-        yield Resource(
-            f"topic:{t.name}",
+        yield topic(
             "AWS::MSK::Topic",
-            **common,
             properties={
                 f"{_P}ClusterArn": Ref(f"cluster:{cluster.name}"),
                 f"{_P}TopicName": t.topic_name,
@@ -208,10 +197,8 @@ def _topic(bp: m.Blueprint, t: m.KafkaTopic, cluster: m.KafkaCluster) -> Iterato
             name=(f"{_P}ClusterArn", f"{_P}TopicName"),
         )
     elif cluster.type == "serverless":
-        yield Resource(
-            f"topic:{t.name}",
+        yield topic(
             "Custom::EdastackKafkaTopic",
-            **common,
             properties={f"{_P}TopicName": t.topic_name},
             sources={"type": (*t.path, "cluster"), f"{_P}TopicName": (*t.path, "name")},
         )

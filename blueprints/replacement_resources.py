@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from edastack.blueprints.findings import Path
 
@@ -67,35 +67,54 @@ def settings(entity: Any) -> dict[str, Any]:
     }
 
 
-def queue(
-    key: str,
-    *,
-    stack: str,
-    entity: str,
-    what: str,
-    path: Path,
-    name: str | None = None,
-    fifo: bool = False,
-    of: Any = None,
-) -> Resource:
-    """An SQS queue: holds messages; ``name`` its physical name (None: generated), ``of`` the
-    settings it is made from."""
-    return Resource(
-        key,
-        "AWS::SQS::Queue",
-        stack,
-        entity,
-        what,
-        path,
-        properties={"/properties/QueueName": name, "/properties/FifoQueue": fifo},
-        # within a blueprint and environment, fifo alone renames a queue (".fifo")
-        sources=dict.fromkeys(("/properties/QueueName", "/properties/FifoQueue"), (*path, "fifo")),
-        settings=of,
-        holds_data=True,
-        name=("/properties/QueueName",) if name else (),
-    )
+class Details(TypedDict, total=False):
+    """What a :class:`Resource` holds beyond its key, type, origin and description."""
+
+    properties: Mapping[str, Any]
+    sources: Mapping[str, Path]
+    settings: Any
+    holds_data: bool
+    name: tuple[str, ...]
+    depends: tuple[str, ...]
 
 
-def plain(key: str, type_: str, *, stack: str, entity: str, what: str, path: Path) -> Resource:
-    """A resource with no create-only property the blueprint sets, holding no data."""
-    return Resource(key, type_, stack, entity, what, path)
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where the resources of one blueprint entity come from: the stack they land in, the
+    entity (``kind:name``, the key of its own resource) and the JSON path that declares it."""
+
+    stack: str
+    entity: str
+    path: Path
+
+    def resource(
+        self, type_: str, what: str, part: str | None = None, **details: Unpack[Details]
+    ) -> Resource:
+        """The entity's own resource, or with ``part`` one of its parts (``<entity>/<part>``)."""
+        key = self.entity if part is None else f"{self.entity}/{part}"
+        return Resource(key, type_, self.stack, self.entity, what, self.path, **details)
+
+    def queue(
+        self,
+        what: str,
+        part: str | None = None,
+        *,
+        name: str | None = None,
+        fifo: bool = False,
+        of: Any = None,
+    ) -> Resource:
+        """An SQS queue: holds messages; ``name`` its physical name (None: generated), ``of``
+        the settings it is made from."""
+        return self.resource(
+            "AWS::SQS::Queue",
+            what,
+            part,
+            properties={"/properties/QueueName": name, "/properties/FifoQueue": fifo},
+            # within a blueprint and environment, fifo alone renames a queue (".fifo")
+            sources=dict.fromkeys(
+                ("/properties/QueueName", "/properties/FifoQueue"), (*self.path, "fifo")
+            ),
+            settings=of,
+            holds_data=True,
+            name=("/properties/QueueName",) if name else (),
+        )

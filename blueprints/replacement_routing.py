@@ -15,7 +15,7 @@ from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Path
 from edastack.blueprints.replacement_eventsv2 import bridge_subscriber, subscribers, v2_bus
-from edastack.blueprints.replacement_resources import Ref, Resource, plain, queue, settings
+from edastack.blueprints.replacement_resources import Origin, Ref, Resource, settings
 
 _P = "/properties/"
 _ESM = "AWS::Lambda::EventSourceMapping"
@@ -23,25 +23,18 @@ _ESM = "AWS::Lambda::EventSourceMapping"
 
 def events_resources(bp: m.Blueprint) -> Iterator[Resource]:
     stack = layout.stack_name(bp, layout.EVENTS)
-    shared: dict[str, Any] = {"stack": stack, "entity": "events", "path": ()}
-    yield plain("events/queue-key", "AWS::KMS::Key", **shared, what="the queue key")
+    shared = Origin(stack, "events", ())
+    yield shared.resource("AWS::KMS::Key", "the queue key", "queue-key")
     if bp.alarms.emails and not bp.alarms.sns_topic_arn:
-        yield Resource(
-            "events/alarms",
+        yield shared.resource(
             "AWS::SNS::Topic",
-            **shared,
-            what="the alarm topic",
+            "the alarm topic",
+            "alarms",
             properties={f"{_P}TopicName": layout.alarm_topic_name(bp)},
             name=(f"{_P}TopicName",),
         )
     if any(isinstance(b, m.KafkaToBus) and b.via == "lambda" for b in bp.bridges.values()):
-        yield Resource(
-            "events/payloads",
-            "AWS::S3::Bucket",
-            **shared,
-            what="the payload bucket",
-            holds_data=True,
-        )
+        yield shared.resource("AWS::S3::Bucket", "the payload bucket", "payloads", holds_data=True)
     for name in sorted(bp.buses):
         yield from _bus(bp, bp.buses[name], stack)
     for name in sorted(bp.queues):
@@ -57,104 +50,86 @@ def _bus(bp: m.Blueprint, bus: m.EventBus, stack: str) -> Iterator[Resource]:
     if bus.v2:
         yield from v2_bus(bp, bus, stack)
         return
-    key = f"bus:{bus.name}"
-    common: dict[str, Any] = {"stack": stack, "entity": key, "path": bus.path}
-    yield Resource(
-        key,
+    own = Origin(stack, f"bus:{bus.name}", bus.path)
+    yield own.resource(
         "AWS::Events::EventBus",
-        **common,
-        what=f"bus '{bus.name}'",
+        f"bus '{bus.name}'",
         properties={f"{_P}Name": layout.bus_name(bp, bus.name)},
         settings=settings(bus),
         name=(f"{_P}Name",),
     )
     if bus.archive is not None:
-        yield Resource(
-            f"{key}/archive",
+        yield own.resource(
             "AWS::Events::Archive",
-            **common,
-            what=f"the archive of bus '{bus.name}'",
-            properties={f"{_P}SourceArn": Ref(key)},
+            f"the archive of bus '{bus.name}'",
+            "archive",
+            properties={f"{_P}SourceArn": Ref(own.entity)},
             settings=settings(bus.archive),
             holds_data=True,
         )
-    yield queue(
-        f"{key}/dlq",
-        **common,
-        what=f"the dead-letter queue of bus '{bus.name}'",
+    yield own.queue(
+        f"the dead-letter queue of bus '{bus.name}'",
+        "dlq",
         name=layout.bus_dead_letter_name(bp, bus.name),
     )
     if bus.kms_key == "create":
-        yield plain(f"{key}/key", "AWS::KMS::Key", **common, what=f"the key of bus '{bus.name}'")
+        yield own.resource("AWS::KMS::Key", f"the key of bus '{bus.name}'", "key")
 
 
 def _queue(bp: m.Blueprint, q: m.Queue, stack: str) -> Iterator[Resource]:
-    key = f"queue:{q.name}"
-    common: dict[str, Any] = {"stack": stack, "entity": key, "path": q.path}
+    own = Origin(stack, f"queue:{q.name}", q.path)
     name = layout.queue_name(bp, q)
-    yield queue(key, **common, what=f"queue '{q.name}'", name=name, fifo=q.fifo, of=settings(q))
+    yield own.queue(f"queue '{q.name}'", name=name, fifo=q.fifo, of=settings(q))
     if q.name not in layout.dead_letter_queues(bp):  # a target queue has its own DLQ
-        yield queue(
-            f"{key}/dlq", **common, what=f"the dead-letter queue of queue '{q.name}'", fifo=q.fifo
-        )
+        yield own.queue(f"the dead-letter queue of queue '{q.name}'", "dlq", fifo=q.fifo)
 
 
 def _contracts(bp: m.Blueprint, stack: str) -> Iterator[Resource]:
     if not bp.contracts:
         return
-    registry = "events/contracts"
-    yield Resource(
-        registry,
+    registry = Origin(stack, "events", ("contracts",)).resource(
         "AWS::EventSchemas::Registry",
-        stack,
-        "events",
         "the schema registry",
-        ("contracts",),
+        "contracts",
         properties={f"{_P}RegistryName": layout.physical_name(bp, "contracts")},
         name=(f"{_P}RegistryName",),
     )
+    yield registry
     for name in sorted(bp.contracts):
         contract = bp.contracts[name]
-        yield Resource(
-            f"contract:{name}",
+        yield Origin(stack, f"contract:{name}", contract.path).resource(
             "AWS::EventSchemas::Schema",
-            stack,
-            f"contract:{name}",
             f"contract '{name}'",
-            contract.path,
-            properties={f"{_P}SchemaName": name, f"{_P}RegistryName": Ref(registry)},
+            properties={f"{_P}SchemaName": name, f"{_P}RegistryName": Ref(registry.key)},
             settings=settings(contract),
             name=(f"{_P}RegistryName", f"{_P}SchemaName"),
         )
 
 
 def _bridge(bp: m.Blueprint, b: m.Bridge, stack: str) -> Iterator[Resource]:
-    key = f"bridge:{b.name}"
-    common: dict[str, Any] = {"stack": stack, "entity": key, "path": b.path}
+    own = Origin(stack, f"bridge:{b.name}", b.path)
     what = f"bridge '{b.name}'"
     if isinstance(b, m.BusToKafka):
         bus = bp.buses.get(b.bus)
         if bus is not None and bus.v2:
-            yield bridge_subscriber(b, key, common, what)
+            yield bridge_subscriber(b, own, what)
         else:
-            yield Resource(key, "AWS::Events::Rule", **common, what=what, settings=settings(b))
-        yield plain(f"{key}/function", "AWS::Lambda::Function", **common, what=f"{what}'s producer")
+            yield own.resource("AWS::Events::Rule", what, settings=settings(b))
+        yield own.resource("AWS::Lambda::Function", f"{what}'s producer", "function")
         if b.dead_letter.scope == "rule":
-            yield queue(f"{key}/dlq", **common, what=f"the dead-letter queue of {what}")
+            yield own.queue(f"the dead-letter queue of {what}", "dlq")
         return
     topic = bp.topics.get(b.topic)
     cluster = bp.clusters.get(topic.cluster) if topic else None
     if topic is None or cluster is None:
         return
     if b.via == "connector" and b.connector is not None:
-        yield from _connector(b, topic, cluster, common)
+        yield from _connector(b, topic, cluster, own)
         return
     props, sources = _consumer(b, topic, cluster)
-    yield Resource(
-        key,
+    yield own.resource(
         "AWS::Pipes::Pipe" if b.via == "pipe" else _ESM,
-        **common,
-        what=what,
+        what,
         properties=props,
         sources=sources,
         settings=settings(b),
@@ -164,8 +139,8 @@ def _bridge(bp: m.Blueprint, b: m.Bridge, stack: str) -> Iterator[Resource]:
         else (),
     )
     if b.via == "lambda":
-        yield plain(f"{key}/function", "AWS::Lambda::Function", **common, what=f"{what}'s function")
-        yield queue(f"{key}/dlq", **common, what=f"the dead-letter queue of {what}")
+        yield own.resource("AWS::Lambda::Function", f"{what}'s function", "function")
+        yield own.queue(f"the dead-letter queue of {what}", "dlq")
 
 
 def _consumer(
@@ -213,35 +188,30 @@ def _consumer(
 
 
 def _connector(
-    b: m.KafkaToBus, topic: m.KafkaTopic, cluster: m.KafkaCluster, common: dict[str, Any]
+    b: m.KafkaToBus, topic: m.KafkaTopic, cluster: m.KafkaCluster, own: Origin
 ) -> Iterator[Resource]:
     assert b.connector is not None
-    key = f"bridge:{b.name}"
     ident = b.source.removeprefix(limits.KAFKA_CONNECT_SOURCE_PREFIX)
-    plugin = Resource(
-        f"{key}/plugin",
+    plugin = own.resource(
         "AWS::KafkaConnect::CustomPlugin",
-        **common,
-        what=f"the connector plugin of bridge '{b.name}'",
+        f"the connector plugin of bridge '{b.name}'",
+        "plugin",
         properties={f"{_P}Name": f"{ident}-eventbridge-sink", f"{_P}Location": b.connector.plugin},
         sources={f"{_P}Location": (*b.path, "connector", "plugin")},
         name=(f"{_P}Name",),
     )
-    workers = Resource(
-        f"{key}/workers",
+    workers = own.resource(
         "AWS::KafkaConnect::WorkerConfiguration",
-        **common,
-        what=f"the worker configuration of bridge '{b.name}'",
+        f"the worker configuration of bridge '{b.name}'",
+        "workers",
         properties={f"{_P}Name": f"{ident}-workers"},
         name=(f"{_P}Name",),
     )
     yield plugin
     yield workers
-    yield Resource(
-        key,
+    yield own.resource(
         "AWS::KafkaConnect::Connector",
-        **common,
-        what=f"bridge '{b.name}'",
+        f"bridge '{b.name}'",
         properties={
             f"{_P}ConnectorName": ident,
             f"{_P}KafkaCluster": Ref(f"cluster:{cluster.name}"),
@@ -255,11 +225,10 @@ def _connector(
         settings=settings(b),
         name=(f"{_P}ConnectorName",),
     )
-    yield Resource(
-        f"{key}/dlq-topic",
+    yield own.resource(
         "AWS::MSK::Topic",
-        **common,
-        what=f"the dead-letter topic of bridge '{b.name}'",
+        f"the dead-letter topic of bridge '{b.name}'",
+        "dlq-topic",
         properties={
             f"{_P}ClusterArn": Ref(f"cluster:{cluster.name}"),
             # named after the topic unless named: a Ref, so the topic's own rename is the cause
@@ -283,25 +252,12 @@ def rules_resources(bp: m.Blueprint) -> Iterator[Resource]:
             if layout.on_v2_bus(bp, rule):
                 yield from subscribers(bp, rule, stack)
                 continue
-            key = f"rule:{rule.name}"
-            common: dict[str, Any] = {"stack": stack, "entity": key, "path": rule.path}
-            yield Resource(
-                key,
-                "AWS::Events::Rule",
-                **common,
-                what=f"rule '{rule.name}'",
-                settings=settings(rule),
-            )
+            own = Origin(stack, f"rule:{rule.name}", rule.path)
+            yield own.resource("AWS::Events::Rule", f"rule '{rule.name}'", settings=settings(rule))
             if rule.dead_letter.scope == "rule":
-                yield queue(
-                    f"{key}/dlq", **common, what=f"the dead-letter queue of rule '{rule.name}'"
-                )
+                yield own.queue(f"the dead-letter queue of rule '{rule.name}'", "dlq")
         if any(r.dead_letter.scope == "stack" for r in rules):
             group = layout.rules_group(rules[0])
-            yield queue(
-                f"rules:{group}/dlq",
-                stack=stack,
-                entity=f"rules:{group}",
-                what=f"the dead-letter queue shared by the rules of {stack}",
-                path=("eventbridge", "rules"),
+            yield Origin(stack, f"rules:{group}", ("eventbridge", "rules")).queue(
+                f"the dead-letter queue shared by the rules of {stack}", "dlq"
             )
