@@ -7,6 +7,7 @@ what is allowed, and suggest the closest allowed key or value.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path as FsPath
@@ -141,6 +142,19 @@ def _sub_schema(err: ValidationError) -> Mapping[str, Any]:
     return err.schema if isinstance(err.schema, dict) else {}
 
 
+def _unquoted(err: ValidationError, message: str) -> str:
+    """A number where a string belongs: quoting it is the fix only when the quoted text is
+    valid (an account id); otherwise what the string must look like (retention: 7 -> a
+    duration such as 7d, not "7")."""
+    schema = _sub_schema(err)
+    pattern = schema.get("pattern")
+    if pattern is None or re.search(pattern, str(err.instance)):
+        return f'{message} (quote it: "{err.instance}")'
+    if "x-expected" in schema:
+        return f"expected {schema['x-expected']}, found {_found(err.instance)}"
+    return message
+
+
 def _explain_name(err: ValidationError) -> Finding:
     """A key refused by ``propertyNames``: the instance is the offending key itself."""
     value: Any = err.instance
@@ -186,7 +200,7 @@ def _message(err: ValidationError) -> str:
         expected = " or ".join(_JSON_TYPES.get(t, t) for t in types)
         message = f"expected {expected}, found {_found(value)}"
         if "string" in types and isinstance(value, int | float) and not isinstance(value, bool):
-            message += f' (quote it: "{value}")'
+            return _unquoted(err, message)
         return message
     if v == "enum":
         choices = [str(a) for a in vv]

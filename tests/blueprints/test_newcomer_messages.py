@@ -100,3 +100,39 @@ def test_a_variable_defined_through_one_without_a_value_has_none_where_it_is_use
         "bp.yaml:3:50: $.eventbridge.buses.orders.encryption.key: variable 'key' is defined "
         f"through 'account', which {reason}account and region)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("7", "expected a duration such as 30s, 15m, 6h, 7d or 2w, found integer 7"),
+        ('"7"', "expected a duration such as 30s, 15m, 6h, 7d or 2w, found '7'"),
+    ],
+)
+def test_a_number_for_a_duration_is_not_told_to_be_quoted(
+    messages: Messages, value: str, expected: str
+) -> None:
+    """'(quote it: "7")' led to a second error: a duration needs its unit."""
+    text = V2.replace("START", "horizon").replace("retention: 10d", f"retention: {value}")
+    assert messages(text)[0] == f"bp.yaml:6:35: $.eventbridge.buses.orders.retention: {expected}"
+
+
+def test_a_number_for_an_account_is_still_told_to_be_quoted(messages: Messages) -> None:
+    text = V2.replace("START", "horizon").replace(
+        "retention: 10d", "retention: 10d, policy: {accounts: [333333333333]}"
+    )
+    assert messages(text)[0] == (
+        "bp.yaml:6:60: $.eventbridge.buses.orders.policy.accounts[0]: expected a string, found "
+        'integer 333333333333 (quote it: "333333333333")'
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="for the v2 owner: a v2 bus with an invalid value is taken for a classic one, so its "
+    "rules' v2 options are refused too ('start' applies to rules on a type: v2 bus; bus "
+    "'orders' is classic)",
+)
+def test_an_invalid_value_on_a_v2_bus_is_its_only_finding(messages: Messages) -> None:
+    text = V2.replace("START", "horizon").replace("retention: 10d", "retention: 7")
+    assert len(messages(text)) == 1

@@ -130,8 +130,8 @@ CASES = [
         edit("dlq: rule", "dlq: {queue: 5}"),
         edit("dlq: rule", "dlq: {queue: inbox}"),
         [
-            "bp.yaml:15:20: $.eventbridge.rules.r1.dlq.queue: expected a string, found integer 5 "
-            '(quote it: "5")'
+            "bp.yaml:15:20: $.eventbridge.rules.r1.dlq.queue: expected a name of at most 64 "
+            "characters: letters, digits, '_', '.' and '-', starting with a letter, found integer 5"
         ],
         id="long_form_explained_in_its_own_terms",
     ),
