@@ -48,8 +48,9 @@ EVENTSV2_BATCH_MAX = {
     "sqs": 10,
     "sns": 10,
     "kinesis": 500,
-    "bus": 10,  # a classic bus target; a v2 bus takes 100
+    "bus": 10,  # a classic bus target
 }
+EVENTSV2_V2_BUS_BATCH_MAX = 100  # an EventsV2 bus target ("100 Lambda/SFN/EventsV2 bus")
 # SystemMetadata EventGroupId and DeduplicationId: 1-128 characters (API reference,
 # PutEventsSystemMetadata).
 EVENTSV2_GROUP_ID_MAX_CHARS = 128

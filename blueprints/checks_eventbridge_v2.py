@@ -118,7 +118,7 @@ def rules(ctx: Checks) -> Iterator[Finding]:
             yield from _start(r)
             yield from _batch_window(r)
             for t in r.targets:
-                yield from _target(r, t)
+                yield from _target(r, t, _largest_batch(ctx, t))
 
 
 def _filter(r: m.Rule) -> Iterator[Finding]:
@@ -150,7 +150,16 @@ def _start(r: m.Rule) -> Iterator[Finding]:
         yield error("rule-option", (*r.path, "start"), f"start {r.start} is not a time: {reason}")
 
 
-def _target(r: m.Rule, t: m.Target) -> Iterator[Finding]:
+def _largest_batch(ctx: Checks, t: m.Target) -> int:
+    """A bus target takes 100 events when it is a v2 bus, 10 when classic (facts §2)."""
+    if t.kind == "bus":
+        declared = ctx.bp.buses.get(t.ref)
+        if declared.v2 if declared is not None else _V2_ARN in t.ref:
+            return limits.EVENTSV2_V2_BUS_BATCH_MAX
+    return limits.EVENTSV2_BATCH_MAX[t.kind]
+
+
+def _target(r: m.Rule, t: m.Target, largest: int) -> Iterator[Finding]:
     if t.kind == "api":
         yield error(
             "target-kind",
@@ -168,7 +177,6 @@ def _target(r: m.Rule, t: m.Target) -> Iterator[Finding]:
                 (*t.path, "input", "template"),
                 f"a v2 bus transforms with JSONata and this input does not translate: {reason}",
             )
-    largest = limits.EVENTSV2_BATCH_MAX[t.kind]
     if r.batch is not None and r.batch.size is not None and r.batch.size > largest:
         yield error(
             "rule-option",

@@ -71,7 +71,7 @@ class SubscriberTarget:
     @property
     def largest_batch(self) -> int:
         if self.v2_bus:
-            return 100
+            return limits.EVENTSV2_V2_BUS_BATCH_MAX
         return limits.EVENTSV2_BATCH_MAX[self.kind]
 
     @staticmethod

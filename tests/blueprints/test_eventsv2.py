@@ -186,6 +186,31 @@ def test_fails_when_a_subscriber_option_is_on_a_classic_bus_rule(
     ]
 
 
+@pytest.mark.parametrize(
+    ("target", "size", "largest"), [("v2", 100, None), ("v2", 101, 100), ("classic", 11, 10)]
+)
+def test_a_bus_target_takes_100_events_a_batch_when_v2_and_10_when_classic(
+    messages: Messages, target: str, size: int, largest: int | None
+) -> None:
+    text = _sub(
+        "    ledger: {type: v2}\n", "    ledger: {type: v2}\n    v2: {type: v2}\n    classic: {}\n"
+    )
+    text = _sub(f'{{lambda: "{LAMBDA}"}}', f"{{bus: {target}}}", text)
+    text = _sub(
+        "    postings:\n",
+        f"    postings:\n      bus: ledger\n      batch: {{size: {size}}}\n",
+        text,
+    )
+    assert messages(text) == (
+        [
+            f"bp.yaml:10:21: $.eventbridge.rules.postings.batch.size: bus target 'book' takes "
+            f"batches of at most {largest} events, found {size}"
+        ]
+        if largest
+        else []
+    )
+
+
 def test_fails_when_an_import_names_the_other_kind_of_bus(messages: Messages) -> None:
     v2_arn = "arn:aws:events:eu-west-1:222222222222:event-busv2/ledger/0123456789abcdefghijklmno"
     classic_arn = "arn:aws:events:eu-west-1:222222222222:event-bus/ledger"
