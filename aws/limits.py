@@ -57,6 +57,12 @@ EVENTSV2_GROUP_ID_MAX_CHARS = 128
 # Subscriber and bus names: 1-256 of this pattern (AWS::EventsV2::Subscriber Name).
 EVENTSV2_NAME_PATTERN = r"^[A-Za-z0-9][.\-_A-Za-z0-9]*$"
 EVENTSV2_NAME_MAX = 256
+# A v2 bus's ARN ends in its name and the 25-character id AWS generated (the EventBusArn
+# pattern of AWS::EventsV2::Subscriber in cfn-lint 1.58.0's schema; facts §1).
+EVENTSV2_BUS_ARN_PATTERN = (
+    r"^arn:aws(-[a-z0-9]+)*:events:[a-z][a-z0-9]*(-[a-z0-9]+)*:([0-9]{12}):"
+    r"event-busv2\/[A-Za-z0-9][\.\-_A-Za-z0-9]{0,255}\/[a-z0-9]{25}$"
+)
 
 # --- SQS ---------------------------------------------------------------------------------
 # Message retention maximum: 14 days (SQS quotas).

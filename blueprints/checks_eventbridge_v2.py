@@ -3,6 +3,7 @@ what the v2 bus cannot express, and its quotas (eventsv2 facts of 2026-12)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
@@ -33,16 +34,17 @@ def buses(ctx: Checks) -> Iterator[Finding]:
 
 
 def _imported(b: m.EventBus) -> Iterator[Finding]:
-    if b.import_arn is None or b.v2 == (_V2_ARN in b.import_arn):
+    if b.import_arn is None:
         return
-    if b.v2:
+    if b.v2 and not re.match(limits.EVENTSV2_BUS_ARN_PATTERN, b.import_arn):
         yield error(
             "bus-option",
             (*b.path, "import"),
-            "a v2 bus is imported by its event-busv2 ARN "
-            f"(arn:aws:events:<region>:<account>:event-busv2/<name>/<id>), found {b.import_arn}",
+            "a v2 bus is imported by its whole event-busv2 ARN "
+            "(arn:aws:events:<region>:<account>:event-busv2/<name>/<id>, the id being the 25 "
+            f"characters AWS generated), found {b.import_arn}",
         )
-    elif "bus-kind" not in b.acknowledged:
+    elif not b.v2 and _V2_ARN in b.import_arn and "bus-kind" not in b.acknowledged:
         # A warning: blueprints written before v2 buses existed validated with such an ARN.
         yield warning(
             "bus-kind",

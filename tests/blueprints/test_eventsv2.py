@@ -214,13 +214,12 @@ def test_a_bus_target_takes_100_events_a_batch_when_v2_and_10_when_classic(
 def test_fails_when_an_import_names_the_other_kind_of_bus(messages: Messages) -> None:
     v2_arn = "arn:aws:events:eu-west-1:222222222222:event-busv2/ledger/0123456789abcdefghijklmno"
     classic_arn = "arn:aws:events:eu-west-1:222222222222:event-bus/ledger"
-    assert messages(
-        _sub("ledger: {type: v2}", f'ledger: {{type: v2, import: "{classic_arn}"}}')
-    ) == [
-        "bp.yaml:4:32: $.eventbridge.buses.ledger.import: a v2 bus is imported by its "
-        "event-busv2 ARN (arn:aws:events:<region>:<account>:event-busv2/<name>/<id>), found "
-        f"{classic_arn}"
-    ]
+    for arn in (classic_arn, v2_arn.removesuffix("/0123456789abcdefghijklmno")):
+        assert messages(_sub("ledger: {type: v2}", f'ledger: {{type: v2, import: "{arn}"}}')) == [
+            "bp.yaml:4:32: $.eventbridge.buses.ledger.import: a v2 bus is imported by its whole "
+            "event-busv2 ARN (arn:aws:events:<region>:<account>:event-busv2/<name>/<id>, the id "
+            f"being the 25 characters AWS generated), found {arn}"
+        ]
     assert messages(_sub("ledger: {type: v2}", f'ledger: {{type: v2, import: "{v2_arn}"}}')) == []
 
 
