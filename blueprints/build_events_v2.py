@@ -67,7 +67,8 @@ def retention_days(builder: Builder, spec: Mapping[str, Any], path: Path) -> int
 def dead_letter_scope(
     builder: Builder, bus: str, spec: Mapping[str, Any], path: Path
 ) -> m.DeadLetter | None:
-    """The ``dlq`` of a rule on a v2 bus (None on a classic bus): every subscriber has its own."""
+    """The ``dlq`` of a rule on a v2 bus (None on a classic bus): every subscriber has its own,
+    which ``dlq: rule`` says too, so it is accepted silently and the other scopes refused."""
     if bus not in builder.v2_buses:
         return None
     if spec.get("dlq", "rule") != "rule":
@@ -75,7 +76,7 @@ def dead_letter_scope(
             "dlq-scope",
             (*path, "dlq"),
             "every subscriber of a v2 bus gets a dead-letter queue of its own (a FIFO one when "
-            "ordered); remove dlq",
+            "ordered); remove dlq, or write dlq: rule, which says the same",
         )
     return m.DeadLetter(scope="rule")
 

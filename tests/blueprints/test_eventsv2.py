@@ -123,8 +123,12 @@ def test_v2_options_are_read(report: Report) -> None:
             "      pattern:",
             "      dlq: stack\n      pattern:",
             "bp.yaml:7:12: $.eventbridge.rules.postings.dlq: every subscriber of a v2 bus gets a "
-            "dead-letter queue of its own (a FIFO one when ordered); remove dlq",
+            "dead-letter queue of its own (a FIFO one when ordered); remove dlq, or write dlq: "
+            "rule, which says the same",
             id="dlq_stack_on_v2",
+        ),
+        pytest.param(
+            "      pattern:", "      dlq: rule\n      pattern:", None, id="dlq_rule_on_v2"
         ),
         pytest.param(
             "{source: [ledger.postings]}",
