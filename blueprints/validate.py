@@ -43,6 +43,9 @@ class FileReport:
     file: str
     findings: list[Finding] = field(default_factory=list)
     blueprints: dict[str, m.Blueprint] = field(default_factory=dict)
+    # the models of a file with errors, its broken entities left out: what loaded can still be
+    # compared with a baseline (a contract's evolution), nothing else may use them
+    partial: dict[str, m.Blueprint] = field(default_factory=dict)
     tree: Node | None = None  # the file with its includes, for positioning later findings
 
     def add(self, findings: Iterable[Finding]) -> None:
@@ -232,7 +235,7 @@ def validate_file(path: FsPath | str, environments: Iterable[str] | None = None)
         report.blueprints[name] = blueprint
     report.findings = sort_findings([*load_findings, *_fragment_hint(_merge_environments(per_env))])
     if not report.ok:
-        report.blueprints = {}
+        report.partial, report.blueprints = report.blueprints, {}
     return report
 
 

@@ -41,9 +41,20 @@ def load_baseline(path: Path, baseline: str) -> FileReport:
 
 def compare_with_baseline(report: FileReport, path: Path, baseline: str) -> None:
     """Add to ``report`` a finding for everything its blueprint would replace, strand or have
-    refused, per environment, and for environments renamed, dropped or moved."""
+    refused, per environment, and for environments renamed, dropped or moved.
+
+    A blueprint with errors is still judged on the evolution of every contract that loaded
+    (a version gone down, a schema changed in place): those are the contract's own, so they
+    show beside the other errors instead of after they are fixed. What it would replace waits
+    for a blueprint without errors: a broken entity would read as a deleted one.
+    """
     if report.ok:
         add_findings(report, load_baseline(path, baseline))
+    elif report.partial:
+        old = load_baseline(path, baseline)
+        for env, blueprint in report.partial.items():
+            if env in old.blueprints:
+                report.add(evolutions(old.blueprints[env], blueprint))
 
 
 def add_findings(report: FileReport, old: FileReport) -> None:

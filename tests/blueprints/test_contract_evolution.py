@@ -165,6 +165,23 @@ def test_versions_are_immutable_go_up_and_stay_in_glue(
     assert (code, out.splitlines()[0]) == (0 if first == VALID else 1, first)
 
 
+def test_a_contract_that_loaded_is_judged_beside_other_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A version gone down shows with an unrelated error, not once that one is fixed; a contract
+    whose schema did not load is not compared."""
+    broken = "  Broken: {source: s, detail_type: B, schema: missing.json}\n"
+    pair = Pair(
+        blueprint(3), blueprint(2, extra=broken), {"order.json": OPEN}, {"order.json": OPEN}
+    )
+    code, out = run(tmp_path, pair, capsys)
+    assert code == 1
+    assert [line.split(": ")[1] for line in out.splitlines()[:-1]] == [
+        f"{C}.version",
+        "$.contracts.Broken.schema",
+    ]
+
+
 def test_a_git_baseline_reads_the_schema_files_of_its_revision(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
