@@ -13,7 +13,13 @@ from functools import partial
 from pathlib import Path as FsPath
 from typing import Any
 
-from edastack.blueprints import build_bridges, build_contracts, build_events, build_kafka
+from edastack.blueprints import (
+    build_bridges,
+    build_contracts,
+    build_events,
+    build_events_v2,
+    build_kafka,
+)
 from edastack.blueprints import model as m
 from edastack.blueprints.build_base import Builder, strings
 from edastack.blueprints.checks_network import bridge_endpoints
@@ -49,6 +55,7 @@ def _blueprint(builder: Builder, environment: m.Environment, source: str) -> m.B
     d, ok, section = builder.data, builder.ok, builder.section
     buses = section(("eventbridge", "buses"), "buses", partial(build_events.bus, builder))
     builder.bus_names = {*buses, *(n for k, n in builder.broken if k == "buses")}
+    builder.v2_buses |= build_events_v2.broken_v2_buses(builder)
     clusters = section(("kafka", "clusters"), "clusters", build_kafka.cluster)
     return m.Blueprint(
         name=d.get("blueprint", "") if ok(("blueprint",)) else "",
