@@ -188,6 +188,9 @@ def _replacement(entity: str, cause: Path, group: list[Change]) -> Finding:
             f"update fails (the stack rolls back). Keep it as deployed, or {instead}",
         )
     loss = _CONSUMER if _consumer(main) else _LOSS.get(r.type, "what it holds stays behind")
+    # one cause may replace resources of several kinds (a FIFO subscriber and its FIFO DLQ)
+    others = {c.resource.type for c in group} - {r.type}
+    loss = "; ".join([loss, *(_LOSS[t] for t in sorted(others) if t in _LOSS)])
     return warning(CODE, cause, f"{what}: {loss}; {ACK}")
 
 

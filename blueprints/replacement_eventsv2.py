@@ -68,7 +68,12 @@ def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]
             # by deleting it first (eventsv2 facts §1), the gap is what is lost
             holds_data=True,
         )
-        yield own.queue(f"the dead-letter queue of {what}", f"{t.name}/dlq", fifo=rule.ordered)
+        yield own.queue(
+            f"the dead-letter queue of {what}",
+            f"{t.name}/dlq",
+            fifo=rule.ordered,
+            fifo_from=(*rule.path, "ordered"),  # a FIFO subscriber's DLQ is FIFO
+        )
 
 
 def bridge_subscriber(b: m.BusToKafka, own: Origin, what: str) -> Resource:

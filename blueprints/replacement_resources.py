@@ -102,9 +102,11 @@ class Origin:
         name: str | None = None,
         fifo: bool = False,
         of: Any = None,
+        fifo_from: Path | None = None,
     ) -> Resource:
         """An SQS queue: holds messages; ``name`` its physical name (None: generated), ``of``
-        the settings it is made from."""
+        the settings it is made from, ``fifo_from`` the key that makes it FIFO (default: its
+        own ``fifo``)."""
         return self.resource(
             "AWS::SQS::Queue",
             what,
@@ -112,7 +114,8 @@ class Origin:
             properties={"/properties/QueueName": name, "/properties/FifoQueue": fifo},
             # within a blueprint and environment, fifo alone renames a queue (".fifo")
             sources=dict.fromkeys(
-                ("/properties/QueueName", "/properties/FifoQueue"), (*self.path, "fifo")
+                ("/properties/QueueName", "/properties/FifoQueue"),
+                fifo_from or (*self.path, "fifo"),
             ),
             settings=of,
             holds_data=True,

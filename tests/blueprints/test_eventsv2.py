@@ -324,6 +324,23 @@ def test_baseline_names_the_v2_replacements(
     assert any(expected in message for message in messages), messages
 
 
+def test_baseline_points_an_ordered_change_at_ordered_for_the_subscriber_and_its_dlq(
+    report: Report,
+) -> None:
+    """The DLQ's warning pointed at a non-existent targets.<t>.fifo ("changing the fifo")."""
+    from edastack.blueprints.replacement import replacements
+
+    before = report(V2).blueprints["default"]
+    after = report(_sub("    postings:\n", "    postings:\n      ordered: true\n"))
+    (finding,) = replacements(before, after.blueprints["default"])
+    assert finding.path == ("eventbridge", "rules", "postings", "ordered")
+    assert finding.message.startswith(
+        "changing $.eventbridge.rules.postings.ordered replaces subscriber 'postings/book' and "
+        "the dead-letter queue of subscriber 'postings/book': it is deleted, then created"
+    )
+    assert "a new, empty queue is created and the old one is retained" in finding.message
+
+
 def test_baseline_is_quiet_when_only_the_pattern_changes(report: Report) -> None:
     new = _sub("{source: [ledger.postings]}", "{source: [ledger.postings, ledger.fees]}")
     assert _replacements(report, V2, new) == []
