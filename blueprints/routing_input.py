@@ -81,4 +81,5 @@ def _from_topic(bp: m.Blueprint, value: bytes, topic: str, bus: str | None) -> R
         (*notes, *result.notes),
         result.via,
         result.unmatched,
+        result.kept,
     )

@@ -79,6 +79,7 @@ class Route:
     notes: tuple[str, ...] = ()
     via: str | None = None  # the bridge that put the event, for a Kafka record
     unmatched: Mapping[str, str] = field(default_factory=dict)  # rule -> why not
+    kept: str = ""  # a v2 bus keeps every event for its retention: how long ("7d")
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -87,6 +88,8 @@ class Route:
             "archived": self.archived,
             "event": dict(self.event),
         }
+        if self.kept:
+            out["kept"] = self.kept
         if self.via is not None:
             out["bridge"] = self.via
         if self.disabled:
@@ -184,6 +187,7 @@ def route(bp: m.Blueprint, bus: str, event: Mapping[str, Any], via: str | None =
         notes=tuple(_notes(bp, bus, taken)),
         via=via,
         unmatched=unmatched,
+        kept=_kept(bp.buses.get(bus)),
     )
 
 
@@ -246,6 +250,12 @@ def _failures(bp: m.Blueprint) -> dict[str, list[str]]:
                 key = "rule:" + key.removeprefix("subscriber:").split("/", 1)[0]
             out.setdefault(key, []).append(path.failures)
     return out
+
+
+def _kept(bus: m.EventBus | None) -> str:
+    if bus is None or not bus.v2:
+        return ""
+    return f"{bus.retention_days}d" if bus.retention_days else "for its retention"
 
 
 def _archived(bus: m.EventBus | None, flat: Any) -> bool:

@@ -81,7 +81,8 @@ def format_route(r: Route) -> str:
     """The route as text: the event, its bus, then each rule and target."""
     head = f"event: source {r.event.get('source')}, detail-type {r.event.get('detail-type')}"
     lines = [head + (f" (put by bridge {r.via})" if r.via else "")]
-    lines.append(f"bus: {r.bus} (archived: {'yes' if r.archived else 'no'})")
+    kept = f"kept {r.kept}" if r.kept else f"archived: {'yes' if r.archived else 'no'}"
+    lines.append(f"bus: {r.bus} ({kept})")
     whole = json.dumps(dict(r.event), ensure_ascii=False)
     for rule in r.rules:
         lines.append(f"{'bridge' if rule.bridge else 'rule'} {rule.rule}")

@@ -119,3 +119,16 @@ def test_fails_when_the_blueprint_has_errors(
         "bp.yaml:2:42: $.eventbridge.rules.r: missing required key 'pattern'",
         "bp.yaml:2:42: $.eventbridge.rules.r: missing required key 'targets'",
     ]
+
+
+def test_a_v2_bus_says_how_long_it_keeps_events(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """It has no archive: it keeps every event for its retention."""
+    posting = tmp_path / "posting.json"
+    posting.write_text('{"source": "payments.card", "detail-type": "PostingCreated"}')
+    blueprint = str(EXAMPLES / "ledger-v2.yaml")
+    code, out, _ = run(capsys, blueprint, str(posting), "--bus", "ledger", "--env", "dev")
+    assert (code, out.splitlines()[1]) == (0, "bus: ledger (kept 30d)")
+    code, out, _ = run(capsys, blueprint, str(posting), "--bus", "ledger", "--format", "json")
+    assert json.loads(out)["kept"] == "30d"
