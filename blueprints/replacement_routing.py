@@ -40,6 +40,7 @@ def events_resources(bp: m.Blueprint) -> Iterator[Resource]:
     for name in sorted(bp.queues):
         yield from _queue(bp, bp.queues[name], stack)
     yield from _contracts(bp, stack)
+    yield from _glue(bp, stack)
     for name in sorted(bp.bridges):
         yield from _bridge(bp, bp.bridges[name], stack)
 
@@ -104,6 +105,26 @@ def _contracts(bp: m.Blueprint, stack: str) -> Iterator[Resource]:
             settings=settings(contract),
             name=(f"{_P}RegistryName", f"{_P}SchemaName"),
         )
+
+
+def _glue(bp: m.Blueprint, stack: str) -> Iterator[Resource]:
+    """The Glue registry of contract topics, a schema per contract and a version per later
+    schema, all retained: a version changed in place is contract_evolution's finding, so no
+    create-only property is compared here."""
+    registered = bp.registered_contracts
+    if not registered:
+        return
+    yield Origin(stack, "events", ("contracts",)).resource(
+        "AWS::Glue::Registry", "the Glue schema registry", "glue"
+    )
+    for c in registered:
+        own = Origin(stack, f"contract:{c.name}", c.path)
+        yield own.resource(
+            "AWS::Glue::Schema", f"contract '{c.name}' in Glue", "glue", settings=c.compatibility
+        )
+        for number in range(2, len(c.history) + 1):
+            what = f"version {number} of contract '{c.name}' in Glue"
+            yield own.resource("AWS::Glue::SchemaVersion", what, f"glue-v{number}")
 
 
 def _bridge(bp: m.Blueprint, b: m.Bridge, stack: str) -> Iterator[Resource]:

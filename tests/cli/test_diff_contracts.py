@@ -48,3 +48,27 @@ def test_a_compatible_new_version_is_a_change(
         new.replace("    source: shop\n", "    version: 2\n    source: shop\n"), tmp_path, capsys
     )
     assert (code, out[-1]) == (1, "1 change in 1 stack; 0 dangerous")
+
+
+def test_a_contract_topic_s_new_version_is_a_glue_schema_version_added(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Glue keeps each later version as an AWS::Glue::SchemaVersion of its own."""
+    v1 = "{type: object, properties: {id: {type: string}}, additionalProperties: false}"
+    topic = "kafka:\n  clusters:\n    core: {brokers: {count: 3}}\n  topics:\n"
+    glue = BASE.replace(
+        "contracts:\n", topic + "    placed: {cluster: core, contract: Placed}\ncontracts:\n"
+    )
+    new = glue.replace("{id: {type: string}}", "{id: {type: string}, n: {type: number}}")
+    new = new.replace(
+        "    source: shop\n", f"    version: 2\n    previous: [{v1}]\n    source: shop\n"
+    )
+    (tmp_path / "old.yaml").write_text(glue, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(new, encoding="utf-8")
+    code = main(["diff", str(tmp_path / "new.yaml"), "--baseline", str(tmp_path / "old.yaml")])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert (
+        "  + added    version 2 of contract 'Placed' in Glue (AWS::Glue::SchemaVersion) "
+        "<- contracts.Placed"
+    ) in out.splitlines()
