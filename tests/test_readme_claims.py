@@ -252,6 +252,32 @@ def test_safe_defaults_in_the_templates(capsys: pytest.CaptureFixture[str]) -> N
     assert "Arn" in target["DeadLetterConfig"]
 
 
+def test_a_queue_that_is_a_target_and_a_dlq_is_a_dead_letter_queue(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Its failures stay where its alarm watches: no redrive, as the report and README say."""
+    assert "even when a rule also targets it" in readme()
+    text = MINIMAL + (
+        "queues:\n  q: {}\neventbridge:\n  buses:\n    b: {}\n  rules:\n"
+        "    to-q: {pattern: {source: [a]}, targets: {q: {sqs: q}}}\n"
+        "    other:\n      dlq: {queue: q}\n      pattern: {source: [b]}\n"
+        "      targets: {f: {lambda: 'arn:aws:lambda:eu-west-1:111111111111:function:f'}}\n"
+    )
+    code, out = validate(capsys, text, "--report", "dlq")
+    assert code == 0, out
+    assert "sqs:q   consumers (a dead-letter queue: no redrive)" in out
+    code, out = run(capsys, "synth", "bp.yaml", "--out", "cdk.out")
+    assert code == 0, out
+    templates = [json.loads(p.read_text()) for p in Path("cdk.out").glob("*.template.json")]
+    (queue,) = [
+        r["Properties"]
+        for t in templates
+        for r in t["Resources"].values()
+        if r["Type"] == "AWS::SQS::Queue" and r["Properties"].get("QueueName") == "shop-dev-q"
+    ]
+    assert "RedrivePolicy" not in queue
+
+
 def test_a_pinned_rule_lives_in_its_own_rules_stack(capsys: pytest.CaptureFixture[str]) -> None:
     assert "`audit-everything` then lives in `<blueprint>-<env>-rules-audit`" in readme()
     text = readme()
