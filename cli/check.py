@@ -135,7 +135,7 @@ def check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(to_json(located, run), indent=2))
     elif args.format == "sarif":
-        sarif = to_sarif(located, str(blueprint), _version(), run.not_run)
+        sarif = to_sarif(located, str(blueprint), run.not_run)
         print(json.dumps(sarif, indent=2))
     else:
         if located:
@@ -181,12 +181,3 @@ def _keep_reports(out: Path, located: Sequence[Located], run: GateRun) -> None:
         findings = [f for f in everything["findings"] if f["tool"] == status.gate]
         text = json.dumps({**gate, "findings": findings}, indent=2) + "\n"
         (folder / f"{status.gate}.json").write_text(text, encoding="utf-8")
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("edastack")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0"

@@ -19,17 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Mark
 from edastack.blueprints.loader import Node, locate
+from edastack.cli import sarif
 from edastack.testing.gates import GateFinding, GateRun, GateStatus
-
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/edastack/edastack"
 
 # Construct id prefix (``Bus``, also ``BusDeadLetters``) → the model's collection of entities.
 ENTITY_KINDS: dict[str, str] = {
@@ -148,27 +145,8 @@ def format_table(located: Sequence[Located]) -> str:
     return "\n".join(lines)
 
 
-def _sarif_level(severity: str) -> str:
-    severity = severity.lower()
-    if severity in ("error", "critical", "high", "fatal"):
-        return "error"
-    if severity in ("warning", "warn", "medium"):
-        return "warning"
-    return "note"
-
-
-def _uri(file: str) -> str:
-    path = Path(file)
-    if path.is_absolute():
-        try:
-            path = path.relative_to(Path.cwd())
-        except ValueError:
-            return path.as_uri()
-    return path.as_posix()
-
-
 def to_sarif(
-    located: Sequence[Located], blueprint: str, version: str, not_run: Sequence[GateStatus] = ()
+    located: Sequence[Located], blueprint: str, not_run: Sequence[GateStatus] = ()
 ) -> dict[str, Any]:
     """SARIF 2.1.0: one run, rules of every tool with ids ``<tool>/<rule>``."""
     rules: dict[str, dict[str, Any]] = {}
@@ -184,43 +162,26 @@ def to_sarif(
                 "properties": {"tool": f.tool},
             }
         results.append(_sarif_result(x, rule_id, list(rules).index(rule_id), blueprint))
-    invocation = {
-        "executionSuccessful": not not_run,
-        "toolExecutionNotifications": [
-            {"level": "error", "message": {"text": f"the {g.gate} gate did not run: {g.message}"}}
-            for g in not_run
-        ],
-    }
-    driver = {
-        "name": "edastack check",
-        "version": version,
-        "informationUri": INFORMATION_URI,
-        "rules": list(rules.values()),
-    }
-    run = {
-        "tool": {"driver": driver},
-        "automationDetails": {"id": f"edastack-check/{_uri(blueprint)}/"},
-        "invocations": [invocation],
-        "results": results,
-    }
-    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return sarif.log(
+        "edastack check",
+        f"edastack-check/{sarif.uri(blueprint)}/",
+        list(rules.values()),
+        results,
+        [f"the {g.gate} gate did not run: {g.message}" for g in not_run],
+    )
 
 
 def _sarif_result(x: Located, rule_id: str, rule_index: int, blueprint: str) -> dict[str, Any]:
-    f, mark = x.finding, x.mark
-    region = {"startLine": mark.line, "startColumn": mark.column} if mark else {"startLine": 1}
+    f = x.finding
     resource = f.construct_path or f"{f.stack}/{f.resource}"
     return {
         "ruleId": rule_id,
         "ruleIndex": rule_index,
-        "level": _sarif_level(f.severity),
+        "level": sarif.level(f.severity),
         "message": {"text": f"{f.message} ({resource})"},
         "locations": [
             {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(mark.file if mark else blueprint)},
-                    "region": region,
-                },
+                "physicalLocation": sarif.physical_location(x.mark, blueprint),
                 "logicalLocations": [{"fullyQualifiedName": resource, "kind": "resource"}],
             }
         ],

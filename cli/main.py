@@ -22,6 +22,7 @@ from edastack.blueprints.delivery import delivery_paths, format_table
 from edastack.blueprints.folders import Skipped, expand
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
+from edastack.cli import sarif
 from edastack.cli.arguments import add_env_argument, add_format_argument
 from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.cli.asyncapi import add_parser as add_asyncapi_parser
@@ -83,7 +84,7 @@ def _add_validate_parser(commands: Any) -> None:
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="blueprint files or folders")
     add_env_argument(validate, "validate")
-    add_format_argument(validate, "text", "json")
+    add_format_argument(validate, "text", "json", "sarif")
     validate.add_argument(
         "--summary", action="store_true", help="also print what each valid blueprint declares"
     )
@@ -207,6 +208,8 @@ def _validate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     if args.format == "json":
         _print_json(reports, args.report, expansion.skipped)
+    elif args.format == "sarif":
+        print(json.dumps(sarif.validate_log(reports), indent=2))
     else:
         _print_text(reports, args.summary, expansion.skipped)
         if args.report == "dlq":

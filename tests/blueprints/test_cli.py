@@ -128,7 +128,7 @@ def test_exit_2_for_a_folder_without_blueprints(
         pytest.param(["validate"], "the following arguments are required: PATH", id="no_path"),
         pytest.param(
             ["validate", "bp.yaml", "--format", "xml"],
-            "argument --format: invalid choice: 'xml' (choose from 'text', 'json')",
+            "argument --format: invalid choice: 'xml' (choose from 'text', 'json', 'sarif')",
             id="unknown_format",
         ),
         pytest.param(
