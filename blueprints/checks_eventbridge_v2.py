@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 
-from edastack.aws import limits
+from edastack.aws import limits, regions
 from edastack.blueprints import eventsv2
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
@@ -31,6 +31,37 @@ def buses(ctx: Checks) -> Iterator[Finding]:
         yield from _organizations(b)
     yield from _subscribers_per_bus(ctx)
     yield from _bridges(ctx)
+    yield from _region(ctx)
+
+
+def _region(ctx: Checks) -> Iterator[Finding]:
+    """AWS::EventsV2 where the gates know it (edastack.aws.regions): each v2 bus that makes
+    resources (a bus, subscribers) is told when its Region lacks them."""
+    region = ctx.bp.environment.region
+    if region is None or region in regions.EVENTSV2_REGIONS - regions.EVENTSV2_CDK_VALIDATOR_LAGS:
+        return
+    used = {r.bus for r in ctx.bp.rules.values()} | {
+        b.bus for b in ctx.bp.bridges.values() if isinstance(b, m.BusToKafka)
+    }
+    for b in ctx.bp.buses.values():
+        if not b.v2 or (b.import_arn is not None and b.name not in used):
+            continue
+        if region not in regions.EVENTSV2_REGIONS:
+            yield error(
+                "bus-option",
+                (*b.path, "type"),
+                f"AWS::EventsV2 is not in {region} as far as cfn-lint 1.58.0 knows (it is in "
+                f"{', '.join(sorted(regions.EVENTSV2_REGIONS))}): use a classic bus here, or "
+                "put the v2 bus in one of those Regions",
+            )
+        elif "v2-region" not in b.acknowledged:
+            yield warning(
+                "v2-region",
+                (*b.path, "type"),
+                f"{region} has AWS::EventsV2 (cfn-lint 1.58.0) but CDK's validator of "
+                "aws-cdk-lib 2.275.0 does not know it there yet: edastack acknowledges its "
+                "F3006 (type does not exist in the Region) on the bus and its subscribers",
+            )
 
 
 def _imported(b: m.EventBus) -> Iterator[Finding]:

@@ -17,6 +17,7 @@ from constructs import Construct
 
 from edastack.aws import defaults, limits
 from edastack.aws.keywords import reject_unknown_props
+from edastack.constructs.acknowledgments import acknowledge_eventsv2_region
 from edastack.constructs.event_bus_alarms import EventBusV2Alarms
 from edastack.constructs.props import BusProps, pattern_errors
 
@@ -82,6 +83,7 @@ class EventBusV2(Construct):
             else None,
         )
         self.bus.apply_removal_policy(RemovalPolicy.RETAIN)
+        acknowledge_eventsv2_region(self.bus)
         self.bus_arn: str = self.bus.attr_event_bus_arn
         if encryption_key is not None:
             self._allow_event_bridge(encryption_key)

@@ -21,6 +21,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from edastack.aws import limits
+from edastack.constructs.acknowledgments import acknowledge_eventsv2_region
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.subscriber_targets import SubscriberTarget
 
@@ -125,6 +126,7 @@ class Subscriber(Construct):
             batch_configuration=_batch(size, batch_window),
             **_start(start),
         )
+        acknowledge_eventsv2_region(self.subscriber)
 
     @property
     def subscriber_arn(self) -> str:

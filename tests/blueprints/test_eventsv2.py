@@ -215,6 +215,50 @@ def test_a_bus_target_takes_100_events_a_batch_when_v2_and_10_when_classic(
     )
 
 
+def test_the_eventsv2_regions_are_cfn_lint_s() -> None:
+    """The table is cfn-lint's provider schemas (the only source of AWS::EventsV2's Regions)."""
+    import json
+    from pathlib import Path
+
+    import cfnlint
+
+    from edastack.aws import regions
+
+    providers = Path(cfnlint.__file__).parent / "data" / "schemas" / "providers"
+    found = {
+        f.stem
+        for f in providers.glob("*-*.json")
+        if "AWS::EventsV2::Subscriber" in json.loads(f.read_text(encoding="utf-8"))
+    }
+    assert found == regions.EVENTSV2_REGIONS
+    assert regions.EVENTSV2_CDK_VALIDATOR_LAGS <= regions.EVENTSV2_REGIONS
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        ("eu-west-1", None),
+        (
+            "us-east-2",
+            "bp.yaml:6:20: $.eventbridge.buses.ledger.type: warning: us-east-2 has AWS::EventsV2 "
+            "(cfn-lint 1.58.0) but CDK's validator of aws-cdk-lib 2.275.0 does not know it there "
+            "yet: edastack acknowledges its F3006 (type does not exist in the Region) on the bus "
+            "and its subscribers",
+        ),
+        ("eu-west-2", "bp.yaml:6:20: $.eventbridge.buses.ledger.type: AWS::EventsV2 is not in "),
+    ],
+)
+def test_a_v2_bus_is_told_when_its_region_lacks_eventsv2(
+    messages: Messages, region: str, expected: str | None
+) -> None:
+    text = V2.replace(
+        "eventbridge:\n",
+        f'environments:\n  dev: {{account: "111111111111", region: {region}}}\neventbridge:\n',
+    )
+    found = messages(text)
+    assert (found[0][: len(expected)] if expected else found) == (expected or [])
+
+
 def test_fails_when_an_import_names_the_other_kind_of_bus(messages: Messages) -> None:
     v2_arn = "arn:aws:events:eu-west-1:222222222222:event-busv2/ledger/0123456789abcdefghijklmno"
     classic_arn = "arn:aws:events:eu-west-1:222222222222:event-bus/ledger"

@@ -173,3 +173,19 @@ def test_fails_when_props_are_wrong() -> None:
         "account id, got '12345'; share_with_organizations[0] must be an organization ARN "
         "(arn:aws:organizations::<account>:organization/o-...), got 'o-a1b2c3d4e5'"
     )
+
+
+@pytest.mark.parametrize(("region", "acknowledged"), [("us-east-2", True), ("eu-west-1", False)])
+def test_cdk_validator_s_f3006_is_acknowledged_where_its_data_lags(
+    region: str, acknowledged: bool
+) -> None:
+    """us-east-2 has AWS::EventsV2 (cfn-lint 1.58.0); aws-cdk-lib 2.275.0's validator says not."""
+    stack = Stack(App(), "Test", env=Environment(account="111111111111", region=region))
+    bus = EventBusV2(stack, "Bus", bus_name="ledger")
+    rules = {
+        rule
+        for entry in bus.bus.node.metadata
+        if entry.type == "aws:cdk:acknowledged-rules"
+        for rule in entry.data
+    }
+    assert rules == ({"CloudFormation-Validate::F3006"} if acknowledged else set())
