@@ -129,6 +129,12 @@ def bus_name(blueprint: m.Blueprint, bus: str) -> str:
     return physical_name(blueprint, bus, max_length=limits.EVENT_BUS_NAME_MAX)
 
 
+def bridge_subscriber_name(blueprint: m.Blueprint, bridge: str) -> str:
+    """The subscriber of a v2 bus -> topic bridge: ``<prefix>-bridge-<bridge>``, named from the
+    blueprint as a rule's subscribers are (``<prefix>-<rule>-<target>``)."""
+    return physical_name(blueprint, f"bridge-{bridge}", max_length=limits.EVENTSV2_NAME_MAX)
+
+
 def queue_name(blueprint: m.Blueprint, queue: m.Queue) -> str:
     if queue.fifo:
         return physical_name(blueprint, queue.name, max_length=_QUEUE_NAME_MAX - 5) + ".fifo"

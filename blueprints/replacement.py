@@ -214,6 +214,12 @@ _RENAME = {
     "bridge": "the new one reads with a new consumer group from its starting position (records "
     "skipped or read again) and what the old one holds is retained, no longer managed",
 }
+# A renamed entity with a v2 subscriber (a bus -> topic bridge on a v2 bus): a new subscriber name.
+_SUBSCRIBER_RENAME = (
+    "the old subscriber is deleted with its undelivered backlog and the new one starts at "
+    "latest, missing what is published meanwhile; what the old one's dead-letter queue holds is "
+    "retained, no longer managed"
+)
 
 
 def _renames(
@@ -230,9 +236,16 @@ def _renames(
         )
         if not gone or _acknowledged(new, new_entities[entity]):
             continue
-        loss = _RENAME.get(
-            kind,
-            "a new resource is created empty and the old one is retained but no longer managed",
+        subscribes = any(
+            r.entity == entity and r.type == "AWS::EventsV2::Subscriber" for r in after.values()
+        )
+        loss = (
+            _SUBSCRIBER_RENAME
+            if subscribes
+            else _RENAME.get(
+                kind,
+                "a new resource is created empty and the old one is retained but no longer managed",
+            )
         )
         yield warning(
             CODE,

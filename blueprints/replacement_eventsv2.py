@@ -76,13 +76,13 @@ def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]
         )
 
 
-def bridge_subscriber(b: m.BusToKafka, own: Origin, what: str) -> Resource:
+def bridge_subscriber(bp: m.Blueprint, b: m.BusToKafka, own: Origin, what: str) -> Resource:
     """A bus -> topic bridge's subscriber on a v2 bus (its producer function is the target)."""
     return own.resource(
         "AWS::EventsV2::Subscriber",
         f"{what}'s subscriber",
         properties={
-            f"{_P}Name": None,  # generated from the construct path, which follows the bridge
+            f"{_P}Name": layout.bridge_subscriber_name(bp, b.name),
             f"{_P}EventBusArn": Ref(f"bus:{b.bus}"),
             f"{_P}InvokeConfiguration/TargetArn": Ref(f"{own.entity}/function"),
             f"{_P}Type": "UNORDERED",

@@ -133,7 +133,7 @@ def _bridge(bp: m.Blueprint, b: m.Bridge, stack: str) -> Iterator[Resource]:
     if isinstance(b, m.BusToKafka):
         bus = bp.buses.get(b.bus)
         if bus is not None and bus.v2:
-            yield bridge_subscriber(b, own, what)
+            yield bridge_subscriber(bp, b, own, what)
         else:
             yield own.resource("AWS::Events::Rule", what, settings=settings(b))
         yield own.resource("AWS::Lambda::Function", f"{what}'s producer", "function")

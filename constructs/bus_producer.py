@@ -92,6 +92,7 @@ class BusToKafkaProducer(Construct):
         *,
         event_bus: events.IEventBus | None = None,
         event_bus_v2_arn: str | None = None,
+        subscriber_name: str | None = None,
         event_pattern: Mapping[str, Any],
         key_path: str | None = None,
         retry_attempts: int | None = None,
@@ -109,6 +110,8 @@ class BusToKafkaProducer(Construct):
             invokes the function. The v2 API can target an MSK topic itself
             (``MskParameters``); once CloudFormation has that block, the subscriber targets the
             cluster and the function goes. Default: - ``event_bus``
+        :param subscriber_name: the v2 subscriber's name (1-256 of ``[A-Za-z0-9][.-_A-Za-z0-9]*``;
+            a change replaces it). Default: - generated from the construct path
         :param event_pattern: the raw EventBridge event pattern of the events to produce
         :param key_path: JSON path of the record key in the event, e.g. ``$.detail.orderId``;
             an event without it fails into the dead-letter queue. Default: - no key (records
@@ -159,6 +162,7 @@ class BusToKafkaProducer(Construct):
                 "Subscriber",
                 event_bus_arn=event_bus_v2_arn,
                 target=SubscriberTarget.function(self.function),
+                subscriber_name=subscriber_name,
                 description=f"Produces matching events to Kafka topic {topic_name}",
                 event_pattern=event_pattern,
                 retry_attempts=limits.RETRY_ATTEMPTS_MAX

@@ -20,6 +20,7 @@ from constructs import Construct
 
 from edastack.aws import limits
 from edastack.blueprints import model as m
+from edastack.blueprints.layout import bridge_subscriber_name
 from edastack.constructs.bus_producer import BusToKafkaProducer
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.kafka_alarms import CONNECT_RECORDS_PER_POLL, lag_threshold
@@ -202,6 +203,7 @@ def _bus_to_kafka(
         topic_name=topic.topic_name,
         event_bus=events.buses.get(b.bus),
         event_bus_v2_arn=events.v2_bus_arns.get(b.bus),  # a v2 bus: a subscriber, not a rule
+        subscriber_name=bridge_subscriber_name(events.blueprint, b.name),
         event_pattern=b.pattern,
         key_path=b.key,
         retry_attempts=b.retry.attempts,

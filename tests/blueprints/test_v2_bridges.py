@@ -60,3 +60,23 @@ def test_the_dlq_report_names_the_forwarder_and_the_producer_subscriber(report: 
         ]
         == "sqs:v2-bridges-dev-events/Bridge-ledger-to-kafka/DeadLetters"
     )
+
+
+def test_baseline_sees_a_renamed_bus_to_topic_bridge_replace_its_named_subscriber(
+    report: Report,
+) -> None:
+    """The subscriber is named <prefix>-bridge-<bridge> (it was CDK-generated): a rename
+    deletes it with its backlog, and --baseline says so."""
+    from edastack.blueprints.replacement import replacements
+    from edastack.blueprints.replacement_inventory import inventory
+
+    before = report(BRIDGES).blueprints["dev"]
+    subscriber = inventory(before)["bridge:ledger-to-kafka"]
+    assert subscriber.properties["/properties/Name"] == "v2-bridges-dev-bridge-ledger-to-kafka"
+    after = report(BRIDGES.replace("  ledger-to-kafka:", "  booked-out:")).blueprints["dev"]
+    (finding,) = replacements(before, after)
+    assert finding.message.startswith(
+        "bridge 'booked-out' is new and bridge 'ledger-to-kafka' is gone: if this is a rename, "
+        "the old subscriber is deleted with its undelivered backlog and the new one starts at "
+        "latest"
+    )

@@ -197,6 +197,8 @@ def test_a_bus_to_topic_bridge_on_a_v2_bus_is_a_subscriber_of_the_producer(synth
     events.has_resource_properties(
         "AWS::EventsV2::Subscriber",
         {
+            # named from the blueprint, as a rule's subscribers are (was CDK-generated)
+            "Name": "b2t-dev-bridge-ledger-to-kafka",
             "EventBusArn": {"Fn::GetAtt": [Match.string_like_regexp("^Busledger"), "EventBusArn"]},
             "BatchConfiguration": {"MaxBatchSize": 1},
             "RetryPolicy": {"MaxRetryAttempts": 185, "MaxEventAgeInSeconds": 86400},
