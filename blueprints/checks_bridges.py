@@ -13,6 +13,7 @@ from edastack.aws.names import pipe_topic_name_errors
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.checks_network import endpoints, external_clients
+from edastack.blueprints.finding_ids import GateId, gate_ids
 from edastack.blueprints.findings import Finding, Path, error, warning
 from edastack.blueprints.patterns import check_pattern, matches
 from edastack.blueprints.units import human_seconds
@@ -20,9 +21,11 @@ from edastack.blueprints.units import human_seconds
 _CONNECTOR_ID = re.compile(limits.KAFKA_CONNECTOR_ID_PATTERN)
 # How long a bridge's dead-letter queue keeps a failed record (DeadLetterQueue's default).
 _DLQ_RETENTION_S = limits.SQS_RETENTION_MAX_S
+_EDA006 = (GateId("edastack", "edastack::EDA006"),)
 
 
 def bridges(ctx: Checks) -> Iterator[Finding]:
+    yield from _unarchived(ctx)
     for b in ctx.bp.bridges.values():
         p = b.path
         yield from external_clients(ctx, b)
@@ -235,6 +238,26 @@ def _feeds(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
             (*b.path, "to"),
             f"no rule on bus '{b.bus}' matches source '{b.source}' and detail-type "
             f"'{b.detail_type}': the bridged events reach no target",
+        )
+
+
+def _unarchived(ctx: Checks) -> Iterator[Finding]:
+    """What check's rule pack reports as EDA006, said before any synthesis: once a topic's
+    retention passes, a classic bus is the only place a bridged event existed, and it keeps
+    events only in an archive (a v2 bus keeps them for its retention; an imported one is
+    another's). A warning, acknowledged by the rule's id, so one reason silences both."""
+    for name in sorted({b.bus for b in ctx.bp.bridges.values() if isinstance(b, m.KafkaToBus)}):
+        bus = ctx.bp.buses.get(name)
+        if bus is None or bus.v2 or bus.import_arn or bus.archive is not None:
+            continue
+        if any(gate_ids(code) == _EDA006 for code in bus.acknowledged):
+            continue
+        yield warning(
+            "EDA006",
+            bus.path,
+            f"bus '{name}' receives events bridged from Kafka but keeps none of them: once the "
+            "topic's retention passes they cannot be replayed to a repaired consumer; add an "
+            "archive (archive: 90d), or acknowledge: {EDA006: <reason>} (check reports it too)",
         )
 
 

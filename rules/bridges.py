@@ -46,7 +46,10 @@ def bridged_bus_archive(templates: Templates) -> Iterator[RuleFinding]:
     is the bus keeps every event so it can be replayed to a repaired consumer
     (``edastack.constructs.event_bus.EventBus`` archives by default). A bus counts as bridged
     when an ``AWS::Pipes::Pipe`` targets it, an ``AWS::KafkaConnect::Connector`` names it in
-    ``aws.eventbridge.eventbus.arn``, or a Lambda function names it in ``EVENT_BUS_NAME``."""
+    ``aws.eventbridge.eventbus.arn``, or a Lambda function names it in ``EVENT_BUS_NAME``.
+    ``edastack validate`` warns about the same bus from the blueprint, as ``EDA006``, before any
+    synthesis (a classic bus that a bridge feeds, without ``archive``); acknowledging ``EDA006``
+    on the bus silences both."""
     archived: set[tuple[str, str]] = set()
     for archive in templates.of_type("AWS::Events::Archive"):
         bus = templates.bus(archive.stack, archive.properties.get("SourceArn"))

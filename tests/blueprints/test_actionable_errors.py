@@ -20,7 +20,7 @@ environments:
   dev: {account: "111111111111", region: eu-west-1}
 eventbridge:
   buses:
-    main: {}
+    main: {archive: 7d}
   rules:
     r1:
       pattern: PATTERN

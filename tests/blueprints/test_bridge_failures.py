@@ -23,7 +23,7 @@ kafka:
     orders: {cluster: core}
     failed: {cluster: core, FAILED}
 eventbridge:
-  buses: {main: {}}
+  buses: {main: {archive: 7d}}
   rules:
     r1: {pattern: {source: [shop]}, targets: {q: {sqs: inbox}}}
 queues: {inbox: {}}

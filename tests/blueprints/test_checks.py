@@ -24,7 +24,7 @@ kafka:
     orders: {cluster: core}
 eventbridge:
   buses:
-    main: {}
+    main: {archive: 7d}
   rules:
     r1:
       pattern: {source: [shop]}
@@ -152,10 +152,10 @@ REFERENCES = [
     ),
     Case(
         "target_to_missing_bus",
-        base("    main: {}\n", "    main: {}\n    audit: {}\n").replace(
+        base("    main: {archive: 7d}\n", "    main: {archive: 7d}\n    audit: {}\n").replace(
             "{sqs: inbox}", "{bus: audt}\n      bus: main"
         ),
-        base("    main: {}\n", "    main: {}\n    audit: {}\n").replace(
+        base("    main: {archive: 7d}\n", "    main: {archive: 7d}\n    audit: {}\n").replace(
             "{sqs: inbox}", "{bus: audit}\n      bus: main"
         ),
         [
@@ -259,10 +259,10 @@ NAMES = [
     ),
     Case(
         "names_differ_only_in_case",
-        base("    main: {}\n", "    main: {}\n    MAIN: {}\n").replace(
+        base("    main: {archive: 7d}\n", "    main: {archive: 7d}\n    MAIN: {}\n").replace(
             "    r1:\n", "    r1:\n      bus: main\n"
         ),
-        base("    main: {}\n", "    main: {}\n    audit: {}\n").replace(
+        base("    main: {archive: 7d}\n", "    main: {archive: 7d}\n    audit: {}\n").replace(
             "    r1:\n", "    r1:\n      bus: main\n"
         ),
         [
@@ -827,8 +827,14 @@ PATTERNS = [
     ),
     Case(
         "archive_pattern_checked_too",
-        base("main: {}", "main: {archive: {retention: 7d, pattern: {source: [{prefix: 1}]}}}"),
-        base("main: {}", "main: {archive: {retention: 7d, pattern: {source: [{prefix: a}]}}}"),
+        base(
+            "main: {archive: 7d}",
+            "main: {archive: {retention: 7d, pattern: {source: [{prefix: 1}]}}}",
+        ),
+        base(
+            "main: {archive: 7d}",
+            "main: {archive: {retention: 7d, pattern: {source: [{prefix: a}]}}}",
+        ),
         [
             "bp.yaml:9:65: $.eventbridge.buses.main.archive.pattern.source[0].prefix: prefix "
             "takes a string or {equals-ignore-case: string}, found number 1"

@@ -91,7 +91,7 @@ environments: {dev: {account: "111111111111", region: eu-west-1}}
   clusters: {core: {brokers: {count: 3}}}
   topics: {orders: {cluster: core}}
 eventbridge:
-  buses: {main: {}}
+  buses: {main: {archive: 7d}}
   rules:
     r: {pattern: {source: [shop]}, targets: {q: {sqs: q}}}
 queues: {q: {}}

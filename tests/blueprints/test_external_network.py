@@ -40,7 +40,7 @@ kafka:
   clusters: {dc: CLUSTER}
   topics: {orders: {cluster: dc}, inbound: {cluster: dc}}
 eventbridge:
-  buses: {main: {}}
+  buses: {main: {archive: 7d}}
   rules:
     r1: {pattern: {source: [dc.orders]}, targets: {q: {sqs: inbox}}}
 queues: {inbox: {}}

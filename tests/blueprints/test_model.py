@@ -179,7 +179,7 @@ def test_kafka_to_bus_bridge_defaults_to_lambda(report: Report) -> None:
               replication: 2
               acknowledge: {low-replication: test fixture only}
         eventbridge:
-          buses: {main: {}}
+          buses: {main: {archive: 7d}}
           rules:
             r: {pattern: {source: [shop]}, targets: {q: {sqs: inbox}}}
         queues: {inbox: {}}

@@ -36,7 +36,7 @@ kafka:
       load: {events_per_second: 1000, event_size: 1200B, peak_factor: 2}
 eventbridge:
   buses:
-    commerce: {}
+    commerce: {acknowledge: {EDA006: replayed from the topics}}
   rules:
     fulfilment:
       pattern: {source: [shop.orders], detail-type: [OrderFulfilled]}

@@ -24,7 +24,7 @@ kafka:
   topics:
     orders: {{cluster: core, partitions: 24{load}}}
 eventbridge:
-  buses: {{main: {{}}}}
+  buses: {{main: {{acknowledge: {{EDA006: replayed from the topic}}}}}}
   rules:
     r: {{pattern: {{source: [shop]}}, targets: {{q: {{sqs: q}}}}}}
 queues: {{q: {{}}}}
