@@ -89,7 +89,7 @@ network:
       vpc_id: vpc-0123456789abcdef0
       private_subnet_ids: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]
       availability_zones: [eu-west-1a, eu-west-1b]
-eventbridge: {buses: {bus: {}}}
+eventbridge: {buses: {bus: {archive: 7d}}}
 """
 EXTERNAL = (
     "ext: {type: external, bootstrap_servers: ['k.example.com:9096'], auth: scram, "
