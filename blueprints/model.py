@@ -19,6 +19,11 @@ from typing import Any, Literal
 
 from edastack.blueprints.findings import Path
 
+# Contracts are their own module (what flows, not what is deployed); reached as m.Contract too.
+from edastack.blueprints.model_contracts import Contract as Contract
+from edastack.blueprints.model_contracts import ExampleRoute as ExampleRoute
+from edastack.blueprints.model_contracts import PublishedSchema as PublishedSchema
+
 ClusterType = Literal["standard", "express", "serverless", "external"]
 AuthMode = Literal["iam", "scram", "mtls"]
 TargetKind = Literal["lambda", "sqs", "sns", "stepfunctions", "kinesis", "api", "bus"]
@@ -348,49 +353,6 @@ class BusToKafka:
 
 
 Bridge = KafkaToBus | BusToKafka
-
-
-@dataclass(frozen=True, slots=True)
-class ExampleRoute:
-    """An event example that says where its event goes: the rules (``rule``), targets
-    (``rule/target``) and bus-to-topic bridges it must reach and must miss."""
-
-    path: Path  # the example in the blueprint
-    detail: Mapping[str, Any]
-    reaches: tuple[str, ...] = ()
-    misses: tuple[str, ...] = ()
-    bus: str | None = None  # None: the bus bridged with the contract's event, else the only one
-
-
-@dataclass(frozen=True, slots=True)
-class PublishedSchema:
-    """An earlier version's schema of a contract (``contracts.<n>.previous``)."""
-
-    schema: Mapping[str, Any]
-    file: str | None  # None: inline
-    path: Path  # its place in the blueprint
-
-
-@dataclass(frozen=True, slots=True)
-class Contract:
-    name: str
-    path: Path
-    source: str
-    detail_type: str
-    schema: Mapping[str, Any]
-    version: int = 1
-    description: str | None = None
-    schema_file: str | None = None
-    examples: tuple[Mapping[str, Any], ...] = ()  # every example's detail
-    routes: tuple[ExampleRoute, ...] = ()  # the examples that say where they go
-    compatibility: str = "backward"  # none, backward, forward, full, *_transitive
-    previous: tuple[PublishedSchema, ...] = ()  # earlier versions' schemas, oldest first
-    acknowledged: Mapping[str, str] = field(default_factory=_empty)
-
-    @property
-    def history(self) -> tuple[Mapping[str, Any], ...]:
-        """Every schema of the contract, oldest first: the previous ones, then the current."""
-        return (*(p.schema for p in self.previous), self.schema)
 
 
 @dataclass(frozen=True, slots=True)
