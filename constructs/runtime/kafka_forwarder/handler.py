@@ -90,7 +90,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 # Sending entries lives in put_events and entries, bundled next to this file. The names not used
@@ -192,18 +192,18 @@ def _max_attempts(raw: str, errors: list[str]) -> int:
     return value
 
 
-@dataclass
+@dataclass(frozen=True)
 class ForwardResult:
-    """What one invocation did, and the partitions the mapping must resume."""
+    """What one invocation did, and the partitions the mapping must resume; logged whole."""
 
-    forwarded: int = 0
-    claim_checked: int = 0
-    dead_lettered: int = 0
-    unsent: int = 0
-    put_events_calls: int = 0
-    retried_entries: int = 0
-    deduplicated: int = 0  # v2: forwarded by an earlier try, answered DEDUPLICATED
-    resume_at: dict[str, int] = field(default_factory=dict)  # "<topic>-<partition>": offset
+    forwarded: int
+    claim_checked: int
+    dead_lettered: int
+    unsent: int
+    put_events_calls: int
+    retried_entries: int
+    deduplicated: int  # v2: forwarded by an earlier try, answered DEDUPLICATED
+    resume_at: dict[str, int]  # "<topic>-<partition>": the offset to resume at
 
     def response(self) -> dict[str, list[dict[str, Any]]]:
         """The partial batch response (Lambda guide, "Configuring error handling controls for
@@ -274,7 +274,6 @@ def forward(
 ) -> ForwardResult:
     """Forward every record of a Lambda Kafka ``event``; dead-letter what can never be sent."""
     source_arn = event.get("eventSourceArn")
-    result = ForwardResult()
     records: dict[RecordRef, Mapping[str, Any]] = {}
     pending: list[PendingEntry] = []
     rejected: list[Rejection] = []
@@ -290,7 +289,6 @@ def forward(
                 Rejection(record, ref, "unconvertible", type(error).__name__, str(error))
             )
             continue
-        result.claim_checked += entry.claim_checked
         pending.append(entry)
     outcome = put_entries(
         events,
@@ -307,16 +305,12 @@ def forward(
         )
         for f in outcome.rejected
     ]
+    resume_at: dict[str, int] = {}
     for f in outcome.unsent:
         ref = f.pending.record
-        offset = result.resume_at.get(ref.partition_key)
-        result.resume_at[ref.partition_key] = min(
-            ref.offset, offset if offset is not None else ref.offset
-        )
+        resume_at[ref.partition_key] = min(ref.offset, resume_at.get(ref.partition_key, ref.offset))
     # A rejected record at or after its partition's resume point comes back with the retry.
-    rejected = [
-        r for r in rejected if r.ref.offset < result.resume_at.get(r.ref.partition_key, math.inf)
-    ]
+    rejected = [r for r in rejected if r.ref.offset < resume_at.get(r.ref.partition_key, math.inf)]
     for rejection in rejected:
         store.dead_letter(rejection, bus=settings.event_bus_name, source_arn=source_arn)
         logger.error(
@@ -328,28 +322,22 @@ def forward(
                 "error": rejection.message,
             },
         )
-    result.forwarded = len(pending) - len(outcome.rejected) - len(outcome.unsent)
-    result.dead_lettered = len(rejected)
-    result.unsent = len(outcome.unsent)
-    result.put_events_calls = outcome.calls
-    result.retried_entries = outcome.retried
-    result.deduplicated = outcome.deduplicated
+    result = ForwardResult(
+        forwarded=len(pending) - len(outcome.rejected) - len(outcome.unsent),
+        claim_checked=sum(entry.claim_checked for entry in pending),
+        dead_lettered=len(rejected),
+        unsent=len(outcome.unsent),
+        put_events_calls=outcome.calls,
+        retried_entries=outcome.retried,
+        deduplicated=outcome.deduplicated,
+        resume_at=resume_at,
+    )
     _log(result, settings)
     return result
 
 
 def _log(result: ForwardResult, settings: Settings) -> None:
-    fields = {
-        "forwarded": result.forwarded,
-        "claim_checked": result.claim_checked,
-        "dead_lettered": result.dead_lettered,
-        "unsent": result.unsent,
-        "put_events_calls": result.put_events_calls,
-        "retried_entries": result.retried_entries,
-        "deduplicated": result.deduplicated,
-        "resume_at": result.resume_at,
-        "event_bus_name": settings.event_bus_name,
-    }
+    fields = {**asdict(result), "event_bus_name": settings.event_bus_name}
     if result.unsent:
         logger.warning("records not forwarded, the mapping retries them", extra=fields)
     else:
