@@ -9,22 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from edastack.blueprints import compatibility_model as nodes
 from edastack.blueprints.compatibility_combined import compare_combined, compare_not
 from edastack.blueprints.compatibility_context import Context, Difference, run
-from edastack.blueprints.compatibility_model import (
-    ArrayNode,
-    CombinedNode,
-    ConstNode,
-    EmptyNode,
-    EnumNode,
-    FalseNode,
-    Node,
-    NotNode,
-    NumberNode,
-    ObjectNode,
-    StringNode,
-    dereference,
-)
+from edastack.blueprints.compatibility_model import Node, dereference
 from edastack.blueprints.compatibility_scalars import (
     compare_const,
     compare_enum,
@@ -44,7 +32,7 @@ def compare_types(ctx: Context, old: Node, new: Node) -> None:
         return
     if type(old) is not type(new):
         # nothing was written (false), or the reader accepts anything ({}, true)
-        if isinstance(old, FalseNode) or isinstance(new, EmptyNode):
+        if isinstance(old, nodes.FalseNode) or isinstance(new, nodes.EmptyNode):
             return
         if old.connect_type == new.connect_type == "bytes":  # Kafka Connect's decimal fix
             return
@@ -64,13 +52,13 @@ def compare_types(ctx: Context, old: Node, new: Node) -> None:
 
 def _through_combined(ctx: Context, old: Node, new: Node) -> bool:
     """A plain schema against a combined one: a singleton, a sum that widens, a product."""
-    if isinstance(new, CombinedNode) and not isinstance(old, CombinedNode):
+    if isinstance(new, nodes.CombinedNode) and not isinstance(old, nodes.CombinedNode):
         if len(new.subschemas) == 1:
             return _first_compatible(ctx, [(old, new.subschemas[0])], None)
         if new.criterion in ("anyOf", "oneOf"):
             pairs = [(old, sub) for sub in new.subschemas]
             return _first_compatible(ctx, pairs, "sum_type_extended")
-    if isinstance(old, CombinedNode) and not isinstance(new, CombinedNode):
+    if isinstance(old, nodes.CombinedNode) and not isinstance(new, nodes.CombinedNode):
         if len(old.subschemas) == 1:
             return _first_compatible(ctx, [(old.subschemas[0], new)], None)
         if old.criterion == "allOf":
@@ -84,9 +72,9 @@ def _explain(ctx: Context, old: Node, new: Node) -> None:
     the same type, if there is exactly one (edastack's addition; Confluent only says the type
     changed, e.g. for ``{"type": "string", "maxLength": 5}`` → ``["string", "null"]`` with
     ``maxLength: 3``)."""
-    if isinstance(new, CombinedNode):
+    if isinstance(new, nodes.CombinedNode):
         same = [(old, b) for b in new.subschemas if type(dereference(b)) is type(old)]
-    elif isinstance(old, CombinedNode):
+    elif isinstance(old, nodes.CombinedNode):
         same = [(b, new) for b in old.subschemas if type(dereference(b)) is type(new)]
     else:
         return
@@ -109,14 +97,14 @@ def _first_compatible(ctx: Context, pairs: list[tuple[Node, Node]], kind: str | 
 
 
 _SAME_TYPE: dict[type[Node], Callable[[Context, Any, Any], None]] = {
-    StringNode: compare_string,
-    NumberNode: compare_number,
-    ConstNode: compare_const,
-    EnumNode: compare_enum,
-    CombinedNode: compare_combined,
-    NotNode: compare_not,
-    ObjectNode: compare_object,
-    ArrayNode: compare_array,
+    nodes.StringNode: compare_string,
+    nodes.NumberNode: compare_number,
+    nodes.ConstNode: compare_const,
+    nodes.EnumNode: compare_enum,
+    nodes.CombinedNode: compare_combined,
+    nodes.NotNode: compare_not,
+    nodes.ObjectNode: compare_object,
+    nodes.ArrayNode: compare_array,
 }
 
 
