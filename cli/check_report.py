@@ -48,15 +48,8 @@ class Located:
     mark: Mark | None
 
     def as_dict(self) -> dict[str, Any]:
-        f = self.finding
         return {
-            "tool": f.tool,
-            "rule": f.rule,
-            "severity": f.severity,
-            "stack": f.stack,
-            "resource": f.resource,
-            "construct_path": f.construct_path,
-            "message": f.message,
+            **asdict(self.finding),
             "entity": self.entity,
             "file": self.mark.file if self.mark else None,
             "line": self.mark.line if self.mark else None,
