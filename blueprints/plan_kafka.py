@@ -209,14 +209,14 @@ def _standard_throughput(load: ClusterLoad, az_count: int) -> Iterator[CapacityW
     per_broker = load.peak_write_bytes_per_s / MIB / load.brokers
     if per_broker <= quotas.BROKER_VOLUME_MIB_PER_S:
         return
-    yield warn(
-        load.cluster,
-        ("brokers",),
+    yield _too_few_brokers(
+        load,
+        az_count,
+        "throughput",
         f"at peak each of its {load.brokers} brokers writes {per_broker:,.1f} MiB/s (the "
         f"producers' {load.ingress.peak_bytes_per_s / MIB:,.1f} MiB/s times each topic's "
         f"replication), more than the {quotas.BROKER_VOLUME_MIB_PER_S} MiB/s a broker's volume "
-        f"delivers by default: {brokers_needed(load, az_count, 'throughput')} brokers keep "
-        "under it",
+        "delivers by default",
     )
 
 
@@ -226,14 +226,14 @@ def _partitions(load: ClusterLoad, az_count: int) -> Iterator[CapacityWarning]:
     per_broker = load.replicas / load.brokers
     if guidance is None or per_broker <= guidance[0]:
         return
-    yield warn(
-        c,
-        ("brokers",),
+    yield _too_few_brokers(
+        load,
+        az_count,
+        "partitions",
         f"{per_broker:,.0f} partition replicas per broker ({load.replicas:,} over "
         f"{load.brokers} brokers), above the {guidance[0]:,} AWS recommends for {c.broker_type} "
-        f"(over {guidance[1]:,}, MSK refuses configuration and version updates): "
-        f"{brokers_needed(load, az_count, 'partitions')} brokers, a larger broker type or "
-        "fewer partitions",
+        f"(over {guidance[1]:,}, MSK refuses configuration and version updates)",
+        remedy=", a larger broker type or fewer partitions",
     )
 
 
@@ -243,13 +243,22 @@ def _express_throughput(load: ClusterLoad, az_count: int) -> Iterator[CapacityWa
     per_broker = load.ingress.peak_bytes_per_s / MB / load.brokers
     if allowed is None or per_broker <= allowed:
         return
-    yield warn(
-        c,
-        ("brokers",),
+    yield _too_few_brokers(
+        load,
+        az_count,
+        "throughput",
         f"at peak each of its {load.brokers} brokers takes {per_broker:,.1f} MB/s from "
         f"producers, more than the {allowed} MBps MSK allows a {c.broker_type} broker before "
-        f"throttling: {brokers_needed(load, az_count, 'throughput')} brokers keep under it",
+        "throttling",
     )
+
+
+def _too_few_brokers(
+    load: ClusterLoad, az_count: int, limit: str, problem: str, remedy: str = " keep under it"
+) -> CapacityWarning:
+    """``problem``, then how many brokers (``brokers_needed`` for ``limit``) would solve it."""
+    need = brokers_needed(load, az_count, limit)
+    return warn(load.cluster, ("brokers",), f"{problem}: {need} brokers{remedy}")
 
 
 def _serverless(load: ClusterLoad) -> Iterator[CapacityWarning]:
