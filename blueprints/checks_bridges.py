@@ -228,9 +228,10 @@ def _feeds(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
     if any(kind in ("rules", "bridges") for kind, _ in ctx.broken):
         return  # a rule left out for its errors may be the one that matches: say nothing yet
     event = {"source": b.source, "detail-type": b.detail_type}
-    patterns = [r.pattern for r in ctx.bp.rules.values() if r.bus == b.bus]
-    patterns += [
-        x.pattern for x in ctx.bp.bridges.values() if isinstance(x, m.BusToKafka) and x.bus == b.bus
+    patterns = [
+        s.pattern
+        for s in (*ctx.bp.rules.values(), *ctx.bp.bridges.values())
+        if isinstance(s, m.BusSubscription) and s.bus == b.bus
     ]
     if not any(matches(pattern, event) for pattern in patterns):
         yield warning(

@@ -254,11 +254,17 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class BusSubscription:
+    """What takes the events of a bus that match a pattern: a rule or a bus → topic bridge."""
+
     name: str
     path: Path
     bus: str
     pattern: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule(BusSubscription):
     targets: tuple[Target, ...]
     retry: RetryPolicy = field(default_factory=RetryPolicy)  # targets inherit it
     dead_letter: DeadLetter = field(default_factory=lambda: DeadLetter(scope="stack"))
@@ -338,13 +344,9 @@ class KafkaToBus:
 
 
 @dataclass(frozen=True, slots=True)
-class BusToKafka:
+class BusToKafka(BusSubscription):
     """Events matching a pattern on a bus are produced to a topic by a producer function."""
 
-    name: str
-    path: Path
-    bus: str
-    pattern: Mapping[str, Any]
     topic: str
     key: str | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
