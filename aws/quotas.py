@@ -124,10 +124,8 @@ EXPRESS_INGRESS_MB_PER_S: Final = {
 # --- MSK Serverless ----------------------------------------------------------------------
 # MSK developer guide, "MSK Serverless quota" (awsdocs/amazon-msk-developer-guide limits.md,
 # read 2026-12), in MBps (10^6 bytes) and GB (10^9 bytes) as the page writes them.
-SERVERLESS_INGRESS_MB_PER_S: Final = 200
-SERVERLESS_EGRESS_MB_PER_S: Final = 400
-SERVERLESS_PARTITION_INGRESS_MB_PER_S: Final = 5
-SERVERLESS_PARTITION_EGRESS_MB_PER_S: Final = 10
+SERVERLESS_CLUSTER_MB_PER_S: Final = {"ingress": 200, "egress": 400}
+SERVERLESS_PARTITION_MB_PER_S: Final = {"ingress": 5, "egress": 10}
 SERVERLESS_PARTITION_GB: Final = 250
 
 # --- Lambda Kafka event source mappings ----------------------------------------------------

@@ -57,7 +57,8 @@ class _Planner:
             yield from cluster_warnings(load, self.azs)
             if load.cluster.type == "serverless":
                 for t in load.topics:
-                    yield from serverless_topic_warnings(t, self.flows.topic(t.name))
+                    rate, read = self.flows.topic(t.name), self.flows.topic_readers(t.name)
+                    yield from serverless_topic_warnings(t, rate, read)
         for b in self.bp.bridges.values():
             yield from poller_warnings(b, self.flows)
         yield from quota_warnings(self.bp.environment, self.buses)

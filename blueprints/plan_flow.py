@@ -116,6 +116,11 @@ class Flows:
     def topic(self, name: str) -> Rate:
         return total(self.topic_sources(name).values())
 
+    def topic_readers(self, name: str) -> Rate:
+        """What edastack's bridges read from topic ``name``: its rate once per bridge."""
+        readers = [b for b in self.bp.bridges.values() if isinstance(b, m.KafkaToBus)]
+        return total(self.topic(name) for b in readers if b.topic == name)
+
     def bus(self, name: str) -> list[Flow]:
         """The flows arriving on bus ``name``."""
         if name not in self._buses:

@@ -79,13 +79,11 @@ class ClusterLoad:
     @classmethod
     def of(cls, bp: m.Blueprint, cluster: m.KafkaCluster, flows: Flows) -> ClusterLoad:
         topics = tuple(t for t in bp.topics.values() if t.cluster == cluster.name)
-        names = {t.name for t in topics}
-        readers = [b for b in bp.bridges.values() if isinstance(b, m.KafkaToBus)]
         return cls(
             cluster=cluster,
             topics=topics,
             ingress=total(flows.topic(t.name) for t in topics),
-            egress=total(flows.topic(b.topic) for b in readers if b.topic in names),
+            egress=total(flows.topic_readers(t.name) for t in topics),
             peak_write_bytes_per_s=sum(
                 flows.topic(t.name).peak_bytes_per_s * t.replication for t in topics
             ),
@@ -263,10 +261,11 @@ def _too_few_brokers(
 
 def _serverless(load: ClusterLoad) -> Iterator[CapacityWarning]:
     c = load.cluster
-    for rate, quota, what in (
-        (load.ingress.peak_bytes_per_s, quotas.SERVERLESS_INGRESS_MB_PER_S, "ingress"),
-        (load.egress.peak_bytes_per_s, quotas.SERVERLESS_EGRESS_MB_PER_S, "egress to bridges"),
+    for rate, direction, what in (
+        (load.ingress.peak_bytes_per_s, "ingress", "ingress"),
+        (load.egress.peak_bytes_per_s, "egress", "egress to bridges"),
     ):
+        quota = quotas.SERVERLESS_CLUSTER_MB_PER_S[direction]
         if rate / MB > quota:
             yield warn(
                 c,
@@ -276,19 +275,30 @@ def _serverless(load: ClusterLoad) -> Iterator[CapacityWarning]:
             )
 
 
-def serverless_topic_warnings(topic: m.KafkaTopic, rate: Rate) -> Iterator[CapacityWarning]:
+_PER_PARTITION = {"ingress": "per partition", "egress": "of egress per partition"}
+
+
+def serverless_topic_warnings(
+    topic: m.KafkaTopic, rate: Rate, read: Rate
+) -> Iterator[CapacityWarning]:
+    """A Serverless topic's partitions against the quotas per partition: what producers write
+    (``rate``), what the bridges read (``read``) and what the retention keeps."""
     if topic.partitions < 1 or topic.replication < 1:
         return  # refused by the topic checks
-    per_partition = rate.peak_bytes_per_s / MB / topic.partitions
-    if per_partition > quotas.SERVERLESS_PARTITION_INGRESS_MB_PER_S:
-        need = math.ceil(rate.peak_bytes_per_s / MB / quotas.SERVERLESS_PARTITION_INGRESS_MB_PER_S)
-        yield warn(
-            topic,
-            ("partitions",),
-            f"at peak each of its {topic.partitions} partitions takes {per_partition:,.1f} MB/s, "
-            f"above MSK Serverless's {quotas.SERVERLESS_PARTITION_INGRESS_MB_PER_S} MBps per "
-            f"partition: at least {need} partitions",
-        )
+    for peak, direction, does in (
+        (rate.peak_bytes_per_s, "ingress", "takes"),
+        (read.peak_bytes_per_s, "egress", "gives bridges"),
+    ):
+        quota = quotas.SERVERLESS_PARTITION_MB_PER_S[direction]
+        per_partition = peak / MB / topic.partitions
+        if per_partition > quota:
+            yield warn(
+                topic,
+                ("partitions",),
+                f"at peak each of its {topic.partitions} partitions {does} {per_partition:,.1f} "
+                f"MB/s, above MSK Serverless's {quota} MBps {_PER_PARTITION[direction]}: at "
+                f"least {math.ceil(peak / MB / quota)} partitions",
+            )
     stored = storage_bytes(topic, rate)
     per_partition_gb = (stored or 0.0) / topic.replication / topic.partitions / GB
     if per_partition_gb > quotas.SERVERLESS_PARTITION_GB:

@@ -242,6 +242,35 @@ def test_warns_when_a_serverless_cluster_or_partition_takes_too_much(planned: Pl
     assert p.warnings[1].finding.message.endswith("at least 50 partitions")
 
 
+def test_warns_when_bridges_read_more_from_a_serverless_partition_than_it_gives(
+    planned: Planned,
+) -> None:
+    # 400 x 10,000 B = 4 MB/s a partition (under the 5 in); three bridges read 12 MB/s of it,
+    # above the 10 MBps of egress per partition: 12 / 10 -> at least 2 partitions
+    bridges = "".join(
+        f"  b{i}:\n    from: {{topic: tx}}\n    to: {{bus: main, detail_type: T{i}, source: shop}}\n"
+        for i in range(3)
+    )
+    text = cluster(
+        "{type: serverless}",
+        "    tx:\n      cluster: core\n      partitions: 1\n      retention: 1h\n"
+        "      load: {events_per_second: 400, event_size: 10KB}\n",
+    ) + (
+        "eventbridge:\n  buses: {main: {archive: 7d}}\n  rules:\n"
+        "    r: {pattern: {source: [shop]}, targets: {q: {sqs: q}}}\n"
+        f"queues: {{q: {{}}}}\nbridges:\n{bridges}"
+    )
+    p = planned(text)
+    assert codes_and_paths(p) == [("capacity", "$.kafka.topics.tx.partitions")]
+    assert p.warnings[0].finding.message == (
+        "at peak each of its 1 partitions gives bridges 12.0 MB/s, above MSK Serverless's 10 "
+        "MBps of egress per partition: at least 2 partitions"
+    )
+    # one bridge reads 4 MB/s: no warning
+    one = text.replace(bridges, bridges.split("  b1:")[0])
+    assert codes_and_paths(planned(one)) == []
+
+
 def events(bus_load: str, rule_targets: int, region: str) -> str:
     targets = "".join(f"        q{i}: {{sqs: q}}\n" for i in range(rule_targets))
     return (
