@@ -37,7 +37,6 @@ def _bridged_buses(templates: Templates) -> dict[tuple[str, str], tuple[Resource
 
 @rule(
     "EDA006",
-    "BridgedBusArchive",
     "An event bus that receives events bridged from Kafka has no archive",
 )
 def bridged_bus_archive(templates: Templates) -> Iterator[RuleFinding]:
@@ -69,11 +68,10 @@ def bridged_bus_archive(templates: Templates) -> Iterator[RuleFinding]:
 
 @rule(
     "EDA007",
-    "KafkaPipeAcknowledged",
     "An EventBridge pipe reads from Kafka: no dead-letter queue and no retry limit",
     severity="warning",
 )
-def kafka_pipe(templates: Templates) -> Iterator[RuleFinding]:
+def kafka_pipe_acknowledged(templates: Templates) -> Iterator[RuleFinding]:
     """EventBridge Pipes cannot send a failing Kafka batch to a dead-letter queue and have no
     retry limit for Kafka sources: a record the target rejects is retried until it expires
     from the topic, and its partition stalls behind it. That can be the right trade (no code,
@@ -95,4 +93,4 @@ def kafka_pipe(templates: Templates) -> Iterator[RuleFinding]:
                 )
 
 
-FAMILY: tuple[Rule, ...] = (bridged_bus_archive, kafka_pipe)
+FAMILY: tuple[Rule, ...] = (bridged_bus_archive, kafka_pipe_acknowledged)

@@ -23,7 +23,6 @@ def _targets(rule_ref: ResourceRef) -> Iterator[tuple[int, str, Mapping[str, Any
 
 @rule(
     "EDA003",
-    "RuleTargetDeadLetter",
     "An EventBridge rule target has no dead-letter queue",
 )
 def rule_target_dead_letter(templates: Templates) -> Iterator[RuleFinding]:
@@ -49,10 +48,9 @@ def rule_target_dead_letter(templates: Templates) -> Iterator[RuleFinding]:
 
 @rule(
     "EDA004",
-    "RuleTargetRetryPolicy",
     "An EventBridge rule target has no retry policy with bounded, explicit values",
 )
-def rule_target_retry(templates: Templates) -> Iterator[RuleFinding]:
+def rule_target_retry_policy(templates: Templates) -> Iterator[RuleFinding]:
     """Without a ``RetryPolicy`` EventBridge retries a failing target for 24 hours, 185 times:
     a broken consumer then sees a day of redeliveries and its dead letters arrive a day late.
     State both ``MaximumRetryAttempts`` (0-185) and ``MaximumEventAgeInSeconds``
@@ -151,10 +149,9 @@ def _alarmed_queues(templates: Templates) -> set[tuple[str, str]]:
 
 @rule(
     "EDA005",
-    "DeadLetterQueueAlarm",
     "A dead-letter queue has no CloudWatch alarm on its depth",
 )
-def dead_letter_alarm(templates: Templates) -> Iterator[RuleFinding]:
+def dead_letter_queue_alarm(templates: Templates) -> Iterator[RuleFinding]:
     """A dead-letter queue nobody watches is a slower way to drop events: SQS deletes its
     messages after the retention period (at most 14 days). Every queue that a
     ``DeadLetterConfig`` (rule target, bus, pipe, Lambda), a ``RedrivePolicy`` or a Lambda
@@ -182,4 +179,8 @@ def dead_letter_alarm(templates: Templates) -> Iterator[RuleFinding]:
                     )
 
 
-FAMILY: tuple[Rule, ...] = (rule_target_dead_letter, rule_target_retry, dead_letter_alarm)
+FAMILY: tuple[Rule, ...] = (
+    rule_target_dead_letter,
+    rule_target_retry_policy,
+    dead_letter_queue_alarm,
+)

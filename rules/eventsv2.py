@@ -20,7 +20,7 @@ def _subscribers(templates: Templates) -> Iterator[ResourceRef]:
     return templates.of_type(SUBSCRIBER)
 
 
-@rule("EDA009", "SubscriberDeadLetter", "A v2 bus subscriber has no dead-letter queue")
+@rule("EDA009", "A v2 bus subscriber has no dead-letter queue")
 def subscriber_dead_letter(templates: Templates) -> Iterator[RuleFinding]:
     """A v2 bus drops an event whose delivery failed after its retries when the subscriber has
     no ``OnFailureConfiguration`` (only the ``EventsDropped`` metric says so). Give every
@@ -40,10 +40,9 @@ def subscriber_dead_letter(templates: Templates) -> Iterator[RuleFinding]:
 
 @rule(
     "EDA010",
-    "SubscriberRetryPolicy",
     "A v2 bus subscriber has no retry policy with explicit, valid values",
 )
-def subscriber_retry(templates: Templates) -> Iterator[RuleFinding]:
+def subscriber_retry_policy(templates: Templates) -> Iterator[RuleFinding]:
     """Without a ``RetryPolicy`` a v2 subscriber retries 5 times within 300 seconds, not the
     185 times over 24 hours of a classic rule: a target down for six minutes loses events to
     the DLQ (or drops them). State ``MaxRetryAttempts`` (0-185) and ``MaxEventAgeInSeconds``
@@ -96,7 +95,7 @@ def _wildcards(statement: Any) -> list[str]:
     return found
 
 
-@rule("EDA011", "SubscriberRoleWildcard", "A v2 bus subscriber's delivery role grants a wildcard")
+@rule("EDA011", "A v2 bus subscriber's delivery role grants a wildcard")
 def subscriber_role_wildcard(templates: Templates) -> Iterator[RuleFinding]:
     """A subscriber's role is what the v2 bus may do with its events: scope it to the target's
     action on the target, ``sqs:SendMessage`` on the dead-letter queue and the keys they use.
@@ -125,7 +124,6 @@ def subscriber_role_wildcard(templates: Templates) -> Iterator[RuleFinding]:
 
 @rule(
     "EDA012",
-    "SubscriberDeadLetterEncrypted",
     "A v2 bus subscriber's dead-letter queue is unencrypted",
 )
 def subscriber_dead_letter_encrypted(templates: Templates) -> Iterator[RuleFinding]:
@@ -154,7 +152,6 @@ def subscriber_dead_letter_encrypted(templates: Templates) -> Iterator[RuleFindi
 
 @rule(
     "EDA013",
-    "SubscriberBatchesFunctions",
     "A v2 bus subscriber sends a function or state machine batches it did not ask for",
     severity="warning",
 )
@@ -180,7 +177,7 @@ def subscriber_batches_functions(templates: Templates) -> Iterator[RuleFinding]:
 
 FAMILY: tuple[Rule, ...] = (
     subscriber_dead_letter,
-    subscriber_retry,
+    subscriber_retry_policy,
     subscriber_role_wildcard,
     subscriber_dead_letter_encrypted,
     subscriber_batches_functions,

@@ -45,11 +45,10 @@ def _brokers(templates: Templates, stack: StackTemplate, cluster_arn: Any) -> in
 
 @rule(
     "EDA001",
-    "TopicReplicationFactor",
     f"A Kafka topic on a cluster of {BROKERS_FOR_REPLICATION} or more brokers has fewer than "
     f"{REPLICATION_FACTOR_MIN} replicas",
 )
-def topic_replication(templates: Templates) -> Iterator[RuleFinding]:
+def topic_replication_factor(templates: Templates) -> Iterator[RuleFinding]:
     """With fewer than 3 replicas, one broker restart (MSK patches brokers one at a time) leaves
     a partition with a single copy, and a second failure loses acknowledged records. A cluster
     that has 3 brokers can hold 3 replicas: set ``ReplicationFactor`` to 3
@@ -73,7 +72,6 @@ def topic_replication(templates: Templates) -> Iterator[RuleFinding]:
 
 @rule(
     "EDA002",
-    "MinInsyncReplicas",
     f"A Kafka topic or broker configuration lets a write be acknowledged by fewer than "
     f"{MIN_INSYNC_REPLICAS_MIN} in-sync replicas",
 )
@@ -157,4 +155,4 @@ def _configurations_min_insync(templates: Templates) -> Iterator[RuleFinding]:
         )
 
 
-FAMILY: tuple[Rule, ...] = (topic_replication, min_insync_replicas)
+FAMILY: tuple[Rule, ...] = (topic_replication_factor, min_insync_replicas)

@@ -27,7 +27,6 @@ RETAINING_POLICIES = ("Retain", "RetainExceptOnCreate")
 
 @rule(
     "EDA008",
-    "StatefulRetain",
     "A resource that holds events, data or keys is deleted with its stack",
 )
 def stateful_retain(templates: Templates) -> Iterator[RuleFinding]:

@@ -71,10 +71,12 @@ class Rule:
         return f"{DOCS}#{self.id.lower()}"
 
 
-def rule(rule_id: str, name: str, info: str, *, severity: str = "error") -> Callable[[Check], Rule]:
-    """Make a check a rule; its docstring is the rule's explanation."""
+def rule(rule_id: str, info: str, *, severity: str = "error") -> Callable[[Check], Rule]:
+    """Make a check a rule: its name is the check's (``dead_letter_queue_alarm`` is
+    ``DeadLetterQueueAlarm``), its docstring the rule's explanation."""
 
     def make(check: Check) -> Rule:
+        name = "".join(word.capitalize() for word in check.__name__.split("_"))
         explanation = " ".join((check.__doc__ or "").split())
         return Rule(rule_id, name, info, explanation, severity, check)
 
