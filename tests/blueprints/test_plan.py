@@ -248,7 +248,7 @@ def test_warns_when_bridges_read_more_from_a_serverless_partition_than_it_gives(
     # 400 x 10,000 B = 4 MB/s a partition (under the 5 in); three bridges read 12 MB/s of it,
     # above the 10 MBps of egress per partition: 12 / 10 -> at least 2 partitions
     bridges = "".join(
-        f"  b{i}:\n    from: {{topic: tx}}\n    to: {{bus: main, detail_type: T{i}, source: shop}}\n"
+        f"  b{i}:\n    from: {{topic: tx}}\n    to: {{bus: main, detail_type: T{i}, source: s}}\n"
         for i in range(3)
     )
     text = cluster(
@@ -257,7 +257,7 @@ def test_warns_when_bridges_read_more_from_a_serverless_partition_than_it_gives(
         "      load: {events_per_second: 400, event_size: 10KB}\n",
     ) + (
         "eventbridge:\n  buses: {main: {archive: 7d}}\n  rules:\n"
-        "    r: {pattern: {source: [shop]}, targets: {q: {sqs: q}}}\n"
+        "    r: {pattern: {source: [s]}, targets: {q: {sqs: q}}}\n"
         f"queues: {{q: {{}}}}\nbridges:\n{bridges}"
     )
     p = planned(text)
