@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from edastack.aws import limits, regions
-from edastack.blueprints import eventsv2
+from edastack.blueprints import eventsv2, layout
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
-from edastack.blueprints.findings import Finding, error, warning
+from edastack.blueprints.findings import Finding, Path, error, warning
 
 _V2_ARN = ":event-busv2/"
 
@@ -30,6 +30,7 @@ def buses(ctx: Checks) -> Iterator[Finding]:
         yield from _imported(b)
         yield from _organizations(b)
     yield from _subscribers_per_bus(ctx)
+    yield from _subscriber_names(ctx)
     yield from _bridges(ctx)
     yield from _region(ctx)
 
@@ -124,23 +125,50 @@ def _bridges(ctx: Checks) -> Iterator[Finding]:
             )
 
 
+def _subscribers(ctx: Checks) -> Iterator[tuple[str, str, str, Path]]:
+    """Every subscriber of a v2 bus: its bus, its name, what it delivers for and where."""
+    bp = ctx.bp
+    for r in bp.rules.values():
+        bus = bp.buses.get(r.bus)
+        if bus is not None and bus.v2:
+            for t in r.targets:
+                name = layout.rule_subscriber_name(bp, r.name, t.name)
+                yield r.bus, name, f"target '{t.name}' of rule '{r.name}'", t.path
+    for b in bp.bridges.values():
+        bus = bp.buses.get(b.bus)
+        if isinstance(b, m.BusToKafka) and bus is not None and bus.v2:
+            yield b.bus, layout.bridge_subscriber_name(bp, b.name), f"bridge '{b.name}'", b.path
+
+
 def _subscribers_per_bus(ctx: Checks) -> Iterator[Finding]:
-    count: Counter[str] = Counter()
-    for r in ctx.bp.rules.values():
-        count[r.bus] += len(r.targets)
-    for b in ctx.bp.bridges.values():
-        if isinstance(b, m.BusToKafka):
-            count[b.bus] += 1
+    count = Counter(bus for bus, *_ in _subscribers(ctx))
     for name, subscribers in sorted(count.items()):
-        bus = ctx.bp.buses.get(name)
-        if bus is not None and bus.v2 and subscribers > limits.EVENTSV2_SUBSCRIBERS_PER_BUS_MAX:
+        if subscribers > limits.EVENTSV2_SUBSCRIBERS_PER_BUS_MAX:
             yield error(
                 "too-many-rules",
-                (*bus.path,),
+                (*ctx.bp.buses[name].path,),
                 f"bus '{name}' would have {subscribers:,} subscribers (one per rule target and "
                 f"bus -> topic bridge); a v2 bus has {limits.EVENTSV2_SUBSCRIBERS_PER_BUS_MAX:,} "
                 "by default",
             )
+
+
+def _subscriber_names(ctx: Checks) -> Iterator[Finding]:
+    """CreateSubscriber refuses a name in use (ResourceAlreadyExistsException, eventbridgev2 API
+    model) and a subscriber's ARN, ``subscriber/<name>/<id>``, names no bus: names are held
+    unique across the environment. Rule ``a-b``'s target ``c`` and rule ``a``'s target ``b-c``
+    are both ``<prefix>-a-b-c``, as a rule ``bridge``'s target ``x`` and a bridge ``x``."""
+    seen: dict[str, str] = {}
+    for _, name, what, path in _subscribers(ctx):
+        if name not in seen:
+            seen[name] = what
+            continue
+        yield error(
+            "duplicate-name",
+            path,
+            f"{what} and {seen[name]} would both name their v2 bus subscriber '{name}', and "
+            "subscriber names are unique in an account and Region: rename one of them",
+        )
 
 
 def rules(ctx: Checks) -> Iterator[Finding]:

@@ -129,6 +129,11 @@ def bus_name(blueprint: m.Blueprint, bus: str) -> str:
     return physical_name(blueprint, bus, max_length=limits.EVENT_BUS_NAME_MAX)
 
 
+def rule_subscriber_name(blueprint: m.Blueprint, rule: str, target: str) -> str:
+    """The subscriber of a rule's target on a v2 bus: ``<prefix>-<rule>-<target>``."""
+    return physical_name(blueprint, f"{rule}-{target}", max_length=limits.EVENTSV2_NAME_MAX)
+
+
 def bridge_subscriber_name(blueprint: m.Blueprint, bridge: str) -> str:
     """The subscriber of a v2 bus -> topic bridge: ``<prefix>-bridge-<bridge>``, named from the
     blueprint as a rule's subscribers are (``<prefix>-<rule>-<target>``)."""

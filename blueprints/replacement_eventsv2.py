@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from edastack.aws import limits
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.replacement_resources import Origin, Ref, Resource, settings
@@ -47,9 +46,7 @@ def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]
             what,
             t.name,
             properties={
-                f"{_P}Name": layout.physical_name(
-                    bp, f"{rule.name}-{t.name}", max_length=limits.EVENTSV2_NAME_MAX
-                ),
+                f"{_P}Name": layout.rule_subscriber_name(bp, rule.name, t.name),
                 f"{_P}EventBusArn": bus_arn,
                 f"{_P}InvokeConfiguration/TargetArn": (t.kind, t.ref),
                 f"{_P}Type": "FIFO" if rule.ordered else "UNORDERED",

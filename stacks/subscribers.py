@@ -15,7 +15,6 @@ from aws_cdk import CfnDynamicReference, CfnDynamicReferenceService, Duration
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from edastack.aws import limits
 from edastack.blueprints import eventsv2, layout
 from edastack.blueprints import model as m
 from edastack.constructs.subscriber import Start, Subscriber, SubscriberTarget
@@ -35,9 +34,7 @@ def add_subscribers(stack: RulesStack, rule: m.Rule) -> list[Subscriber]:
             f"Target-{t.name}",
             event_bus_arn=bus.import_arn or v2_bus_arn(bp, bus.name),
             target=_target(stack, t),
-            subscriber_name=layout.physical_name(
-                bp, f"{rule.name}-{t.name}", max_length=limits.EVENTSV2_NAME_MAX
-            ),
+            subscriber_name=layout.rule_subscriber_name(bp, rule.name, t.name),
             description=rule.description,
             event_pattern=rule.pattern,
             ordered=rule.ordered,

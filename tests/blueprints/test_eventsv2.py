@@ -441,3 +441,43 @@ def test_rules_on_a_v2_bus_shared_from_another_account_are_our_subscribers(
         'blueprint: ledger\nenvironments:\n  prod: {account: "111111111111", region: eu-west-1}\n',
     )
     assert messages(text) == []
+
+
+RULES = "  rules:\n"
+BRIDGE = (
+    "queues: {audit: {}}\nkafka:\n  clusters: {core: {type: serverless}}\n"
+    "  topics: {audited: {cluster: core}}\nbridges:\n  to-audit:\n"
+    "    from: {bus: ledger, pattern: {source: [y]}}\n    to: {topic: audited}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        pytest.param(
+            "    audit-log: {pattern: {source: [x]}, targets: {x: {sqs: audit}}}\n"
+            "    audit: {pattern: {source: [x]}, targets: {log-x: {sqs: audit}}}\n",
+            "bp.yaml:7:54: $.eventbridge.rules.audit.targets.log-x: target 'log-x' of rule "
+            "'audit' and target 'x' of rule 'audit-log' would both name their v2 bus subscriber "
+            "'ledger-audit-log-x'",
+            id="rule_and_target_names_joined",
+        ),
+        pytest.param(
+            "    bridge: {pattern: {source: [x]}, targets: {to-audit: {sqs: audit}}}\n",
+            "bp.yaml:17:5: $.bridges.to-audit: bridge 'to-audit' and target 'to-audit' of rule "
+            "'bridge' would both name their v2 bus subscriber 'ledger-bridge-to-audit'",
+            id="a_rule_named_bridge",
+        ),
+    ],
+)
+def test_fails_when_two_subscribers_would_share_a_name(
+    messages: Messages, rules: str, expected: str
+) -> None:
+    """CreateSubscriber refuses a name in use: the subscriber names of rule targets and bus ->
+    topic bridges, joined from the blueprint's names, must not meet."""
+    text = _sub(RULES, RULES + rules) + BRIDGE
+    assert [m for m in messages(text) if "subscriber" in m] == [
+        f"{expected}, and subscriber names are unique in an account and Region: rename one of them"
+    ]
+    apart = text.replace("{x: {sqs", "{y: {sqs").replace("  to-audit:\n", "  out:\n")
+    assert not [m for m in messages(apart) if "subscriber" in m]
