@@ -239,11 +239,13 @@ def _renames(
         subscribes = any(
             r.entity == entity and r.type == "AWS::EventsV2::Subscriber" for r in after.values()
         )
+        # a bus -> topic bridge on a classic bus is a rule and a producer: no consumer group
+        produces = kind == "bridge" and isinstance(new.bridges.get(name), m.BusToKafka)
         loss = (
             _SUBSCRIBER_RENAME
             if subscribes
             else _RENAME.get(
-                kind,
+                "rule" if produces else kind,
                 "a new resource is created empty and the old one is retained but no longer managed",
             )
         )

@@ -64,6 +64,14 @@ bridges:
 CODES = {"replacement", "stack-move", "shrink"}
 
 
+# A bus -> topic bridge on the classic bus: a rule and a producer function with its own DLQ.
+PRODUCER = """\
+  {name}:
+    from: {{bus: main, pattern: {{source: [shop.refunds]}}}}
+    to: {{topic: orders}}
+"""
+
+
 def case(
     name: str,
     expected: list[str],
@@ -366,6 +374,16 @@ DANGEROUS = [
             ("q: {sqs: inbox}", "q: {sqs: inbox, message_group: shop}"),
             ("q: {sqs: inbox}", "q: {sqs: inbox, message_group: shop}"),
         ],
+    ),
+    case(
+        "producer_bridge_renamed",
+        [
+            "warning: $.bridges.p2: bridge 'p2' is new and bridge 'p' is gone: if this is a "
+            "rename, its dead-letter queue is created anew and the old one is retained with the "
+            "failed events it holds, no longer managed; acknowledge: {replacement: <reason>}"
+        ],
+        [("bridges:\n", f"bridges:\n{PRODUCER.format(name='p2')}")],
+        old=[("bridges:\n", f"bridges:\n{PRODUCER.format(name='p')}")],
     ),
     case(
         "queue_renamed",
