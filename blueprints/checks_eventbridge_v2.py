@@ -29,8 +29,8 @@ def buses(ctx: Checks) -> Iterator[Finding]:
     for b in ctx.bp.buses.values():
         yield from _imported(b)
         yield from _organizations(b)
-    yield from _subscribers_per_bus(ctx)
     yield from _subscriber_names(ctx)
+    yield from _subscribers_per_bus(ctx)
     yield from _bridges(ctx)
     yield from _region(ctx)
 
@@ -140,6 +140,22 @@ def _subscribers(ctx: Checks) -> Iterator[tuple[str, str, str, Path]]:
             yield b.bus, layout.bridge_subscriber_name(bp, b.name), f"bridge '{b.name}'", b.path
 
 
+def _subscriber_names(ctx: Checks) -> Iterator[Finding]:
+    """CreateSubscriber refuses a name in use (ResourceAlreadyExistsException, eventbridgev2 API
+    model) and a subscriber's ARN, ``subscriber/<name>/<id>``, names no bus: names are held
+    unique across the environment. Rule ``a-b``'s target ``c`` and rule ``a``'s target ``b-c``
+    are both ``<prefix>-a-b-c``, as a rule ``bridge``'s target ``x`` and a bridge ``x``."""
+    first: dict[str, str] = {}
+    for _, name, what, path in _subscribers(ctx):
+        other = first.setdefault(name, what)
+        if other != what:
+            clash = f"{what} and {other} would both name their v2 bus subscriber '{name}'"
+            yield error("duplicate-name", path, f"{clash}, and {_UNIQUE}")
+
+
+_UNIQUE = "subscriber names are unique in an account and Region: rename one of them"
+
+
 def _subscribers_per_bus(ctx: Checks) -> Iterator[Finding]:
     count = Counter(bus for bus, *_ in _subscribers(ctx))
     for name, subscribers in sorted(count.items()):
@@ -151,24 +167,6 @@ def _subscribers_per_bus(ctx: Checks) -> Iterator[Finding]:
                 f"bus -> topic bridge); a v2 bus has {limits.EVENTSV2_SUBSCRIBERS_PER_BUS_MAX:,} "
                 "by default",
             )
-
-
-def _subscriber_names(ctx: Checks) -> Iterator[Finding]:
-    """CreateSubscriber refuses a name in use (ResourceAlreadyExistsException, eventbridgev2 API
-    model) and a subscriber's ARN, ``subscriber/<name>/<id>``, names no bus: names are held
-    unique across the environment. Rule ``a-b``'s target ``c`` and rule ``a``'s target ``b-c``
-    are both ``<prefix>-a-b-c``, as a rule ``bridge``'s target ``x`` and a bridge ``x``."""
-    seen: dict[str, str] = {}
-    for _, name, what, path in _subscribers(ctx):
-        if name not in seen:
-            seen[name] = what
-            continue
-        yield error(
-            "duplicate-name",
-            path,
-            f"{what} and {seen[name]} would both name their v2 bus subscriber '{name}', and "
-            "subscriber names are unique in an account and Region: rename one of them",
-        )
 
 
 def rules(ctx: Checks) -> Iterator[Finding]:
