@@ -20,6 +20,7 @@ import pytest
 
 from edastack.cli.main import main
 from edastack.testing.snapshot import normalize_template as normalize
+from tests.cli.support import BROKEN
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "blueprints" / "examples").glob("*.yaml"))
@@ -29,21 +30,6 @@ pytestmark = pytest.mark.skipif(
     shutil.which("npx") is None or not (REPO / "node_modules" / ".bin" / "cdk").exists(),
     reason="the pinned CDK CLI is not installed (make install runs npm ci)",
 )
-
-
-BROKEN = """\
-blueprint: broken
-eventbridge:
-  buses:
-    main: {}
-  rules:
-    r:
-      bus: mian
-      pattern: {source: [a]}
-      retry: {attempts: 200}
-      targets:
-        q: {sqs: inbox}
-"""
 
 
 @dataclass

@@ -22,23 +22,10 @@ from typing import Any
 import pytest
 
 from edastack.cli.main import main
+from tests.cli.support import BROKEN
 
 REPO = Path(__file__).resolve().parents[2]
 PARTNER = REPO / "blueprints" / "examples" / "partner-ingress.yaml"
-
-BROKEN = """\
-blueprint: broken
-eventbridge:
-  buses:
-    main: {}
-  rules:
-    r:
-      bus: mian
-      pattern: {source: [a]}
-      retry: {attempts: 200}
-      targets:
-        q: {sqs: inbox}
-"""
 
 
 @dataclass
