@@ -24,7 +24,7 @@ from edastack.aws import limits
 from edastack.aws.kafka_config import render
 from edastack.aws.keywords import reject_unknown_props
 from edastack.constructs.external_kafka_cluster import ExternalKafkaCluster
-from edastack.constructs.kafka_access import KafkaClientProps, cluster_child_arn
+from edastack.constructs.kafka_access import IKafkaCluster, KafkaClientProps, cluster_child_arn
 from edastack.constructs.kafka_cluster import KafkaCluster
 from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
@@ -96,94 +96,24 @@ class KafkaTopic(Construct):
         """
         reject_unknown_props(type(self), props, KafkaClientProps)
         super().__init__(scope, construct_id)
-        cluster, topic_name = props["cluster"], props["topic_name"]
-        errors: list[str] = []
-        if isinstance(cluster, ServerlessKafkaCluster):
-            raise ValueError(
-                f"KafkaTopic {topic_name!r} cannot be declared on serverless cluster "
-                f"{cluster.node.path}: AWS::MSK::Topic supports provisioned clusters only; "
-                "create the topic with the Kafka admin API instead"
-            )
-        if isinstance(cluster, ExternalKafkaCluster) or not isinstance(cluster, KafkaCluster):
-            raise ValueError(
-                f"KafkaTopic {topic_name!r} cannot be declared on {cluster.node.path}: it is not "
-                "an MSK provisioned cluster created by edastack; create the topic with the "
-                "Kafka admin API instead"
-            )
-        minimum = limits.MSK_TOPIC_MIN_KAFKA_VERSION
-        if cluster.kafka_version_tuple < minimum:
-            errors.append(
-                f"KafkaTopic needs Kafka {minimum[0]}.{minimum[1]} or later (AWS::MSK::Topic), "
-                f"cluster {cluster.node.path} runs {cluster.kafka_version}; upgrade the "
-                "cluster's kafka_version or create the topic with the Kafka admin API"
-            )
-        if not _valid_topic_name(topic_name):
-            errors.append(
-                f"topic_name must be 1 to 249 letters, digits, '.', '_' or '-', got {topic_name!r}"
-            )
-        if partition_count < 1:
-            errors.append(f"partition_count must be at least 1, got {partition_count}")
-
+        topic_name = props["topic_name"]
+        cluster = _provisioned_cluster(props["cluster"], topic_name)
         replication = (
             replication_factor
             if replication_factor is not None
             else cluster.default_replication_factor
         )
-        if replication < 1:
-            errors.append(f"replication_factor must be at least 1, got {replication}")
-        elif replication > cluster.broker_count:
-            errors.append(
-                f"replication_factor {replication} is greater than the {cluster.broker_count} "
-                f"brokers of {cluster.node.path}"
-            )
-        if cluster.is_express and replication != limits.EXPRESS_REPLICATION_FACTOR:
-            errors.append(
-                f"replication_factor must be {limits.EXPRESS_REPLICATION_FACTOR} on express "
-                f"brokers, got {replication}"
-            )
-
-        insync = (
-            min_insync_replicas if min_insync_replicas is not None else cluster.min_insync_replicas
-        )
-        inherited = " (inherited from the cluster)" if min_insync_replicas is None else ""
-        if insync < 1:
-            errors.append(f"min_insync_replicas must be at least 1, got {insync}")
-        elif replication >= 1 and insync > replication:
-            errors.append(
-                f"min_insync_replicas {insync}{inherited} must be at most replication_factor "
-                f"{replication}, or every acks=all producer fails (not enough replicas)"
-            )
-        elif replication > 1 and insync == replication:
-            # With a single replica there is no lower value: Kafka accepts 1 and 1 (no broker
-            # may fail either way), and edastack validate warns about it as low-replication.
-            errors.append(
-                f"min_insync_replicas {insync}{inherited} must be lower than replication_factor "
-                f"{replication}, or one broker down stops every acks=all producer"
-            )
-        if max_message_bytes is not None and max_message_bytes < 1:
-            errors.append(f"max_message_bytes must be at least 1, got {max_message_bytes}")
-        if isinstance(retention, str) and retention != "forever":
-            errors.append(f"retention must be a Duration or 'forever', got {retention!r}")
-
         extra = {key: render(value) for key, value in (configs or {}).items()}
-        for key in sorted(extra):
-            if key in _TYPED_KEYS:
-                errors.append(f"configs sets {key}; use the {_TYPED_KEYS[key]} prop instead")
+        errors = _name_and_partition_errors(cluster, topic_name, partition_count)
+        errors += _replication_errors(cluster, replication)
+        errors += _insync_errors(cluster, min_insync_replicas, replication)
+        errors += _config_errors(max_message_bytes, retention, extra)
         if errors:
             raise ValueError("; ".join(errors))
 
-        properties: dict[str, str] = dict(extra)
-        if retention == "forever":
-            properties["retention.ms"] = str(RETENTION_FOREVER_MS)
-        elif isinstance(retention, Duration):
-            properties["retention.ms"] = str(int(retention.to_milliseconds()))
-        if cleanup_policy is not None:
-            properties["cleanup.policy"] = cleanup_policy.value
-        if min_insync_replicas is not None:
-            properties["min.insync.replicas"] = str(min_insync_replicas)
-        if max_message_bytes is not None:
-            properties["max.message.bytes"] = str(max_message_bytes)
-
+        properties = _topic_configs(
+            extra, retention, cleanup_policy, min_insync_replicas, max_message_bytes
+        )
         self.cluster = cluster
         self.topic_name = topic_name
         self.partition_count = partition_count
@@ -201,6 +131,120 @@ class KafkaTopic(Construct):
         )
         self.resource.apply_removal_policy(removal_policy)
         self.topic_arn = cluster_child_arn(arn, "topic", topic_name)
+
+
+def _provisioned_cluster(cluster: IKafkaCluster, topic_name: str) -> KafkaCluster:
+    """The cluster, if ``AWS::MSK::Topic`` can declare topics on it; refused at once otherwise."""
+    if isinstance(cluster, ServerlessKafkaCluster):
+        raise ValueError(
+            f"KafkaTopic {topic_name!r} cannot be declared on serverless cluster "
+            f"{cluster.node.path}: AWS::MSK::Topic supports provisioned clusters only; "
+            "create the topic with the Kafka admin API instead"
+        )
+    if isinstance(cluster, ExternalKafkaCluster) or not isinstance(cluster, KafkaCluster):
+        raise ValueError(
+            f"KafkaTopic {topic_name!r} cannot be declared on {cluster.node.path}: it is not "
+            "an MSK provisioned cluster created by edastack; create the topic with the "
+            "Kafka admin API instead"
+        )
+    return cluster
+
+
+def _name_and_partition_errors(
+    cluster: KafkaCluster, topic_name: str, partition_count: int
+) -> list[str]:
+    errors = []
+    minimum = limits.MSK_TOPIC_MIN_KAFKA_VERSION
+    if cluster.kafka_version_tuple < minimum:
+        errors.append(
+            f"KafkaTopic needs Kafka {minimum[0]}.{minimum[1]} or later (AWS::MSK::Topic), "
+            f"cluster {cluster.node.path} runs {cluster.kafka_version}; upgrade the "
+            "cluster's kafka_version or create the topic with the Kafka admin API"
+        )
+    if not _valid_topic_name(topic_name):
+        errors.append(
+            f"topic_name must be 1 to 249 letters, digits, '.', '_' or '-', got {topic_name!r}"
+        )
+    if partition_count < 1:
+        errors.append(f"partition_count must be at least 1, got {partition_count}")
+    return errors
+
+
+def _replication_errors(cluster: KafkaCluster, replication: int) -> list[str]:
+    errors = []
+    if replication < 1:
+        errors.append(f"replication_factor must be at least 1, got {replication}")
+    elif replication > cluster.broker_count:
+        errors.append(
+            f"replication_factor {replication} is greater than the {cluster.broker_count} "
+            f"brokers of {cluster.node.path}"
+        )
+    if cluster.is_express and replication != limits.EXPRESS_REPLICATION_FACTOR:
+        errors.append(
+            f"replication_factor must be {limits.EXPRESS_REPLICATION_FACTOR} on express "
+            f"brokers, got {replication}"
+        )
+    return errors
+
+
+def _insync_errors(
+    cluster: KafkaCluster, min_insync_replicas: int | None, replication: int
+) -> list[str]:
+    insync = min_insync_replicas if min_insync_replicas is not None else cluster.min_insync_replicas
+    inherited = " (inherited from the cluster)" if min_insync_replicas is None else ""
+    if insync < 1:
+        return [f"min_insync_replicas must be at least 1, got {insync}"]
+    if replication >= 1 and insync > replication:
+        return [
+            f"min_insync_replicas {insync}{inherited} must be at most replication_factor "
+            f"{replication}, or every acks=all producer fails (not enough replicas)"
+        ]
+    if replication > 1 and insync == replication:
+        # With a single replica there is no lower value: Kafka accepts 1 and 1 (no broker
+        # may fail either way), and edastack validate warns about it as low-replication.
+        return [
+            f"min_insync_replicas {insync}{inherited} must be lower than replication_factor "
+            f"{replication}, or one broker down stops every acks=all producer"
+        ]
+    return []
+
+
+def _config_errors(
+    max_message_bytes: int | None,
+    retention: Duration | Literal["forever"] | None,
+    extra: Mapping[str, str],
+) -> list[str]:
+    errors = []
+    if max_message_bytes is not None and max_message_bytes < 1:
+        errors.append(f"max_message_bytes must be at least 1, got {max_message_bytes}")
+    if isinstance(retention, str) and retention != "forever":
+        errors.append(f"retention must be a Duration or 'forever', got {retention!r}")
+    for key in sorted(extra):
+        if key in _TYPED_KEYS:
+            errors.append(f"configs sets {key}; use the {_TYPED_KEYS[key]} prop instead")
+    return errors
+
+
+def _topic_configs(
+    extra: Mapping[str, str],
+    retention: Duration | Literal["forever"] | None,
+    cleanup_policy: CleanupPolicy | None,
+    min_insync_replicas: int | None,
+    max_message_bytes: int | None,
+) -> dict[str, str]:
+    """The topic's configs: ``configs`` as given, then those the typed props set."""
+    properties: dict[str, str] = dict(extra)
+    if retention == "forever":
+        properties["retention.ms"] = str(RETENTION_FOREVER_MS)
+    elif isinstance(retention, Duration):
+        properties["retention.ms"] = str(int(retention.to_milliseconds()))
+    if cleanup_policy is not None:
+        properties["cleanup.policy"] = cleanup_policy.value
+    if min_insync_replicas is not None:
+        properties["min.insync.replicas"] = str(min_insync_replicas)
+    if max_message_bytes is not None:
+        properties["max.message.bytes"] = str(max_message_bytes)
+    return properties
 
 
 def encode_configs(properties: Mapping[str, str]) -> str:
