@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Token, Validations
@@ -113,159 +113,154 @@ class Network(Construct):
         :param removal_policy: applies to the flow log group and its key. Default: - RETAIN
         """
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
-        errors: list[str] = []
         endpoints = list(interface_endpoints)
-        names = [service.short_name for service in endpoints]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            errors.append(f"interface_endpoints lists {', '.join(duplicates)} more than once")
-
+        errors = _repeated_endpoint_errors(endpoints)
+        self.flow_log_group: logs.ILogGroup | None = None
         if existing_vpc is not None:
-            given = [
-                name
-                for name, value in (
-                    ("availability_zones", availability_zones),
-                    ("vpc_cidr_block", vpc_cidr_block),
-                    ("flow_log_retention", flow_log_retention),
-                    ("flow_log_encryption_key", flow_log_encryption_key),
-                )
-                if value is not None
-            ]
-            if given:
-                errors.append(
-                    f"existing_vpc excludes {', '.join(given)}: those shape a created VPC"
-                )
-            subnet_ids = list(existing_vpc.private_subnet_ids)
-            zones = list(existing_vpc.availability_zones)
-            if not subnet_ids:
-                errors.append("existing_vpc.private_subnet_ids must name at least one subnet")
-            if len(subnet_ids) != len(zones):
-                errors.append(
-                    "existing_vpc needs one availability zone per private subnet, got "
-                    f"{len(subnet_ids)} subnets and {len(zones)} zones"
-                )
-            if endpoints and existing_vpc.vpc_cidr_block is None:
-                errors.append(
-                    "interface_endpoints on an existing VPC need existing_vpc.vpc_cidr_block "
-                    "(their security group allows 443 from that block only)"
-                )
-            if errors:
-                raise ValueError("; ".join(errors))
-            self.availability_zones: list[str] = zones
-            self.vpc: ec2.IVpc = ec2.Vpc.from_vpc_attributes(
-                self,
-                "Resource",
-                vpc_id=existing_vpc.vpc_id,
-                availability_zones=zones,
-                private_subnet_ids=subnet_ids,
-                vpc_cidr_block=existing_vpc.vpc_cidr_block,
-            )
+            created_vpc_props = {
+                "availability_zones": availability_zones,
+                "vpc_cidr_block": vpc_cidr_block,
+                "flow_log_retention": flow_log_retention,
+                "flow_log_encryption_key": flow_log_encryption_key,
+            }
+            errors += _existing_vpc_errors(existing_vpc, created_vpc_props, bool(endpoints))
+            _raise_if_any(errors)
+            self.availability_zones: list[str] = list(existing_vpc.availability_zones)
+            self.vpc: ec2.IVpc = self._import_vpc(existing_vpc)
             subnets = self.vpc.private_subnets
-            # CDK warns that the imported subnets' route tables are unknown; nothing here adds
-            # routes or gateway endpoints to them, so nothing reads them.
-            Validations.of(self.vpc).acknowledge(
-                Acknowledgment(
-                    id="Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId",
-                    reason="edastack never reads the route tables of an imported VPC's subnets",
-                )
-            )
-            self.flow_log_group: logs.ILogGroup | None = None
-            cidr_for_endpoints = existing_vpc.vpc_cidr_block or ""
+            endpoint_cidr = existing_vpc.vpc_cidr_block or ""
         else:
-            zones = self._zones(stack, availability_zones, errors)
+            zones = self._zones(Stack.of(self), availability_zones, errors)
             cidr = vpc_cidr_block if vpc_cidr_block is not None else DEFAULT_VPC_CIDR
             subnet_blocks = self._subnet_blocks(cidr, len(zones), errors)
-            if errors:
-                raise ValueError("; ".join(errors))
+            _raise_if_any(errors)
             self.availability_zones = zones
-            cfn_vpc = ec2.CfnVPC(
-                self,
-                "Resource",
-                cidr_block=cidr,
-                # Private DNS of interface endpoints needs both.
-                enable_dns_hostnames=True,
-                enable_dns_support=True,
-            )
-            subnet_ids, route_table_ids = [], []
-            for index, (zone, block) in enumerate(zip(zones, subnet_blocks, strict=True)):
-                subnet = ec2.CfnSubnet(
-                    self,
-                    f"PrivateSubnet{index + 1}",
-                    vpc_id=cfn_vpc.ref,
-                    availability_zone=zone,
-                    cidr_block=block,
-                    map_public_ip_on_launch=False,
-                )
-                Validations.of(subnet).acknowledge(
-                    Acknowledgment(id="CloudFormation-Validate::W3010", reason=_EXPLICIT_ZONES)
-                )
-                # cfn-lint reads its exceptions from the template only (no reason field there).
-                subnet.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3010"]}})
-                # An own route table with only the local route: no internet, no NAT.
-                table = ec2.CfnRouteTable(
-                    self, f"PrivateSubnet{index + 1}RouteTable", vpc_id=cfn_vpc.ref
-                )
-                ec2.CfnSubnetRouteTableAssociation(
-                    self,
-                    f"PrivateSubnet{index + 1}RouteTableAssociation",
-                    subnet_id=subnet.ref,
-                    route_table_id=table.ref,
-                )
-                subnet_ids.append(subnet.ref)
-                route_table_ids.append(table.ref)
-            self.vpc = ec2.Vpc.from_vpc_attributes(
-                self,
-                "Vpc",
-                vpc_id=cfn_vpc.ref,
-                availability_zones=zones,
-                isolated_subnet_ids=subnet_ids,
-                isolated_subnet_route_table_ids=route_table_ids,
-                vpc_cidr_block=cidr,
-            )
+            self.vpc = self._create_vpc(cidr, zones, subnet_blocks)
             subnets = self.vpc.isolated_subnets
             self.flow_log_group = self._flow_logs(
                 flow_log_retention or logs.RetentionDays.ONE_YEAR,
                 flow_log_encryption_key,
                 removal_policy,
             )
-            cidr_for_endpoints = cidr
+            endpoint_cidr = cidr
 
         self.private_subnets = ec2.SubnetSelection(subnets=subnets)
         self.endpoint_security_group: ec2.ISecurityGroup | None = None
         self.endpoints: dict[str, ec2.InterfaceVpcEndpoint] = {}
         if endpoints:
-            security_group = ec2.SecurityGroup(
+            self.endpoint_security_group = self._endpoint_security_group(endpoint_cidr)
+            self.endpoints = self._endpoints(endpoints, self.endpoint_security_group)
+
+    def _import_vpc(self, existing_vpc: ExistingVpc) -> ec2.IVpc:
+        vpc = ec2.Vpc.from_vpc_attributes(
+            self,
+            "Resource",
+            vpc_id=existing_vpc.vpc_id,
+            availability_zones=list(existing_vpc.availability_zones),
+            private_subnet_ids=list(existing_vpc.private_subnet_ids),
+            vpc_cidr_block=existing_vpc.vpc_cidr_block,
+        )
+        # CDK warns that the imported subnets' route tables are unknown; nothing here adds
+        # routes or gateway endpoints to them, so nothing reads them.
+        Validations.of(vpc).acknowledge(
+            Acknowledgment(
+                id="Annotation::@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                reason="edastack never reads the route tables of an imported VPC's subnets",
+            )
+        )
+        return vpc
+
+    def _create_vpc(self, cidr: str, zones: list[str], subnet_blocks: list[str]) -> ec2.IVpc:
+        cfn_vpc = ec2.CfnVPC(
+            self,
+            "Resource",
+            cidr_block=cidr,
+            # Private DNS of interface endpoints needs both.
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+        )
+        subnet_ids, route_table_ids = [], []
+        for index, (zone, block) in enumerate(zip(zones, subnet_blocks, strict=True)):
+            subnet_id, route_table_id = self._private_subnet(
+                f"PrivateSubnet{index + 1}", cfn_vpc, zone, block
+            )
+            subnet_ids.append(subnet_id)
+            route_table_ids.append(route_table_id)
+        return ec2.Vpc.from_vpc_attributes(
+            self,
+            "Vpc",
+            vpc_id=cfn_vpc.ref,
+            availability_zones=zones,
+            isolated_subnet_ids=subnet_ids,
+            isolated_subnet_route_table_ids=route_table_ids,
+            vpc_cidr_block=cidr,
+        )
+
+    def _private_subnet(
+        self, construct_id: str, cfn_vpc: ec2.CfnVPC, zone: str, block: str
+    ) -> tuple[str, str]:
+        """A private subnet with its own route table; returns the refs of both."""
+        subnet = ec2.CfnSubnet(
+            self,
+            construct_id,
+            vpc_id=cfn_vpc.ref,
+            availability_zone=zone,
+            cidr_block=block,
+            map_public_ip_on_launch=False,
+        )
+        Validations.of(subnet).acknowledge(
+            Acknowledgment(id="CloudFormation-Validate::W3010", reason=_EXPLICIT_ZONES)
+        )
+        # cfn-lint reads its exceptions from the template only (no reason field there).
+        subnet.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3010"]}})
+        # An own route table with only the local route: no internet, no NAT.
+        table = ec2.CfnRouteTable(self, f"{construct_id}RouteTable", vpc_id=cfn_vpc.ref)
+        ec2.CfnSubnetRouteTableAssociation(
+            self,
+            f"{construct_id}RouteTableAssociation",
+            subnet_id=subnet.ref,
+            route_table_id=table.ref,
+        )
+        return subnet.ref, table.ref
+
+    def _endpoint_security_group(self, vpc_cidr: str) -> ec2.ISecurityGroup:
+        security_group = ec2.SecurityGroup(
+            self,
+            "EndpointSecurityGroup",
+            vpc=self.vpc,
+            description="Interface VPC endpoints: HTTPS from inside the VPC only",
+            allow_all_outbound=False,
+        )
+        security_group.add_ingress_rule(
+            ec2.Peer.ipv4(vpc_cidr), ec2.Port.tcp(443), "HTTPS from inside the VPC"
+        )
+        return security_group
+
+    def _endpoints(
+        self,
+        services: Sequence[ec2.InterfaceVpcEndpointAwsService],
+        security_group: ec2.ISecurityGroup,
+    ) -> dict[str, ec2.InterfaceVpcEndpoint]:
+        return {
+            service.short_name: ec2.InterfaceVpcEndpoint(
                 self,
-                "EndpointSecurityGroup",
+                f"Endpoint-{service.short_name}",
                 vpc=self.vpc,
-                description="Interface VPC endpoints: HTTPS from inside the VPC only",
-                allow_all_outbound=False,
+                service=service,
+                subnets=self.private_subnets,
+                security_groups=[security_group],
+                private_dns_enabled=True,
+                # S3 also has gateway endpoints: without one, its interface endpoint's
+                # private DNS must answer every resolver, or creating it fails (EC2 API,
+                # DnsOptionsSpecification.PrivateDnsOnlyForInboundResolverEndpoint).
+                private_dns_only_for_inbound_resolver_endpoint=(
+                    _ALL_RESOLVERS if service.short_name in _GATEWAY_SERVICES else None
+                ),
+                # The shared group already allows 443 from the VPC block.
+                open=False,
             )
-            security_group.add_ingress_rule(
-                ec2.Peer.ipv4(cidr_for_endpoints),
-                ec2.Port.tcp(443),
-                "HTTPS from inside the VPC",
-            )
-            self.endpoint_security_group = security_group
-            for service in endpoints:
-                self.endpoints[service.short_name] = ec2.InterfaceVpcEndpoint(
-                    self,
-                    f"Endpoint-{service.short_name}",
-                    vpc=self.vpc,
-                    service=service,
-                    subnets=self.private_subnets,
-                    security_groups=[security_group],
-                    private_dns_enabled=True,
-                    # S3 also has gateway endpoints: without one, its interface endpoint's
-                    # private DNS must answer every resolver, or creating it fails (EC2 API,
-                    # DnsOptionsSpecification.PrivateDnsOnlyForInboundResolverEndpoint).
-                    private_dns_only_for_inbound_resolver_endpoint=(
-                        _ALL_RESOLVERS if service.short_name in _GATEWAY_SERVICES else None
-                    ),
-                    # The shared group above already allows 443 from the VPC block.
-                    open=False,
-                )
+            for service in services
+        }
 
     @staticmethod
     def _zones(stack: Stack, given: Sequence[str] | None, errors: list[str]) -> list[str]:
@@ -332,6 +327,44 @@ class Network(Construct):
             traffic_type=ec2.FlowLogTrafficType.ALL,
         )
         return log_group
+
+
+def _repeated_endpoint_errors(
+    endpoints: Sequence[ec2.InterfaceVpcEndpointAwsService],
+) -> list[str]:
+    names = [service.short_name for service in endpoints]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        return [f"interface_endpoints lists {', '.join(duplicates)} more than once"]
+    return []
+
+
+def _existing_vpc_errors(
+    existing_vpc: ExistingVpc, created_vpc_props: Mapping[str, object], has_endpoints: bool
+) -> list[str]:
+    errors: list[str] = []
+    given = [name for name, value in created_vpc_props.items() if value is not None]
+    if given:
+        errors.append(f"existing_vpc excludes {', '.join(given)}: those shape a created VPC")
+    subnet_ids, zones = existing_vpc.private_subnet_ids, existing_vpc.availability_zones
+    if not subnet_ids:
+        errors.append("existing_vpc.private_subnet_ids must name at least one subnet")
+    if len(subnet_ids) != len(zones):
+        errors.append(
+            "existing_vpc needs one availability zone per private subnet, got "
+            f"{len(subnet_ids)} subnets and {len(zones)} zones"
+        )
+    if has_endpoints and existing_vpc.vpc_cidr_block is None:
+        errors.append(
+            "interface_endpoints on an existing VPC need existing_vpc.vpc_cidr_block "
+            "(their security group allows 443 from that block only)"
+        )
+    return errors
+
+
+def _raise_if_any(errors: list[str]) -> None:
+    if errors:
+        raise ValueError("; ".join(errors))
 
 
 def select_subnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | None) -> list[ec2.ISubnet]:
