@@ -27,50 +27,67 @@ _EDA006 = (GateId("edastack", "edastack::EDA006"),)
 def bridges(ctx: Checks) -> Iterator[Finding]:
     yield from _unarchived(ctx)
     for b in ctx.bp.bridges.values():
-        p = b.path
         yield from external_clients(ctx, b)
         if isinstance(b, m.KafkaToBus):
-            yield from ctx.ref((*p, "from", "topic"), "topics", "topic", b.topic, ctx.bp.topics)
-            yield from ctx.ref((*p, "to", "bus"), "buses", "bus", b.bus, ctx.bp.buses)
-            if b.lambda_.on_failure_topic:
-                yield from ctx.ref(
-                    (*p, "lambda", "on_failure", "topic"),
-                    "topics",
-                    "topic",
-                    b.lambda_.on_failure_topic,
-                    ctx.bp.topics,
-                )
-            if b.pipe is not None and b.pipe.filter is not None:
-                yield from check_pattern(b.pipe.filter, (*p, "pipe", "filter"))
-            topic = ctx.bp.topics.get(b.topic)
-            if topic is not None:
-                size = topic.max_message_bytes
-                if size is not None and size > limits.PUT_EVENTS_ENTRY_MAX_BYTES:
-                    yield error(
-                        "message-size",
-                        (*topic.path, "max_message_size"),
-                        f"topic '{b.topic}' allows {size:,}-byte records but is bridged "
-                        f"to EventBridge by '{b.name}', which takes at most "
-                        f"{limits.PUT_EVENTS_ENTRY_MAX_BYTES:,} bytes per event; lower "
-                        "max_message_size",
-                    )
-            if b.via == "pipe" and not ctx.acknowledged(b.acknowledged, "pipe-no-dlq"):
-                yield warning(
-                    "pipe-no-dlq",
-                    (*p, "via"),
-                    "a pipe with a Kafka source has no dead-letter queue: a record that keeps "
-                    "failing is retried until it expires and stalls its partition; use via: "
-                    "lambda, or acknowledge: {pipe-no-dlq: <reason>}",
-                )
-            yield from _feeds(ctx, b)
-            yield from _mechanism(ctx, b)
+            yield from _kafka_to_bus(ctx, b)
         else:
-            yield from _producer(ctx, b)
-            yield from ctx.ref((*p, "from", "bus"), "buses", "bus", b.bus, ctx.bp.buses)
-            yield from ctx.ref((*p, "to", "topic"), "topics", "topic", b.topic, ctx.bp.topics)
-            yield from check_pattern(b.pattern, (*p, "from", "pattern"))
-            yield from ctx.retry(b.retry, p)
-            yield from ctx.dead_letter(b.dead_letter, p)
+            yield from _bus_to_kafka(ctx, b)
+
+
+def _kafka_to_bus(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
+    """A Kafka -> bus bridge: what it names, what it forwards and how."""
+    p = b.path
+    yield from ctx.ref((*p, "from", "topic"), "topics", "topic", b.topic, ctx.bp.topics)
+    yield from ctx.ref((*p, "to", "bus"), "buses", "bus", b.bus, ctx.bp.buses)
+    if b.lambda_.on_failure_topic:
+        yield from ctx.ref(
+            (*p, "lambda", "on_failure", "topic"),
+            "topics",
+            "topic",
+            b.lambda_.on_failure_topic,
+            ctx.bp.topics,
+        )
+    if b.pipe is not None and b.pipe.filter is not None:
+        yield from check_pattern(b.pipe.filter, (*p, "pipe", "filter"))
+    yield from _message_size(ctx, b)
+    if b.via == "pipe" and not ctx.acknowledged(b.acknowledged, "pipe-no-dlq"):
+        yield warning(
+            "pipe-no-dlq",
+            (*p, "via"),
+            "a pipe with a Kafka source has no dead-letter queue: a record that keeps "
+            "failing is retried until it expires and stalls its partition; use via: "
+            "lambda, or acknowledge: {pipe-no-dlq: <reason>}",
+        )
+    yield from _feeds(ctx, b)
+    yield from _mechanism(ctx, b)
+
+
+def _message_size(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
+    """A bridged topic's records must fit in one EventBridge event."""
+    topic = ctx.bp.topics.get(b.topic)
+    if topic is None:
+        return
+    size = topic.max_message_bytes
+    if size is not None and size > limits.PUT_EVENTS_ENTRY_MAX_BYTES:
+        yield error(
+            "message-size",
+            (*topic.path, "max_message_size"),
+            f"topic '{b.topic}' allows {size:,}-byte records but is bridged "
+            f"to EventBridge by '{b.name}', which takes at most "
+            f"{limits.PUT_EVENTS_ENTRY_MAX_BYTES:,} bytes per event; lower "
+            "max_message_size",
+        )
+
+
+def _bus_to_kafka(ctx: Checks, b: m.BusToKafka) -> Iterator[Finding]:
+    """A bus -> Kafka bridge: its producer, what it names, its pattern and its delivery."""
+    p = b.path
+    yield from _producer(ctx, b)
+    yield from ctx.ref((*p, "from", "bus"), "buses", "bus", b.bus, ctx.bp.buses)
+    yield from ctx.ref((*p, "to", "topic"), "topics", "topic", b.topic, ctx.bp.topics)
+    yield from check_pattern(b.pattern, (*p, "from", "pattern"))
+    yield from ctx.retry(b.retry, p)
+    yield from ctx.dead_letter(b.dead_letter, p)
 
 
 def _mechanism(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
@@ -78,23 +95,35 @@ def _mechanism(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
     cluster = ctx.source_cluster(b.topic)
     if cluster is None:
         return
-    p = b.path
-    if b.via in ("connector", "pipe"):
-        kinds = (
-            ("standard", "express")
-            if b.via == "connector"
-            else ("standard", "express", "serverless")
+    yield from _cluster_fits(b, cluster)
+    yield from _topic_readable(b, ctx.bp.topics[b.topic])
+    yield from _connector_source(b)
+    yield from endpoints(ctx, b)
+    yield from _bridge_options(ctx, b, cluster)
+    yield from _on_failure(ctx, b, cluster)
+
+
+def _cluster_fits(b: m.KafkaToBus, cluster: m.KafkaCluster) -> Iterator[Finding]:
+    """MSK Connect and Pipes read only MSK clusters, with IAM."""
+    if b.via not in ("connector", "pipe"):
+        return
+    kinds = (
+        ("standard", "express") if b.via == "connector" else ("standard", "express", "serverless")
+    )
+    what = "MSK Connect" if b.via == "connector" else "a pipe"
+    if cluster.type not in kinds or "iam" not in cluster.auth:
+        yield error(
+            "bridge-mechanism",
+            (*b.path, "via"),
+            f"via: {b.via} needs an MSK cluster ({', '.join(kinds)}) with iam auth, "
+            f"which {what} authenticates with; topic '{b.topic}' is on {cluster.type} "
+            f"cluster '{cluster.name}' ({', '.join(cluster.auth)})",
         )
-        what = "MSK Connect" if b.via == "connector" else "a pipe"
-        if cluster.type not in kinds or "iam" not in cluster.auth:
-            yield error(
-                "bridge-mechanism",
-                (*p, "via"),
-                f"via: {b.via} needs an MSK cluster ({', '.join(kinds)}) with iam auth, "
-                f"which {what} authenticates with; topic '{b.topic}' is on {cluster.type} "
-                f"cluster '{cluster.name}' ({', '.join(cluster.auth)})",
-            )
-    topic = ctx.bp.topics[b.topic]
+
+
+def _topic_readable(b: m.KafkaToBus, topic: m.KafkaTopic) -> Iterator[Finding]:
+    """Topic names a pipe or a Lambda event source mapping can read."""
+    p = b.path
     if b.via == "pipe" and pipe_topic_name_errors(topic.topic_name):
         yield error(
             "bridge-mechanism",
@@ -110,38 +139,46 @@ def _mechanism(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
             f"a Lambda event source mapping cannot read topic '{topic.topic_name}': it takes "
             "topic names of 2 to 249 characters not starting with '.'; rename the topic (name:)",
         )
-    if b.via == "connector":
-        prefix = limits.KAFKA_CONNECT_SOURCE_PREFIX
-        connector_id = b.source.removeprefix(prefix)
-        if not b.source.startswith(prefix) or not _CONNECTOR_ID.match(connector_id):
-            suggestion = re.sub(r"[^A-Za-z0-9-]+", "-", b.name).strip("-") or "bridge"
-            yield error(
-                "bridge-source",
-                (*p, "to", "source"),
-                "the EventBridge sink connector sets every event's source to "
-                f"kafka-connect.<connector id>, found '{b.source}'; write source: "
-                f"kafka-connect.{suggestion} (and match it in rules)",
-            )
-    yield from endpoints(ctx, b)
-    yield from _bridge_options(ctx, b, cluster)
-    if b.lambda_.on_failure_topic:
-        failure = ctx.bp.topics.get(b.lambda_.on_failure_topic)
-        where = (*p, "lambda", "on_failure", "topic")
-        if b.lambda_.on_failure_topic == b.topic:
-            yield error(
-                "bridge-on-failure",
-                where,
-                "the on-failure topic cannot be the source topic (Lambda refuses the loop)",
-            )
-        elif failure is not None and failure.cluster != cluster.name:
-            yield error(
-                "bridge-on-failure",
-                where,
-                f"the on-failure topic must be on the source's cluster '{cluster.name}', "
-                f"found '{failure.cluster}'",
-            )
-        elif failure is not None:
-            yield from _failure_store(ctx, b, failure, where)
+
+
+def _connector_source(b: m.KafkaToBus) -> Iterator[Finding]:
+    """The source the EventBridge sink connector gives every event."""
+    if b.via != "connector":
+        return
+    prefix = limits.KAFKA_CONNECT_SOURCE_PREFIX
+    connector_id = b.source.removeprefix(prefix)
+    if not b.source.startswith(prefix) or not _CONNECTOR_ID.match(connector_id):
+        suggestion = re.sub(r"[^A-Za-z0-9-]+", "-", b.name).strip("-") or "bridge"
+        yield error(
+            "bridge-source",
+            (*b.path, "to", "source"),
+            "the EventBridge sink connector sets every event's source to "
+            f"kafka-connect.<connector id>, found '{b.source}'; write source: "
+            f"kafka-connect.{suggestion} (and match it in rules)",
+        )
+
+
+def _on_failure(ctx: Checks, b: m.KafkaToBus, cluster: m.KafkaCluster) -> Iterator[Finding]:
+    """Where a Lambda bridge sends the records it fails to forward."""
+    if not b.lambda_.on_failure_topic:
+        return
+    failure = ctx.bp.topics.get(b.lambda_.on_failure_topic)
+    where = (*b.path, "lambda", "on_failure", "topic")
+    if b.lambda_.on_failure_topic == b.topic:
+        yield error(
+            "bridge-on-failure",
+            where,
+            "the on-failure topic cannot be the source topic (Lambda refuses the loop)",
+        )
+    elif failure is not None and failure.cluster != cluster.name:
+        yield error(
+            "bridge-on-failure",
+            where,
+            f"the on-failure topic must be on the source's cluster '{cluster.name}', "
+            f"found '{failure.cluster}'",
+        )
+    elif failure is not None:
+        yield from _failure_store(ctx, b, failure, where)
 
 
 def _failure_store(
