@@ -27,6 +27,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kafkaconnect as kafkaconnect
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -136,10 +137,7 @@ class KafkaToBusConnector(MskConsumer):
         errors = _identity_errors(connector_id, cluster, detail_type)
         errors += _dead_letter_errors(topic_name, dlq_name, dead_letter_partitions)
         errors += capacity_errors(workers, mcu_count, max_workers)
-        if max_retries < 0:
-            errors.append(f"max_retries must be at least 0, got {max_retries}")
-        if not plugin_key.endswith((".zip", ".jar")):
-            errors.append(f"plugin_key must name a .zip or .jar, got {plugin_key!r}")
+        errors += _delivery_errors(max_retries, plugin_key)
         if errors:
             raise ValueError("; ".join(errors))
 
@@ -148,33 +146,10 @@ class KafkaToBusConnector(MskConsumer):
         self.cluster_name = cluster.cluster_name
         self.topic_name = topic_name
         self.event_source = f"{limits.KAFKA_CONNECT_SOURCE_PREFIX}{connector_id}"
-        self.dead_letter_topic = KafkaTopic(
-            self,
-            "DeadLetterTopic",
-            cluster=cluster,
-            topic_name=dlq_name,
-            partition_count=dead_letter_partitions,
-            # As long as a dead-letter queue keeps a message, whatever the cluster's default
-            # (Kafka's is 7 days): failed records must not expire before anyone looks.
-            retention=Duration.seconds(limits.SQS_RETENTION_MAX_S),
-        )
+        self.dead_letter_topic = self._new_dlq_topic(cluster, dlq_name, dead_letter_partitions)
         self.security_group = self._new_security_group(cluster)
-        self.role = new_connector_role(
-            self,
-            cluster=cluster,
-            connector_id=connector_id,
-            topic_name=topic_name,
-            detail_type=detail_type,
-            dead_letter_topic_name=dlq_name,
-            event_bus=event_bus,
-            offload_bucket=offload_bucket,
-        )
-        self.log_group = encrypted_log_group(
-            self,
-            "Logs",
-            description=f"Encrypts the worker logs of MSK Connect {connector_id}",
-            retention=log_retention,
-        )
+        self.role = self._new_role(cluster, event_bus, detail_type, dlq_name, offload_bucket)
+        self.log_group = self._new_log_group(log_retention)
         self.plugin = self._new_plugin(connector_id, plugin_bucket, plugin_key)
         self.worker_configuration = new_worker_configuration(self, connector_id)
         configuration = connector_configuration(
@@ -230,6 +205,46 @@ class KafkaToBusConnector(MskConsumer):
         )
         return security_group
 
+    def _new_dlq_topic(self, cluster: KafkaCluster, dlq_name: str, partitions: int) -> KafkaTopic:
+        return KafkaTopic(
+            self,
+            "DeadLetterTopic",
+            cluster=cluster,
+            topic_name=dlq_name,
+            partition_count=partitions,
+            # As long as a dead-letter queue keeps a message, whatever the cluster's default
+            # (Kafka's is 7 days): failed records must not expire before anyone looks.
+            retention=Duration.seconds(limits.SQS_RETENTION_MAX_S),
+        )
+
+    def _new_role(
+        self,
+        cluster: KafkaCluster,
+        event_bus: events.IEventBus,
+        detail_type: str,
+        dlq_name: str,
+        offload_bucket: s3.IBucket | None,
+    ) -> iam.Role:
+        """The execution role, allowed exactly what the class docstring lists."""
+        return new_connector_role(
+            self,
+            cluster=cluster,
+            connector_id=self.connector_id,
+            topic_name=self.topic_name,
+            detail_type=detail_type,
+            dead_letter_topic_name=dlq_name,
+            event_bus=event_bus,
+            offload_bucket=offload_bucket,
+        )
+
+    def _new_log_group(self, retention: logs.RetentionDays) -> logs.LogGroup:
+        return encrypted_log_group(
+            self,
+            "Logs",
+            description=f"Encrypts the worker logs of MSK Connect {self.connector_id}",
+            retention=retention,
+        )
+
     def _new_plugin(
         self, connector_id: str, plugin_bucket: s3.IBucket, plugin_key: str
     ) -> kafkaconnect.CfnCustomPlugin:
@@ -255,7 +270,6 @@ class KafkaToBusConnector(MskConsumer):
         kafka_connect_version: str,
     ) -> kafkaconnect.CfnConnector:
         """The connector (child ``Resource``), named after its id, in the cluster's subnets."""
-        subnets = select_subnets(_vpc_of(cluster), cluster.subnets)
         connector = _Connector(
             self,
             "Resource",
@@ -263,41 +277,20 @@ class KafkaToBusConnector(MskConsumer):
             kafka_connect_version=kafka_connect_version,
             capacity=capacity,
             connector_configuration=dict(configuration),
-            kafka_cluster=_Connector.KafkaClusterProperty(
-                apache_kafka_cluster=_Connector.ApacheKafkaClusterProperty(
-                    bootstrap_servers=cluster.bootstrap_servers_for(KafkaAuth.IAM),
-                    vpc=_Connector.VpcProperty(
-                        security_groups=[self.security_group.security_group_id],
-                        subnets=[subnet.subnet_id for subnet in subnets],
-                    ),
-                )
-            ),
+            kafka_cluster=_kafka_cluster(cluster, self.security_group),
             kafka_cluster_client_authentication=_Connector.KafkaClusterClientAuthenticationProperty(
                 authentication_type="IAM"
             ),
             kafka_cluster_encryption_in_transit=_Connector.KafkaClusterEncryptionInTransitProperty(
                 encryption_type="TLS"
             ),
-            plugins=[
-                _Connector.PluginProperty(
-                    custom_plugin=_Connector.CustomPluginProperty(
-                        custom_plugin_arn=self.plugin.attr_custom_plugin_arn,
-                        revision=self.plugin.attr_revision,
-                    )
-                )
-            ],
+            plugins=[_plugin(self.plugin)],
             worker_configuration=_Connector.WorkerConfigurationProperty(
                 worker_configuration_arn=self.worker_configuration.attr_worker_configuration_arn,
                 revision=self.worker_configuration.attr_revision,
             ),
             service_execution_role_arn=self.role.role_arn,
-            log_delivery=_Connector.LogDeliveryProperty(
-                worker_log_delivery=_Connector.WorkerLogDeliveryProperty(
-                    cloud_watch_logs=_Connector.CloudWatchLogsLogDeliveryProperty(
-                        enabled=True, log_group=self.log_group.log_group_name
-                    )
-                )
-            ),
+            log_delivery=_log_delivery(self.log_group),
         )
         # The workers start as soon as the connector exists: their policy, the dead-letter topic
         # and the cluster's ingress rule for them must be in place first.
@@ -307,6 +300,40 @@ class KafkaToBusConnector(MskConsumer):
         if cluster.security_group is not None:
             connector.node.add_dependency(cluster.security_group)
         return connector
+
+
+def _kafka_cluster(
+    cluster: KafkaCluster, security_group: ec2.ISecurityGroup
+) -> kafkaconnect.CfnConnector.KafkaClusterProperty:
+    """The cluster's IAM bootstrap brokers, reached from its subnets with the workers' group."""
+    subnets = select_subnets(_vpc_of(cluster), cluster.subnets)
+    return _Connector.KafkaClusterProperty(
+        apache_kafka_cluster=_Connector.ApacheKafkaClusterProperty(
+            bootstrap_servers=cluster.bootstrap_servers_for(KafkaAuth.IAM),
+            vpc=_Connector.VpcProperty(
+                security_groups=[security_group.security_group_id],
+                subnets=[subnet.subnet_id for subnet in subnets],
+            ),
+        )
+    )
+
+
+def _plugin(plugin: kafkaconnect.CfnCustomPlugin) -> kafkaconnect.CfnConnector.PluginProperty:
+    return _Connector.PluginProperty(
+        custom_plugin=_Connector.CustomPluginProperty(
+            custom_plugin_arn=plugin.attr_custom_plugin_arn, revision=plugin.attr_revision
+        )
+    )
+
+
+def _log_delivery(log_group: logs.ILogGroup) -> kafkaconnect.CfnConnector.LogDeliveryProperty:
+    return _Connector.LogDeliveryProperty(
+        worker_log_delivery=_Connector.WorkerLogDeliveryProperty(
+            cloud_watch_logs=_Connector.CloudWatchLogsLogDeliveryProperty(
+                enabled=True, log_group=log_group.log_group_name
+            )
+        )
+    )
 
 
 def _identity_errors(connector_id: str, cluster: IKafkaCluster, detail_type: str) -> list[str]:
@@ -347,6 +374,15 @@ def _dead_letter_errors(topic_name: str, dlq_name: str, partitions: int) -> list
         )
     if partitions < 1:
         errors.append(f"dead_letter_partitions must be at least 1, got {partitions}")
+    return errors
+
+
+def _delivery_errors(max_retries: int, plugin_key: str) -> list[str]:
+    errors = []
+    if max_retries < 0:
+        errors.append(f"max_retries must be at least 0, got {max_retries}")
+    if not plugin_key.endswith((".zip", ".jar")):
+        errors.append(f"plugin_key must name a .zip or .jar, got {plugin_key!r}")
     return errors
 
 
