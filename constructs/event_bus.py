@@ -10,6 +10,7 @@ from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_eventschemas as eventschemas
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from edastack.aws.keywords import reject_unknown_props
@@ -67,40 +68,14 @@ class EventBus(Construct):
         reject_unknown_props(type(self), props, BusProps)
         super().__init__(scope, construct_id)
         bus_name, encryption_key = props.get("bus_name"), props.get("encryption_key")
-
-        errors = [
-            *pattern_errors(
-                "allow_accounts", allow_accounts, _ACCOUNT_ID, "a 12-digit AWS account id"
-            ),
-            *pattern_errors(
-                "allow_organizations",
-                allow_organizations,
-                _ORGANIZATION_ID,
-                "an AWS Organizations id (o- followed by 10 to 32 lowercase letters or digits)",
-            ),
-        ]
-        retention_days: int | None = None
-        if archive_retention is not None:
-            days = archive_retention.to_days(integral=False)
-            if days < 0 or days != int(days):
-                errors.append(
-                    "archive_retention must be a whole number of days, 0 for forever, "
-                    f"got {archive_retention.to_human_string()}"
-                )
-            else:
-                retention_days = int(days)
-        elif archive_pattern is not None:
-            errors.append(
-                "archive_pattern needs archive_retention "
-                "(Duration.days(0) keeps archived events forever), got no archive_retention"
-            )
-        if schema_discovery and encryption_key is not None:
-            errors.append(
-                "schema_discovery must be False when encryption_key is set: EventBridge does "
-                "not discover schemas on a bus encrypted with a customer-managed key"
-            )
-        if errors:
-            raise ValueError("; ".join(errors))
+        retention_days = _validated_retention_days(
+            allow_accounts=allow_accounts,
+            allow_organizations=allow_organizations,
+            archive_retention=archive_retention,
+            archive_pattern=archive_pattern,
+            schema_discovery=schema_discovery,
+            encrypted=encryption_key is not None,
+        )
 
         self.dead_letter_queue: DeadLetterQueue = dead_letter_queue or DeadLetterQueue(
             self, "DeadLetterQueue"
@@ -120,7 +95,19 @@ class EventBus(Construct):
             bus_name=bus_name or self.bus.event_bus_name,
             alarm_topic=props.get("alarm_topic"),
         )
+        self._allow_put_events(allow_accounts, allow_organizations)
 
+        self.archive: events.CfnArchive | None = None
+        if retention_days is not None:
+            self.archive = self._archive(retention_days, archive_pattern, encryption_key)
+
+        self.discoverer: eventschemas.CfnDiscoverer | None = None
+        if schema_discovery:
+            self.discoverer = self._discoverer()
+
+    def _allow_put_events(
+        self, allow_accounts: Sequence[str], allow_organizations: Sequence[str]
+    ) -> None:
         if allow_accounts:
             self.bus.add_to_resource_policy(
                 iam.PolicyStatement(
@@ -141,45 +128,49 @@ class EventBus(Construct):
                 )
             )
 
-        self.archive: events.CfnArchive | None = None
-        if retention_days is not None:
-            # The L1 archive: the L2 requires a pattern typed as events.EventPattern, which
-            # cannot express every operator (and an archive without a pattern keeps all).
-            self.archive = events.CfnArchive(
-                self,
-                "Archive",
-                source_arn=self.bus.event_bus_arn,
-                description=f"Archive of the event bus {self.node.path}",
-                event_pattern=dict(archive_pattern) if archive_pattern is not None else None,
-                retention_days=retention_days,
-                kms_key_identifier=encryption_key.key_arn if encryption_key else None,
-            )
-            self.archive.apply_removal_policy(RemovalPolicy.RETAIN)
-            if encryption_key is not None:
-                encryption_key.add_to_resource_policy(
-                    iam.PolicyStatement(
-                        sid="AllowEventBridgeToEncryptTheArchive",
-                        principals=[iam.ServicePrincipal("events.amazonaws.com")],
-                        actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-                        resources=["*"],
-                        conditions={
-                            "StringEquals": {
-                                "kms:EncryptionContext:aws:events:event-bus:arn": (
-                                    self._bus_arn_without_reference()
-                                )
-                            }
-                        },
-                    )
+    def _archive(
+        self,
+        retention_days: int,
+        archive_pattern: Mapping[str, Any] | None,
+        encryption_key: kms.IKey | None,
+    ) -> events.CfnArchive:
+        # The L1 archive: the L2 requires a pattern typed as events.EventPattern, which
+        # cannot express every operator (and an archive without a pattern keeps all).
+        archive = events.CfnArchive(
+            self,
+            "Archive",
+            source_arn=self.bus.event_bus_arn,
+            description=f"Archive of the event bus {self.node.path}",
+            event_pattern=dict(archive_pattern) if archive_pattern is not None else None,
+            retention_days=retention_days,
+            kms_key_identifier=encryption_key.key_arn if encryption_key else None,
+        )
+        archive.apply_removal_policy(RemovalPolicy.RETAIN)
+        if encryption_key is not None:
+            encryption_key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="AllowEventBridgeToEncryptTheArchive",
+                    principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                    actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+                    resources=["*"],
+                    conditions={
+                        "StringEquals": {
+                            "kms:EncryptionContext:aws:events:event-bus:arn": (
+                                self._bus_arn_without_reference()
+                            )
+                        }
+                    },
                 )
-
-        self.discoverer: eventschemas.CfnDiscoverer | None = None
-        if schema_discovery:
-            self.discoverer = eventschemas.CfnDiscoverer(
-                self,
-                "Discoverer",
-                source_arn=self.bus.event_bus_arn,
-                description=f"Schema discovery on the event bus {self.node.path}",
             )
+        return archive
+
+    def _discoverer(self) -> eventschemas.CfnDiscoverer:
+        return eventschemas.CfnDiscoverer(
+            self,
+            "Discoverer",
+            source_arn=self.bus.event_bus_arn,
+            description=f"Schema discovery on the event bus {self.node.path}",
+        )
 
     def _bus_arn_without_reference(self) -> str:
         # The bus ARN built from its name (a literal at synthesis), not from Fn::GetAtt: the
@@ -189,3 +180,47 @@ class EventBus(Construct):
         return Stack.of(self).format_arn(
             service="events", resource="event-bus", resource_name=cfn_bus.name
         )
+
+
+def _validated_retention_days(
+    *,
+    allow_accounts: Sequence[str],
+    allow_organizations: Sequence[str],
+    archive_retention: Duration | None,
+    archive_pattern: Mapping[str, Any] | None,
+    schema_discovery: bool,
+    encrypted: bool,
+) -> int | None:
+    """Raise every conflict of the props at once; else the archive's retention in days."""
+    errors = [
+        *pattern_errors("allow_accounts", allow_accounts, _ACCOUNT_ID, "a 12-digit AWS account id"),
+        *pattern_errors(
+            "allow_organizations",
+            allow_organizations,
+            _ORGANIZATION_ID,
+            "an AWS Organizations id (o- followed by 10 to 32 lowercase letters or digits)",
+        ),
+    ]
+    retention_days: int | None = None
+    if archive_retention is not None:
+        days = archive_retention.to_days(integral=False)
+        if days < 0 or days != int(days):
+            errors.append(
+                "archive_retention must be a whole number of days, 0 for forever, "
+                f"got {archive_retention.to_human_string()}"
+            )
+        else:
+            retention_days = int(days)
+    elif archive_pattern is not None:
+        errors.append(
+            "archive_pattern needs archive_retention "
+            "(Duration.days(0) keeps archived events forever), got no archive_retention"
+        )
+    if schema_discovery and encrypted:
+        errors.append(
+            "schema_discovery must be False when encryption_key is set: EventBridge does "
+            "not discover schemas on a bus encrypted with a customer-managed key"
+        )
+    if errors:
+        raise ValueError("; ".join(errors))
+    return retention_days
