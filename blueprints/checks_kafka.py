@@ -79,6 +79,29 @@ def _kind_options(ctx: Checks, c: m.KafkaCluster) -> Iterator[Finding]:
             (*p, "brokers"),
             f"{c.type} clusters have no brokers to configure; remove brokers",
         )
+    yield from _external_keys(c)
+    if c.type == "external":
+        if "iam" in c.auth and not c.arn:
+            yield error(
+                "cluster-option",
+                (*p, "auth"),
+                "an external cluster with iam auth needs arn: the MSK cluster ARN that "
+                "client permissions are scoped to",
+            )
+        if ("scram" in c.auth or "mtls" in c.auth) and not c.secret_arn:
+            yield error(
+                "cluster-option",
+                (*p, "auth"),
+                "an external cluster with scram or mtls auth needs secret: the Secrets "
+                "Manager secret holding the client credentials",
+            )
+    else:
+        yield from _msk_placement(ctx, c)
+
+
+def _external_keys(c: m.KafkaCluster) -> Iterator[Finding]:
+    """How an external cluster is reached: required there, refused on MSK (it has its own)."""
+    p = c.path
     if c.type == "external" and not c.bootstrap_servers:
         yield error(
             "cluster-option",
@@ -100,35 +123,24 @@ def _kind_options(ctx: Checks, c: m.KafkaCluster) -> Iterator[Finding]:
             (*p, key),
             f"'{key}' applies to external clusters; MSK provides its own",
         )
-    if c.type == "external":
-        if "iam" in c.auth and not c.arn:
-            yield error(
-                "cluster-option",
-                (*p, "auth"),
-                "an external cluster with iam auth needs arn: the MSK cluster ARN that "
-                "client permissions are scoped to",
-            )
-        if ("scram" in c.auth or "mtls" in c.auth) and not c.secret_arn:
-            yield error(
-                "cluster-option",
-                (*p, "auth"),
-                "an external cluster with scram or mtls auth needs secret: the Secrets "
-                "Manager secret holding the client credentials",
-            )
-    else:
-        yield from ctx.log_retention(c.log_retention_days, (*p, "logging", "retention"))
-        low, high = (
-            (limits.MSK_SERVERLESS_SUBNETS_MIN, limits.MSK_SERVERLESS_SUBNETS_MAX)
-            if c.type == "serverless"
-            else (limits.MSK_PROVISIONED_SUBNETS_MIN, limits.MSK_PROVISIONED_SUBNETS_MAX)
+
+
+def _msk_placement(ctx: Checks, c: m.KafkaCluster) -> Iterator[Finding]:
+    """An MSK cluster's log retention and the availability zones its kind spans."""
+    p = c.path
+    yield from ctx.log_retention(c.log_retention_days, (*p, "logging", "retention"))
+    low, high = (
+        (limits.MSK_SERVERLESS_SUBNETS_MIN, limits.MSK_SERVERLESS_SUBNETS_MAX)
+        if c.type == "serverless"
+        else (limits.MSK_PROVISIONED_SUBNETS_MIN, limits.MSK_PROVISIONED_SUBNETS_MAX)
+    )
+    if not low <= ctx.azs() <= high:
+        yield error(
+            "cluster-network",
+            p,
+            f"{c.type} MSK clusters use {low} to {high} availability zones; the "
+            f"network has {ctx.azs()}",
         )
-        if not low <= ctx.azs() <= high:
-            yield error(
-                "cluster-network",
-                p,
-                f"{c.type} MSK clusters use {low} to {high} availability zones; the "
-                f"network has {ctx.azs()}",
-            )
 
 
 # The broker instance types of each provisioned kind: its prefix and an example.
@@ -307,18 +319,7 @@ def _topic_on_cluster(ctx: Checks, t: m.KafkaTopic, cluster: m.KafkaCluster) -> 
     """What the topic's cluster fixes or cannot do: replication, topic support, brokers."""
     p = t.path
     if cluster.type == "serverless":
-        # Created through the Kafka admin API (edastack's topic custom resource); MSK
-        # Serverless fixes replication and min.insync.replicas.
-        for key, value, fixed in (
-            ("replication", t.replication, limits.SERVERLESS_REPLICATION_FACTOR),
-            ("min_insync", t.min_insync, limits.SERVERLESS_MIN_INSYNC_REPLICAS),
-        ):
-            if value != fixed:
-                yield error(
-                    "replication",
-                    (*p, key),
-                    f"MSK Serverless fixes {key} at {fixed}, found {value}",
-                )
+        yield from _serverless_fixes(t)
     elif (
         cluster.type in ("standard", "express")
         and cluster.version_tuple < limits.MSK_TOPIC_MIN_KAFKA_VERSION
@@ -337,11 +338,33 @@ def _topic_on_cluster(ctx: Checks, t: m.KafkaTopic, cluster: m.KafkaCluster) -> 
             f"express clusters fix replication at {limits.EXPRESS_REPLICATION_FACTOR}, "
             f"found {t.replication}",
         )
+    yield from _replication_over_brokers(ctx, t, cluster)
+
+
+def _serverless_fixes(t: m.KafkaTopic) -> Iterator[Finding]:
+    # Created through the Kafka admin API (edastack's topic custom resource); MSK
+    # Serverless fixes replication and min.insync.replicas.
+    for key, value, fixed in (
+        ("replication", t.replication, limits.SERVERLESS_REPLICATION_FACTOR),
+        ("min_insync", t.min_insync, limits.SERVERLESS_MIN_INSYNC_REPLICAS),
+    ):
+        if value != fixed:
+            yield error(
+                "replication",
+                (*t.path, key),
+                f"MSK Serverless fixes {key} at {fixed}, found {value}",
+            )
+
+
+def _replication_over_brokers(
+    ctx: Checks, t: m.KafkaTopic, cluster: m.KafkaCluster
+) -> Iterator[Finding]:
+    """A topic's copies against the brokers that hold them."""
     brokers = cluster.broker_count
     if brokers is not None and t.replication > brokers:
         yield error(
             "replication",
-            (*p, "replication"),
+            (*t.path, "replication"),
             f"replication {t.replication} needs {t.replication} brokers; cluster "
             f"'{cluster.name}' has {brokers}",
         )
@@ -353,7 +376,7 @@ def _topic_on_cluster(ctx: Checks, t: m.KafkaTopic, cluster: m.KafkaCluster) -> 
     ):
         yield warning(
             "low-replication",
-            (*p, "replication"),
+            (*t.path, "replication"),
             f"replication {t.replication} on a {brokers}-broker cluster loses data when "
             + ("a broker fails" if t.replication == 1 else f"{t.replication} brokers fail")
             + "; use 3, or acknowledge: {low-replication: <reason>}",
