@@ -129,67 +129,46 @@ class BusToKafkaProducer(Construct):
         super().__init__(scope, construct_id)
         cluster, topic_name = props["cluster"], props["topic_name"]
         errors = _cluster_errors(cluster)
-        if key_path is not None and not key_path.startswith("$"):
-            errors.append(f"key_path must be a JSON path starting with '$', got {key_path!r}")
-        if (event_bus is None) == (event_bus_v2_arn is None):
-            errors.append("give exactly one of event_bus and event_bus_v2_arn")
+        errors += _key_and_bus_errors(key_path, event_bus, event_bus_v2_arn)
         if errors:
             raise ValueError("; ".join(errors))
 
         self.dead_letter_queue: DeadLetterQueue = dead_letter_queue or DeadLetterQueue(
             self, "DeadLetterQueue", alarm_topic=alarm_topic
         )
-        self.security_group: ec2.SecurityGroup | None = None
-        if cluster.vpc is not None:
-            self.security_group = ec2.SecurityGroup(
-                self,
-                "SecurityGroup",
-                vpc=cluster.vpc,
-                description=f"Producer {self.node.path}: reaches only its Kafka cluster",
-                allow_all_outbound=False,
-            )
+        self.security_group = self._new_security_group(cluster.vpc)
         self.function, self.role = self._new_producer(cluster, topic_name, key_path)
         self.errors_alarm = errors_alarm(self, self.function, self.metric_errors(), alarm_topic)
         cluster.grant_produce(self.function, topic_name)
         if self.security_group is not None:
             cluster.allow_clients_from(self.function)
         self._dead_letter_function_errors()
-        self.subscriber: Subscriber | None = None
-        self.rule: EventRule | None = None
-        if event_bus_v2_arn is not None:
-            self.subscriber = Subscriber(
-                self,
-                "Subscriber",
-                event_bus_arn=event_bus_v2_arn,
-                target=SubscriberTarget.function(self.function),
-                subscriber_name=subscriber_name,
-                description=f"Produces matching events to Kafka topic {topic_name}",
-                event_pattern=event_pattern,
-                retry_attempts=limits.RETRY_ATTEMPTS_MAX
-                if retry_attempts is None
-                else retry_attempts,
-                max_event_age=max_event_age,
-                jsonata=V2_EVENT,
-                dead_letter_queue=self.dead_letter_queue,
-            )
-            return
-        assert event_bus is not None
-        self.rule = EventRule(
-            self,
-            "Rule",
-            event_bus=event_bus,
+        self.subscriber, self.rule = self._new_invoker(
+            event_bus,
+            event_bus_v2_arn,
+            subscriber_name,
             event_pattern=event_pattern,
-            targets=[LambdaTarget(target_id=TARGET_ID, function=self.function)],
-            description=f"Produces matching events to Kafka topic {topic_name}",
             retry_attempts=retry_attempts,
             max_event_age=max_event_age,
-            dead_letter_queue=self.dead_letter_queue,
+            description=f"Produces matching events to Kafka topic {topic_name}",
         )
 
     def metric_errors(self, *, period: Duration | None = None) -> cloudwatch.Metric:
         """The producer's ``Errors`` summed per ``period`` (default: one minute): every error is
         an event Lambda retries, then sends to the dead-letter queue."""
         return errors_metric(self.function, period)
+
+    def _new_security_group(self, vpc: ec2.IVpc | None) -> ec2.SecurityGroup | None:
+        """The producer's own group, in a cluster with a VPC."""
+        if vpc is None:
+            return None
+        return ec2.SecurityGroup(
+            self,
+            "SecurityGroup",
+            vpc=vpc,
+            description=f"Producer {self.node.path}: reaches only its Kafka cluster",
+            allow_all_outbound=False,
+        )
 
     def _new_producer(
         self, cluster: IKafkaCluster, topic_name: str, key_path: str | None
@@ -228,6 +207,61 @@ class BusToKafkaProducer(Construct):
             target_arn=self.dead_letter_queue.queue.queue_arn
         )
         self.function.configure_async_invoke(retry_attempts=ASYNC_RETRY_ATTEMPTS)
+
+    def _new_invoker(
+        self,
+        event_bus: events.IEventBus | None,
+        event_bus_v2_arn: str | None,
+        subscriber_name: str | None,
+        *,
+        event_pattern: Mapping[str, Any],
+        retry_attempts: int | None,
+        max_event_age: Duration | None,
+        description: str,
+    ) -> tuple[Subscriber | None, EventRule | None]:
+        """What invokes the producer: a subscriber on a v2 bus, with ``V2_EVENT`` as its
+        transform, or else a rule on the classic bus with the producer as its one target."""
+        if event_bus_v2_arn is not None:
+            subscriber = Subscriber(
+                self,
+                "Subscriber",
+                event_bus_arn=event_bus_v2_arn,
+                target=SubscriberTarget.function(self.function),
+                subscriber_name=subscriber_name,
+                description=description,
+                event_pattern=event_pattern,
+                retry_attempts=limits.RETRY_ATTEMPTS_MAX
+                if retry_attempts is None
+                else retry_attempts,
+                max_event_age=max_event_age,
+                jsonata=V2_EVENT,
+                dead_letter_queue=self.dead_letter_queue,
+            )
+            return subscriber, None
+        assert event_bus is not None
+        rule = EventRule(
+            self,
+            "Rule",
+            event_bus=event_bus,
+            event_pattern=event_pattern,
+            targets=[LambdaTarget(target_id=TARGET_ID, function=self.function)],
+            description=description,
+            retry_attempts=retry_attempts,
+            max_event_age=max_event_age,
+            dead_letter_queue=self.dead_letter_queue,
+        )
+        return None, rule
+
+
+def _key_and_bus_errors(
+    key_path: str | None, event_bus: events.IEventBus | None, event_bus_v2_arn: str | None
+) -> list[str]:
+    errors = []
+    if key_path is not None and not key_path.startswith("$"):
+        errors.append(f"key_path must be a JSON path starting with '$', got {key_path!r}")
+    if (event_bus is None) == (event_bus_v2_arn is None):
+        errors.append("give exactly one of event_bus and event_bus_v2_arn")
+    return errors
 
 
 def _cluster_errors(cluster: IKafkaCluster) -> list[str]:
