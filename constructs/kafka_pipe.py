@@ -103,7 +103,6 @@ class KafkaToBusPipe(MskConsumer):
         reject_unknown_props(type(self), props, KafkaToBusProps)
         super().__init__(scope, construct_id)
         cluster, topic_name = props["cluster"], props["topic_name"]
-        detail_type, source = props["detail_type"], props["source"]
         errors = _cluster_errors(cluster)
         errors += pipe_topic_name_errors(topic_name)
         errors += reading_errors(props)
@@ -118,44 +117,16 @@ class KafkaToBusPipe(MskConsumer):
         self.consumer_group = consumer_group_of(self, props)
         self.cluster_name = msk_cluster_name(cluster)
         self.topic_name = topic_name
-        event_bus = props["event_bus"]
-        self.role = self._new_role(cluster, cluster_arn, topic_name, event_bus, enrichment)
+        self.role = self._new_role(cluster, cluster_arn, topic_name, props["event_bus"], enrichment)
         self.log_group = self._new_log_group(log_retention)
-        self.pipe = pipes.CfnPipe(
-            self,
-            "Resource",
-            role_arn=self.role.role_arn,
-            source=cluster_arn,
-            source_parameters=_source_parameters(props, self.consumer_group, filter_pattern),
-            enrichment=enrichment.function_arn if enrichment is not None else None,
-            target=event_bus.event_bus_arn,
-            target_parameters=_target_parameters(detail_type, source),
-            log_configuration=pipes.CfnPipe.PipeLogConfigurationProperty(
-                level="ERROR",
-                cloudwatch_logs_log_destination=pipes.CfnPipe.CloudwatchLogsLogDestinationProperty(
-                    log_group_arn=self.log_group.log_group_arn
-                ),
-            ),
-            description=f"{topic_name} -> {detail_type} ({source})",
-        )
-        # The pipe validates its source with the role on creation: the policy must exist first.
-        self.pipe.node.add_dependency(self.role.node.find_child("DefaultPolicy"))
+        self.pipe = self._new_pipe(cluster_arn, props, filter_pattern, enrichment)
         # A pipe's network interfaces carry the cluster's own security groups: those must let
         # their members reach each other on the IAM port (ingress and egress), and only on it.
         iam_port = KafkaAuth.IAM.port
         cluster.connections.allow_internally(
             ec2.Port.tcp(iam_port), f"EventBridge Pipes to Kafka on {iam_port}"
         )
-        self.alarm = alarm_on_any(
-            self,
-            "FailureAlarm",
-            metric=self.metric_execution_failed(),
-            description=(
-                f"Pipe {self.node.path} fails: a Kafka-sourced pipe retries a failing batch "
-                "until its records expire, stalling the partition"
-            ),
-            alarm_topic=alarm_topic,
-        )
+        self.alarm = self._new_failure_alarm(alarm_topic)
         self._alarm_on_lag(lag_threshold, f"The pipe {self.node.path}", alarm_topic)
 
     def metric(self, metric_name: str, statistic: str) -> cloudwatch.Metric:
@@ -173,6 +144,48 @@ class KafkaToBusPipe(MskConsumer):
         failed batch is retried until its records expire, stalling the partition."""
         return self.metric("ExecutionFailed", cloudwatch.Stats.SUM).with_(
             period=period or Duration.minutes(5)
+        )
+
+    def _new_pipe(
+        self,
+        cluster_arn: str,
+        props: KafkaToBusProps,
+        filter_pattern: Mapping[str, Any] | None,
+        enrichment: lambda_.IFunction | None,
+    ) -> pipes.CfnPipe:
+        """The pipe (child ``Resource``): the cluster's topic to the bus, errors logged."""
+        detail_type, source = props["detail_type"], props["source"]
+        pipe = pipes.CfnPipe(
+            self,
+            "Resource",
+            role_arn=self.role.role_arn,
+            source=cluster_arn,
+            source_parameters=_source_parameters(props, self.consumer_group, filter_pattern),
+            enrichment=enrichment.function_arn if enrichment is not None else None,
+            target=props["event_bus"].event_bus_arn,
+            target_parameters=_target_parameters(detail_type, source),
+            log_configuration=pipes.CfnPipe.PipeLogConfigurationProperty(
+                level="ERROR",
+                cloudwatch_logs_log_destination=pipes.CfnPipe.CloudwatchLogsLogDestinationProperty(
+                    log_group_arn=self.log_group.log_group_arn
+                ),
+            ),
+            description=f"{self.topic_name} -> {detail_type} ({source})",
+        )
+        # The pipe validates its source with the role on creation: the policy must exist first.
+        pipe.node.add_dependency(self.role.node.find_child("DefaultPolicy"))
+        return pipe
+
+    def _new_failure_alarm(self, alarm_topic: sns.ITopic | None) -> cloudwatch.Alarm:
+        return alarm_on_any(
+            self,
+            "FailureAlarm",
+            metric=self.metric_execution_failed(),
+            description=(
+                f"Pipe {self.node.path} fails: a Kafka-sourced pipe retries a failing batch "
+                "until its records expire, stalling the partition"
+            ),
+            alarm_topic=alarm_topic,
         )
 
     def _new_log_group(self, retention: logs.RetentionDays) -> logs.LogGroup:
