@@ -145,33 +145,42 @@ class KafkaStack(Stack):
     def _cluster(self, c: m.KafkaCluster) -> IKafkaCluster:
         auth = [KafkaAuth(mode) for mode in c.auth]
         cid = f"Cluster-{c.name}"
-        name = physical_name(self.blueprint, c.name)
         if c.type == "external":
-            return ExternalKafkaCluster(
-                self,
-                cid,
-                bootstrap_servers=list(c.bootstrap_servers),
-                auth_mode=auth[0],
-                client_secret=(
-                    secretsmanager.Secret.from_secret_complete_arn(
-                        self, f"{cid}Secret", c.secret_arn
-                    )
-                    if c.secret_arn
-                    else None
-                ),
-                cluster_arn=c.arn,
-                **self._external_network(),
-            )
+            return self._external_cluster(cid, c, auth[0])
         assert self.network is not None
         # where an MSK cluster of either kind lives, its name and how clients authenticate
         placed: dict[str, Any] = {
             "vpc": self.network.vpc,
             "vpc_subnets": self.network.private_subnets,
-            "cluster_name": name,
+            "cluster_name": physical_name(self.blueprint, c.name),
             "client_auth": auth,
         }
         if c.type == "serverless":
             return ServerlessKafkaCluster(self, cid, **placed)
+        return self._provisioned_cluster(cid, c, placed)
+
+    def _external_cluster(
+        self, cid: str, c: m.KafkaCluster, auth: KafkaAuth
+    ) -> ExternalKafkaCluster:
+        """A cluster edastack does not run, reached by its bootstrap servers."""
+        return ExternalKafkaCluster(
+            self,
+            cid,
+            bootstrap_servers=list(c.bootstrap_servers),
+            auth_mode=auth,
+            client_secret=(
+                secretsmanager.Secret.from_secret_complete_arn(self, f"{cid}Secret", c.secret_arn)
+                if c.secret_arn
+                else None
+            ),
+            cluster_arn=c.arn,
+            **self._external_network(),
+        )
+
+    def _provisioned_cluster(
+        self, cid: str, c: m.KafkaCluster, placed: dict[str, Any]
+    ) -> KafkaCluster:
+        """An MSK cluster of standard or express brokers, with its storage, keys and logs."""
         return KafkaCluster(
             self,
             cid,
