@@ -90,45 +90,71 @@ def _kafka_to_bus(
         return _forwarder(scope, b, events, cluster, v2_bus, {"v2": True, "bus_key": bus_key})
     bus = events.buses[b.bus]
     if b.via == "connector" and b.connector is not None:
-        c = b.connector
-        bucket, _, key = c.plugin.removeprefix("s3://").partition("/")
         assert isinstance(cluster, KafkaCluster)  # validate allows connectors on MSK provisioned
-        return KafkaToBusConnector(
-            scope,
-            "Resource",
-            cluster=cluster,
-            topic_name=topic.topic_name,
-            event_bus=bus,
-            connector_id=b.source.removeprefix(limits.KAFKA_CONNECT_SOURCE_PREFIX),
-            detail_type=b.detail_type,
-            plugin_bucket=s3.Bucket.from_bucket_name(scope, "PluginBucket", bucket),
-            plugin_key=key,
-            dead_letter_topic_name=c.dlq_topic,
-            workers=c.workers,
-            mcu_count=c.mcu,
-            max_workers=c.max_workers,
-            offload_bucket=(
-                s3.Bucket.from_bucket_name(scope, "OffloadBucket", c.offload_bucket)
-                if c.offload_bucket
-                else None
-            ),
-            **_alarms(events, topic, CONNECT_RECORDS_PER_POLL),
-        )
+        return _connector(scope, b, b.connector, topic, events, cluster, bus)
     if b.via == "pipe" and b.pipe is not None:
-        p = b.pipe
-        return KafkaToBusPipe(
-            scope,
-            "Resource",
-            **_consumer(b, p, cluster, topic.topic_name, bus),
-            filter_pattern=p.filter,
-            enrichment=(
-                lambda_.Function.from_function_arn(scope, "Enrichment", p.enrichment_arn)
-                if p.enrichment_arn
-                else None
-            ),
-            **_alarms(events, topic, p.batch_size),
-        )
+        return _pipe(scope, b, b.pipe, topic, events, cluster, bus)
     return _forwarder(scope, b, events, cluster, bus)
+
+
+def _connector(
+    scope: Construct,
+    b: m.KafkaToBus,
+    c: m.ConnectorOptions,
+    topic: m.KafkaTopic,
+    events: EventBridgeStack,
+    cluster: KafkaCluster,
+    bus: IEventBus,
+) -> KafkaToBusConnector:
+    """An MSK Connect bridge running the EventBridge sink connector, its plugin from S3."""
+    bucket, _, key = c.plugin.removeprefix("s3://").partition("/")
+    plugin_bucket = s3.Bucket.from_bucket_name(scope, "PluginBucket", bucket)
+    offload_bucket = (
+        s3.Bucket.from_bucket_name(scope, "OffloadBucket", c.offload_bucket)
+        if c.offload_bucket
+        else None
+    )
+    return KafkaToBusConnector(
+        scope,
+        "Resource",
+        cluster=cluster,
+        topic_name=topic.topic_name,
+        event_bus=bus,
+        connector_id=b.source.removeprefix(limits.KAFKA_CONNECT_SOURCE_PREFIX),
+        detail_type=b.detail_type,
+        plugin_bucket=plugin_bucket,
+        plugin_key=key,
+        dead_letter_topic_name=c.dlq_topic,
+        workers=c.workers,
+        mcu_count=c.mcu,
+        max_workers=c.max_workers,
+        offload_bucket=offload_bucket,
+        **_alarms(events, topic, CONNECT_RECORDS_PER_POLL),
+    )
+
+
+def _pipe(
+    scope: Construct,
+    b: m.KafkaToBus,
+    p: m.PipeOptions,
+    topic: m.KafkaTopic,
+    events: EventBridgeStack,
+    cluster: IKafkaCluster,
+    bus: IEventBus,
+) -> KafkaToBusPipe:
+    """An EventBridge pipe bridge, with its filter and optional enrichment."""
+    return KafkaToBusPipe(
+        scope,
+        "Resource",
+        **_consumer(b, p, cluster, topic.topic_name, bus),
+        filter_pattern=p.filter,
+        enrichment=(
+            lambda_.Function.from_function_arn(scope, "Enrichment", p.enrichment_arn)
+            if p.enrichment_arn
+            else None
+        ),
+        **_alarms(events, topic, p.batch_size),
+    )
 
 
 def _forwarder(
