@@ -121,28 +121,12 @@ def _bridge_row(events: EventBridgeStack, b: m.Bridge) -> Row:
     bp = events.blueprint
     topic = bp.topics[b.topic]
     cluster = bp.clusters[topic.cluster]
-    msk = cluster.type != "external"
-    serverless = cluster.type == "serverless"
-    name = layout.physical_name(bp, cluster.name)
-    topic_in = (
-        [ka.kafka_bytes(name, "BytesInPerSec", serverless=serverless, topic_name=topic.topic_name)]
-        if msk
-        else []
-    )
+    topic_in = _topic_bytes_in(bp, cluster, topic)
     bridge = events.bridges[b.name]
     if isinstance(bridge, BusToKafkaProducer):
         return _producer_row(b.name, bridge, topic_in)
     assert isinstance(bridge, KafkaToBusFunction | KafkaToBusPipe | KafkaToBusConnector)
-    group = _Group(name, bridge.consumer_group, topic.topic_name)
-    time_lag = (
-        [
-            ka.consumer_group_metric(
-                group, "MaxEstimatedTimeLag" if serverless else "EstimatedMaxTimeLag"
-            )
-        ]
-        if msk
-        else []
-    )
+    time_lag = _time_lag(bp, cluster, topic, bridge.consumer_group)
     title = f"bridge {b.name}"
     lag = Graph(
         "records behind (left), seconds behind (right)",
@@ -153,35 +137,65 @@ def _bridge_row(events: EventBridgeStack, b: m.Bridge) -> Row:
     if isinstance(bridge, KafkaToBusFunction):
         return Row(title, [*_function_graphs(bridge.function, bridge, topic_in), lag])
     if isinstance(bridge, KafkaToBusPipe):
-        return Row(
-            title,
+        return Row(title, [*_pipe_graphs(bridge, topic_in), lag])
+    return Row(title, [*_connector_graphs(bridge, topic_in, time_lag), lag])
+
+
+def _topic_bytes_in(
+    bp: m.Blueprint, cluster: m.KafkaCluster, topic: m.KafkaTopic
+) -> list[cloudwatch.IMetric]:
+    """The bytes a bridge's topic takes in per second; MSK publishes none of an external one."""
+    if cluster.type == "external":
+        return []
+    name = layout.physical_name(bp, cluster.name)
+    serverless = cluster.type == "serverless"
+    return [
+        ka.kafka_bytes(name, "BytesInPerSec", serverless=serverless, topic_name=topic.topic_name)
+    ]
+
+
+def _time_lag(
+    bp: m.Blueprint, cluster: m.KafkaCluster, topic: m.KafkaTopic, consumer_group: str
+) -> list[cloudwatch.IMetric]:
+    """How many seconds a bridge's consumer group is behind, as MSK publishes it (per kind)."""
+    if cluster.type == "external":
+        return []
+    group = _Group(layout.physical_name(bp, cluster.name), consumer_group, topic.topic_name)
+    metric = "MaxEstimatedTimeLag" if cluster.type == "serverless" else "EstimatedMaxTimeLag"
+    return [ka.consumer_group_metric(group, metric)]
+
+
+def _pipe_graphs(pipe: KafkaToBusPipe, topic_in: list[cloudwatch.IMetric]) -> list[Graph]:
+    """Volume, latency and failures of a pipe bridge."""
+    return [
+        Graph(
+            "events /5 min (left), topic bytes in /s (right)",
+            [pipe.metric("EventCount", _SUM)],
+            topic_in,
+        ),
+        Graph("duration p99 (ms)", [pipe.metric("Duration", _P99)]),
+        Graph("failed executions", [pipe.metric_execution_failed()]),
+    ]
+
+
+def _connector_graphs(
+    connector: KafkaToBusConnector,
+    topic_in: list[cloudwatch.IMetric],
+    time_lag: list[cloudwatch.IMetric],
+) -> list[Graph]:
+    """Throughput, lag and failed tasks of an MSK Connect bridge."""
+    return [
+        Graph(
+            "records read and sent /s (left), topic bytes in /s (right)",
             [
-                Graph(
-                    "events /5 min (left), topic bytes in /s (right)",
-                    [bridge.metric("EventCount", _SUM)],
-                    topic_in,
-                ),
-                Graph("duration p99 (ms)", [bridge.metric("Duration", _P99)]),
-                Graph("failed executions", [bridge.metric_execution_failed()]),
-                lag,
+                connector.metric(f"SinkRecord{m_}Rate", cloudwatch.Stats.AVERAGE)
+                for m_ in ("Read", "Send")
             ],
-        )
-    return Row(
-        title,
-        [
-            Graph(
-                "records read and sent /s (left), topic bytes in /s (right)",
-                [
-                    bridge.metric(f"SinkRecord{m_}Rate", cloudwatch.Stats.AVERAGE)
-                    for m_ in ("Read", "Send")
-                ],
-                topic_in,
-            ),
-            Graph("seconds behind the topic", time_lag),
-            Graph("errored tasks", [bridge.metric("ErroredTaskCount", cloudwatch.Stats.MAXIMUM)]),
-            lag,
-        ],
-    )
+            topic_in,
+        ),
+        Graph("seconds behind the topic", time_lag),
+        Graph("errored tasks", [connector.metric("ErroredTaskCount", cloudwatch.Stats.MAXIMUM)]),
+    ]
 
 
 def _function_graphs(
