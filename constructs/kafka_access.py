@@ -8,7 +8,6 @@ for the three cluster kinds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol, TypedDict, runtime_checkable
 
@@ -18,10 +17,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, Node
 
-from edastack.aws import limits
+from edastack.aws.names import topic_name_errors
 from edastack.constructs.kafka_auth import KafkaAuth
-
-_TOPIC_NAME = re.compile(limits.KAFKA_TOPIC_NAME_PATTERN)
 
 
 @runtime_checkable
@@ -255,7 +252,6 @@ class KafkaClusterBase(Construct):
 
 def check_topic_name(topic_name: str) -> None:
     """Refuse a topic name Kafka would (and that could widen an IAM topic ARN)."""
-    if not _TOPIC_NAME.match(topic_name):
-        raise ValueError(
-            f"topic_name must be 1 to 249 letters, digits, '.', '_' or '-', got {topic_name!r}"
-        )
+    errors = topic_name_errors(topic_name)
+    if errors:
+        raise ValueError(errors[0])

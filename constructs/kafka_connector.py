@@ -52,6 +52,7 @@ from edastack.constructs.kafka_connect_config import (
 from edastack.constructs.kafka_connect_role import new_connector_role
 from edastack.constructs.kafka_topic import KafkaTopic
 from edastack.constructs.network import select_subnets
+from edastack.constructs.props import at_least
 
 DEFAULT_KAFKA_CONNECT_VERSION = "3.7.x"
 DEFAULT_DEAD_LETTER_PARTITIONS = 3
@@ -372,15 +373,11 @@ def _dead_letter_errors(topic_name: str, dlq_name: str, partitions: int) -> list
         errors.append(
             f"dead_letter_topic_name must differ from topic_name, got {dlq_name!r} for both"
         )
-    if partitions < 1:
-        errors.append(f"dead_letter_partitions must be at least 1, got {partitions}")
-    return errors
+    return [*errors, *at_least("dead_letter_partitions", partitions, 1)]
 
 
 def _delivery_errors(max_retries: int, plugin_key: str) -> list[str]:
-    errors = []
-    if max_retries < 0:
-        errors.append(f"max_retries must be at least 0, got {max_retries}")
+    errors = at_least("max_retries", max_retries, 0)
     if not plugin_key.endswith((".zip", ".jar")):
         errors.append(f"plugin_key must name a .zip or .jar, got {plugin_key!r}")
     return errors

@@ -23,9 +23,11 @@ from constructs import Construct
 from edastack.aws import limits
 from edastack.aws.kafka_config import render
 from edastack.aws.keywords import reject_unknown_props
+from edastack.aws.names import topic_name_errors
 from edastack.constructs.external_kafka_cluster import ExternalKafkaCluster
 from edastack.constructs.kafka_access import IKafkaCluster, KafkaClientProps, cluster_child_arn
 from edastack.constructs.kafka_cluster import KafkaCluster
+from edastack.constructs.props import at_least
 from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
 # A topic's retention.ms that keeps records forever (Apache Kafka topic configuration).
@@ -161,13 +163,11 @@ def _name_and_partition_errors(
             f"cluster {cluster.node.path} runs {cluster.kafka_version}; upgrade the "
             "cluster's kafka_version or create the topic with the Kafka admin API"
         )
-    if not _valid_topic_name(topic_name):
-        errors.append(
-            f"topic_name must be 1 to 249 letters, digits, '.', '_' or '-', got {topic_name!r}"
-        )
-    if partition_count < 1:
-        errors.append(f"partition_count must be at least 1, got {partition_count}")
-    return errors
+    return [
+        *errors,
+        *topic_name_errors(topic_name),
+        *at_least("partition_count", partition_count, 1),
+    ]
 
 
 def _replication_errors(cluster: KafkaCluster, replication: int) -> list[str]:
@@ -215,8 +215,8 @@ def _config_errors(
     extra: Mapping[str, str],
 ) -> list[str]:
     errors = []
-    if max_message_bytes is not None and max_message_bytes < 1:
-        errors.append(f"max_message_bytes must be at least 1, got {max_message_bytes}")
+    if max_message_bytes is not None:
+        errors += at_least("max_message_bytes", max_message_bytes, 1)
     if isinstance(retention, str) and retention != "forever":
         errors.append(f"retention must be a Duration or 'forever', got {retention!r}")
     for key in sorted(extra):
@@ -251,7 +251,3 @@ def encode_configs(properties: Mapping[str, str]) -> str:
     """Topic configs as ``AWS::MSK::Topic`` wants them: Base64 of ``key=value`` lines, sorted."""
     text = "".join(f"{key}={value}\n" for key, value in sorted(properties.items()))
     return base64.b64encode(text.encode()).decode()
-
-
-def _valid_topic_name(name: str) -> bool:
-    return 1 <= len(name) <= 249 and all(c.isascii() and (c.isalnum() or c in "._-") for c in name)

@@ -29,6 +29,11 @@ class BusProps(TypedDict, total=False):
     alarm_topic: sns.ITopic | None
 
 
+def at_least(prop: str, value: int, minimum: int) -> list[str]:
+    """``<prop> must be at least <minimum>, got <value>`` when it is not (else empty)."""
+    return [f"{prop} must be at least {minimum}, got {value}"] if value < minimum else []
+
+
 def pattern_errors(
     prop: str, values: Sequence[str], pattern: re.Pattern[str], wanted: str
 ) -> list[str]:

@@ -8,7 +8,6 @@ with ``RemovalPolicy.DESTROY``, deletes the topic through the Kafka admin API wi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,17 +26,16 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from edastack.aws import limits
+from edastack.aws.names import topic_name_errors
 from edastack.constructs.acknowledgments import ignore_redundant_role_dependency, skip_checkov
 from edastack.constructs.encryption_key import encrypted_log_group, new_key
 from edastack.constructs.function_code import RuntimeFunction
 from edastack.constructs.kafka_access import cluster_child_arn
+from edastack.constructs.props import at_least
 from edastack.constructs.runtime_function import DEFAULT_LOG_RETENTION, new_runtime_function
 from edastack.constructs.serverless_kafka_cluster import ServerlessKafkaCluster
 
 RESOURCE_TYPE = "Custom::EdastackKafkaTopic"
-# Kafka topic names (the handler's own check): 1-249 of [A-Za-z0-9._-].
-_TOPIC_NAME = re.compile(limits.KAFKA_TOPIC_NAME_PATTERN)
 # The handler's Kafka requests time out after 30 s each; a call makes a few of them.
 ADMIN_TIMEOUT = Duration.minutes(2)
 _TOPIC_ACTIONS = (
@@ -142,15 +140,9 @@ class ServerlessKafkaTopic(Construct):
             deletes it. Default: - RETAIN
         """
         super().__init__(scope, construct_id)
-        errors: list[str] = []
-        if not _TOPIC_NAME.match(topic_name):
-            errors.append(
-                f"topic_name must be 1 to 249 letters, digits, '.', '_' or '-', got {topic_name!r}"
-            )
-        if partition_count < 1:
-            errors.append(f"partition_count must be at least 1, got {partition_count}")
-        if replication_factor is not None and replication_factor < 1:
-            errors.append(f"replication_factor must be at least 1, got {replication_factor}")
+        errors = [*topic_name_errors(topic_name), *at_least("partition_count", partition_count, 1)]
+        if replication_factor is not None:
+            errors += at_least("replication_factor", replication_factor, 1)
         empty = sorted(name for name, value in (configs or {}).items() if not name or not value)
         if empty:
             errors.append(f"configs must map names to non-empty values, got empty ones for {empty}")

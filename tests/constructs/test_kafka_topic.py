@@ -245,6 +245,12 @@ def test_express_cluster_topics_replicate_three_times(build_topic: Callable[...,
             id="topic_name_with_slash",
         ),
         pytest.param(
+            {},
+            {"topic_name": ".."},
+            "topic_name cannot be '.' or '..' (Kafka refuses both), got '..'",
+            id="topic_name_dot_dot",
+        ),
+        pytest.param(
             {"kafka_version": "3.5.1"},
             {},
             "KafkaTopic needs Kafka 3.6 or later (AWS::MSK::Topic), cluster Test/Kafka runs "

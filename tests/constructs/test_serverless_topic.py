@@ -296,6 +296,11 @@ def scratch(new_stack: Callable[..., Stack], new_network: Callable[..., Network]
             id="topic_name_over_249",
         ),
         pytest.param(
+            {"topic_name": "."},
+            "topic_name cannot be '.' or '..' (Kafka refuses both), got '.'",
+            id="topic_name_dot",
+        ),
+        pytest.param(
             {"replication_factor": 0},
             "replication_factor must be at least 1, got 0",
             id="replication_factor_zero",
