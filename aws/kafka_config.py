@@ -52,7 +52,7 @@ def broker_configuration(
     Express brokers: MSK fixes replication, min.insync and unclean election; overriding them is
     an error. Standard brokers: a weaker value for a durable default is an error unless
     ``allow_weaker``; the default replication factor must fit the brokers, and min.insync must
-    stay below it.
+    stay below it (or both be 1).
     """
     errors: list[str] = []
     rendered = {key: render(value) for key, value in overrides.items()}
@@ -93,7 +93,8 @@ def broker_configuration(
                 f"default.replication.factor {replication} is greater than the "
                 f"{broker_count} brokers; add brokers or lower it"
             )
-        if replication is not None and insync is not None and insync >= replication:
+        # One replica has no lower value: Kafka accepts 1 and 1 (validate warns low-replication).
+        if replication is not None and insync is not None and insync >= max(replication, 2):
             errors.append(
                 f"min.insync.replicas {insync} must be lower than default.replication.factor "
                 f"{replication}, or one broker down stops every acks=all producer"
