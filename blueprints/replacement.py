@@ -296,7 +296,9 @@ def _group_rules(bp: m.Blueprint, entity: str) -> list[Resource]:
 def _shrinks(old: m.Blueprint, new: m.Blueprint) -> Iterator[Finding]:
     for name in sorted(old.topics.keys() & new.topics.keys()):
         before, after = old.topics[name], new.topics[name]
-        if after.partitions < before.partitions:
+        # another name or cluster is a new topic (a replacement, warned of above): none shrinks
+        same = (before.cluster, before.topic_name) == (after.cluster, after.topic_name)
+        if same and after.partitions < before.partitions:
             yield error(
                 "shrink",
                 (*after.path, "partitions"),

@@ -72,6 +72,29 @@ PRODUCER = """\
 """
 
 
+# The consumers of topic 'orders' acknowledge their replacement when it is renamed in Kafka.
+ACKNOWLEDGED_CONSUMERS = [
+    (
+        "    pipe: {consumer_group: g1}\n    acknowledge: {",
+        "    pipe: {consumer_group: g1}\n    acknowledge: {replacement: replays from the start, ",
+    ),
+    (
+        "eventbridge-kafka-connector-1.4.1.zip}\n    acknowledge: {",
+        "eventbridge-kafka-connector-1.4.1.zip}\n    acknowledge: {replacement: its dead "
+        "letters are kept elsewhere, ",
+    ),
+]
+# Topic 'readings' moved to cluster 'core': a new topic, read by a new mapping of bridge 'l'.
+READINGS_MOVED = [
+    "warning: $.kafka.topics.readings.cluster: changing $.kafka.topics.readings.cluster "
+    "replaces bridge 'l': the new consumer starts from its starting position, so records "
+    "are skipped or read again; acknowledge: {replacement: <reason>}",
+    "warning: $.kafka.topics.readings.cluster: changing the cluster of topic 'readings' "
+    "replaces it: a new, empty topic is created and the old one stays in Kafka with its "
+    "records, no longer managed; acknowledge: {replacement: <reason>}",
+]
+
+
 def case(
     name: str,
     expected: list[str],
@@ -170,18 +193,21 @@ DANGEROUS = [
     ),
     case(
         "topic_moves_cluster",
-        [
-            "warning: $.kafka.topics.readings.cluster: changing $.kafka.topics.readings.cluster "
-            "replaces bridge 'l': the new consumer starts from its starting position, so records "
-            "are skipped or read again; acknowledge: {replacement: <reason>}",
-            "warning: $.kafka.topics.readings.cluster: changing the cluster of topic 'readings' "
-            "replaces it: a new, empty topic is created and the old one stays in Kafka with its "
-            "records, no longer managed; acknowledge: {replacement: <reason>}",
-        ],
+        READINGS_MOVED,
         [
             (
                 "readings: {cluster: stream, partitions: 6}",
                 "readings: {cluster: core, partitions: 6}",
+            )
+        ],
+    ),
+    case(
+        "topic_moves_cluster_with_fewer_partitions",
+        READINGS_MOVED,
+        [
+            (
+                "readings: {cluster: stream, partitions: 6}",
+                "readings: {cluster: core, partitions: 3}",
             )
         ],
     ),
@@ -677,16 +703,20 @@ SAFE = [
                 "orders: {cluster: core, partitions: 6, name: orders2, acknowledge: {replacement: "
                 "empty in dev}}",
             ),
+            *ACKNOWLEDGED_CONSUMERS,
+        ],
+    ),
+    case(
+        # a new name is a new topic: nothing shrinks (review 5, item 6)
+        "acknowledged_topic_rename_with_fewer_partitions",
+        [],
+        [
             (
-                "    pipe: {consumer_group: g1}\n    acknowledge: {",
-                "    pipe: {consumer_group: g1}\n    acknowledge: {replacement: replays from the "
-                "start, ",
+                "orders: {cluster: core, partitions: 6}",
+                "orders: {cluster: core, partitions: 3, name: orders2, acknowledge: {replacement: "
+                "empty in dev}}",
             ),
-            (
-                "eventbridge-kafka-connector-1.4.1.zip}\n    acknowledge: {",
-                "eventbridge-kafka-connector-1.4.1.zip}\n    acknowledge: {replacement: its dead "
-                "letters are kept elsewhere, ",
-            ),
+            *ACKNOWLEDGED_CONSUMERS,
         ],
     ),
     case(
