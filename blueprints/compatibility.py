@@ -27,7 +27,15 @@ from edastack.blueprints.compatibility_kinds import breaks
 from edastack.blueprints.compatibility_loader import Loader, SchemaError, validate
 from edastack.blueprints.compatibility_model import Node
 
-__all__ = ["MODES", "Change", "CompatibilityResult", "SchemaError", "check", "check_history"]
+__all__ = [
+    "MODES",
+    "Change",
+    "CompatibilityResult",
+    "SchemaError",
+    "check",
+    "check_history",
+    "mode_named",
+]
 
 MODES = (
     "none",
@@ -92,8 +100,9 @@ def _parse(text: str | bytes) -> Any:
         raise SchemaError(f"not JSON: {exc}") from None
 
 
-def _mode(mode: str) -> str:
-    """A mode by its name here, Confluent's (BACKWARD_TRANSITIVE) or Glue's (BACKWARD_ALL)."""
+def mode_named(mode: str) -> str:
+    """The mode (one of MODES) by its name here, Confluent's (BACKWARD_TRANSITIVE) or Glue's
+    (BACKWARD_ALL); ``ValueError`` for any other."""
     name = str(mode).lower().replace("_all", "_transitive")
     if name not in MODES:
         raise ValueError(f"unknown compatibility mode {mode!r}; one of: {', '.join(MODES)}")
@@ -118,7 +127,7 @@ def check(old: Any, new: Any, mode: str = "backward") -> CompatibilityResult:
     A schema is parsed JSON (a dict or a boolean) or JSON text; ``mode`` is one of MODES,
     also spelled as Confluent (``FULL_TRANSITIVE``) or Glue (``FULL_ALL``) spell it.
     """
-    mode = _mode(mode)
+    mode = mode_named(mode)
     changes = _changes(_read(old, "old"), _read(new, "new"), mode, None)
     return CompatibilityResult(not any(c.breaking for c in changes), mode, tuple(changes))
 
@@ -130,7 +139,7 @@ def check_history(previous: Sequence[Any], new: Any, mode: str) -> Compatibility
     version (each change's ``against`` says which); with no previous version there is
     nothing to break.
     """
-    mode = _mode(mode)
+    mode = mode_named(mode)
     reader = _read(new, "new")
     versions = list(enumerate(previous))
     if not mode.endswith("_transitive"):

@@ -14,7 +14,13 @@ from typing import Any
 
 import yaml
 
-from edastack.blueprints.compatibility import MODES, CompatibilityResult, SchemaError, check
+from edastack.blueprints.compatibility import (
+    MODES,
+    CompatibilityResult,
+    SchemaError,
+    check,
+    mode_named,
+)
 from edastack.cli.arguments import add_format_argument
 from edastack.cli.exits import EXIT_OK, EXIT_USAGE, exit_codes
 
@@ -51,9 +57,22 @@ def add_parser(commands: Any) -> None:
     diff.add_argument("old", metavar="OLD", help="the published schema (.json, .yaml)")
     diff.add_argument("new", metavar="NEW", help="the proposed schema")
     diff.add_argument(
-        "--mode", choices=MODES, default="backward", type=str.lower, help="default: backward"
+        "--mode",
+        type=_mode,
+        default="backward",
+        metavar="MODE",
+        help=f"one of {', '.join(MODES)}, also spelled as Confluent (BACKWARD_TRANSITIVE) or "
+        "Glue (BACKWARD_ALL) spell it (default: backward)",
     )
     add_format_argument(diff, "text", "json")
+
+
+def _mode(name: str) -> str:
+    """``--mode``: any spelling the library takes (``mode_named``), its error as argparse's."""
+    try:
+        return mode_named(name)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def contracts_command(args: argparse.Namespace) -> int:

@@ -84,6 +84,35 @@ def test_the_mode_decides(
     assert (result, json.loads(out)["mode"]) == (code, mode.lower())
 
 
+@pytest.mark.parametrize(
+    ("mode", "code", "named"),
+    [("BACKWARD_ALL", 0, "backward_transitive"), ("forward_all", 1, "forward_transitive"),
+     ("FULL_ALL", 1, "full_transitive")],
+)  # fmt: skip
+def test_takes_glues_spelling_of_a_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str, code: int, named: str
+) -> None:
+    old, new = write(tmp_path, "v1.json", OLD), write(tmp_path, "v2.json", evolved("number"))
+    result, out, _ = diff(capsys, old, new, "--mode", mode, "--format", "json")
+    assert (result, json.loads(out)["mode"]) == (code, named)
+
+
+def test_an_unknown_mode_is_refused_with_the_modes_there_are(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["contracts", "diff", "a.json", "b.json", "--mode", "sideways"])
+    assert exited.value.code == 2
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith(
+            "argument --mode: unknown compatibility mode 'sideways'; one of: none, backward, "
+            "backward_transitive, forward, forward_transitive, full, full_transitive"
+        )
+    )
+
+
 def test_marks_changes_found_reading_new_values_with_the_old_schema(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
