@@ -92,7 +92,9 @@ def _notes(bp: m.Blueprint, flows: Flows) -> Iterator[str]:
         yield "the environment names no region: EventBridge quotas are not checked"
     if flows.loops:
         yield (
-            "events loop through bridges " + ", ".join(sorted(flows.loops)) + ": each loop is "
+            "events loop through bridges or rules "
+            + ", ".join(sorted(flows.loops))
+            + ": each loop is "
             "counted once, where it closes"
         )
     if any(b.load is not None for b in bp.buses.values()):

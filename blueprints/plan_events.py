@@ -18,8 +18,16 @@ from typing import Any
 from edastack.aws import quotas
 from edastack.blueprints import model as m
 from edastack.blueprints.plan_base import MB, CapacityWarning, rounded, warn
-from edastack.blueprints.plan_flow import Flows, Rate, total
+from edastack.blueprints.plan_flow import Flow, Flows, Rate, total
 from edastack.blueprints.sizing import pollers_needed
+
+
+def _by_origin(flows: list[Flow]) -> dict[str, Rate]:
+    """The flows' rates summed by origin (a rule forwards each flow it matches apart)."""
+    origins: dict[str, list[Rate]] = {}
+    for f in flows:
+        origins.setdefault(f.origin, []).append(f.rate)
+    return {origin: total(rates) for origin, rates in origins.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +41,7 @@ class BusLoad:
     def of(cls, bp: m.Blueprint, bus: m.EventBus, flows: Flows) -> BusLoad:
         return cls(
             bus=bus,
-            arriving={f.origin: f.rate for f in flows.bus(bus.name)},
+            arriving=_by_origin(flows.bus(bus.name)),
             rules={
                 r.name: (flows.rule(r), len(r.targets))
                 for r in bp.rules.values()

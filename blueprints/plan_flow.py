@@ -10,8 +10,9 @@ bus and which rules it reaches.
   with exact, prefix, suffix, anything-but and exists matchers; anything else counts as a
   match. Events from outside the bridges (the bus's ``load``) have no known source, so they
   match every rule: another upper bound.
-- A loop (a topic feeding itself through buses) is cut where it closes; ``loops`` names the
-  bridges cut.
+- A rule with a bus target forwards what it matches on its bus to that bus, events unchanged.
+- A loop (a topic feeding itself through buses, a bus through rules) is cut where it closes;
+  ``loops`` names the bridges and rules cut.
 
 Rates are averages with their peak beside them; peaks of different origins are added as if
 they coincide.
@@ -74,7 +75,7 @@ def total(rates: Iterable[Rate]) -> Rate:
 
 @dataclass(frozen=True, slots=True)
 class Flow:
-    """Events arriving on a bus from one origin: ``load`` or ``bridge <name>``."""
+    """Events arriving on a bus from one origin: ``load``, ``bridge <name>`` or ``rule <name>``."""
 
     origin: str
     event: Mapping[str, str]  # what is known of each event: a bridge's source and detail-type
@@ -135,6 +136,7 @@ class Flows:
                     if rate.events_per_s:
                         event = {"source": b.source, "detail-type": b.detail_type}
                         flows.append(Flow(f"bridge {b.name}", event, rate))
+            flows += self._forwarded_to(name)
             self._open.discard(("bus", name))
             self._buses[name] = flows
         return self._buses[name]
@@ -151,6 +153,23 @@ class Flows:
 
     def rule(self, rule: m.Rule) -> Rate:
         return self.matching(rule.bus, rule.pattern) if rule.enabled else ZERO
+
+    def _forwarded_to(self, bus: str) -> list[Flow]:
+        """What enabled rules with a ``bus`` target forward to ``bus``: each flow of their own
+        bus that their pattern may match, as it is (a bus target takes the event whole)."""
+        flows = []
+        for r in self.bp.rules.values():
+            if not r.enabled or not any(t.kind == "bus" and t.ref == bus for t in r.targets):
+                continue
+            if ("bus", r.bus) in self._open:
+                self.loops.add(r.name)
+                continue
+            flows += [
+                Flow(f"rule {r.name}", f.event, f.rate)
+                for f in self.bus(r.bus)
+                if matches(r.pattern, f.event)
+            ]
+        return flows
 
     def _through(
         self, b: m.Bridge, kind: str, name: str, pattern: Mapping[str, object] | None

@@ -357,6 +357,35 @@ def test_a_loop_through_bridges_is_counted_once(planned: Planned) -> None:
     assert any("loop" in note for note in figures(p, "notes"))
 
 
+def test_a_rule_with_a_bus_target_forwards_what_it_matches_to_that_bus(planned: Planned) -> None:
+    text = FLOW.replace(
+        "    other: {pattern: {source: [billing]}, targets: {a: {sqs: q}}}\n",
+        "    other: {pattern: {source: [billing]}, targets: {a: {sqs: q}}}\n"
+        "    fwd: {pattern: {source: [shop.orders]}, targets: {b: {bus: side}}}\n"
+        "    side-rule: {bus: side, pattern: {source: [shop.orders]}, targets: {a: {sqs: q}}}\n",
+    )
+    text = (
+        text.replace("  buses:\n", "  buses:\n    side: {}\n")
+        .replace("{pattern: {source", "{bus: main, pattern: {source")
+        .replace("from: {bus: main, pattern", "from: {bus: main, pattern")
+    )
+    p = planned(text)
+    # fwd takes the bridge's 300 and the outside 100 (unknown source) from main; side's rule
+    # matches the bridge's 300 (source shop.orders) and the outside 100 again
+    side = figures(p, "buses", "side")
+    assert side["sources"] == {"rule fwd": 400}
+    assert side["put_events_per_s"] == 400
+    assert side["rules"]["side-rule"]["invocations_per_s"] == 400
+    # and back: side forwarding to main closes a loop, counted once
+    looped = text.replace(
+        "targets: {a: {sqs: q}}}\n" + "    fwd",
+        "targets: {a: {sqs: q}}}\n    back-to-main: {bus: side, pattern: {source: [x]}, "
+        "targets: {m: {bus: main}}}\n    fwd",
+    )
+    notes = figures(planned(looped), "notes")
+    assert any("loop through bridges or rules" in n and "fwd" in n for n in notes), notes
+
+
 # --- cost -----------------------------------------------------------------------------------
 
 
