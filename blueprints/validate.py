@@ -47,6 +47,8 @@ class FileReport:
     # compared with a baseline (a contract's evolution), nothing else may use them
     partial: dict[str, m.Blueprint] = field(default_factory=dict)
     tree: Node | None = None  # the file with its includes, for positioning later findings
+    # the environments asked for that the file does not declare: its only findings then say so
+    unknown_environments: list[str] = field(default_factory=list)
 
     def add(self, findings: Iterable[Finding]) -> None:
         """Add findings made from the model (e.g. a baseline comparison), positioned here."""
@@ -209,6 +211,7 @@ def validate_file(path: FsPath | str, environments: Iterable[str] | None = None)
     wanted = list(environments) if environments is not None else list(declared)
     unknown = [e for e in wanted if e not in declared]
     if unknown:
+        report.unknown_environments = unknown
         envs_node = tree.get("environments")
         report.findings = [
             error(
