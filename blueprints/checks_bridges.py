@@ -248,7 +248,8 @@ def _producer(ctx: Checks, b: m.BusToKafka) -> Iterator[Finding]:
             (*b.path, "dlq"),
             f"bus '{b.bus}' is imported, so it has no shared DLQ here; use dlq: rule",
         )
-    yield from ctx.foreign_bus(ctx.bp.buses.get(b.bus), (*b.path, "from", "bus"), "a bridge rule")
+    yield from ctx.foreign_bus(bus, (*b.path, "from", "bus"), "a bridge rule")
+    yield from ctx.bus_region(bus, (*b.path, "from", "bus"), "a bridge rule")
     cluster = ctx.source_cluster(b.topic)
     if cluster is not None and "iam" not in cluster.auth:
         yield error(
@@ -265,17 +266,25 @@ def _feeds(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
     if any(kind in ("rules", "bridges") for kind, _ in ctx.broken):
         return  # a rule left out for its errors may be the one that matches: say nothing yet
     event = {"source": b.source, "detail-type": b.detail_type}
-    patterns = [
-        s.pattern
+    matching = [
+        s
         for s in (*ctx.bp.rules.values(), *ctx.bp.bridges.values())
-        if isinstance(s, m.BusSubscription) and s.bus == b.bus
+        if isinstance(s, m.BusSubscription) and s.bus == b.bus and matches(s.pattern, event)
     ]
-    if not any(matches(pattern, event) for pattern in patterns):
+    # A rule with enabled: false delivers nothing (as route says), however well it matches.
+    disabled = sorted(s.name for s in matching if isinstance(s, m.Rule) and not s.enabled)
+    if len(disabled) == len(matching):
         yield warning(
             "bridge-feeds-nothing",
             (*b.path, "to"),
             f"no rule on bus '{b.bus}' matches source '{b.source}' and detail-type "
-            f"'{b.detail_type}': the bridged events reach no target",
+            f"'{b.detail_type}': the bridged events reach no target"
+            + (
+                f"; disabled rules that would match: {', '.join(disabled)} (enable one, or "
+                "acknowledge: {bridge-feeds-nothing: <reason>})"
+                if disabled
+                else ""
+            ),
         )
 
 
