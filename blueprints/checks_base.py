@@ -88,6 +88,22 @@ class Checks:
                 "target bus: <arn> instead)",
             )
 
+    def bus_region(self, bus: m.EventBus | None, path: Path, what: str) -> Iterator[Finding]:
+        """Rules and subscribers live in their bus's Region: one on an imported bus of another
+        Region would be created in this one, on no bus or on another bus of the same name."""
+        region = self.bp.environment.region
+        if bus is None or bus.import_arn is None or region is None:
+            return
+        home = bus.import_arn.split(":")[3]
+        if home != region:
+            yield error(
+                "foreign-bus",
+                path,
+                f"bus '{bus.name}' is in Region {home}; {what} can only be created in the bus's "
+                f"own Region, not {region} (declare it in an environment of {home}, from where "
+                "a rule can forward the events to a bus here with a target bus: <arn>)",
+            )
+
     def log_retention(self, days: int | None, path: Path) -> Iterator[Finding]:
         if days is not None and days not in limits.LOG_RETENTION_DAYS:
             allowed = ", ".join(f"{d}d" for d in limits.LOG_RETENTION_DAYS)

@@ -41,6 +41,7 @@ def rules(ctx: Checks) -> Iterator[Finding]:
         bus = ctx.bp.buses.get(r.bus)
         if bus is None or not bus.v2:  # a v2 bus shared through RAM takes our subscribers
             yield from ctx.foreign_bus(bus, (*p, "bus"), "a rule")
+        yield from ctx.bus_region(bus, (*p, "bus"), "a rule")
         if r.dead_letter.scope == "bus" and bus is not None and bus.import_arn:
             yield error(
                 "dlq-scope",
