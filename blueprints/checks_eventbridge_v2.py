@@ -74,7 +74,7 @@ def _imported(b: m.EventBus) -> Iterator[Finding]:
             (*b.path, "import"),
             "a v2 bus is imported by its whole event-busv2 ARN "
             "(arn:aws:events:<region>:<account>:event-busv2/<name>/<id>, the id being the 25 "
-            f"characters AWS generated), found {b.import_arn}",
+            f"lowercase letters and digits AWS generated), found {b.import_arn}",
         )
     elif not b.v2 and _V2_ARN in b.import_arn and "bus-kind" not in b.acknowledged:
         # A warning: blueprints written before v2 buses existed validated with such an ARN.

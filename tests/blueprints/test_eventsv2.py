@@ -266,7 +266,7 @@ def test_fails_when_an_import_names_the_other_kind_of_bus(messages: Messages) ->
         assert messages(_sub("ledger: {type: v2}", f'ledger: {{type: v2, import: "{arn}"}}')) == [
             "bp.yaml:4:32: $.eventbridge.buses.ledger.import: a v2 bus is imported by its whole "
             "event-busv2 ARN (arn:aws:events:<region>:<account>:event-busv2/<name>/<id>, the id "
-            f"being the 25 characters AWS generated), found {arn}"
+            f"being the 25 lowercase letters and digits AWS generated), found {arn}"
         ]
     assert messages(_sub("ledger: {type: v2}", f'ledger: {{type: v2, import: "{v2_arn}"}}')) == []
 

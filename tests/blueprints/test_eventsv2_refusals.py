@@ -70,3 +70,14 @@ def test_no_command_fails_internally_on_a_v2_api_target(
     assert main(args) == code
     out, err = capsys.readouterr()
     assert API_ERROR in out + err
+
+
+def test_fails_when_a_v2_import_id_has_capitals(messages: Messages) -> None:
+    """The id was said to be '25 characters', which an id with capitals is."""
+    arn = "arn:aws:events:eu-west-1:111111111111:event-busv2/shared/abcdefghij0123456789ABCDE"
+    text = API.replace("v: {type: v2}", f'v: {{type: v2, import: "{arn}"}}')
+    assert messages(text.split("  rules:\n")[0]) == [
+        "bp.yaml:6:27: $.eventbridge.buses.v.import: a v2 bus is imported by its whole "
+        "event-busv2 ARN (arn:aws:events:<region>:<account>:event-busv2/<name>/<id>, the id "
+        f"being the 25 lowercase letters and digits AWS generated), found {arn}"
+    ]
