@@ -20,6 +20,7 @@ from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Finding, Path, error, format_path, warning
 from edastack.blueprints.replacement_compare import Change, compare
+from edastack.blueprints.replacement_eventsv2 import subscriber_loss
 from edastack.blueprints.replacement_inventory import inventory
 from edastack.blueprints.replacement_moves import MOVE, stack_moves
 from edastack.blueprints.replacement_resources import Resource
@@ -46,11 +47,7 @@ _LOSS = {
     "messages, no longer managed",
     "AWS::Events::Archive": "a new, empty archive is created and the old one is retained with "
     "its events, no longer managed",
-    # eventsv2 facts §1: delete-then-create; a new bus has a new ARN
-    "AWS::EventsV2::Subscriber": "it is deleted, then created: a subscriber that starts at "
-    "latest misses what is published meanwhile and its undelivered backlog is dropped (start "
-    "it from a time before the deploy, or add the new one beside the old and remove the old "
-    "one in a second deploy)",
+    # eventsv2 facts §1: a new bus has a new ARN (a subscriber's cost: subscriber_loss)
     "AWS::EventsV2::EventBus": "a new bus with a new ARN and none of the events the old one "
     "kept; the old one is retained, no longer managed",
 }
@@ -187,11 +184,15 @@ def _replacement(entity: str, cause: Path, group: list[Change]) -> Finding:
             f"creates the replacement before it deletes the old one, the {noun} is taken and the "
             f"update fails (the stack rolls back). Keep it as deployed, or {instead}",
         )
-    loss = _CONSUMER if _consumer(main) else _LOSS.get(r.type, "what it holds stays behind")
+    loss = _CONSUMER if _consumer(main) else _loss(r) or "what it holds stays behind"
     # one cause may replace resources of several kinds (a FIFO subscriber and its FIFO DLQ)
-    others = {c.resource.type for c in group} - {r.type}
-    loss = "; ".join([loss, *(_LOSS[t] for t in sorted(others) if t in _LOSS)])
+    others = {c.resource.type: c.resource for c in reversed(group) if c.resource.type != r.type}
+    loss = "; ".join([loss, *filter(None, (_loss(o) for _, o in sorted(others.items())))])
     return warning(CODE, cause, f"{what}: {loss}; {ACK}")
+
+
+def _loss(r: Resource) -> str | None:
+    return subscriber_loss(r) if r.type == "AWS::EventsV2::Subscriber" else _LOSS.get(r.type)
 
 
 def _refused(change: Change) -> Finding:

@@ -73,6 +73,29 @@ def subscribers(bp: m.Blueprint, rule: m.Rule, stack: str) -> Iterator[Resource]
         )
 
 
+def subscriber_loss(subscriber: Resource) -> str:
+    """What replacing ``subscriber`` costs (AWS deletes it, then creates it: eventsv2 facts
+    §1), by where the new one starts: ``latest`` misses, ``horizon`` or a time delivers again."""
+    start = subscriber.properties.get(f"{_P}PointInTimeConfiguration")
+    if start is None:
+        return (
+            "it is deleted, then created: the new subscriber starts at latest, so it misses "
+            "what is published meanwhile and its undelivered backlog is dropped (start it from "
+            "a time before the deploy, or add the new one beside the old and remove the old one "
+            "in a second deploy)"
+        )
+    if start == "horizon":
+        kept, advice = "every event the bus keeps", "or start it from a time just before the deploy"
+    else:
+        kept = "the events the bus keeps from that time on"
+        advice = "and a time after the deploy misses what is published until then"
+    return (
+        f"it is deleted, then created: the new subscriber starts at {start}, so its target "
+        f"receives again {kept}, those the old one delivered included (make the target "
+        f"tolerate duplicates, {advice})"
+    )
+
+
 def bridge_subscriber(bp: m.Blueprint, b: m.BusToKafka, own: Origin, what: str) -> Resource:
     """A bus -> topic bridge's subscriber on a v2 bus (its producer function is the target)."""
     return own.resource(
