@@ -8,6 +8,7 @@ blueprint schema against this table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 DAY_S = 86_400
@@ -76,6 +77,9 @@ QUEUE_MAX_RECEIVES = 5
 
 # --- Bridges -------------------------------------------------------------------------------
 BRIDGE_VIA = "lambda"
+# How a bridge's clients authenticate among the modes its cluster enables: IAM first (no
+# secret to manage), then SCRAM, then mutual TLS.
+BRIDGE_AUTH_PREFERENCE: Final = ("iam", "scram", "mtls")
 BATCH_SIZE = 100
 STARTING_POSITION = "latest"
 LAMBDA_BRIDGE_RETRIES = 3
@@ -83,6 +87,14 @@ LAMBDA_BRIDGE_ON_FAILURE = "sqs"
 # A failing record is retried for up to Lambda's longest maximum record age
 # (limits.LAMBDA_KAFKA_RECORD_AGE_MAX_S), then goes to the on-failure destination.
 LAMBDA_BRIDGE_MAX_RECORD_AGE_S = 7 * DAY_S
+
+
+def bridge_auth(modes: Iterable[str]) -> str:
+    """The mode bridges use among a cluster's enabled ``modes`` (an external cluster has one)."""
+    enabled = set(modes)
+    return next(mode for mode in BRIDGE_AUTH_PREFERENCE if mode in enabled)
+
+
 CONNECTOR_WORKERS = 1
 CONNECTOR_MCU = 1
 # Provisioned event pollers of a Lambda bridge whose topic has no load (else sized from it).

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
+from edastack.aws import defaults
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.findings import Finding, Path, error, warning
@@ -14,11 +15,11 @@ from edastack.blueprints.findings import Finding, Path, error, warning
 def bridge_endpoints(bp: m.Blueprint, b: m.KafkaToBus) -> list[str]:
     """The interface endpoints a bridge needs in a VPC edastack creates (no internet access).
 
-    Lambda's pollers call Lambda and STS (and Secrets Manager with SCRAM), and its S3
-    on-failure destination S3 (Lambda developer guide, "Configuring your Amazon MSK cluster and
-    Amazon VPC network"; the same for a self-managed cluster reached through the VPC); the
-    forwarder function itself runs outside the VPC. The EventBridge sink connector calls
-    EventBridge.
+    Lambda's pollers call Lambda and STS (and Secrets Manager when they authenticate with a
+    secret: SCRAM, or an external cluster's mutual TLS), and its S3 on-failure destination S3
+    (Lambda developer guide, "Configuring your Amazon MSK cluster and Amazon VPC network"; the
+    same for a self-managed cluster reached through the VPC); the forwarder function itself
+    runs outside the VPC. The EventBridge sink connector calls EventBridge.
     """
     cluster = bp.cluster_of(b)
     if not isinstance(bp.network.vpc, m.CreateVpc) or cluster is None:
@@ -30,7 +31,8 @@ def bridge_endpoints(bp: m.Blueprint, b: m.KafkaToBus) -> list[str]:
     if b.via != "lambda":
         return []
     needed = ["lambda", "sts"]
-    if "scram" in cluster.auth or (cluster.type == "external" and "mtls" in cluster.auth):
+    auth = defaults.bridge_auth(cluster.auth)  # the one mode the pollers use, as synthesized
+    if auth == "scram" or (cluster.type == "external" and auth == "mtls"):
         needed.append("secretsmanager")
     if b.lambda_.on_failure_topic is None:
         needed.append("s3")
@@ -113,7 +115,7 @@ def endpoints(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
         if not ctx.acknowledged(b.acknowledged, "endpoint-moved"):
             yield warning(
                 "endpoint-moved",
-                (*b.path, "via"),
+                b.path,
                 f"bridge '{b.name}' sends batches that still fail to S3 now (with their "
                 "payloads), no longer to SQS: the created VPC has no internet access, so add "
                 "s3 to network.endpoints (sqs is no longer needed for it), or acknowledge: "
@@ -126,7 +128,7 @@ def endpoints(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
         if not ctx.acknowledged(b.acknowledged, "external-network"):
             yield warning(
                 "external-network",
-                (*b.path, "via"),
+                b.path,
                 f"bridge '{b.name}' reads external cluster '{cluster.name}' from the created VPC, "
                 f"whose subnets have no internet access: add {', '.join(missing)} to "
                 "network.endpoints, or acknowledge: {external-network: <reason>}",
@@ -135,7 +137,7 @@ def endpoints(ctx: Checks, b: m.KafkaToBus) -> Iterator[Finding]:
     if missing:
         yield error(
             "bridge-network",
-            (*b.path, "via"),
+            b.path,
             f"bridge '{b.name}' (via {b.via}) runs in the created VPC, whose subnets have no "
             f"internet access: add {', '.join(missing)} to network.endpoints",
         )

@@ -11,6 +11,7 @@ events stack's bridges read from it; the only parameter is CDK's ``BootstrapVers
 
 from __future__ import annotations
 
+from edastack.aws import defaults
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.layout import (
@@ -213,7 +214,7 @@ def _exports(blueprint: m.Blueprint) -> set[str]:
             continue  # an external cluster's ARN, servers and secret are literals
         exports.add(f"{c.name}:arn")
         if isinstance(b, m.KafkaToBus) and b.via == "lambda":
-            if "iam" not in c.auth and "scram" in c.auth:  # the pollers present the secret
+            if defaults.bridge_auth(c.auth) == "scram":  # the pollers present the secret
                 exports |= {f"{c.name}:scram-secret", f"{c.name}:scram-key"}
         elif not (isinstance(b, m.KafkaToBus) and b.via == "pipe"):
             # a connector's workers or a producer function in the cluster's VPC

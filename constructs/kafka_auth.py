@@ -16,7 +16,7 @@ from aws_cdk import aws_msk as msk
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from edastack.aws import limits
+from edastack.aws import defaults, limits
 from edastack.constructs.encryption_key import new_key
 
 
@@ -32,13 +32,13 @@ class KafkaAuth(enum.Enum):
         return limits.KAFKA_PORTS[self.value]
 
 
-# Which auth a bridge should use when several are enabled: IAM needs no secret to manage.
-AUTH_PREFERENCE = (KafkaAuth.IAM, KafkaAuth.SCRAM, KafkaAuth.MTLS)
+# Which auth a bridge uses when several are enabled: one rule, which validate asks too.
+AUTH_PREFERENCE = tuple(KafkaAuth(mode) for mode in defaults.BRIDGE_AUTH_PREFERENCE)
 
 
 def preferred_auth(modes: Sequence[KafkaAuth]) -> KafkaAuth:
     """The mode clients of bridges use among the enabled ``modes``."""
-    return next(mode for mode in AUTH_PREFERENCE if mode in modes)
+    return KafkaAuth(defaults.bridge_auth(mode.value for mode in modes))
 
 
 def check_client_auth(client_auth: Sequence[KafkaAuth], errors: list[str]) -> tuple[KafkaAuth, ...]:

@@ -117,7 +117,7 @@ def test_fails_when_a_declared_network_lacks_a_bridges_endpoints(
     network = "network: {vpc: {create: {azs: 3}}, endpoints: [sts]}\n"
     Path("bp.yaml").write_text(BRIDGED.replace("{network}", network))
     assert [f.format() for f in validate_file("bp.yaml").findings] == [
-        "bp.yaml:13:6: $.bridges.b.via: bridge 'b' (via lambda) runs in the created VPC, whose "
+        "bp.yaml:13:6: $.bridges.b: bridge 'b' (via lambda) runs in the created VPC, whose "
         "subnets have no internet access: add lambda, s3 to network.endpoints"
     ]
 
@@ -128,8 +128,34 @@ def network(endpoints: str) -> str:
     )
 
 
+@pytest.mark.parametrize(
+    ("auth", "found"),
+    [
+        pytest.param("[iam, scram]", [], id="iam_first_needs_no_secret"),
+        pytest.param("[scram, iam]", [], id="iam_preferred_whatever_the_order"),
+        pytest.param(
+            "scram",
+            [
+                "bp.yaml:13:6: $.bridges.b: bridge 'b' (via lambda) runs in the created VPC, "
+                "whose subnets have no internet access: add secretsmanager to network.endpoints"
+            ],
+            id="scram_reads_its_secret",
+        ),
+    ],
+)
+def test_a_lambda_bridge_needs_the_endpoints_of_the_auth_it_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, auth: str, found: list[str]
+) -> None:
+    """Bridges use iam, then scram, then mtls (the mapping synthesized with [iam, scram] has no
+    secret), so Secrets Manager is needed only when scram is the mode used."""
+    monkeypatch.chdir(tmp_path)
+    text = network("lambda, sts, s3").replace("{count: 3}}", f"{{count: 3}}, auth: {auth}}}")
+    Path("bp.yaml").write_text(text)
+    assert [f.format() for f in validate_file("bp.yaml").findings] == found
+
+
 MOVED = (
-    "bp.yaml:13:6: $.bridges.b.via: warning: bridge 'b' sends batches that still fail to S3 now "
+    "bp.yaml:13:6: $.bridges.b: warning: bridge 'b' sends batches that still fail to S3 now "
     "(with their payloads), no longer to SQS: the created VPC has no internet access, so add s3 "
     "to network.endpoints (sqs is no longer needed for it), or acknowledge: "
     "{endpoint-moved: <reason>}"
@@ -153,7 +179,7 @@ def test_endpoint_moved_comes_with_the_error_for_other_missing_endpoints(
     monkeypatch.chdir(tmp_path)
     Path("bp.yaml").write_text(network("sts, sqs"))
     assert [f.format() for f in validate_file("bp.yaml").findings] == [
-        "bp.yaml:13:6: $.bridges.b.via: bridge 'b' (via lambda) runs in the created VPC, whose "
+        "bp.yaml:13:6: $.bridges.b: bridge 'b' (via lambda) runs in the created VPC, whose "
         "subnets have no internet access: add lambda to network.endpoints",
         MOVED,
     ]
