@@ -67,14 +67,27 @@ def validated(
     args: argparse.Namespace, command: str, *, missing: int, invalid: int
 ) -> FileReport | int:
     """The report of ``args.blueprint`` in ``args.env`` without errors, or the exit code after
-    saying why not: ``missing`` for no such file, ``invalid`` after printing its errors."""
+    saying why not: ``missing`` for no such file or environment, ``invalid`` after printing its
+    errors."""
     path = Path(args.blueprint)
     if not path.is_file():
         print(f"edastack {command}: no such file: {args.blueprint}", file=sys.stderr)
         return missing
     report = validate_file(path, args.env)
+    if refused_environments(report, command):
+        return missing
     if not report.ok:
         for finding in report.errors:
             print(finding.format())
         return invalid
     return report
+
+
+def refused_environments(report: FileReport, command: str) -> bool:
+    """Whether ``report`` was asked for environments its file does not declare, after saying
+    so on stderr, a line each: a usage error, not an error of the blueprint."""
+    if not report.unknown_environments:
+        return False
+    for finding in report.errors:  # only these, one an environment, naming those declared
+        print(f"edastack {command}: {report.file}: {finding.message}", file=sys.stderr)
+    return True

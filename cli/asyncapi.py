@@ -31,7 +31,7 @@ from edastack.cli.route import add_environment, load_one
 EXITS = {
     EXIT_OK: "written",
     EXIT_FINDINGS: "the blueprint has errors or cannot be described",
-    EXIT_USAGE: "usage errors (no such blueprint, an unwritable FILE)",
+    EXIT_USAGE: "usage errors (no such blueprint or environment, an unwritable FILE)",
 }
 _YAML_SUFFIXES = (".yaml", ".yml")
 

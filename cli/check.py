@@ -24,7 +24,12 @@ from typing import Any
 from edastack.blueprints.findings import Finding
 from edastack.blueprints.loader import Node, load_tree, locate
 from edastack.blueprints.validate import BlueprintError, validate_file
-from edastack.cli.arguments import add_blueprint_command, add_env_argument, add_format_argument
+from edastack.cli.arguments import (
+    add_blueprint_command,
+    add_env_argument,
+    add_format_argument,
+    refused_environments,
+)
 from edastack.cli.check_report import (
     Located,
     format_table,
@@ -50,7 +55,8 @@ EXIT_GATES_NOT_RUN = 4
 EXITS = {
     EXIT_OK: "every selected gate ran and found nothing",
     EXIT_FINDINGS: "the blueprint has errors, or a gate has findings",
-    EXIT_USAGE: "usage errors (unknown option or gate, missing file, no gate left to run)",
+    EXIT_USAGE: "usage errors (unknown option, gate or environment, missing file, no gate left "
+    "to run)",
     EXIT_GATES_NOT_RUN: "no findings, but a gate could not run (its tool is missing or failed): "
     "the message says which and how to install it; the other gates ran",
 }
@@ -100,6 +106,8 @@ def check(args: argparse.Namespace) -> int:
         print("edastack check: --gate and --skip-gate leave no gate to run", file=sys.stderr)
         return EXIT_USAGE
     report = validate_file(blueprint, args.env)
+    if refused_environments(report, "check"):
+        return EXIT_USAGE
     if not report.ok:
         _print_findings(report.findings)
         errors = len(report.errors)

@@ -41,7 +41,8 @@ EXITS = {
     EXIT_CHANGES: "changes, none dangerous (or every one acknowledged)",
     EXIT_DANGEROUS: "dangerous changes not acknowledged (a replacement or stranding of "
     "something that holds data, or a change CloudFormation or the service would refuse)",
-    EXIT_UNREADABLE: "the blueprint or the baseline cannot be read or has errors",
+    EXIT_UNREADABLE: "the blueprint or the baseline cannot be read or has errors, or an "
+    "unknown --env",
 }
 # argparse exits 2 on a usage error, which diff's codes give another meaning
 _USAGE_NOTE = "A usage error exits 2, as for every command, with the usage on stderr."

@@ -13,7 +13,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 _MEANINGS = {
     EXIT_FINDINGS: "the blueprint has errors",
-    EXIT_USAGE: "usage errors",
+    EXIT_USAGE: "usage errors (an unknown option or environment, a missing file)",
     EXIT_BUG: "an internal error (a bug)",
 }
 

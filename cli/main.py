@@ -21,9 +21,9 @@ from typing import Any
 from edastack.blueprints.delivery import delivery_paths, format_table
 from edastack.blueprints.folders import Skipped, expand
 from edastack.blueprints.model import Blueprint
-from edastack.blueprints.validate import BlueprintError, FileReport, validate_file
+from edastack.blueprints.validate import FileReport, validate_file
 from edastack.cli import sarif
-from edastack.cli.arguments import add_env_argument, add_format_argument
+from edastack.cli.arguments import add_env_argument, add_format_argument, refused_environments
 from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.cli.asyncapi import add_parser as add_asyncapi_parser
 from edastack.cli.asyncapi import asyncapi_command
@@ -200,6 +200,8 @@ def _validate(args: argparse.Namespace) -> int:
         print("edastack validate: --baseline compares one blueprint file", file=sys.stderr)
         return EXIT_USAGE
     reports = [validate_file(f, args.env) for f in files]
+    if [r for r in reports if refused_environments(r, "validate")]:  # each file says which
+        return EXIT_USAGE
     if args.baseline:
         try:
             compare_with_baseline(reports[0], files[0], args.baseline)
@@ -222,22 +224,13 @@ def _synth(args: argparse.Namespace) -> int:
     if not blueprint.is_file():
         print(f"edastack synth: no such file: {args.blueprint}", file=sys.stderr)
         return EXIT_USAGE
-    from edastack.cli.synth import synth  # loads aws_cdk: only here
     from edastack.terraform.synth import MissingCdktf
 
     try:
         with Progress("edastack synth") as progress:  # shown on a terminal only
-            stacks = synth(
-                blueprint,
-                args.env,
-                Path(args.out),
-                on_warning=lambda finding: progress.print(finding.format()),
-                on_progress=progress,
-            )
-    except BlueprintError as exc:
-        for finding in exc.findings:
-            print(finding.format())
-        return EXIT_FINDINGS
+            progress("validate")
+            report = validate_file(blueprint, args.env)
+            stacks = _synthesized(report, Path(args.out), progress) if report.ok else None
     except MissingCdktf as exc:
         print(f"edastack synth: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -246,9 +239,25 @@ def _synth(args: argparse.Namespace) -> int:
             raise
         print(f"edastack synth: {exc} (split the blueprint)", file=sys.stderr)
         return EXIT_FINDINGS
+    if stacks is None:
+        if refused_environments(report, "synth"):
+            return EXIT_USAGE
+        for finding in report.findings:
+            print(finding.format())
+        return EXIT_FINDINGS
     _print_stacks(stacks)
     print(f"wrote {_plural(len(stacks), 'stack')} to {args.out}")
     return EXIT_OK
+
+
+def _synthesized(report: FileReport, out: Path, progress: Progress) -> list[StackSummary]:
+    """The stacks of ``report``'s blueprints, synthesized into ``out``, after its warnings
+    (deliberate risks: they do not stop synthesis)."""
+    from edastack.cli.synth import synth  # loads aws_cdk: only here
+
+    for warning in report.warnings:
+        progress.print(warning.format())
+    return synth(list(report.blueprints.values()), out, progress)
 
 
 def _print_stacks(stacks: Sequence[StackSummary]) -> None:

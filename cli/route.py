@@ -23,7 +23,7 @@ from edastack.cli.exits import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 EXITS = {
     EXIT_OK: "routed (whether or not a rule matches)",
-    EXIT_USAGE: "usage errors (an unreadable event, an unknown bus or topic)",
+    EXIT_USAGE: "usage errors (an unreadable event, an unknown environment, bus or topic)",
 }
 
 

@@ -22,32 +22,28 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 from aws_cdk import App
 
 from edastack.blueprints import layout
-from edastack.blueprints.findings import Finding
+from edastack.blueprints import model as m
 from edastack.cli.assembly import StackSummary, read_assembly
-from edastack.stacks.app import add_blueprint, blueprints_for, project_context
+from edastack.stacks.app import add_blueprint, project_context
 from edastack.terraform.synth import needs_terraform, synth_terraform
 
 
 def synth(
-    blueprint: Path,
-    environments: Sequence[str] | None,
+    blueprints: Sequence[m.Blueprint],
     out: Path,
-    on_warning: Callable[[Finding], None] | None = None,
     on_progress: Callable[[str], None] | None = None,
 ) -> list[StackSummary]:
-    """Synthesize into ``out``; a previous ``out`` is moved aside meanwhile and removed after.
+    """Synthesize ``blueprints`` (valid ones, an environment each) into ``out``; a previous
+    ``out`` is moved aside meanwhile and removed after.
 
     It writes into ``out`` itself, so every path CDK prints is where the assembly stays: when
     CDK's validator refuses a template, ``out`` keeps the validation report its error names;
-    any other failure puts the previous ``out`` back. A blueprint with errors raises
-    ``BlueprintError`` and leaves ``out`` untouched.
+    any other failure puts the previous ``out`` back.
 
     :param on_progress: told what runs, each time that changes (``building commerce-dev``,
         ``synthesizing 7 stacks``). Default: - nothing is told
     """
     progress = on_progress or (lambda _: None)
-    progress("validate")
-    blueprints = blueprints_for(blueprint, environments, on_warning)
     out.parent.mkdir(parents=True, exist_ok=True)
     previous = _move_aside(out)
     try:

@@ -199,13 +199,12 @@ def test_env_limits_findings_to_that_environment(
     )
 
 
-def test_unknown_env_is_an_error(capsys: pytest.CaptureFixture[str], workdir: Path) -> None:
+def test_unknown_env_is_a_usage_error(capsys: pytest.CaptureFixture[str], workdir: Path) -> None:
     write(workdir, {"bp.yaml": VALID})
     assert run(capsys, "bp.yaml", "--env", "staging") == (
-        1,
-        "bp.yaml:3:3: $.environments: no environment named 'staging' (environments: dev, prod)\n"
-        "1 error, 0 warnings in 1 of 1 file\n",
+        2,
         "",
+        "edastack validate: bp.yaml: no environment named 'staging' (environments: dev, prod)\n",
     )
 
 

@@ -83,11 +83,9 @@ def test_fails_when_the_blueprint_is_invalid_and_writes_nothing(
 
 
 def test_fails_when_the_environment_is_unknown(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, COMMERCE, "--env", "staging")
-    assert code == 1
-    assert out.endswith(
-        "$.environments: no environment named 'staging' (environments: dev, prod)\n"
-    )
+    code, out, err = run(capsys, COMMERCE, "--env", "staging")
+    assert (code, out) == (2, "")  # a usage error
+    assert err.endswith(": no environment named 'staging' (environments: dev, prod)\n")
 
 
 def test_fails_when_the_file_cannot_be_written(
