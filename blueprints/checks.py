@@ -22,6 +22,7 @@ from edastack.blueprints import (
     checks_contracts,
     checks_eventbridge,
     checks_kafka,
+    checks_names,
     checks_network,
     finding_ids,
     routing_examples,
@@ -81,6 +82,7 @@ def check(blueprint: m.Blueprint, broken: set[tuple[str, str]]) -> list[Finding]
     ctx = Checks(blueprint, broken)
     return [
         *names(ctx),
+        *checks_names.queues(ctx),
         *checks_network.network(ctx),
         *checks_kafka.clusters(ctx),
         *checks_access.access(ctx),

@@ -28,6 +28,7 @@ from edastack.aws.arns import account_of
 from edastack.aws.checksum import fnv1a
 from edastack.aws.names import name_characters
 from edastack.blueprints import model as m
+from edastack.blueprints.findings import Path
 
 KAFKA = "kafka"
 TOPICS = "topics"
@@ -148,6 +149,37 @@ def queue_name(blueprint: m.Blueprint, queue: m.Queue) -> str:
 
 def bus_dead_letter_name(blueprint: m.Blueprint, bus: str) -> str:
     return physical_name(blueprint, f"{bus}-dlq", max_length=_QUEUE_NAME_MAX)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQueue:
+    """An SQS queue the stacks give a physical name, and the entity it comes from."""
+
+    name: str
+    owner: str  # what it is, for messages: "queue 'inbox'"
+    path: Path
+
+
+def named_queues(blueprint: m.Blueprint) -> list[NamedQueue]:
+    """Every SQS queue with a physical name, bus dead-letter queues first, then the declared
+    queues, each in name order. Only a created classic bus has a dead-letter queue of its own
+    (a v2 bus's subscribers have theirs; an imported bus is another's). The other queues (the
+    rules stacks' shared and per-rule dead-letter queues, subscribers' queues, a target queue's
+    redrive queue) get names CloudFormation generates, so they never collide."""
+    buses = [blueprint.buses[n] for n in sorted(blueprint.buses)]
+    queues = [blueprint.queues[n] for n in sorted(blueprint.queues)]
+    return [
+        *(
+            NamedQueue(
+                bus_dead_letter_name(blueprint, b.name),
+                f"the dead-letter queue of bus '{b.name}'",
+                b.path,
+            )
+            for b in buses
+            if not b.v2 and not b.import_arn
+        ),
+        *(NamedQueue(queue_name(blueprint, q), f"queue '{q.name}'", q.path) for q in queues),
+    ]
 
 
 def glue_registry_name(blueprint: m.Blueprint) -> str:
