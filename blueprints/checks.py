@@ -48,6 +48,10 @@ WARNINGS = {
         "a v2 bus in a Region that has AWS::EventsV2 but CDK's validator does not know yet "
         "(its F3006 is acknowledged)"
     ),
+    "v2-start": (
+        "a v2 rule's start time is older than its bus's retention (the subscriber starts at the "
+        "oldest event kept) or in the future (it skips what is published until then)"
+    ),
     "bridge-feeds-nothing": "no rule on the bus matches the events a bridge puts there",
     "replacement": "a change replaces or strands a resource that holds data (validate --baseline)",
     "stack-move": "a rule changes stack: deleted from one, created in another (--baseline)",

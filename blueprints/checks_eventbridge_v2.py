@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from edastack.aws import limits, regions
 from edastack.blueprints import eventsv2, layout
@@ -15,6 +16,8 @@ from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.findings import Finding, Path, error, warning
 
 _V2_ARN = ":event-busv2/"
+# What a rule's start time is compared with: the time validate runs (tests pin it).
+clock: Callable[[], datetime] = partial(datetime.now, UTC)
 
 
 def buses(ctx: Checks) -> Iterator[Finding]:
@@ -174,7 +177,7 @@ def rules(ctx: Checks) -> Iterator[Finding]:
         bus = ctx.bp.buses.get(r.bus)
         if bus is not None and bus.v2:
             yield from _filter(r)
-            yield from _start(r)
+            yield from _start(r, bus)
             yield from _batch_window(r)
             for t in r.targets:
                 yield from _target(ctx, r, t)
@@ -200,13 +203,43 @@ def _filter(r: m.Rule) -> Iterator[Finding]:
             yield error("pattern-size", (*r.path, "pattern"), message.format(found, most))
 
 
-def _start(r: m.Rule) -> Iterator[Finding]:
+def _start(r: m.Rule, bus: m.EventBus) -> Iterator[Finding]:
     if r.start in ("latest", "horizon"):
         return
     try:
-        datetime.fromisoformat(r.start.replace("Z", "+00:00"))
+        start = datetime.fromisoformat(r.start.replace("Z", "+00:00"))
     except ValueError as reason:
         yield error("rule-option", (*r.path, "start"), f"start {r.start} is not a time: {reason}")
+        return
+    if "v2-start" not in r.acknowledged:
+        yield from _start_kept(r, bus, start)
+
+
+def _start_kept(r: m.Rule, bus: m.EventBus, start: datetime) -> Iterator[Finding]:
+    """A start the bus no longer keeps reads from its oldest event; one in the future skips
+    what is published until then. Both are told against the time validate runs."""
+    now = clock()
+    when = f"{now:%Y-%m-%dT%H:%M:%SZ}, when validate ran"
+    # an imported bus's retention is not the blueprint's to know
+    days = bus.retention_days if bus.import_arn is None else None
+    where = (*r.path, "start")
+    if start > now:
+        yield warning(
+            "v2-start",
+            where,
+            f"start {r.start} is after {when}: the subscriber delivers only what is "
+            f"published from then on, and skips every event published until then; write "
+            "latest, or a time in the past",
+        )
+    elif days is not None and now - start > timedelta(days=days):
+        yield warning(
+            "v2-start",
+            where,
+            f"start {r.start} is {(now - start).days:,}d before {when}, and bus "
+            f"'{bus.name}' keeps events {days}d: the subscriber starts at the oldest "
+            "event the bus keeps, as with start: horizon; write horizon, or a time within "
+            "the retention",
+        )
 
 
 def _largest_batch(ctx: Checks, t: m.Target) -> int:

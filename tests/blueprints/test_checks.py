@@ -113,7 +113,7 @@ T = "$.kafka.topics.orders"
 KNOWN_WARNINGS = (
     "bridge-feeds-nothing, bus-kind, capacity, contract-evolution, contract-producer, "
     "endpoint-moved, external-network, failure-store-expires, low-replication, no-acls, "
-    "pipe-no-dlq, replacement, stack-move, v2-region"
+    "pipe-no-dlq, replacement, stack-move, v2-region, v2-start"
 )
 
 
