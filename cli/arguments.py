@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import re
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +93,39 @@ def refused_environments(report: FileReport, command: str) -> bool:
     for finding in report.errors:  # only these, one an environment, naming those declared
         print(f"edastack {command}: {report.file}: {finding.message}", file=sys.stderr)
     return True
+
+
+def out_refused(command: str, out: Path, kept: Sequence[Path] = ()) -> bool:
+    """Whether ``--out`` cannot be the folder of ``command``'s cloud assembly, after saying why
+    on stderr (a usage error, before anything runs): a file there or above it, no right to write
+    there, or (``kept``: paths a command that replaces ``out`` whole must not remove) holding
+    one of ``kept``."""
+    problem = _folder_problem(out) or next(
+        (
+            f"it holds {path}, which {command} would replace"
+            for path in kept
+            if path.resolve().is_relative_to(out.resolve())
+        ),
+        None,
+    )
+    if problem is not None:
+        print(
+            f"edastack {command}: --out {out}: {problem}; name a folder for the cloud assembly",
+            file=sys.stderr,
+        )
+    return problem is not None
+
+
+def _folder_problem(out: Path) -> str | None:
+    if out.exists() and not out.is_dir():
+        return "a file is there, not a folder"
+    # the folders written in: out, and the nearest existing one its parents are made in
+    above = next((p for p in out.parents or out.absolute().parents if p.exists()), out)
+    if not above.is_dir():
+        return f"{above} is a file, not a folder"
+    for folder in (out, above) if out.exists() else (above,):
+        try:  # a folder made and removed: os.access says yes to root, even in /proc
+            os.rmdir(tempfile.mkdtemp(prefix=".edastack-probe-", dir=folder))
+        except OSError as exc:
+            return f"cannot write in {folder} ({exc.strerror or exc})"
+    return None

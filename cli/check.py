@@ -28,6 +28,7 @@ from edastack.cli.arguments import (
     add_blueprint_command,
     add_env_argument,
     add_format_argument,
+    out_refused,
     refused_environments,
 )
 from edastack.cli.check_report import (
@@ -100,6 +101,8 @@ def check(args: argparse.Namespace) -> int:
     blueprint = Path(args.blueprint)
     if not blueprint.is_file():
         print(f"edastack check: no such file: {args.blueprint}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.out is not None and out_refused("check", Path(args.out)):
         return EXIT_USAGE
     gates = select_gates(args.gate, args.skip_gate)
     if not gates:

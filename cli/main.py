@@ -23,7 +23,12 @@ from edastack.blueprints.folders import Skipped, expand
 from edastack.blueprints.model import Blueprint
 from edastack.blueprints.validate import FileReport, validate_file
 from edastack.cli import sarif
-from edastack.cli.arguments import add_env_argument, add_format_argument, refused_environments
+from edastack.cli.arguments import (
+    add_env_argument,
+    add_format_argument,
+    out_refused,
+    refused_environments,
+)
 from edastack.cli.assembly import StackSummary, read_assembly
 from edastack.cli.asyncapi import add_parser as add_asyncapi_parser
 from edastack.cli.asyncapi import asyncapi_command
@@ -223,6 +228,8 @@ def _synth(args: argparse.Namespace) -> int:
     blueprint = Path(args.blueprint)
     if not blueprint.is_file():
         print(f"edastack synth: no such file: {args.blueprint}", file=sys.stderr)
+        return EXIT_USAGE
+    if out_refused("synth", Path(args.out), kept=(blueprint, Path.cwd())):
         return EXIT_USAGE
     from edastack.terraform.synth import MissingCdktf
 
