@@ -49,6 +49,8 @@ from edastack.cli.reference import add_parser as add_schema_parser
 from edastack.cli.reference import schema_command
 from edastack.cli.route import add_parser as add_route_parser
 from edastack.cli.route import route_command
+from edastack.rules.catalog import RULES
+from edastack.rules.rule import PLUGIN_NAME
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -285,8 +287,6 @@ def _stacks(args: argparse.Namespace) -> int:
 
 
 def _rules_markdown() -> str:
-    from edastack.rules.pack import PLUGIN_NAME, RULES  # loads aws_cdk: only here
-
     lines = [
         "# edastack's rule pack",
         "",

@@ -20,6 +20,7 @@ from edastack.blueprints.checks import WARNINGS
 from edastack.blueprints.placeholders import for_validate, fragment_schema
 from edastack.blueprints.reference import Key, formats, schema_keys
 from edastack.blueprints.schema import SCHEMA_FILE, schema
+from edastack.rules.catalog import RULES
 
 # Top-level keys whose entries get a section each (the others share the first section).
 SPLIT = ("kafka", "eventbridge")
@@ -39,20 +40,26 @@ EXTERNAL = """\
 ## `type: external` clusters
 
 An external cluster is one edastack does not create (self-managed Kafka, an MSK cluster of
-another account or stack). It synthesizes **nothing** for the cluster itself: the Kafka stack
-only records how to reach it (`bootstrap_servers`), how to authenticate (one `auth` mode:
+another account or stack). No CloudFormation resource stands for the cluster itself: the
+blueprint says how to reach it (`bootstrap_servers`) and how to authenticate (one `auth` mode:
 `scram` or `mtls` with `secret`, the Secrets Manager secret of the credentials; `iam` with
 `arn`, the MSK cluster's ARN that grants are scoped to). `brokers` is an error there;
 `version`, `encryption`, `logging`, `monitoring` and `configuration` configure nothing.
 
-- **Topics** on an external cluster are declarations for the bridges: no `AWS::MSK::Topic` or
-  topic function is created, so its owners create the topic. Only its `name` (default: the
-  key) is used; `partitions`, `replication`, `retention` and the rest are validated as values
-  but not applied.
-- **Network**: an external cluster needs no VPC. A blueprint whose clusters are all external
-  creates no VPC, and `network` adds no endpoints for its bridges: the bridges reach the
-  brokers from outside any VPC, so `bootstrap_servers` must be reachable from AWS Lambda's
-  network.
+- **Topics** on an external cluster get no `AWS::MSK::Topic` or topic function: CloudFormation
+  cannot reach the brokers, so `edastack synth` writes each as a `kafka_topic` in a Terraform
+  configuration beside the cloud assembly (`<out>/terraform/stacks/<blueprint>-<env>/
+  cdk.tf.json`; `cdk synth` does not write it), with its `name` (default: the key),
+  `partitions`, `replication`, `retention` and the rest, and, with `principal`, the ACLs each
+  bridge needs. `terraform apply` creates them; then deploy the stacks.
+- **Network**: an external cluster needs no VPC of its own. When the blueprint declares a
+  `network` (created or imported), its clients run in that VPC: the Lambda bridges' event
+  pollers (an MSK source's, with `arn`, run in that cluster's own VPC) and the producer
+  functions, sharing a security group per cluster that reaches the brokers' ports and HTTPS, so
+  the VPC's routes must reach the brokers; in a created VPC, `validate` names the endpoints the
+  pollers call (`external-network`). Without a `network`, a blueprint whose clusters are all
+  external creates no VPC, and its clients reach the brokers from outside any VPC: only public
+  brokers are reachable, and `validate` warns (`external-network`).
 - **Bridges**: topic → bus bridges take `via: lambda` only (MSK Connect and Pipes need an MSK
   cluster of this blueprint with IAM auth): an event source mapping for Amazon MSK when `arn` is
   given, else for self-managed Kafka with the `secret`. A bus → topic bridge's producer
@@ -182,8 +189,6 @@ def _warnings() -> str:
 
 
 def _rule_pack() -> str:
-    from edastack.rules.pack import RULES  # loads aws_cdk: only for the reference
-
     lines = [
         "### edastack's rule pack",
         "",

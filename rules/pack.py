@@ -34,7 +34,7 @@ from aws_cdk import (
     PolicyViolation,
 )
 
-from edastack.rules import bridges, delivery, eventsv2, kafka, retention
+from edastack.rules.catalog import RULES
 from edastack.rules.rule import DOCS, PLUGIN_NAME, PLUGIN_VERSION, Rule, RuleFinding
 from edastack.rules.templates import ResourceRef, StackTemplate, Templates, load_templates
 
@@ -53,12 +53,6 @@ __all__ = [
     "evaluate_templates",
     "load_templates",
 ]
-
-# The pack, by family, in id order: the order `edastack rules` and docs/rules.md list them.
-RULES: dict[str, Rule] = {
-    r.id: r
-    for r in (*kafka.FAMILY, *delivery.FAMILY, *bridges.FAMILY, *retention.FAMILY, *eventsv2.FAMILY)
-}
 
 
 def evaluate(templates: Templates, rule_ids: Iterable[str] | None = None) -> list[RuleFinding]:

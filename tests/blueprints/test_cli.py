@@ -408,13 +408,15 @@ def test_console_script_runs(workdir: Path) -> None:
     )
 
 
-def test_validate_does_not_import_aws_cdk(workdir: Path) -> None:
+def test_validate_rules_and_the_reference_do_not_import_aws_cdk(workdir: Path) -> None:
     write(workdir, {"bp.yaml": BROKEN, "ok.yaml": VALID})
     code = (
         "import sys\n"
         "from edastack.cli.main import main\n"
         "main(['validate', 'bp.yaml', 'ok.yaml', '--summary'])\n"
         "main(['validate', 'ok.yaml', '--format', 'json'])\n"
+        "main(['rules'])\n"  # Markdown, from the rules alone: no jsii banner, no Node
+        "main(['schema', '--reference'])\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('aws_cdk', 'jsii'))\n"
         "assert not loaded, loaded\n"
         "print('clean')\n"
