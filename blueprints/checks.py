@@ -139,18 +139,6 @@ def names(ctx: Checks) -> Iterator[Finding]:
             )
         else:
             topic_names[key] = topic.name
-    events: dict[tuple[str, str, int], str] = {}
-    for contract in ctx.bp.contracts.values():
-        ckey = (contract.source, contract.detail_type, contract.version)
-        if ckey in events:
-            yield error(
-                "duplicate-name",
-                contract.path,
-                f"contracts '{events[ckey]}' and '{contract.name}' both describe version "
-                f"{contract.version} of {contract.source} / {contract.detail_type}",
-            )
-        else:
-            events[ckey] = contract.name
 
 
 def acknowledgements(ctx: Checks) -> Iterator[Finding]:

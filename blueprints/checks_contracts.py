@@ -20,6 +20,7 @@ from edastack.blueprints.findings import Finding, Path, error, warning
 
 
 def contracts(ctx: Checks) -> Iterator[Finding]:
+    yield from _one_per_event(ctx)
     yield from _topics(ctx)
     yield from _glue(ctx)
     for c in ctx.bp.contracts.values():
@@ -39,6 +40,24 @@ def contracts(ctx: Checks) -> Iterator[Finding]:
                 "contract-schema",
                 where,
                 "the schema refers to itself without end ($ref cycle with nothing in between)",
+            )
+
+
+def _one_per_event(ctx: Checks) -> Iterator[Finding]:
+    """One contract per event: its versions are ``previous`` and ``schema``, so a second
+    contract of the same source and detail-type, in any version, would escape the
+    compatibility check (a breaking change ships under a new detail-type instead)."""
+    events: dict[tuple[str, str], m.Contract] = {}
+    for c in ctx.bp.contracts.values():
+        first = events.setdefault((c.source, c.detail_type), c)
+        if first is not c:
+            yield error(
+                "duplicate-name",
+                (*c.path, "detail_type"),
+                f"contracts '{first.name}' (version {first.version}) and '{c.name}' (version "
+                f"{c.version}) both describe {c.source} / {c.detail_type}: one contract per "
+                "source and detail-type; earlier versions go in previous, and a breaking change "
+                "ships as a new contract with a new detail-type",
             )
 
 

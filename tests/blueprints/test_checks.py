@@ -291,11 +291,13 @@ NAMES = [
         + "  OrderAgain:\n    source: shop\n    detail_type: OrderPlaced\n    version: 1\n"
         "    schema: {type: object}\n",
         contract()
-        + "  OrderAgain:\n    source: shop\n    detail_type: OrderPlaced\n    version: 2\n"
+        + "  OrderAgain:\n    source: shop\n    detail_type: OrderPlaced.v2\n    version: 1\n"
         "    schema: {type: object}\n",
         [
-            "bp.yaml:24:5: $.contracts.OrderAgain: contracts 'Order' and 'OrderAgain' both "
-            "describe version 1 of shop / OrderPlaced"
+            "bp.yaml:25:18: $.contracts.OrderAgain.detail_type: contracts 'Order' (version 1) "
+            "and 'OrderAgain' (version 1) both describe shop / OrderPlaced: one contract per "
+            "source and detail-type; earlier versions go in previous, and a breaking change ships "
+            "as a new contract with a new detail-type"
         ],
     ),
 ]
