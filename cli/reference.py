@@ -48,10 +48,11 @@ blueprint says how to reach it (`bootstrap_servers`) and how to authenticate (on
 
 - **Topics** on an external cluster get no `AWS::MSK::Topic` or topic function: CloudFormation
   cannot reach the brokers, so `edastack synth` writes each as a `kafka_topic` in a Terraform
-  configuration beside the cloud assembly (`<out>/terraform/stacks/<blueprint>-<env>/
-  cdk.tf.json`; `cdk synth` does not write it), with its `name` (default: the key),
-  `partitions`, `replication`, `retention` and the rest, and, with `principal`, the ACLs each
-  bridge needs. `terraform apply` creates them; then deploy the stacks.
+  configuration beside the cloud assembly
+  (`<out>/terraform/stacks/<blueprint>-<env>/cdk.tf.json`; `cdk synth` does not write it), with
+  its `name` (default: the key), `partitions`, `replication`, `retention` and the rest, and,
+  with `principal`, the ACLs each bridge needs. `terraform apply` creates them; then deploy
+  the stacks.
 - **Network**: an external cluster needs no VPC of its own. When the blueprint declares a
   `network` (created or imported), its clients run in that VPC: the Lambda bridges' event
   pollers (an MSK source's, with `arn`, run in that cluster's own VPC) and the producer
