@@ -94,6 +94,7 @@ def check(blueprint: m.Blueprint, broken: set[tuple[str, str]]) -> list[Finding]
         *checks_eventbridge.buses(ctx),
         *checks_eventbridge.rules(ctx),
         *checks_bridges.bridges(ctx),
+        *checks_names.consumer_groups(ctx),
         *checks_contracts.contracts(ctx),
         *routing_examples.examples(ctx),
         *checks_eventbridge.queues(ctx),

@@ -18,6 +18,7 @@ from typing import Any
 from edastack.blueprints import model as m
 from edastack.blueprints.build import build
 from edastack.blueprints.checks import check
+from edastack.blueprints.checks_names import shared_groups
 from edastack.blueprints.findings import Finding, Path, error, sort_findings
 from edastack.blueprints.loader import display_name, load_tree
 from edastack.blueprints.overrides import added_entities, explain_added
@@ -237,6 +238,7 @@ def validate_file(path: FsPath | str, environments: Iterable[str] | None = None)
         per_env[name] = findings
         report.blueprints[name] = blueprint
     report.findings = sort_findings([*load_findings, *_fragment_hint(_merge_environments(per_env))])
+    report.add(shared_groups(report.blueprints))  # what only several environments show
     if not report.ok:
         report.partial, report.blueprints = report.blueprints, {}
     return report

@@ -86,7 +86,7 @@ def test_the_bridges_get_exactly_the_acls_they_need(hybrid: Hybrid) -> None:
         # payments-to-bus reads payments.v1 in the group it names
         "topic_payments_read": ("Topic", "payments.v1", "Read"),
         "topic_payments_describe": ("Topic", "payments.v1", "Describe"),
-        "group_payments-to-bus_read": ("Group", "hybrid-payments", "Read"),
+        "group_payments-to-bus_read": ("Group", "hybrid-payments-dev", "Read"),
     }
 
 
