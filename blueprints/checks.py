@@ -70,6 +70,10 @@ WARNINGS = {
         "a bus-to-topic bridge to a contract topic may write events of other detail-types "
         "under the contract's Glue schema version"
     ),
+    "contract-event": (
+        "two contracts of one source and detail-type in different versions (deprecated: "
+        "earlier versions go in previous)"
+    ),
     "contract-evolution": (
         "a contract version changed in place, went down or breaks its compatibility mode "
         "(validate --baseline, previous)"

@@ -50,14 +50,25 @@ def _one_per_event(ctx: Checks) -> Iterator[Finding]:
     events: dict[tuple[str, str], m.Contract] = {}
     for c in ctx.bp.contracts.values():
         first = events.setdefault((c.source, c.detail_type), c)
-        if first is not c:
-            yield error(
-                "duplicate-name",
+        if first is c:
+            continue
+        both = (
+            f"contracts '{first.name}' (version {first.version}) and '{c.name}' (version "
+            f"{c.version}) both describe {c.source} / {c.detail_type}"
+        )
+        how = (
+            "one contract per source and detail-type; earlier versions go in previous, and a "
+            "breaking change ships as a new contract with a new detail-type"
+        )
+        if first.version == c.version:
+            yield error("duplicate-name", (*c.path, "detail_type"), f"{both}: {how}")
+        elif not ctx.acknowledged(c.acknowledged, "contract-event"):
+            # Valid in 0.1.0 and the language is a public API: deprecated, a warning for now.
+            yield warning(
+                "contract-event",
                 (*c.path, "detail_type"),
-                f"contracts '{first.name}' (version {first.version}) and '{c.name}' (version "
-                f"{c.version}) both describe {c.source} / {c.detail_type}: one contract per "
-                "source and detail-type; earlier versions go in previous, and a breaking change "
-                "ships as a new contract with a new detail-type",
+                f"{both}, so no compatibility check compares them (deprecated: an error in a "
+                f"later release): {how}",
             )
 
 

@@ -111,9 +111,9 @@ R = "$.eventbridge.rules.r1"
 T = "$.kafka.topics.orders"
 # Every warning an entity may acknowledge, as the error lists them (sorted).
 KNOWN_WARNINGS = (
-    "bridge-feeds-nothing, bus-kind, capacity, contract-evolution, contract-producer, "
-    "endpoint-moved, external-network, failure-store-expires, low-replication, no-acls, "
-    "pipe-no-dlq, replacement, stack-move, v2-region, v2-start"
+    "bridge-feeds-nothing, bus-kind, capacity, contract-event, contract-evolution, "
+    "contract-producer, endpoint-moved, external-network, failure-store-expires, "
+    "low-replication, no-acls, pipe-no-dlq, replacement, stack-move, v2-region, v2-start"
 )
 
 
