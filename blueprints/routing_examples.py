@@ -4,7 +4,9 @@ bridges its event must reach (``reaches``) and must miss (``misses``) is routed 
 at that name, saying why (the field the pattern refuses, a disabled rule, another bus).
 
 The event is the contract's: its source and detail-type, the example's detail, the
-environment's account and region, and a fixed time (so a run repeats).
+environment's account and region, and a fixed time (so a run repeats); on a bus a Lambda bridge
+puts the contract's events on, also that bridge's resources (the record's, and a contract
+topic's Glue schema version: ``routing_kafka.bridge_resources``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.findings import Finding, did_you_mean, error, one_of
 from edastack.blueprints.routing import InvalidPatternError, explain
+from edastack.blueprints.routing_kafka import bridge_resources
 from edastack.blueprints.routing_route import Route, put_event, route
 
 CODE = "event-example"
@@ -33,9 +36,22 @@ def examples(ctx: Checks) -> Iterator[Finding]:
 
 
 def example_event(
-    bp: m.Blueprint, contract: m.Contract, detail: Mapping[str, Any]
+    bp: m.Blueprint, contract: m.Contract, detail: Mapping[str, Any], bus: str
 ) -> dict[str, Any]:
-    raw = {"source": contract.source, "detail-type": contract.detail_type, "detail": detail}
+    raw: dict[str, Any] = {
+        "source": contract.source,
+        "detail-type": contract.detail_type,
+        "detail": detail,
+    }
+    bridges = [
+        b
+        for b in bp.bridges.values()
+        if isinstance(b, m.KafkaToBus)
+        and b.bus == bus
+        and (b.source, b.detail_type) == (contract.source, contract.detail_type)
+    ]
+    if len(bridges) == 1:
+        raw["resources"] = bridge_resources(bp, bridges[0])
     return put_event(bp, raw, now=EXAMPLE_TIME)
 
 
@@ -52,7 +68,7 @@ def _example(bp: m.Blueprint, contract: m.Contract, ex: m.ExampleRoute) -> Itera
     if isinstance(bus, Finding):
         yield bus
         return
-    result = route(bp, bus, example_event(bp, contract, ex.detail))
+    result = route(bp, bus, example_event(bp, contract, ex.detail, bus))
     for j, name in known["reaches"]:
         problem = _not_reached(bp, result, name)
         if problem is not None:

@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from edastack.blueprints import model as m
-from edastack.blueprints.routing_kafka import bridge_for, dropped_by_filter, note, record_entry
+from edastack.blueprints.routing_kafka import (
+    bridge_for,
+    dropped_by_filter,
+    note,
+    record_entry,
+    undecodable,
+)
 from edastack.blueprints.routing_route import Route, RouteError, choose_bus, put_event, route
 from edastack.blueprints.validate import BlueprintError, validate_file
 
@@ -67,9 +73,12 @@ def _text(data: str | Mapping[str, Any]) -> str:
 def _from_topic(bp: m.Blueprint, value: bytes, topic: str, bus: str | None) -> Route:
     bridge = bridge_for(bp, topic, bus)
     event = put_event(bp, record_entry(bp, bridge, value))
-    notes = [n for n in (note(bridge),) if n]
-    if dropped_by_filter(bp, bridge, value):
-        notes.append(f"the filter of pipe '{bridge.name}' drops this record: nothing is put")
+    notes = [n for n in (note(bp, bridge),) if n]
+    dropped = undecodable(bp, bridge, value)
+    if dropped is None and dropped_by_filter(bp, bridge, value):
+        dropped = f"the filter of pipe '{bridge.name}' drops this record: nothing is put"
+    if dropped is not None:
+        notes.append(dropped)
         return Route(bridge.bus, event, (), False, notes=tuple(notes), via=bridge.name)
     result = route(bp, bridge.bus, event, via=bridge.name)
     return Route(

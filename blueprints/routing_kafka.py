@@ -7,6 +7,11 @@
   ``Infinity`` are not JSON and count as text. (A tombstone, no value at all, cannot be given
   as a file.) Its first resource is ``kafka:<topic>:<partition>:<offset>``. The rule is
   restated here, not imported: the language never loads the runtime.
+- A topic with a ``contract`` holds Glue's wire format (decision record 0007): the forwarder
+  decodes it, the JSON payload is the value above, and the resource
+  ``glue:schema-version:<id>`` names the version it was written with. Here the value given is
+  the payload, the id (Glue's, known only once deployed) a placeholder naming the contract's
+  version; a payload that is not JSON is dead-lettered.
 - ``via: connector`` (the EventBridge sink connector) and ``via: pipe``: the detail wraps the
   record (``topic``, ``partition``, ``offset``, ``timestamp``, ``key``, ``headers``, ``value``,
   the value as JSON when it is JSON). Their exact envelopes are the connector's and Pipes';
@@ -51,9 +56,41 @@ def record_entry(bp: m.Blueprint, bridge: m.KafkaToBus, value: bytes) -> dict[st
     return {
         "source": bridge.source,
         "detail-type": bridge.detail_type,
-        "resources": [f"kafka:{topic_name}:0:0"] if lambda_ else [],
+        "resources": bridge_resources(bp, bridge),
         "detail": detail,
     }
+
+
+def bridge_resources(bp: m.Blueprint, bridge: m.KafkaToBus) -> list[str]:
+    """The resources of the events a topic-to-bus bridge puts (for partition 0, offset 0)."""
+    if bridge.via != "lambda":
+        return []
+    topic = bp.topics.get(bridge.topic)  # a dangling topic is reported as such
+    resources = [f"kafka:{topic.topic_name if topic else bridge.topic}:0:0"]
+    contract = glue_contract(bp, bridge)
+    if contract is not None:
+        resources.append(
+            f"glue:schema-version:<id of contract {contract.name} version {contract.version}>"
+        )
+    return resources
+
+
+def glue_contract(bp: m.Blueprint, bridge: m.KafkaToBus) -> m.Contract | None:
+    """The contract whose Glue wire format a Lambda bridge's forwarder decodes, if any."""
+    topic = bp.topics.get(bridge.topic)
+    name = topic.contract if topic is not None and bridge.via == "lambda" else None
+    return bp.contracts.get(name) if name is not None else None
+
+
+def undecodable(bp: m.Blueprint, bridge: m.KafkaToBus, value: bytes) -> str | None:
+    """Why the forwarder dead-letters ``value`` (taken as a Glue payload), if it does."""
+    contract = glue_contract(bp, bridge)
+    if contract is None or _parse(value)[0] == "json":
+        return None
+    return (
+        f"topic '{bridge.topic}' holds contract '{contract.name}' in Glue's wire format: the "
+        "forwarder dead-letters a record whose payload is not JSON, nothing is put"
+    )
 
 
 def dropped_by_filter(bp: m.Blueprint, bridge: m.KafkaToBus, value: bytes) -> bool:
@@ -67,7 +104,13 @@ def dropped_by_filter(bp: m.Blueprint, bridge: m.KafkaToBus, value: bytes) -> bo
     return not pattern.matches(_record(bp.topics[bridge.topic].topic_name, value))
 
 
-def note(bridge: m.KafkaToBus) -> str | None:
+def note(bp: m.Blueprint, bridge: m.KafkaToBus) -> str | None:
+    if glue_contract(bp, bridge) is not None:
+        return (
+            f"topic '{bridge.topic}' holds Glue's wire format: the value is taken as the JSON "
+            "payload, and the glue:schema-version resource stands for the id Glue gives the "
+            "contract's version"
+        )
     if bridge.via == "lambda":
         return None
     return (
