@@ -57,6 +57,8 @@ def _blueprint(builder: Builder, environment: m.Environment, source: str) -> m.B
     builder.bus_names = {*buses, *(n for k, n in builder.broken if k == "buses")}
     builder.v2_buses |= build_events_v2.broken_v2_buses(builder)
     clusters = section(("kafka", "clusters"), "clusters", build_kafka.cluster)
+    if "network" in d and not ok(("network",)):
+        builder.broken.add(("network", "network"))  # its errors are said; no follow-on ones
     return m.Blueprint(
         name=d.get("blueprint", "") if ok(("blueprint",)) else "",
         source=source,

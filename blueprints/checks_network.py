@@ -43,7 +43,8 @@ def external_clients(ctx: Checks, b: m.Bridge) -> Iterator[Finding]:
     """A bridge whose Kafka connections leave from outside any VPC: a self-managed cluster's
     pollers, or a producer, when the blueprint declares no network to run them in."""
     cluster = ctx.bp.cluster_of(b)
-    if cluster is None or cluster.type != "external" or ctx.bp.network.declared:
+    declared = ctx.bp.network.declared or ("network", "network") in ctx.broken
+    if cluster is None or cluster.type != "external" or declared:
         return
     producer = isinstance(b, m.BusToKafka)
     if not producer and cluster.arn:

@@ -138,3 +138,10 @@ def test_an_external_msk_source_needs_no_endpoint_in_this_vpc(report: Report) ->
     network = "network:\n  vpc: {create: {azs: 2}}\n  endpoints: [logs]\n"
     bp = report(blueprint(EXTERNAL_MSK, network)).blueprints["default"]
     assert bridge_endpoints(bp, bp.bridges["from-dc"]) == []  # type: ignore[arg-type]
+
+
+def test_a_network_with_errors_brings_no_follow_on_warning(messages: Messages) -> None:
+    """The network's own error is said; its bridges are not told to declare one (review 5)."""
+    broken = IMPORTED.replace("subnet-0aaaaaaaaaaaaaaa1", "subnet-aaa111")
+    found = messages(blueprint(SELF_MANAGED, broken))
+    assert len(found) == 1 and "expected a subnet id such as" in found[0], found
