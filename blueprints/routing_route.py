@@ -136,7 +136,21 @@ def put_event(
         "detail": {},
     }
     event.update(raw)
+    _check_entry(event)
     return event
+
+
+def _check_entry(event: Mapping[str, Any]) -> None:
+    """What PutEvents refuses in an entry: a Source or DetailType that is not a string, a Detail
+    that is not a JSON object (PutEventsRequestEntry, EventBridge API reference). One left out
+    stays out (tests route partial events)."""
+    for key in ("source", "detail-type"):
+        if event[key] is not None and (not isinstance(event[key], str) or not event[key]):
+            raise RouteError(f"PutEvents takes a {key} that is a string, found {event[key]!r}")
+    if not isinstance(event["detail"], dict):
+        raise RouteError(
+            f"PutEvents takes a detail that is a JSON object, found {json.dumps(event['detail'])}"
+        )
 
 
 def choose_bus(bp: m.Blueprint, wanted: str | None, entry_bus: str | None = None) -> str:

@@ -228,3 +228,32 @@ def test_fails_when_no_bridge_reads_the_topic(
     with pytest.raises(RouteError) as raised:
         route_input(bp, b"{}", topic=topic, bus=bus)
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        pytest.param(
+            {"source": 5, "detail-type": "X"},
+            "PutEvents takes a source that is a string, found 5",
+            id="source_a_number",
+        ),
+        pytest.param(
+            {"Source": "shop", "DetailType": "", "Detail": "{}"},
+            "PutEvents takes a detail-type that is a string, found ''",
+            id="empty_detail_type",
+        ),
+        pytest.param(
+            {"source": "shop", "detail-type": "X", "detail": [1]},
+            "PutEvents takes a detail that is a JSON object, found [1]",
+            id="detail_an_array",
+        ),
+    ],
+)
+def test_fails_on_an_event_put_events_refuses(
+    bp: m.Blueprint, event: dict[str, Any], message: str
+) -> None:
+    """Review 5: such an event was routed as if EventBridge had taken it."""
+    with pytest.raises(RouteError) as raised:
+        route_input(bp, event, bus="main")
+    assert str(raised.value) == message
