@@ -70,6 +70,10 @@ WARNINGS = {
         "a bus-to-topic bridge to a contract topic may write events of other detail-types "
         "under the contract's Glue schema version"
     ),
+    "cross-account-target": (
+        "a Lambda, SQS or SNS target in another account, whose resource policy the stack cannot "
+        "write"
+    ),
     "contract-event": (
         "two contracts of one source and detail-type in different versions (deprecated: "
         "earlier versions go in previous)"

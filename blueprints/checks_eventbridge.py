@@ -8,10 +8,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from edastack.aws import limits
+from edastack.aws.arns import account_of
 from edastack.blueprints import checks_eventbridge_v2, layout, layout_sizes
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
-from edastack.blueprints.findings import Finding, Path, error, one_of
+from edastack.blueprints.findings import Finding, Path, error, one_of, warning
 from edastack.blueprints.patterns import check_pattern
 from edastack.blueprints.units import human_seconds
 
@@ -58,6 +59,7 @@ def rules(ctx: Checks) -> Iterator[Finding]:
         yield from ctx.retry(r.retry, p)
         for t in r.targets:
             yield from _target(ctx, t, r.retry)
+            yield from _cross_account(ctx, r, t)
     for b in ctx.bp.bridges.values():
         if isinstance(b, m.BusToKafka):
             per_bus[b.bus].append(b.path)
@@ -124,6 +126,28 @@ def _target(ctx: Checks, t: m.Target, inherited: m.RetryPolicy) -> Iterator[Find
                 f"the template uses <{name}>, which paths does not define "
                 f"(paths: {one_of(t.input.paths)})",
             )
+
+
+# Targets EventBridge reaches through the target's own resource policy, which a stack can only
+# write in its own account (AWS::Lambda::Permission, AWS::SQS::QueuePolicy, AWS::SNS::TopicPolicy).
+_POLICY_TARGETS = {"lambda": "Lambda permission", "sqs": "queue policy", "sns": "topic policy"}
+
+
+def _cross_account(ctx: Checks, r: m.Rule, t: m.Target) -> Iterator[Finding]:
+    here, there = ctx.bp.environment.account, account_of(t.ref) if t.is_arn else None
+    policy = _POLICY_TARGETS.get(t.kind)
+    if policy is None or here is None or there in (None, here):
+        return
+    if ctx.acknowledged(r.acknowledged, "cross-account-target"):
+        return
+    yield warning(
+        "cross-account-target",
+        (*t.path, t.kind),
+        f"target '{t.name}' of rule '{r.name}' is in account {there}, the rule in {here}: "
+        f"its {policy} cannot be written from here, and until account {there} lets "
+        "events.amazonaws.com deliver for this rule (aws:SourceArn) every event goes to the "
+        "rule's dead-letter queue; acknowledge: {cross-account-target: <reason>}",
+    )
 
 
 def queues(ctx: Checks) -> Iterator[Finding]:

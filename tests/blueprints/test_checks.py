@@ -112,8 +112,9 @@ T = "$.kafka.topics.orders"
 # Every warning an entity may acknowledge, as the error lists them (sorted).
 KNOWN_WARNINGS = (
     "bridge-feeds-nothing, bus-kind, capacity, contract-event, contract-evolution, "
-    "contract-producer, endpoint-moved, external-network, failure-store-expires, "
-    "low-replication, no-acls, pipe-no-dlq, replacement, stack-move, v2-region, v2-start"
+    "contract-producer, cross-account-target, endpoint-moved, external-network, "
+    "failure-store-expires, low-replication, no-acls, pipe-no-dlq, replacement, stack-move, "
+    "v2-region, v2-start"
 )
 
 

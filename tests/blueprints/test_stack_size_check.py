@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 Messages = Callable[..., list[str]]
 ENV = "environments: {dev: {account: '111111111111', region: eu-west-1}}\n"
-FAR_QUEUE = "arn:aws:sqs:eu-west-1:222222222222:far"  # a target that adds no resource
+# A target that adds no resource: another account's queue (its policy is written there).
+FAR_QUEUE = "arn:aws:sqs:eu-west-1:222222222222:far"
+FAR = "acknowledge: {cross-account-target: its policy is written there}"
 
 
 def _pinned_rules(count: int) -> str:
@@ -15,7 +17,7 @@ def _pinned_rules(count: int) -> str:
     share and the metadata, ``count + 4`` resources."""
     rules = "".join(
         f"    r{i:03d}: {{bus: {'ab'[i % 2]}, stack: big, pattern: {{source: [s{i}]}}, "
-        f"targets: {{q: {{sqs: '{FAR_QUEUE}'}}}}}}\n"
+        f"targets: {{q: {{sqs: '{FAR_QUEUE}'}}}}, {FAR}}}\n"
         for i in range(count)
     )
     return f"blueprint: big\n{ENV}eventbridge:\n  buses: {{a: {{}}, b: {{}}}}\n  rules:\n{rules}"
