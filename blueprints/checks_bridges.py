@@ -10,6 +10,7 @@ from edastack.aws import limits
 from edastack.aws.bridge_checks import consumer_errors, event_errors, max_record_age_allowed
 from edastack.aws.defaults import DAY_S
 from edastack.aws.names import pipe_topic_name_errors
+from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.checks_network import endpoints, external_clients
@@ -146,7 +147,7 @@ def _connector_source(b: m.KafkaToBus) -> Iterator[Finding]:
     if b.via != "connector":
         return
     prefix = limits.KAFKA_CONNECT_SOURCE_PREFIX
-    connector_id = b.source.removeprefix(prefix)
+    connector_id = layout.connector_id(b)
     if not b.source.startswith(prefix) or not _CONNECTOR_ID.match(connector_id):
         suggestion = re.sub(r"[^A-Za-z0-9-]+", "-", b.name).strip("-") or "bridge"
         yield error(

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from edastack.aws import limits
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.checks_base import Checks
 from edastack.blueprints.findings import Finding, Path, error
-from edastack.blueprints.kafka_access import consumer_group
+from edastack.blueprints.kafka_access import consumer_group, declared_group
 
 _SPLITS = "Kafka splits the partitions between the members of a group"
 
@@ -40,7 +39,7 @@ def consumer_groups(ctx: Checks) -> Iterator[Finding]:
         b = ctx.bp.bridges[name]
         if not isinstance(b, m.KafkaToBus) or b.topic not in ctx.bp.topics:
             continue
-        group = _group(ctx.bp, b)
+        group = consumer_group(ctx.bp, b)
         first = readers.setdefault((b.topic, group), b)
         if first is not b:
             yield error(
@@ -50,21 +49,6 @@ def consumer_groups(ctx: Checks) -> Iterator[Finding]:
                 f"consumer group '{group}': {_SPLITS}, so each bus would get only part of the "
                 f"records; {_own_group(b)}",
             )
-
-
-def _group(bp: m.Blueprint, b: m.KafkaToBus) -> str:
-    """The consumer group bridge ``b`` reads in. MSK Connect names a sink connector's group
-    ``connect-<connector id>`` (KafkaToBusConnector), the id being the event source's tail."""
-    if b.via == "connector":
-        return f"connect-{b.source.removeprefix(limits.KAFKA_CONNECT_SOURCE_PREFIX)}"
-    return consumer_group(bp, b)
-
-
-def _declared_group(b: m.KafkaToBus) -> str | None:
-    """The ``consumer_group`` the bridge's mechanism declares (None: edastack's default, which
-    differs per bridge and per environment, or a connector's)."""
-    options = {"lambda": b.lambda_, "pipe": b.pipe}.get(b.via)
-    return options.consumer_group if options is not None else None
 
 
 def _group_path(b: m.KafkaToBus) -> Path:
@@ -95,7 +79,7 @@ def shared_groups(blueprints: Mapping[str, m.Blueprint]) -> Iterator[Finding]:
             cluster = bp.cluster_of(b)
             if not isinstance(b, m.KafkaToBus) or cluster is None or cluster.type != "external":
                 continue
-            group = _declared_group(b)
+            group = declared_group(b)
             if group is not None:
                 where = (cluster.arn,) if cluster.arn else tuple(sorted(cluster.bootstrap_servers))
                 topic = bp.topics[b.topic].topic_name

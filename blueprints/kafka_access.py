@@ -71,8 +71,15 @@ def _needs(blueprint: m.Blueprint, b: m.Bridge) -> Iterator[_Need]:
         yield failure.cluster, "Topic", failure.topic_name, failure.name, _WRITE
 
 
+def declared_group(b: m.KafkaToBus) -> str | None:
+    """The ``consumer_group`` a Lambda or pipe bridge declares (None: edastack's default)."""
+    options = {"lambda": b.lambda_, "pipe": b.pipe}.get(b.via)
+    return options.consumer_group if options is not None else None
+
+
 def consumer_group(blueprint: m.Blueprint, b: m.KafkaToBus) -> str:
-    """The consumer group a Lambda or pipe bridge reads in: its ``consumer_group``, or
+    """The consumer group a bridge reads in: a connector's is MSK Connect's
+    ``connect-<connector id>``; a Lambda or pipe bridge's is its ``consumer_group``, or
     edastack's default, ``edastack-`` and the start of the bridge construct's address.
 
     The address is the constructs library's ``Node.addr`` of ``<events stack>/Bridge-<name>/
@@ -80,9 +87,11 @@ def consumer_group(blueprint: m.Blueprint, b: m.KafkaToBus) -> str:
     first; ``c8`` in front), which ``edastack.constructs.kafka_pollers.default_consumer_group``
     reads from the construct; ``tests/terraform`` checks that both agree.
     """
-    options = b.pipe if b.via == "pipe" and b.pipe is not None else b.lambda_
-    if options.consumer_group:
-        return options.consumer_group
+    if b.via == "connector":
+        return f"connect-{layout.connector_id(b)}"
+    declared = declared_group(b)
+    if declared:
+        return declared
     path = ("", layout.stack_name(blueprint, layout.EVENTS), f"Bridge-{b.name}", "Resource")
     digest = hashlib.sha1("".join(f"{part}\n" for part in path).encode(), usedforsecurity=False)
     return f"edastack-c8{digest.hexdigest()[:10]}"  # the address's first 12 characters

@@ -135,6 +135,12 @@ def rule_subscriber_name(blueprint: m.Blueprint, rule: str, target: str) -> str:
     return physical_name(blueprint, f"{rule}-{target}", max_length=limits.EVENTSV2_NAME_MAX)
 
 
+def connector_id(bridge: m.KafkaToBus) -> str:
+    """The MSK Connect connector of a ``via: connector`` bridge: its ``to.source`` after
+    ``kafka-connect.``, the source the EventBridge sink connector gives every event."""
+    return bridge.source.removeprefix(limits.KAFKA_CONNECT_SOURCE_PREFIX)
+
+
 def bridge_subscriber_name(blueprint: m.Blueprint, bridge: str) -> str:
     """The subscriber of a v2 bus -> topic bridge: ``<prefix>-bridge-<bridge>``, named from the
     blueprint as a rule's subscribers are (``<prefix>-<rule>-<target>``)."""

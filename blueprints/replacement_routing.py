@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from edastack.aws import limits
 from edastack.blueprints import layout
 from edastack.blueprints import model as m
 from edastack.blueprints.findings import Path
@@ -212,7 +211,7 @@ def _connector(
     b: m.KafkaToBus, topic: m.KafkaTopic, cluster: m.KafkaCluster, own: Origin
 ) -> Iterator[Resource]:
     assert b.connector is not None
-    ident = b.source.removeprefix(limits.KAFKA_CONNECT_SOURCE_PREFIX)
+    ident = layout.connector_id(b)
     plugin = own.resource(
         "AWS::KafkaConnect::CustomPlugin",
         f"the connector plugin of bridge '{b.name}'",

@@ -18,9 +18,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.aws_events import EventBus, IEventBus
 from constructs import Construct
 
-from edastack.aws import limits
 from edastack.blueprints import model as m
-from edastack.blueprints.layout import bridge_subscriber_name
+from edastack.blueprints.layout import bridge_subscriber_name, connector_id
 from edastack.constructs.bus_producer import BusToKafkaProducer
 from edastack.constructs.dead_letter import DeadLetterQueue
 from edastack.constructs.kafka_alarms import CONNECT_RECORDS_PER_POLL, lag_threshold
@@ -120,7 +119,7 @@ def _connector(
         cluster=cluster,
         topic_name=topic.topic_name,
         event_bus=bus,
-        connector_id=b.source.removeprefix(limits.KAFKA_CONNECT_SOURCE_PREFIX),
+        connector_id=connector_id(b),
         detail_type=b.detail_type,
         plugin_bucket=plugin_bucket,
         plugin_key=key,
