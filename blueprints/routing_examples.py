@@ -43,16 +43,20 @@ def example_event(
         "detail-type": contract.detail_type,
         "detail": detail,
     }
-    bridges = [
-        b
-        for b in bp.bridges.values()
-        if isinstance(b, m.KafkaToBus)
-        and b.bus == bus
-        and (b.source, b.detail_type) == (contract.source, contract.detail_type)
-    ]
+    bridges = [b for b in _carriers(bp, contract) if b.bus == bus]
     if len(bridges) == 1:
         raw["resources"] = bridge_resources(bp, bridges[0])
     return put_event(bp, raw, now=EXAMPLE_TIME)
+
+
+def _carriers(bp: m.Blueprint, contract: m.Contract) -> list[m.KafkaToBus]:
+    """The topic-to-bus bridges that put the contract's events (its source and detail-type)."""
+    event = (contract.source, contract.detail_type)
+    return [
+        b
+        for b in bp.bridges.values()
+        if isinstance(b, m.KafkaToBus) and (b.source, b.detail_type) == event
+    ]
 
 
 def _example(bp: m.Blueprint, contract: m.Contract, ex: m.ExampleRoute) -> Iterator[Finding]:
@@ -115,13 +119,8 @@ def _bus(bp: m.Blueprint, contract: m.Contract, ex: m.ExampleRoute) -> str | Fin
             (*ex.path, "bus"),
             f"no bus named '{ex.bus}' (buses: {one_of(bp.buses)})" + did_you_mean(ex.bus, bp.buses),
         )
-    bridged = {
-        b.bus
-        for b in bp.bridges.values()
-        if isinstance(b, m.KafkaToBus)
-        and b.bus in bp.buses  # a dangling bus is reported as such
-        and (b.source, b.detail_type) == (contract.source, contract.detail_type)
-    }
+    # a dangling bus is reported as such
+    bridged = {b.bus for b in _carriers(bp, contract) if b.bus in bp.buses}
     candidates = bridged if len(bridged) == 1 else set(bp.buses) if len(bp.buses) == 1 else set()
     if candidates:
         return next(iter(candidates))
